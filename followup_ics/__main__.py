@@ -1,0 +1,3 @@
+from followup_ics.cli import main
+
+main()

@@ -1,0 +1,210 @@
+"""The `followup-ics` command: parse options, call the core once, write the result.
+
+Only click is imported at module level: `followup-ics --help` must start fast, so icalendar, pytz and
+dateutil are imported inside the commands that need them.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from followup_ics import __version__
+
+if TYPE_CHECKING:
+    from followup_ics.errors import FollowupError
+    from followup_ics.generate import Request
+    from followup_ics.inputs import RawInterview
+
+ENV_PREFIX = "FOLLOWUP_ICS"
+# Core field names -> the option a user typed, for error messages.
+_OPTION_FOR = {"timezone": "--tz", "SOURCE_DATE_EPOCH": "SOURCE_DATE_EPOCH"}
+
+
+class Fail(click.ClickException):
+    """A user error: one line on stderr and exit code 2."""
+
+    exit_code = 2
+
+
+class App(click.Group):
+    """Every error, click's own usage errors included, is one line on stderr, never a traceback."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as error:
+            hint = f" (see '{error.ctx.command_path} --help')" if error.ctx else ""
+            click.echo(f"Error: {error.format_message()}{hint}", err=True)
+            sys.exit(error.exit_code)
+        except click.ClickException as error:
+            click.echo(f"Error: {error.format_message()}", err=True)
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(130)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def fail(error: FollowupError) -> NoReturn:
+    from followup_ics.errors import InputError
+
+    if isinstance(error, InputError):
+        option = _OPTION_FOR.get(error.field, f"--{error.field}")
+        raise Fail(error.describe().replace(error.field, option, 1)) from None
+    raise Fail(str(error)) from None
+
+
+def interview_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that describe one interview, shared by `generate` and `plan`."""
+    options = [
+        click.option("--company", required=True, help="Company name."),
+        click.option("--date", required=True,
+                     help='Interview start, e.g. "2026-12-01 14:00" or "Dec 1 2026 2pm".'),
+        click.option("--tz", envvar=f"{ENV_PREFIX}_TZ",
+                     help="IANA time zone, e.g. Europe/Paris [default: $TZ, the system zone, else UTC]."),
+        click.option("--duration", default="", help="Interview length: 45, 45m, 1h30 [default: 60 min]."),
+        click.option("--role", default="", help="Position you interviewed for."),
+        click.option("--interviewer", "interviewers", multiple=True,
+                     help='"Name <email>"; repeat for each interviewer.'),
+        click.option("--contact", default="", help='Recruiter or hiring manager: "Name <email>".'),
+        click.option("--contact-email", default="", help="Contact's email, if not in --contact."),
+        click.option("--contact-phone", default="", help="Contact's phone number."),
+        click.option("--reference", "references", multiple=True,
+                     help='A reference to brief: "Name <email>"; repeatable.'),
+        click.option("--url", default="", help="Job posting URL."),
+        click.option("--location", default="", help="Where the interview takes place."),
+        click.option("--notes", default="", help="Anything to keep with the interview."),
+        click.option("--status", default="",
+                     help="pending (default), offer, rejected, withdrawn or accepted."),
+        click.option("--offer-deadline", default="",
+                     help="Another company's offer deadline; adds the competing-offer step."),
+        click.option("--outcome-date", default="",
+                     help="When the outcome (--status) became known [default: now]."),
+        click.option("--id", "interview_id", default="",
+                     help="Your own stable id; keeps event UIDs when the date changes."),
+        click.option("--no-interview", is_flag=True, help="Leave the interview event itself out."),
+        click.option("--plan", "plan_file", type=click.Path(path_type=Path, dir_okay=False),
+                     envvar=f"{ENV_PREFIX}_PLAN", help="TOML file changing the plan's offsets and times."),
+        click.option("--day-first/--month-first", "day_first", default=None,
+                     help="How to read 03/12/2026 [default: refuse ambiguous dates]."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _raw(params: dict[str, Any]) -> RawInterview:
+    from followup_ics.inputs import RawInterview
+
+    return RawInterview(
+        company=params["company"], date=params["date"], timezone="", duration=params["duration"],
+        role=params["role"], interviewers=tuple(params["interviewers"]), contact=params["contact"],
+        contact_email=params["contact_email"], contact_phone=params["contact_phone"],
+        references=tuple(params["references"]), url=params["url"], location=params["location"],
+        notes=params["notes"], status=params["status"], offer_deadline=params["offer_deadline"],
+        outcome_date=params["outcome_date"], id=params["interview_id"])
+
+
+def _request(params: dict[str, Any]) -> Request:
+    from dataclasses import replace
+
+    from followup_ics import clock
+    from followup_ics.generate import Request
+    from followup_ics.inputs import resolve_zone
+    from followup_ics.settings import DEFAULT_SETTINGS, load_settings
+    from followup_ics.zones import default_zone
+
+    if params["tz"]:
+        zone = resolve_zone(params["tz"], "timezone")
+    else:
+        name, source = default_zone()
+        zone = resolve_zone(name, "timezone")
+        click.echo(f"note: no --tz given; using {zone} (from {source})", err=True)
+    settings = load_settings(params["plan_file"]) if params["plan_file"] else DEFAULT_SETTINGS
+    if params["no_interview"]:
+        settings = replace(settings, interview=replace(settings.interview, include=False))
+    return Request(zone=zone, now=clock.now(), settings=settings, day_first=params["day_first"])
+
+
+@click.group(cls=App, context_settings={"help_option_names": ["-h", "--help"],
+                                        "auto_envvar_prefix": ENV_PREFIX})
+@click.version_option(__version__, prog_name="followup-ics")
+def cli() -> None:
+    """Put every recommended interview follow-up step into your calendar, with reminders.
+
+    Example:
+
+        followup-ics generate --company "Acme Corp" --date "2026-12-01 14:00" --tz America/New_York
+    """
+
+
+@cli.command()
+@interview_options
+@click.option("-o", "--output", default=None,
+              help="File to write, or - for stdout [default: <company>-<date>.ics].")
+def generate(output: str | None, **params: Any) -> None:
+    """Write one interview's follow-up plan as an .ics file to import.
+
+    Example:
+
+        followup-ics generate --company "Acme Corp" --date "2026-12-01 14:00" --tz America/New_York
+    """
+    from followup_ics.errors import FollowupError
+    from followup_ics.fileio import read_if_exists, write_atomic
+    from followup_ics.generate import make_schedule
+    from followup_ics.ics import render
+    from followup_ics.names import file_stem
+
+    try:
+        request = _request(params)
+        schedule = make_schedule(_raw(params), request)
+    except FollowupError as error:
+        fail(error)
+    _notices(schedule.notices)
+    path = None if output == "-" else Path(output or f"{file_stem(schedule.interview)}.ics")
+    previous = read_if_exists(path) if path else None
+    data = render([schedule], stamp=request.now, previous=previous)
+    if path is None:
+        click.echo(data, nl=False)
+        return
+    try:
+        write_atomic(path, data)
+    except OSError as error:
+        raise Fail(f"--output: cannot write {path} ({error.strerror or error})") from None
+    click.echo(f"Wrote {path}: {len(schedule.steps)} events in {schedule.interview.zone}.", err=True)
+
+
+@cli.command()
+@interview_options
+def plan(**params: Any) -> None:
+    """Show the follow-up schedule as a table, without writing a file.
+
+    Example:
+
+        followup-ics plan --company "Acme Corp" --date "2026-12-01 14:00" --tz America/New_York
+    """
+    from followup_ics.errors import FollowupError
+    from followup_ics.generate import make_schedule, plan_table
+
+    try:
+        schedule = make_schedule(_raw(params), _request(params))
+    except FollowupError as error:
+        fail(error)
+    _notices(schedule.notices)
+    click.echo(plan_table(schedule))
+
+
+def _notices(notices: tuple[str, ...]) -> None:
+    for notice in notices:
+        click.echo(f"note: {notice}", err=True)
+
+
+def main() -> None:
+    cli(prog_name="followup-ics")

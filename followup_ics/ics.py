@@ -1,0 +1,173 @@
+"""Schedules -> one iCalendar text, by icalendar's 7.x API.
+
+Every timed value carries a TZID with a rule-based VTIMEZONE (see tzrules), or is UTC.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pytz
+from icalendar import Alarm, Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration
+
+from followup_ics import __version__, tzrules
+from followup_ics.model import Interview, Schedule, Step
+from followup_ics.revisions import event_revisions, next_sequences
+
+PRODID = f"-//followup-ics//followup-ics {__version__}//EN"
+UID_DOMAIN = "followup-ics"
+CATEGORIES = ("Job search", "Interview follow-up")
+# A relative alarm of a day or more across a DST change is read differently by different clients.
+ABSOLUTE_ALARM_FROM = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedOptions:
+    """What a subscribed feed adds: how often to refresh, and when its data last changed."""
+
+    refresh: timedelta = timedelta(hours=4)
+    last_modified: datetime | None = None
+
+
+def slug(text: str, limit: int = 40) -> str:
+    """'Café Zürich, Inc.' -> 'cafe-zurich-inc': ASCII letters, digits and single hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    cleaned = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return cleaned[:limit].rstrip("-")
+
+
+def interview_key(interview: Interview) -> str:
+    """Stable identity of an interview: its id if given, else company and local date."""
+    if interview.interview_id:
+        base = slug(interview.interview_id, 60) or _digest(interview.interview_id)
+        return base if base == interview.interview_id else f"{base}-{_digest(interview.interview_id)}"
+    company = slug(interview.company)
+    if not company or company != slug(interview.company, 1000):
+        company = f"{company or 'company'}-{_digest(interview.company.casefold())}"
+    return f"{company}-{interview.start:%Y-%m-%d}"
+
+
+def step_uid(interview: Interview, step: Step) -> str:
+    return f"{interview_key(interview)}.{step.key}@{UID_DOMAIN}"
+
+
+def calendar_name(schedules: Sequence[Schedule]) -> str:
+    if len(schedules) == 1:
+        return f"Interview follow-ups: {schedules[0].interview.title}"
+    return "Interview follow-ups"
+
+
+def build_calendar(schedules: Sequence[Schedule], *, stamp: datetime, name: str | None = None,
+                   sequences: Mapping[str, int] | None = None,
+                   feed: FeedOptions | None = None) -> Calendar:
+    """One VCALENDAR holding every step of every schedule, with one VTIMEZONE per zone used."""
+    name = name or calendar_name(schedules)
+    calendar = Calendar.new(prodid=PRODID, name=name, uid=f"{_digest(name)}@{UID_DOMAIN}",
+                            calscale="GREGORIAN")
+    zones = _zones_used(schedules)
+    if zones:
+        calendar.add("X-WR-TIMEZONE", next(iter(zones)))
+    if feed is not None:
+        calendar.add("REFRESH-INTERVAL", vDuration(feed.refresh), parameters={"VALUE": "DURATION"})
+        calendar.add("X-PUBLISHED-TTL", vDuration(feed.refresh))
+    for zone_name, (first, last) in zones.items():
+        calendar.add_component(vtimezone(zone_name, first, last))
+    sequences = sequences or {}
+    modified = feed.last_modified if feed else None
+    for schedule in schedules:
+        for step in schedule.steps:
+            calendar.add_component(_event(schedule.interview, step, stamp, sequences, modified))
+    return calendar
+
+
+def render(schedules: Sequence[Schedule], *, stamp: datetime, previous: bytes | None = None,
+           name: str | None = None, feed: FeedOptions | None = None) -> bytes:
+    """The calendar's bytes; events that differ from ``previous`` get a higher SEQUENCE."""
+    text = build_calendar(schedules, stamp=stamp, name=name, feed=feed).to_ical()
+    if not previous:
+        return text
+    sequences = next_sequences(event_revisions(text), event_revisions(previous))
+    if not any(sequences.values()):
+        return text
+    return build_calendar(schedules, stamp=stamp, name=name, sequences=sequences, feed=feed).to_ical()
+
+
+def vtimezone(zone_name: str, first: datetime, last: datetime) -> Timezone:
+    """A rule-based VTIMEZONE for ``zone_name`` covering ``first``..``last``."""
+    component = Timezone()
+    component.add("TZID", zone_name)
+    for observance in tzrules.observances(zone_name, first, last):
+        part = TimezoneDaylight() if observance.kind == "DAYLIGHT" else TimezoneStandard()
+        part.add("DTSTART", observance.start)
+        if observance.rule is not None:
+            part.add("RRULE", observance.rule.as_rrule())
+        part.add("TZNAME", observance.name)
+        part.add("TZOFFSETFROM", observance.offset_from)
+        part.add("TZOFFSETTO", observance.offset_to)
+        component.add_component(part)
+    return component
+
+
+def _zones_used(schedules: Iterable[Schedule]) -> dict[str, tuple[datetime, datetime]]:
+    """Zone name -> (first, last) instant it must cover, in order of first use; UTC needs none."""
+    spans: dict[str, tuple[datetime, datetime]] = {}
+    for schedule in schedules:
+        zone = schedule.interview.zone
+        if pytz.timezone(zone) is pytz.utc or not schedule.steps:
+            continue
+        first = min(step.start for step in schedule.steps)
+        last = max(step.end for step in schedule.steps)
+        if zone in spans:
+            first, last = min(first, spans[zone][0]), max(last, spans[zone][1])
+        spans[zone] = (first, last)
+    return spans
+
+
+def _event(interview: Interview, step: Step, stamp: datetime, sequences: Mapping[str, int],
+           modified: datetime | None) -> Event:
+    uid = step_uid(interview, step)
+    is_interview = step.blocks_time
+    event = Event.new(
+        uid=uid,
+        stamp=stamp,
+        start=step.start,
+        end=step.end,
+        summary=step.summary,
+        description=step.description,
+        sequence=sequences.get(uid, 0),
+        categories=list(CATEGORIES) if not is_interview else ["Job search", "Interview"],
+        classification="PRIVATE",
+        transparency="OPAQUE" if is_interview else "TRANSPARENT",
+        location=step.location or None,
+        url=step.url or None,
+        related_to=None if is_interview else _interview_uid(interview),
+        last_modified=modified,
+    )
+    event.add("X-MICROSOFT-CDO-BUSYSTATUS", "BUSY" if is_interview else "FREE")
+    event.add_component(_alarm(step))
+    return event
+
+
+def _interview_uid(interview: Interview) -> str:
+    return f"{interview_key(interview)}.interview@{UID_DOMAIN}"
+
+
+def _alarm(step: Step) -> Alarm:
+    alarm = Alarm()
+    alarm.add("ACTION", "DISPLAY")
+    alarm.add("DESCRIPTION", step.alarm_text)
+    if step.alarm_before >= ABSOLUTE_ALARM_FROM:
+        moment = (step.start - step.alarm_before).astimezone(pytz.utc)
+        alarm.add("TRIGGER", moment, parameters={"VALUE": "DATE-TIME"})
+    else:
+        alarm.add("TRIGGER", -step.alarm_before)
+    return alarm
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]

@@ -1,0 +1,123 @@
+"""Wall-clock and business-day arithmetic on aware datetimes (pytz zones).
+
+The rule for local times that do not exist or exist twice is RFC 5545's own (section 3.3.5), so a
+calendar app reading our TZID-local times lands on the same instant we meant:
+
+* a time inside a spring-forward gap is read with the offset in force before the gap, which moves it
+  forward by the length of the gap (02:30 on a US spring-forward day becomes 03:30);
+* a time that occurs twice (fall-back) is its first occurrence, the one still on summer time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import pytz
+
+QUARTER_HOUR = 15 * 60
+
+
+@dataclass(frozen=True, slots=True)
+class Hours:
+    """A daily window of local time, [start, end)."""
+
+    start: time
+    end: time
+
+    def fits(self, moment: datetime, length: timedelta) -> bool:
+        """True if an event of ``length`` starting at ``moment`` lies within the window that day."""
+        begin = moment.replace(tzinfo=None)
+        day = begin.date()
+        return (datetime.combine(day, self.start) <= begin
+                and begin + length <= datetime.combine(day, self.end))
+
+
+def localize(zone: pytz.BaseTzInfo, naive: datetime) -> tuple[datetime, str | None]:
+    """Attach ``zone`` to a wall-clock time; return the aware time and a notice if it had to be moved."""
+    try:
+        return zone.localize(naive, is_dst=None), None
+    except pytz.AmbiguousTimeError:
+        # The two readings differ only in offset; the first occurrence is the earlier instant.
+        chosen = min(zone.localize(naive, is_dst=True), zone.localize(naive, is_dst=False))
+        return chosen, (f"{naive:%Y-%m-%d %H:%M} happens twice in {zone.zone} (clocks go back); "
+                        f"using the first, at UTC{_offset(chosen)}")
+    except pytz.NonExistentTimeError:
+        # Reading it with the offset before the gap is the later of the two normalized instants.
+        chosen = max(zone.normalize(zone.localize(naive, is_dst=True)),
+                     zone.normalize(zone.localize(naive, is_dst=False)))
+        return chosen, (f"{naive:%Y-%m-%d %H:%M} does not exist in {zone.zone} (clocks go forward); "
+                        f"using {chosen:%H:%M}")
+
+
+def at(zone: pytz.BaseTzInfo, day: date, clock: time) -> datetime:
+    """The aware moment at wall-clock ``clock`` on ``day``, by the rule above."""
+    return localize(zone, datetime.combine(day, clock))[0]
+
+
+def local(zone: pytz.BaseTzInfo, moment: datetime) -> datetime:
+    """``moment`` expressed in ``zone`` with pytz's correct offset."""
+    return zone.normalize(moment.astimezone(zone))
+
+
+def is_business_day(day: date) -> bool:
+    return day.weekday() < 5
+
+
+def next_business_day(day: date) -> date:
+    """The first Monday-to-Friday date strictly after ``day``."""
+    day += timedelta(days=1)
+    while not is_business_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def on_or_after_business_day(day: date) -> date:
+    return day if is_business_day(day) else next_business_day(day)
+
+
+def add_business_days(day: date, count: int) -> date:
+    for _ in range(count):
+        day = next_business_day(day)
+    return day
+
+
+def last_business_day_until(day: date) -> date:
+    """The latest business day on or before ``day``."""
+    while not is_business_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def round_up(moment: datetime, seconds: int = QUARTER_HOUR) -> datetime:
+    """The next instant on a ``seconds`` boundary (UTC based: every zone offset is a multiple of 15 min)."""
+    stamp = int(moment.timestamp())
+    remainder = (-stamp) % seconds
+    if remainder == 0 and moment.microsecond == 0:
+        return moment
+    return moment + timedelta(seconds=remainder) - timedelta(microseconds=moment.microsecond)
+
+
+def next_slot(zone: pytz.BaseTzInfo, moment: datetime, length: timedelta, hours: Hours,
+              *, business: bool) -> datetime:
+    """The earliest start at or after ``moment`` for an event of ``length`` inside ``hours``.
+
+    With ``business`` the day must also be Monday to Friday.
+    """
+    candidate = local(zone, moment)
+    day = candidate.date()
+    for _ in range(8):
+        if not business or is_business_day(day):
+            opening = at(zone, day, hours.start)
+            start = max(candidate, opening)
+            if hours.fits(local(zone, start), length):
+                return local(zone, start)
+        day += timedelta(days=1)
+    raise AssertionError("no slot within a week: hours are validated to be non-empty")
+
+
+def _offset(moment: datetime) -> str:
+    offset = moment.utcoffset() or timedelta(0)
+    sign = "-" if offset < timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"

@@ -1,0 +1,150 @@
+"""The plan's tunable offsets and times of day, with defaults from DESIGN.md and a TOML override."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields, replace
+from datetime import time
+from pathlib import Path
+from typing import Any
+
+from followup_ics.errors import PlanFileError
+from followup_ics.schedule import Hours
+
+CHANNELS = ("email", "phone")
+
+
+@dataclass(frozen=True, slots=True)
+class StepRule:
+    """How one kind of step is timed. Minutes unless said otherwise; not every step uses every field."""
+
+    include: bool = True
+    duration: int = 15
+    alarm: int = 0
+    after: int = 0
+    time: time = time(10, 0)
+    count: int = 1
+    every: int = 7
+    business_days: int = 5
+    first: str = "email"
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSettings:
+    waking: Hours = Hours(time(8, 0), time(21, 0))
+    business: Hours = Hours(time(9, 0), time(17, 0))
+    interview: StepRule = StepRule(duration=60, alarm=60)
+    thank_you: StepRule = StepRule(duration=30, after=60)
+    brief_references: StepRule = StepRule(duration=15, after=90)
+    follow_up_call: StepRule = StepRule(duration=15, alarm=15, business_days=5, time=time(10, 0))
+    status_check: StepRule = StepRule(duration=15, count=4, every=7, time=time(10, 0), first="email")
+    keep_searching: StepRule = StepRule(duration=30, count=4, every=7, time=time(9, 0))
+    competing_offer: StepRule = StepRule(duration=15, after=60)
+    keep_in_touch: StepRule = StepRule(duration=15, time=time(10, 0))
+
+
+DEFAULT_SETTINGS = PlanSettings()
+
+# Which keys each TOML table accepts (besides the common duration/alarm/include), and their bounds.
+_STEP_KEYS: dict[str, tuple[str, ...]] = {
+    "interview": (),
+    "thank-you": ("after",),
+    "brief-references": ("after",),
+    "follow-up-call": ("business-days", "time"),
+    "status-check": ("count", "every", "time", "first"),
+    "keep-searching": ("count", "every", "time"),
+    "competing-offer": ("after",),
+    "keep-in-touch": ("time",),
+}
+_BOUNDS: dict[str, tuple[int, int]] = {
+    "duration": (1, 600), "alarm": (0, 7 * 24 * 60), "after": (0, 12 * 60),
+    "count": (0, 52), "every": (1, 31), "business-days": (1, 5),
+}
+
+
+def load_settings(path: Path) -> PlanSettings:
+    """Read a plan file; every key is optional and falls back to the default plan."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise PlanFileError(f"plan file {path}: cannot read it ({error.strerror})") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise PlanFileError(f"plan file {path}: not valid TOML ({error})") from None
+    return settings_from_mapping(data, source=str(path))
+
+
+def settings_from_mapping(data: dict[str, Any], *, source: str = "plan") -> PlanSettings:
+    settings = DEFAULT_SETTINGS
+    for table, values in data.items():
+        where = f"{source}: [{table}]"
+        if not isinstance(values, dict):
+            raise PlanFileError(f"{where}: expected a table")
+        if table == "hours":
+            settings = replace(settings, **_hours(values, where))
+        elif table in _STEP_KEYS:
+            attribute = table.replace("-", "_")
+            rule = _step_rule(getattr(settings, attribute), values, _STEP_KEYS[table], where)
+            settings = replace(settings, **{attribute: rule})
+        else:
+            known = ", ".join(["hours", *_STEP_KEYS])
+            raise PlanFileError(f"{where}: unknown table (known: {known})")
+    _check_times(settings, source)
+    return settings
+
+
+def _hours(values: dict[str, Any], where: str) -> dict[str, Hours]:
+    result = {}
+    for key, value in values.items():
+        if key not in ("waking", "business"):
+            raise PlanFileError(f"{where}: unknown key {key!r} (known: waking, business)")
+        if not isinstance(value, str) or value.count("-") != 1:
+            raise PlanFileError(f'{where} {key}: expected "HH:MM-HH:MM", got {value!r}')
+        start, end = (_clock(part.strip(), f"{where} {key}") for part in value.split("-"))
+        if start >= end:
+            raise PlanFileError(f"{where} {key}: the window must end after it starts")
+        result[key] = Hours(start, end)
+    return result
+
+
+def _step_rule(rule: StepRule, values: dict[str, Any], extra: tuple[str, ...], where: str) -> StepRule:
+    allowed = ("include", "duration", "alarm", *extra)
+    changes: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in allowed:
+            raise PlanFileError(f"{where}: unknown key {key!r} (known: {', '.join(allowed)})")
+        if key == "include":
+            if not isinstance(value, bool):
+                raise PlanFileError(f"{where} include: expected true or false")
+        elif key == "time":
+            value = _clock(value, f"{where} time")
+        elif key == "first":
+            if value not in CHANNELS:
+                raise PlanFileError(f"{where} first: expected one of {', '.join(CHANNELS)}")
+        else:
+            low, high = _BOUNDS[key]
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise PlanFileError(f"{where} {key}: expected a whole number from {low} to {high}")
+        changes[key.replace("-", "_")] = value
+    return replace(rule, **changes)
+
+
+def _clock(value: object, where: str) -> time:
+    if isinstance(value, time):
+        return value
+    try:
+        hours, minutes = str(value).split(":")
+        return time(int(hours), int(minutes))
+    except ValueError:
+        raise PlanFileError(f'{where}: expected a time of day "HH:MM", got {value!r}') from None
+
+
+def _check_times(settings: PlanSettings, source: str) -> None:
+    """Fixed times of day must fall inside waking hours: nothing in the middle of the night."""
+    for field in fields(settings):
+        rule = getattr(settings, field.name)
+        if isinstance(rule, StepRule) and field.name in {"follow_up_call", "status_check",
+                                                         "keep_searching", "keep_in_touch"}:
+            if not settings.waking.start <= rule.time < settings.waking.end:
+                table = field.name.replace("_", "-")
+                raise PlanFileError(f"{source}: [{table}] time {rule.time:%H:%M} is outside waking hours "
+                                    f"{settings.waking.start:%H:%M}-{settings.waking.end:%H:%M}")

@@ -1,0 +1,219 @@
+"""Rule-based VTIMEZONE data derived from pytz's transition table.
+
+Outlook reads (and writes) a VTIMEZONE as one STANDARD and one DAYLIGHT observance, each a yearly
+RRULE with BYMONTH and BYDAY. icalendar's ``add_missing_timezones()`` writes lists of RDATEs instead,
+which Outlook misreads, so we derive the rules ourselves:
+
+* transitions that change no offset (a name-only change, Inuvik 2026) are dropped;
+* STANDARD or DAYLIGHT is decided from the pair of offsets (the larger is daylight), never from
+  pytz's ``dst`` value, which is negative for Europe/Dublin and Africa/Casablanca; a final change after
+  which the offset stays for good is STANDARD;
+* transitions of the same shape in consecutive years form a run; its BYDAY form is one that every
+  year of the run agrees on (looking at the whole data, so 2025-26's EU October fits only -1SU once
+  2027 is seen), falling back to "weekday on or after day d" (BYMONTHDAY=d..d+6, Chile's rule);
+* a run that the data ends (Cuba skipping a fall-back) gets UNTIL; a one-off change is an observance
+  with no RRULE; every observance starts before the first event in the file.
+"""
+
+from __future__ import annotations
+
+import calendar as stdcal
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+
+import pytz
+
+# pytz computes transitions of ongoing rules up to this year; a run reaching it goes on for good.
+HORIZON_YEAR = 2037
+EPOCH = datetime(1970, 1, 1)
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_CONTEXT = timedelta(days=366)
+
+Spec = tuple[str, int]  # ("nth", 2) -> 2SU, ("last", -1) -> -1SU, ("onafter", 2) -> SU;BYMONTHDAY=2..8
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    utc: datetime  # naive UTC
+    before: timedelta
+    after: timedelta
+    name: str
+    kind: str  # "STANDARD" or "DAYLIGHT"
+
+    @property
+    def wall(self) -> datetime:
+        """The onset as RFC 5545 writes it: local time in the offset in force before it."""
+        return self.utc + self.before
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    month: int
+    byday: str
+    bymonthday: tuple[int, ...]
+    until: datetime | None  # naive UTC, or None when the rule goes on
+
+    def as_rrule(self) -> dict[str, object]:
+        rule: dict[str, object] = {"FREQ": "YEARLY", "BYMONTH": self.month, "BYDAY": self.byday}
+        if self.bymonthday:
+            rule["BYMONTHDAY"] = list(self.bymonthday)
+        if self.until is not None:
+            rule["UNTIL"] = self.until.replace(tzinfo=pytz.utc)
+        return rule
+
+
+@dataclass(frozen=True, slots=True)
+class Observance:
+    kind: str
+    start: datetime  # naive local wall time (DTSTART)
+    offset_from: timedelta
+    offset_to: timedelta
+    name: str
+    rule: Rule | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    transitions: tuple[Transition, ...]
+    spec: Spec
+
+
+def observances(zone_name: str, first: datetime, last: datetime) -> tuple[Observance, ...]:
+    """The observances a VTIMEZONE for ``zone_name`` needs to cover instants ``first``..``last``."""
+    first_utc = _naive_utc(first)
+    last_utc = _naive_utc(last)
+    transitions = _transitions(zone_name)
+    if not transitions:
+        offset, name = _static(zone_name)
+        return (Observance("STANDARD", EPOCH, offset, offset, name, None),)
+    runs = _runs(zone_name)
+    chosen: list[Observance] = []
+    for run in runs:
+        occurrences = run.transitions
+        before_first = [t for t in occurrences if t.utc <= first_utc]
+        is_state = bool(before_first) and _state_run(runs, first_utc) is run
+        if not is_state:
+            if occurrences[-1].utc < first_utc:
+                continue
+            if len(occurrences) == 1 and not first_utc <= occurrences[0].utc <= last_utc:
+                continue
+            if occurrences[0].utc > last_utc + _CONTEXT:
+                continue
+        onset = before_first[-1] if before_first else occurrences[0]
+        later = [t for t in occurrences if t.utc > onset.utc]
+        if later:
+            chosen.append(_observance(onset, _rule(run, onset)))
+        elif onset.utc < first_utc:
+            # The offset in force at the first event that no later change of this run ends: the base
+            # offset of the file, as one STANDARD from the epoch so that nothing precedes it.
+            name = first.astimezone(pytz.timezone(zone_name)).tzname() or onset.name
+            chosen.append(Observance("STANDARD", EPOCH, onset.after, onset.after, name, None))
+        else:
+            chosen.append(_observance(onset, None))
+    chosen.sort(key=lambda o: (o.start, o.kind))
+    return tuple(chosen)
+
+
+def _observance(onset: Transition, rule: Rule | None) -> Observance:
+    return Observance(onset.kind, onset.wall, onset.before, onset.after, onset.name, rule)
+
+
+def _rule(run: _Run, onset: Transition) -> Rule:
+    last = run.transitions[-1]
+    until = None if last.utc.year >= HORIZON_YEAR else last.utc
+    wall = onset.wall
+    form, value = run.spec
+    weekday = _WEEKDAYS[wall.weekday()]
+    if form == "nth":
+        return Rule(wall.month, f"{value}{weekday}", (), until)
+    if form == "last":
+        return Rule(wall.month, f"-1{weekday}", (), until)
+    return Rule(wall.month, weekday, tuple(range(value, value + 7)), until)
+
+
+def _state_run(runs: tuple[_Run, ...], moment: datetime) -> _Run | None:
+    """The run whose latest transition at or before ``moment`` is the latest of all."""
+    best: tuple[datetime, _Run] | None = None
+    for run in runs:
+        before = [t.utc for t in run.transitions if t.utc <= moment]
+        if before and (best is None or before[-1] > best[0]):
+            best = (before[-1], run)
+    return best[1] if best else None
+
+
+@cache
+def _transitions(zone_name: str) -> tuple[Transition, ...]:
+    zone = pytz.timezone(zone_name)
+    times = getattr(zone, "_utc_transition_times", None)
+    infos = getattr(zone, "_transition_info", None)
+    if not times or not infos:
+        return ()
+    changes: list[tuple[datetime, timedelta, timedelta, str]] = []
+    for index in range(1, len(times)):
+        before, after = infos[index - 1][0], infos[index][0]
+        if before != after:
+            changes.append((times[index], before, after, infos[index][2]))
+    result = []
+    for index, (utc, before, after, name) in enumerate(changes):
+        final = index == len(changes) - 1 and utc.year < HORIZON_YEAR
+        kind = "STANDARD" if final or after < before else "DAYLIGHT"
+        result.append(Transition(utc, before, after, name, kind))
+    return tuple(result)
+
+
+def _static(zone_name: str) -> tuple[timedelta, str]:
+    zone = pytz.timezone(zone_name)
+    moment = datetime(2000, 1, 1)
+    return zone.utcoffset(moment) or timedelta(0), zone.tzname(moment) or zone_name
+
+
+@cache
+def _runs(zone_name: str) -> tuple[_Run, ...]:
+    """Consecutive-year transitions of one shape, each with a BYDAY form all its years fit."""
+    groups: dict[tuple[object, ...], list[Transition]] = defaultdict(list)
+    for t in _transitions(zone_name):
+        wall = t.wall
+        groups[(t.kind, wall.month, wall.weekday(), wall.time(), t.before, t.after, t.name)].append(t)
+    runs: list[_Run] = []
+    for members in groups.values():
+        current: list[Transition] = []
+        specs: set[Spec] = set()
+        for t in members:
+            own = _specs(t.wall)
+            if current and t.wall.year == current[-1].wall.year + 1 and specs & own:
+                current.append(t)
+                specs &= own
+                continue
+            if current:
+                runs.append(_Run(tuple(current), _preferred(specs)))
+            current, specs = [t], own
+        runs.append(_Run(tuple(current), _preferred(specs)))
+    runs.sort(key=lambda r: r.transitions[0].utc)
+    return tuple(runs)
+
+
+def _specs(wall: datetime) -> set[Spec]:
+    """Every yearly BYDAY form that picks exactly this date in its year."""
+    day = wall.day
+    length = stdcal.monthrange(wall.year, wall.month)[1]
+    shortest = 28 if wall.month == 2 else length
+    specs: set[Spec] = set()
+    if day <= 28:
+        specs.add(("nth", (day - 1) // 7 + 1))
+    if day + 7 > length:
+        specs.add(("last", -1))
+    for start in range(max(1, day - 6), day + 1):
+        if start + 6 <= shortest:
+            specs.add(("onafter", start))
+    return specs
+
+
+def _preferred(specs: set[Spec]) -> Spec:
+    order = {"nth": 0, "last": 1, "onafter": 2}
+    return min(specs, key=lambda spec: (order[spec[0]], spec[1]))
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    return moment.astimezone(pytz.utc).replace(tzinfo=None)
