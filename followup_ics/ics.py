@@ -104,8 +104,7 @@ def vtimezone(zone_name: str, first: datetime, last: datetime) -> Timezone:
     for observance in tzrules.observances(zone_name, first, last):
         part = TimezoneDaylight() if observance.kind == "DAYLIGHT" else TimezoneStandard()
         part.add("DTSTART", observance.start)
-        if observance.rule is not None:
-            part.add("RRULE", observance.rule.as_rrule())
+        part.add("RRULE", observance.rule.as_rrule())
         part.add("TZNAME", observance.name)
         part.add("TZOFFSETFROM", observance.offset_from)
         part.add("TZOFFSETTO", observance.offset_to)

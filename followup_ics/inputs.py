@@ -163,7 +163,8 @@ def build_interview(raw: RawInterview, *, zone_name: str, day_first: bool | None
     notices = list(raw.extra_notices)
     start, notice, _ = parse_moment(raw.date, zone, "date", day_first=day_first)
     notices += [notice] if notice else []
-    duration = parse_duration(raw.duration) or default_duration
+    duration = parse_duration(raw.duration)
+    duration = default_duration if duration is None else duration
     deadline = None
     if raw.offer_deadline.strip():
         deadline, notice, _ = parse_moment(raw.offer_deadline, zone, "offer-deadline", day_first=day_first,

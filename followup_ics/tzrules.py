@@ -11,8 +11,16 @@ which Outlook misreads, so we derive the rules ourselves:
 * transitions of the same shape in consecutive years form a run; its BYDAY form is one that every
   year of the run agrees on (looking at the whole data, so 2025-26's EU October fits only -1SU once
   2027 is seen), falling back to "weekday on or after day d" (BYMONTHDAY=d..d+6, Chile's rule);
-* a run that the data ends (Cuba skipping a fall-back) gets UNTIL; a one-off change is an observance
-  with no RRULE; every observance starts before the first event in the file.
+* a run that the data ends (Cuba skipping a fall-back) is bounded by COUNT; a rule starts where its
+  run starts, so the first observance begins well before the first event in the file;
+* a one-off change is still written as a yearly RRULE, with COUNT=1: some parsers (the ``ical``
+  package among them) find no onset at all in an observance without an RRULE or RDATE, and read
+  such a zone as UTC.
+
+Why COUNT rather than UNTIL: RFC 5545 wants UNTIL in UTC inside VTIMEZONE while DTSTART there is
+local time, and dateutil's rrule, which several Python readers use to expand observances, refuses
+exactly that pair ("RRULE UNTIL values must be specified in UTC when DTSTART is timezone-aware").
+COUNT bounds a rule just as exactly and every reader we test accepts it.
 """
 
 from __future__ import annotations
@@ -53,14 +61,14 @@ class Rule:
     month: int
     byday: str
     bymonthday: tuple[int, ...]
-    until: datetime | None  # naive UTC, or None when the rule goes on
+    count: int | None  # None when the rule goes on
 
     def as_rrule(self) -> dict[str, object]:
         rule: dict[str, object] = {"FREQ": "YEARLY", "BYMONTH": self.month, "BYDAY": self.byday}
         if self.bymonthday:
             rule["BYMONTHDAY"] = list(self.bymonthday)
-        if self.until is not None:
-            rule["UNTIL"] = self.until.replace(tzinfo=pytz.utc)
+        if self.count is not None:
+            rule["COUNT"] = self.count
         return rule
 
 
@@ -71,7 +79,7 @@ class Observance:
     offset_from: timedelta
     offset_to: timedelta
     name: str
-    rule: Rule | None
+    rule: Rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,22 +94,32 @@ def observances(zone_name: str, first: datetime, last: datetime) -> tuple[Observ
     last_utc = _naive_utc(last)
     transitions = _transitions(zone_name)
     if not transitions:
-        offset, name = _static(zone_name)
-        return (Observance("STANDARD", EPOCH, offset, offset, name, None),)
+        return (_base(*_static(zone_name)),)
     runs = _runs(zone_name)
+    state = _state_run(runs, first_utc)
+    state_onset = [t for t in state.transitions if t.utc <= first_utc][-1] if state else None
+    # When the state at the first event is written from the epoch, no other observance may start
+    # before its real onset, or that older onset would become the latest one at the first event.
+    state_from_epoch = state is not None and state_onset is state.transitions[-1]
     chosen: list[Observance] = []
     for run in runs:
         occurrences = run.transitions
-        before_first = [t for t in occurrences if t.utc <= first_utc]
-        is_state = bool(before_first) and _state_run(runs, first_utc) is run
-        if not is_state:
+        if run is not state:
             if occurrences[-1].utc < first_utc:
                 continue
             if len(occurrences) == 1 and not first_utc <= occurrences[0].utc <= last_utc:
                 continue
             if occurrences[0].utc > last_utc + _CONTEXT:
                 continue
-        onset = before_first[-1] if before_first else occurrences[0]
+        if state_from_epoch and run is not state:
+            assert state_onset is not None
+            onset = next(t for t in occurrences if t.utc > state_onset.utc)
+        elif run is state and state_from_epoch:
+            onset = occurrences[-1]
+        else:
+            # A rule starts with its run, years back: readers that compare a zone against UTC over
+            # 2000-2020 (vobject) must see its transitions there, or they drop the TZID.
+            onset = occurrences[0]
         later = [t for t in occurrences if t.utc > onset.utc]
         if later:
             chosen.append(_observance(onset, _rule(run, onset)))
@@ -109,28 +127,40 @@ def observances(zone_name: str, first: datetime, last: datetime) -> tuple[Observ
             # The offset in force at the first event that no later change of this run ends: the base
             # offset of the file, as one STANDARD from the epoch so that nothing precedes it.
             name = first.astimezone(pytz.timezone(zone_name)).tzname() or onset.name
-            chosen.append(Observance("STANDARD", EPOCH, onset.after, onset.after, name, None))
+            chosen.append(_base(onset.after, name))
         else:
-            chosen.append(_observance(onset, None))
+            chosen.append(_observance(onset, _one_off(onset.wall)))
     chosen.sort(key=lambda o: (o.start, o.kind))
     return tuple(chosen)
 
 
-def _observance(onset: Transition, rule: Rule | None) -> Observance:
+def _observance(onset: Transition, rule: Rule) -> Observance:
     return Observance(onset.kind, onset.wall, onset.before, onset.after, onset.name, rule)
 
 
+def _base(offset: timedelta, name: str) -> Observance:
+    """A fixed offset from the epoch on: a STANDARD whose rule fires once, on 1 Jan 1970."""
+    return Observance("STANDARD", EPOCH, offset, offset, name, _one_off(EPOCH))
+
+
+def _one_off(wall: datetime) -> Rule:
+    """A yearly rule that matches ``wall`` and fires only then."""
+    weekday = _WEEKDAYS[wall.weekday()]
+    byday = f"{(wall.day - 1) // 7 + 1}{weekday}" if wall.day <= 28 else f"-1{weekday}"
+    return Rule(wall.month, byday, (), 1)
+
+
 def _rule(run: _Run, onset: Transition) -> Rule:
-    last = run.transitions[-1]
-    until = None if last.utc.year >= HORIZON_YEAR else last.utc
+    goes_on = run.transitions[-1].utc.year >= HORIZON_YEAR
+    count = None if goes_on else sum(1 for t in run.transitions if t.utc >= onset.utc)
     wall = onset.wall
     form, value = run.spec
     weekday = _WEEKDAYS[wall.weekday()]
     if form == "nth":
-        return Rule(wall.month, f"{value}{weekday}", (), until)
+        return Rule(wall.month, f"{value}{weekday}", (), count)
     if form == "last":
-        return Rule(wall.month, f"-1{weekday}", (), until)
-    return Rule(wall.month, weekday, tuple(range(value, value + 7)), until)
+        return Rule(wall.month, f"-1{weekday}", (), count)
+    return Rule(wall.month, weekday, tuple(range(value, value + 7)), count)
 
 
 def _state_run(runs: tuple[_Run, ...], moment: datetime) -> _Run | None:

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from followup_ics.generate import Request, make_schedule
+from followup_ics.inputs import RawInterview
+from followup_ics.model import Schedule
+from followup_ics.settings import DEFAULT_SETTINGS, PlanSettings
+
+STAMP = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+SOURCE_DATE_EPOCH = str(int(STAMP.timestamp()))
+
+
+def plan_for(date: str, zone: str, *, settings: PlanSettings = DEFAULT_SETTINGS, now: datetime = STAMP,
+             **fields: object) -> Schedule:
+    """The schedule for an interview given as the user would type it."""
+    raw = RawInterview(company=str(fields.pop("company", "Acme Corp")), date=date, **fields)  # type: ignore[arg-type]
+    return make_schedule(raw, Request(zone=zone, now=now, settings=settings))
+
+
+def local_times(schedule: Schedule) -> dict[str, str]:
+    """step key -> 'Tue 2026-12-01 16:00 -0500', in the interview's zone."""
+    return {s.key: s.start.strftime("%a %Y-%m-%d %H:%M %z") for s in schedule.steps}
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test sees the same clock, so output is byte-for-byte reproducible."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    for name in ("FOLLOWUP_ICS_TZ", "FOLLOWUP_ICS_PLAN"):
+        monkeypatch.delenv(name, raising=False)

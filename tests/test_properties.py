@@ -1,0 +1,97 @@
+"""Invariants of the plan and the file, for random interview times and zones (hypothesis)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytz
+from conftest import STAMP, plan_for
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from icscheck import assert_parsers_agree, expected_readings
+
+from followup_ics.ics import render, step_uid
+from followup_ics.schedule import is_business_day, local
+from followup_ics.settings import DEFAULT_SETTINGS
+
+ZONES = st.sampled_from(sorted(pytz.common_timezones))
+WALL = st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(2035, 12, 31)).map(
+    lambda d: d.replace(second=0, microsecond=0))
+LENGTH = st.integers(min_value=15, max_value=240)
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _plan(wall: datetime, zone: str, minutes: int):  # type: ignore[no-untyped-def]
+    return plan_for(f"{wall:%Y-%m-%d %H:%M}", zone, duration=str(minutes))
+
+
+@FAST
+@given(WALL, ZONES, LENGTH)
+def test_nothing_happens_before_the_interview(wall: datetime, zone: str, minutes: int) -> None:
+    """Every step starts at or after the interview starts."""
+    schedule = _plan(wall, zone, minutes)
+    assert all(step.start >= schedule.interview.start for step in schedule.steps)
+
+
+@FAST
+@given(WALL, ZONES, LENGTH)
+def test_thank_you_within_24_hours_and_not_at_night(wall: datetime, zone: str, minutes: int) -> None:
+    """The thank-you note is after the interview, done within 24 hours, in waking hours."""
+    schedule = _plan(wall, zone, minutes)
+    note = next(s for s in schedule.steps if s.step_id == "thank-you")
+    assert schedule.interview.end <= note.start
+    assert note.end <= schedule.interview.end + timedelta(hours=24)
+    assert DEFAULT_SETTINGS.waking.fits(local(pytz.timezone(zone), note.start), note.duration)
+
+
+@FAST
+@given(WALL, ZONES, LENGTH)
+def test_calls_fall_on_business_days_at_working_hours(wall: datetime, zone: str, minutes: int) -> None:
+    """The follow-up call is on a business day within 7 days; checks are weekly and alternate."""
+    schedule = _plan(wall, zone, minutes)
+    tz = pytz.timezone(zone)
+    day = local(tz, schedule.interview.start).date()
+    call = next(s for s in schedule.steps if s.step_id == "follow-up-call")
+    call_local = local(tz, call.start)
+    assert is_business_day(call_local.date()) and 1 <= (call_local.date() - day).days <= 7
+    checks = [s for s in schedule.steps if s.step_id == "status-check"]
+    dates = [call_local.date()] + [local(tz, s.start).date() for s in checks]
+    assert all((b - a).days == 7 for a, b in zip(dates, dates[1:], strict=False))
+    assert [s.summary.split()[0] for s in checks] == ["Email", "Call", "Email", "Call"]
+    for step in schedule.steps:
+        if step.step_id != "interview":
+            assert DEFAULT_SETTINGS.waking.fits(local(tz, step.start), step.duration), step.key
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(WALL, ZONES)
+def test_every_parser_reads_the_intended_instants(wall: datetime, zone: str) -> None:
+    """Independent parsers, forced to use our VTIMEZONE, land every event and alarm where we meant."""
+    schedule = _plan(wall, zone, 60)
+    data = render([schedule], stamp=STAMP)
+    assert_parsers_agree(data, expected_readings([schedule]))
+
+
+@FAST
+@given(st.text(min_size=1, max_size=80).filter(lambda s: s.strip()))
+def test_any_company_name_survives_escaping(company: str) -> None:
+    """Commas, semicolons, backslashes, newlines and any script come back unchanged."""
+    import icalendar
+
+    schedule = plan_for("2026-12-01 14:00", "Europe/Paris", company=company)
+    data = render([schedule], stamp=STAMP)
+    events = icalendar.Calendar.from_ical(data).walk("VEVENT")
+    expected = schedule.interview.company
+    assert all(expected in str(event["SUMMARY"]) or expected in str(event["DESCRIPTION"]) for event in events)
+    assert data.count(b"BEGIN:VEVENT") == len(schedule.steps)
+
+
+@FAST
+@given(WALL, ZONES)
+def test_uids_are_unique_and_stable(wall: datetime, zone: str) -> None:
+    """The same interview always gets the same UIDs, all different from each other."""
+    first = _plan(wall, zone, 60)
+    again = _plan(wall, zone, 60)
+    uids = [step_uid(first.interview, s) for s in first.steps]
+    assert len(set(uids)) == len(uids)
+    assert uids == [step_uid(again.interview, s) for s in again.steps]
