@@ -26,9 +26,11 @@ _OPTION_FOR = {"timezone": "--tz", "SOURCE_DATE_EPOCH": "SOURCE_DATE_EPOCH"}
 
 
 class Fail(click.ClickException):
-    """A user error: one line on stderr and exit code 2."""
+    """A user error: one line on stderr and exit code 2 (1 for bad data in a batch)."""
 
-    exit_code = 2
+    def __init__(self, message: str, exit_code: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 class App(click.Group):
@@ -128,7 +130,7 @@ def _request(params: dict[str, Any]) -> Request:
         zone = resolve_zone(name, "timezone")
         click.echo(f"note: no --tz given; using {zone} (from {source})", err=True)
     settings = load_settings(params["plan_file"]) if params["plan_file"] else DEFAULT_SETTINGS
-    if params["no_interview"]:
+    if params.get("no_interview"):
         settings = replace(settings, interview=replace(settings.interview, include=False))
     return Request(zone=zone, now=clock.now(), settings=settings, day_first=params["day_first"])
 
@@ -199,6 +201,71 @@ def plan(**params: Any) -> None:
         fail(error)
     _notices(schedule.notices)
     click.echo(plan_table(schedule))
+
+
+@cli.command()
+@click.argument("csv_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("out"), show_default=True, help="Folder for the .ics files.")
+@click.option("--tz", envvar=f"{ENV_PREFIX}_TZ",
+              help="Zone for rows without a timezone column [default: $TZ, the system zone, else UTC].")
+@click.option("--plan", "plan_file", type=click.Path(path_type=Path, dir_okay=False),
+              envvar=f"{ENV_PREFIX}_PLAN", help="TOML file changing the plan's offsets and times.")
+@click.option("--day-first/--month-first", "day_first", default=None,
+              help="How to read 03/12/2026 [default: refuse ambiguous dates].")
+@click.option("--no-interview", is_flag=True, help="Leave the interview events themselves out.")
+@click.option("--skip-invalid", is_flag=True, help="Write the valid rows and list the skipped ones.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no notes, only errors and the summary.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None,
+              help="Worker processes for large files [default: one per core].")
+def batch(csv_file: Path, out_dir: Path, skip_invalid: bool, quiet: bool, jobs: int | None,
+          **params: Any) -> None:
+    """Turn a CSV of interviews into one .ics per interview plus all.ics.
+
+    Columns: company and date are required; timezone, duration, role, interviewer, interviewer_email,
+    contact, contact_email, contact_phone, references, url, location, status, offer_deadline,
+    outcome_date, notes and id are optional. Nothing is written if any row is invalid, unless
+    --skip-invalid is given.
+
+    Example:
+
+        followup-ics batch samples/interviews.csv -o out/ --tz Europe/London
+    """
+    from followup_ics.batch import run_batch
+    from followup_ics.csvio import CsvError, count_rows
+    from followup_ics.errors import FollowupError
+
+    try:
+        request = _request(params)
+    except FollowupError as error:
+        fail(error)
+    source = str(csv_file)
+    show_progress = not quiet and sys.stderr.isatty()
+    try:
+        if show_progress:
+            with click.progressbar(length=count_rows(csv_file), label="Planning", file=sys.stderr) as bar:
+                report = run_batch(csv_file, out_dir, request, skip_invalid=skip_invalid, jobs=jobs,
+                                   progress=bar.update)
+        else:
+            report = run_batch(csv_file, out_dir, request, skip_invalid=skip_invalid, jobs=jobs)
+    except CsvError as error:
+        raise Fail(f"{source}: {error}") from None
+    except OSError as error:
+        raise Fail(f"--output: cannot write to {out_dir} ({error.strerror or error})") from None
+    if report.unknown_columns and not quiet:
+        names = ", ".join(repr(name) for name in report.unknown_columns)
+        click.echo(f"note: ignoring unknown column(s) {names}", err=True)
+    if not quiet:
+        _notices(tuple(report.notices))
+    for error in report.errors + report.skipped:
+        click.echo(error.describe(source), err=True)
+    if report.errors:
+        count = len(report.errors)
+        raise Fail(f"{count} invalid row{'s' if count > 1 else ''}; nothing was written "
+                   "(--skip-invalid writes the valid rows)", exit_code=1)
+    skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
+    click.echo(f"{report.interviews} interviews, {report.events} events, {len(report.files)} files "
+               f"in {out_dir}{skipped}, {report.seconds:.2f} s", err=True)
 
 
 def _notices(notices: tuple[str, ...]) -> None:

@@ -66,10 +66,20 @@ def build_calendar(schedules: Sequence[Schedule], *, stamp: datetime, name: str 
                    sequences: Mapping[str, int] | None = None,
                    feed: FeedOptions | None = None) -> Calendar:
     """One VCALENDAR holding every step of every schedule, with one VTIMEZONE per zone used."""
-    name = name or calendar_name(schedules)
+    calendar = calendar_shell(name or calendar_name(schedules), zone_spans(schedules), feed=feed)
+    sequences = sequences or {}
+    modified = feed.last_modified if feed else None
+    for schedule in schedules:
+        for step in schedule.steps:
+            calendar.add_component(_event(schedule.interview, step, stamp, sequences, modified))
+    return calendar
+
+
+def calendar_shell(name: str, zones: Mapping[str, tuple[datetime, datetime]], *,
+                   feed: FeedOptions | None = None) -> Calendar:
+    """The calendar's own properties and its VTIMEZONEs, without events."""
     calendar = Calendar.new(prodid=PRODID, name=name, uid=f"{_digest(name)}@{UID_DOMAIN}",
                             calscale="GREGORIAN")
-    zones = _zones_used(schedules)
     if zones:
         calendar.add("X-WR-TIMEZONE", next(iter(zones)))
     if feed is not None:
@@ -77,11 +87,6 @@ def build_calendar(schedules: Sequence[Schedule], *, stamp: datetime, name: str 
         calendar.add("X-PUBLISHED-TTL", vDuration(feed.refresh))
     for zone_name, (first, last) in zones.items():
         calendar.add_component(vtimezone(zone_name, first, last))
-    sequences = sequences or {}
-    modified = feed.last_modified if feed else None
-    for schedule in schedules:
-        for step in schedule.steps:
-            calendar.add_component(_event(schedule.interview, step, stamp, sequences, modified))
     return calendar
 
 
@@ -112,9 +117,10 @@ def vtimezone(zone_name: str, first: datetime, last: datetime) -> Timezone:
     return component
 
 
-def _zones_used(schedules: Iterable[Schedule]) -> dict[str, tuple[datetime, datetime]]:
+def zone_spans(schedules: Iterable[Schedule],
+               into: dict[str, tuple[datetime, datetime]] | None = None) -> dict[str, tuple[datetime, datetime]]:
     """Zone name -> (first, last) instant it must cover, in order of first use; UTC needs none."""
-    spans: dict[str, tuple[datetime, datetime]] = {}
+    spans = {} if into is None else into
     for schedule in schedules:
         zone = schedule.interview.zone
         if pytz.timezone(zone) is pytz.utc or not schedule.steps:

@@ -8,7 +8,7 @@ guess that silently differs by locale.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 import pytz
@@ -20,7 +20,7 @@ from followup_ics.schedule import localize
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2036  # pytz's zone rules are exact up to 2037
 DATE_ONLY_DEADLINE = time(17, 0)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DURATION = re.compile(r"^(?:(?P<h>\d+)\s*h(?:ours?)?)?\s*(?:(?P<m>\d+)\s*m(?:in(?:utes?)?)?)?$")
+_DURATION = re.compile(r"^(?:(?P<h>\d+)\s*h(?:ours?|rs?)?)?\s*(?:(?P<m>\d+)\s*(?:m|mins?|minutes?)?)?$")
 _PERSON = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<\s*(?P<email>[^<>\s]+)\s*>\s*$")
 
 
@@ -46,7 +46,6 @@ class RawInterview:
     offer_deadline: str = ""
     outcome_date: str = ""
     id: str = ""
-    extra_notices: tuple[str, ...] = field(default=())
 
 
 def resolve_zone(name: str, field_name: str = "timezone") -> str:
@@ -122,7 +121,7 @@ def parse_duration(text: str, field_name: str = "duration") -> timedelta | None:
     if re.fullmatch(r"\d{1,2}:\d{2}", cleaned):
         hours, minutes = cleaned.split(":")
         return timedelta(hours=int(hours), minutes=int(minutes))
-    match = _DURATION.match(re.sub(r"h(\d)", r"h \1", cleaned))
+    match = _DURATION.match(cleaned)
     if match and (match["h"] or match["m"]):
         return timedelta(hours=int(match["h"] or 0), minutes=int(match["m"] or 0))
     raise InputError(field_name, "expected minutes (45) or hours and minutes (1h30)", value=text)
@@ -160,7 +159,7 @@ def build_interview(raw: RawInterview, *, zone_name: str, day_first: bool | None
     if not raw.company.strip():
         raise InputError("company", "must not be empty")
     zone = resolve_zone(raw.timezone, "timezone") if raw.timezone.strip() else zone_name
-    notices = list(raw.extra_notices)
+    notices: list[str] = []
     start, notice, _ = parse_moment(raw.date, zone, "date", day_first=day_first)
     notices += [notice] if notice else []
     duration = parse_duration(raw.duration)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import time
 from pathlib import Path
 from typing import Any
@@ -140,11 +140,9 @@ def _clock(value: object, where: str) -> time:
 
 def _check_times(settings: PlanSettings, source: str) -> None:
     """Fixed times of day must fall inside waking hours: nothing in the middle of the night."""
-    for field in fields(settings):
-        rule = getattr(settings, field.name)
-        if isinstance(rule, StepRule) and field.name in {"follow_up_call", "status_check",
-                                                         "keep_searching", "keep_in_touch"}:
-            if not settings.waking.start <= rule.time < settings.waking.end:
-                table = field.name.replace("_", "-")
-                raise PlanFileError(f"{source}: [{table}] time {rule.time:%H:%M} is outside waking hours "
-                                    f"{settings.waking.start:%H:%M}-{settings.waking.end:%H:%M}")
+    for name in ("follow_up_call", "status_check", "keep_searching", "keep_in_touch"):
+        rule: StepRule = getattr(settings, name)
+        if not settings.waking.start <= rule.time < settings.waking.end:
+            table = name.replace("_", "-")
+            raise PlanFileError(f"{source}: [{table}] time {rule.time:%H:%M} is outside waking hours "
+                                f"{settings.waking.start:%H:%M}-{settings.waking.end:%H:%M}")

@@ -78,7 +78,9 @@ def interview_texts(interview: Interview) -> tuple[str, str, str]:
 
 def thank_you_texts(interview: Interview, deadline: datetime) -> tuple[str, str, str]:
     summary = f"Send thank-you note to {interview.company} (by {when(deadline)})"
-    body = (f"Dear {_who(interview)},\n\nThank you for taking the time to meet with me today about the "
+    names = [p.name for p in interview.interviewers if p.name]
+    greeting = f"Dear {', '.join(names)}," if names else "Hello,"
+    body = (f"{greeting}\n\nThank you for taking the time to meet with me today about the "
             f"{interview.role or 'open'} position. I enjoyed learning more about the team and the work, "
             "and our conversation confirmed my interest. Please let me know if I can provide anything "
             "else.\n\nBest regards")

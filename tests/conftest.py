@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -31,3 +34,17 @@ def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
     for name in ("FOLLOWUP_ICS_TZ", "FOLLOWUP_ICS_PLAN"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _unusual_machine_zone() -> Iterator[None]:
+    """Run everything with the machine in a zone no code should depend on (UTC+11, no DST)."""
+    previous = os.environ.get("TZ")
+    os.environ["TZ"] = "Pacific/Bougainville"
+    time.tzset()
+    yield
+    if previous is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = previous
+    time.tzset()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -86,7 +87,7 @@ def test_status_checks_alternate_email_and_phone() -> None:
     """About once a week, alternating an email and a phone call."""
     checks = [s for s in plan_for("2026-12-01 14:00", "UTC").steps if s.step_id == "status-check"]
     assert [s.summary.split()[0] for s in checks] == ["Email", "Call", "Email", "Call"]
-    gaps = {(b.start - a.start).days for a, b in zip(checks, checks[1:], strict=False)}
+    gaps = {(b.start - a.start).days for a, b in itertools.pairwise(checks)}
     assert gaps == {7}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, timedelta
 
 import pytz
@@ -56,7 +57,7 @@ def test_calls_fall_on_business_days_at_working_hours(wall: datetime, zone: str,
     assert is_business_day(call_local.date()) and 1 <= (call_local.date() - day).days <= 7
     checks = [s for s in schedule.steps if s.step_id == "status-check"]
     dates = [call_local.date()] + [local(tz, s.start).date() for s in checks]
-    assert all((b - a).days == 7 for a, b in zip(dates, dates[1:], strict=False))
+    assert all((b - a).days == 7 for a, b in itertools.pairwise(dates))
     assert [s.summary.split()[0] for s in checks] == ["Email", "Call", "Email", "Call"]
     for step in schedule.steps:
         if step.step_id != "interview":
