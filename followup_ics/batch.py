@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from followup_ics.csvio import Row, RowError, read_rows
+from followup_ics.csvio import CsvError, Row, RowError, read_rows
 from followup_ics.errors import FollowupError, InputError
 from followup_ics.fileio import read_if_exists
 from followup_ics.generate import Request, make_schedule
@@ -84,6 +84,8 @@ def run_batch(source: Path, out_dir: Path, request: Request, *, skip_invalid: bo
         staged, combined = _stage(rows, staging, out_dir, request, report, jobs, progress)
         if report.errors and not skip_invalid:
             return report
+        if not staged and not report.errors:
+            raise CsvError("no interviews below the header row")
         report.skipped, report.errors = report.errors, []
         combined_path = staging / COMBINED
         _write_combined(combined_path, combined, report)

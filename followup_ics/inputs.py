@@ -195,7 +195,7 @@ def build_interview(raw: RawInterview, *, zone_name: str, day_first: bool | None
         references=tuple(parse_person(text, "reference") for text in raw.references if text.strip()),
         url=raw.url.strip(),
         location=" ".join(raw.location.split()),
-        notes=raw.notes.strip(),
+        notes=raw.notes.replace("\r\n", "\n").replace("\r", "\n").strip(),
         status=status,
         offer_deadline=deadline,
         outcome_at=outcome,

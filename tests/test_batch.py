@@ -1,0 +1,237 @@
+"""`followup-ics batch`: good and hostile CSVs, atomic writing, the combined feed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import icalendar
+import pytest
+from click.testing import CliRunner, Result
+from conftest import STAMP
+from icscheck import assert_parsers_agree
+
+from followup_ics.batch import run_batch
+from followup_ics.cli import cli
+from followup_ics.generate import Request
+from followup_ics.ics import build_calendar
+
+HEADER = "company,date,timezone,status\r\n"
+GOOD = HEADER + "Acme Corp,2026-12-01 14:00,America/New_York,pending\r\nGlobex,2026-12-02 10:00,Europe/Paris,\r\n"
+
+
+def batch(tmp_path: Path, content: str | bytes, *args: str) -> tuple[Result, Path]:
+    source = tmp_path / "interviews.csv"
+    source.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["batch", str(source), "-o", str(out), "--tz", "UTC", *args])
+    return result, out
+
+
+def names(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir()) if out.exists() else []
+
+
+def uids(data: bytes) -> list[str]:
+    return [str(e["UID"]) for e in icalendar.Calendar.from_ical(data).walk("VEVENT")]
+
+
+def test_good_csv_writes_one_file_per_interview_and_all_ics(tmp_path: Path) -> None:
+    """Each interview gets its own file; all.ics holds every event once, one VTIMEZONE per zone."""
+    result, out = batch(tmp_path, GOOD)
+    assert result.exit_code == 0, result.output
+    assert names(out) == ["acme-corp-2026-12-01.ics", "all.ics", "globex-2026-12-02.ics"]
+    combined = (out / "all.ics").read_bytes()
+    assert_parsers_agree(combined)
+    single = [(out / n).read_bytes() for n in ("acme-corp-2026-12-01.ics", "globex-2026-12-02.ics")]
+    assert uids(combined) == uids(single[0]) + uids(single[1])
+    assert len(set(uids(combined))) == 24
+    assert combined.count(b"BEGIN:VTIMEZONE") == 2
+    assert "2 interviews, 24 events, 3 files" in result.stderr
+
+
+def test_combined_feed_is_byte_identical_to_one_icalendar_calendar(tmp_path: Path) -> None:
+    """all.ics, assembled from each interview's bytes, equals icalendar serialising everything at once."""
+    from followup_ics.csvio import Row, read_rows
+    from followup_ics.generate import make_schedule
+
+    source = Path(__file__).parents[1] / "samples" / "interviews.csv"
+    request = Request(zone="UTC", now=STAMP)
+    run_batch(source, tmp_path, request)
+    _, rows = read_rows(source)
+    schedules = [make_schedule(row.raw, request) for row in rows if isinstance(row, Row)]
+    expected = build_calendar(schedules, stamp=STAMP, name="Interview follow-ups").to_ical()
+    assert (tmp_path / "all.ics").read_bytes() == expected
+
+
+def test_parallel_run_writes_the_same_bytes_as_a_serial_run(tmp_path: Path) -> None:
+    """Worker processes change nothing in the output, only the speed."""
+    lines = [HEADER] + [f"Company {i},2026-12-{1 + i % 28:02d} 1{i % 8}:00,Europe/Paris,\r\n" for i in range(300)]
+    content = "".join(lines)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    serial, out_serial = batch(tmp_path / "a", content, "--jobs", "1")
+    parallel, out_parallel = batch(tmp_path / "b", content, "--jobs", "2")
+    assert serial.exit_code == parallel.exit_code == 0
+    assert names(out_serial) == names(out_parallel) and len(names(out_serial)) == 301
+    for name in names(out_serial):
+        assert (out_serial / name).read_bytes() == (out_parallel / name).read_bytes()
+
+
+def test_spreadsheet_export_with_bom_semicolons_crlf_and_quoted_newlines(tmp_path: Path) -> None:
+    """Excel's 'CSV UTF-8' with ; as delimiter, header aliases and multi-line quoted cells just work."""
+    content = ("\ufeffCompany Name;Interview Date;Time Zone;Notes\r\n"
+               'Müller, Söhne & Co;2026-12-01 14:00;Europe/Berlin;"Line one;\r\nline two, with comma"\r\n')
+    result, out = batch(tmp_path, content.encode("utf-8"))
+    assert result.exit_code == 0, result.output
+    data = (out / "muller-sohne-co-2026-12-01.ics").read_bytes()
+    event = icalendar.Calendar.from_ical(data).walk("VEVENT")[0]
+    assert "Müller, Söhne & Co" in str(event["SUMMARY"])
+    assert "Notes: Line one;\nline two, with comma" in str(event["DESCRIPTION"])
+
+
+def test_unknown_columns_are_reported_once_and_ignored(tmp_path: Path) -> None:
+    """A column we do not know is named once on stderr; the run succeeds."""
+    content = "company,date,Salary,Source\r\nA,2026-12-01 14:00,100k,LinkedIn\r\nB,2026-12-01 15:00,90k,Referral\r\n"
+    result, _ = batch(tmp_path, content)
+    assert result.exit_code == 0
+    assert result.stderr.count("ignoring unknown column(s) 'Salary', 'Source'") == 1
+
+
+def test_statuses_and_deadlines_drive_the_plan(tmp_path: Path) -> None:
+    """A rejection adds keep-in-touch, an offer deadline adds the competing-offer step."""
+    content = ("company,date,status,outcome_date,offer_deadline\r\n"
+               "A,2026-12-01 14:00,rejected,2026-12-10,\r\nB,2026-12-01 14:00,,,2026-12-05\r\n")
+    result, out = batch(tmp_path, content)
+    assert result.exit_code == 0, result.output
+    combined = uids((out / "all.ics").read_bytes())
+    assert "a-2026-12-01.keep-in-touch@followup-ics" in combined
+    assert "a-2026-12-01.status-check-2@followup-ics" not in combined
+    assert "b-2026-12-01.competing-offer@followup-ics" in combined
+
+
+def test_two_rounds_at_one_company_never_overwrite_each_other(tmp_path: Path) -> None:
+    """Same company and day: distinct files and UIDs; the same row always maps to the same file."""
+    content = HEADER + "Acme,2026-12-01 09:00,UTC,\r\nAcme,2026-12-01 15:00,UTC,\r\nAcme,2026-12-08 10:00,UTC,\r\n"
+    result, out = batch(tmp_path, content)
+    assert result.exit_code == 0, result.output
+    assert names(out) == ["acme-2026-12-01-1500.ics", "acme-2026-12-01.ics", "acme-2026-12-08.ics", "all.ics"]
+    all_uids = uids((out / "all.ics").read_bytes())
+    assert len(all_uids) == len(set(all_uids))
+    again, _ = batch(tmp_path, content)
+    assert again.exit_code == 0 and names(out)[0] == "acme-2026-12-01-1500.ics"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the file is empty"),
+        ("company,when_i_applied\r\nA,2026-01-01\r\n", "missing required column 'date'"),
+        (HEADER, "no interviews below the header row"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "not UTF-8 text"),
+    ],
+)
+def test_unusable_files_fail_with_one_line(tmp_path: Path, content: str | bytes, message: str) -> None:
+    """Empty, header-only, column-less or binary files: one line, non-zero exit, nothing written."""
+    result, out = batch(tmp_path, content)
+    assert result.exit_code != 0
+    assert len(result.stderr.strip().splitlines()) == 1 and message in result.stderr, result.stderr
+    assert names(out) == []
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ("Acme,someday,UTC,", "interviews.csv:2: column 'date': cannot read this date"),
+        ("Acme,2026-12-01 14:00,Mars/Base,", "interviews.csv:2: column 'timezone': unknown time zone"),
+        ("Acme,2026-12-01 14:00,UTC,ghosted", "interviews.csv:2: column 'status': unknown status"),
+        ("Acme,2026-12-01 14:00,UTC,pending,extra", "interviews.csv:2: has 5 fields but the header has 4"),
+        ("Acme,2026-12-01 14:00", "interviews.csv:2: has 2 fields but the header has 4"),
+        (",2026-12-01 14:00,UTC,", "interviews.csv:2: column 'company': must not be empty"),
+        ("Acme\x00\x01,2026-12-01 14:00,UTC,", "interviews.csv:2: column 'company': contains control characters"),
+        ("Acme," + "x" * 1_000_000 + ",UTC,", "interviews.csv:2: column 'date': longer than 10000 characters"),
+    ],
+)
+def test_bad_rows_are_named_and_nothing_is_written(tmp_path: Path, row: str, expected: str) -> None:
+    """A bad row names file:row, the column and the value; exit code 1; no file is written."""
+    result, out = batch(tmp_path, HEADER + "Good,2026-12-01 10:00,UTC,\r\n" + row.replace("2:", "3:") + "\r\n")
+    assert result.exit_code == 1, result.output
+    assert expected.replace(":2:", ":3:") in result.stderr, result.stderr
+    assert "nothing was written" in result.stderr
+    assert names(out) == []
+
+
+def test_every_bad_row_is_listed_and_skip_invalid_writes_the_rest(tmp_path: Path) -> None:
+    """All errors are listed, not only the first; --skip-invalid writes the good rows."""
+    content = HEADER + "A,bad,UTC,\r\nB,2026-12-01 14:00,UTC,\r\nC,2026-12-01 14:00,Nowhere/Zone,\r\n" \
+        "B,2026-12-01 14:00,UTC,\r\n"
+    result, out = batch(tmp_path, content)
+    assert result.exit_code == 1
+    for fragment in ("interviews.csv:2: column 'date'", "interviews.csv:4: column 'timezone'",
+                     "interviews.csv:5: repeats row 3 exactly", "3 invalid rows"):
+        assert fragment in result.stderr
+    result, out = batch(tmp_path, content, "--skip-invalid")
+    assert result.exit_code == 0
+    assert names(out) == ["all.ics", "b-2026-12-01.ics"] and "3 skipped" in result.stderr
+
+
+def test_injected_icalendar_lines_stay_text(tmp_path: Path) -> None:
+    """A company name carrying CRLF and BEGIN:VEVENT cannot add an event or a property."""
+    content = HEADER + '"ACME\r\nBEGIN:VEVENT\r\nUID:evil",2026-12-01 14:00,UTC,\r\n'
+    result, out = batch(tmp_path, content)
+    assert result.exit_code == 0, result.output
+    data = (out / "all.ics").read_bytes()
+    assert_parsers_agree(data)
+    assert data.count(b"\r\nBEGIN:VEVENT\r\n") == 12 and b"\r\nUID:evil" not in data
+
+
+def test_path_traversal_in_a_name_stays_inside_the_output_folder(tmp_path: Path) -> None:
+    """'../../x' and similar names become safe file names inside -o."""
+    hostile = ("../../x", "/etc/passwd", ".hidden")
+    content = HEADER + "".join(f"{name},2026-12-01 14:00,UTC,\r\n" for name in hostile)
+    result, out = batch(tmp_path, content)
+    assert result.exit_code == 0, result.output
+    assert names(out) == ["all.ics", "etc-passwd-2026-12-01.ics", "hidden-2026-12-01.ics", "x-2026-12-01.ics"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["interviews.csv", "out"]
+
+
+def test_a_failure_half_way_leaves_earlier_output_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """If writing breaks mid-run, earlier files stay whole and no partial or temp file remains."""
+    result, out = batch(tmp_path, GOOD)
+    assert result.exit_code == 0
+    before = {name: (out / name).read_bytes() for name in names(out)}
+    real_replace = os.replace
+    calls = []
+
+    def failing_replace(src: str | Path, dst: str | Path) -> None:
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    changed = GOOD.replace("14:00,America/New_York,pending", "14:00,America/New_York,rejected")
+    result, out = batch(tmp_path, changed)
+    assert result.exit_code == 2 and "No space left on device" in result.stderr
+    assert names(out) == sorted(before)
+    for name, data in before.items():
+        current = (out / name).read_bytes()
+        assert current.endswith(b"END:VCALENDAR\r\n")
+        assert name == "acme-corp-2026-12-01.ics" or current == data
+
+
+def test_rerun_with_a_changed_row_raises_sequence_only_there(tmp_path: Path) -> None:
+    """Running again after moving one interview bumps SEQUENCE in its events only."""
+    batch(tmp_path, GOOD)
+    result, out = batch(tmp_path, GOOD.replace("2026-12-02 10:00", "2026-12-02 11:00"))
+    assert result.exit_code == 0, result.output
+    paris = icalendar.Calendar.from_ical((out / "globex-2026-12-02.ics").read_bytes())
+    acme = icalendar.Calendar.from_ical((out / "acme-corp-2026-12-01.ics").read_bytes())
+    assert {int(e["SEQUENCE"]) for e in acme.walk("VEVENT")} == {0}
+    assert {int(e["SEQUENCE"]) for e in paris.walk("VEVENT")} == {1}
+
+
+def test_missing_csv_file_is_a_one_line_error(tmp_path: Path) -> None:
+    """A CSV path that does not exist is reported in one line with exit code 2."""
+    result = CliRunner().invoke(cli, ["batch", str(tmp_path / "nope.csv"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "cannot read the file" in result.stderr
