@@ -64,6 +64,7 @@ class BatchReport:
     skipped: list[RowError] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     unknown_columns: tuple[str, ...] = ()
+    default_zone_rows: int = 0  # rows without a timezone of their own
     seconds: float = 0.0
 
     @property
@@ -142,6 +143,7 @@ def _stage(rows: Iterator[Row | RowError], staging: Path, out_dir: Path, request
             staged.append(name)
             report.interviews += 1
             report.events += result.events
+            report.default_zone_rows += row is not None and not row.raw.timezone.strip()
             report.notices += [f"row {result.row}: {n}" for n in result.notices]
             _widen(combined.spans, result)
     return staged, combined

@@ -114,7 +114,7 @@ def _raw(params: dict[str, Any]) -> RawInterview:
         outcome_date=params["outcome_date"], id=params["interview_id"])
 
 
-def _request(params: dict[str, Any]) -> Request:
+def _request(params: dict[str, Any], *, say_default_zone: bool = True) -> Request:
     from dataclasses import replace
 
     from followup_ics import clock
@@ -128,7 +128,8 @@ def _request(params: dict[str, Any]) -> Request:
     else:
         name, source = default_zone()
         zone = resolve_zone(name, "timezone")
-        click.echo(f"note: no --tz given; using {zone} (from {source})", err=True)
+        if say_default_zone:
+            click.echo(f"note: no --tz given; using {zone} (from {source})", err=True)
     settings = load_settings(params["plan_file"]) if params["plan_file"] else DEFAULT_SETTINGS
     if params.get("no_interview"):
         settings = replace(settings, interview=replace(settings.interview, include=False))
@@ -141,8 +142,8 @@ def _request(params: dict[str, Any]) -> Request:
 def cli() -> None:
     """Put every recommended interview follow-up step into your calendar, with reminders.
 
+    \b
     Example:
-
         followup-ics generate --company "Acme Corp" --date "2026-12-01 14:00" --tz America/New_York
     """
 
@@ -154,8 +155,8 @@ def cli() -> None:
 def generate(output: str | None, **params: Any) -> None:
     """Write one interview's follow-up plan as an .ics file to import.
 
+    \b
     Example:
-
         followup-ics generate --company "Acme Corp" --date "2026-12-01 14:00" --tz America/New_York
     """
     from followup_ics.errors import FollowupError
@@ -188,8 +189,8 @@ def generate(output: str | None, **params: Any) -> None:
 def plan(**params: Any) -> None:
     """Show the follow-up schedule as a table, without writing a file.
 
+    \b
     Example:
-
         followup-ics plan --company "Acme Corp" --date "2026-12-01 14:00" --tz America/New_York
     """
     from followup_ics.errors import FollowupError
@@ -227,8 +228,8 @@ def batch(csv_file: Path, out_dir: Path, skip_invalid: bool, quiet: bool, jobs: 
     outcome_date, notes and id are optional. Nothing is written if any row is invalid, unless
     --skip-invalid is given.
 
+    \b
     Example:
-
         followup-ics batch samples/interviews.csv -o out/ --tz Europe/London
     """
     from followup_ics.batch import run_batch
@@ -236,7 +237,7 @@ def batch(csv_file: Path, out_dir: Path, skip_invalid: bool, quiet: bool, jobs: 
     from followup_ics.errors import FollowupError
 
     try:
-        request = _request(params)
+        request = _request(params, say_default_zone=False)
     except FollowupError as error:
         fail(error)
     source = str(csv_file)
@@ -256,6 +257,9 @@ def batch(csv_file: Path, out_dir: Path, skip_invalid: bool, quiet: bool, jobs: 
         names = ", ".join(repr(name) for name in report.unknown_columns)
         click.echo(f"note: ignoring unknown column(s) {names}", err=True)
     if not quiet:
+        if report.default_zone_rows and not params["tz"]:
+            _notices((f"{report.default_zone_rows} row(s) without a timezone use {request.zone} "
+                      "(no --tz given)",))
         _notices(tuple(report.notices))
     for error in report.errors + report.skipped:
         click.echo(error.describe(source), err=True)

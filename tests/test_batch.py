@@ -235,3 +235,22 @@ def test_missing_csv_file_is_a_one_line_error(tmp_path: Path) -> None:
     """A CSV path that does not exist is reported in one line with exit code 2."""
     result = CliRunner().invoke(cli, ["batch", str(tmp_path / "nope.csv"), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2 and "cannot read the file" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "noted"),
+    [
+        ("company,date\r\nAcme,2026-12-01 14:00\r\n", True),
+        ("company,date,timezone\r\nAcme,2026-12-01 14:00,Asia/Tokyo\r\n", False),
+    ],
+    ids=["row-without-zone", "every-row-has-a-zone"],
+)
+def test_default_zone_is_said_only_when_a_row_uses_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      content: str, noted: bool) -> None:
+    """Without --tz, the zone taken from the machine is named on stderr only if some row relies on it."""
+    monkeypatch.setenv("TZ", "Europe/Oslo")
+    source = tmp_path / "interviews.csv"
+    source.write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["batch", str(source), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert ("1 row(s) without a timezone use Europe/Oslo" in result.stderr) is noted, result.stderr

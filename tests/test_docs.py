@@ -1,0 +1,72 @@
+"""The README's promises: its first lines are the two commands, CI runs the same test command, and the
+examples it shows are what the tool really prints."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from followup_ics.cli import cli
+
+ROOT = Path(__file__).parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _first_commands() -> list[str]:
+    block = README.split("```", 2)[1]
+    return [line for line in block.splitlines() if line.strip()]
+
+
+def test_readme_starts_with_setup_and_run_then_setup_and_test() -> None:
+    setup_run, setup_test = _first_commands()
+    assert README.startswith("# followup-ics\n\n```\n")
+    assert "pip install -e ." in setup_run and "followup-ics batch samples/interviews.csv" in setup_run
+    assert 'pip install -e ".[test]"' in setup_test and setup_test.endswith("python -m pytest")
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    """`.ci/run` and the README cannot drift apart: CI runs exactly what a new user is told to run."""
+    setup_test = _first_commands()[1]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert setup_test.replace("pip install -e", "pip install -q -e") in ci.splitlines()
+
+
+@pytest.mark.parametrize("command", ["", "generate", "plan", "batch"])
+def test_every_command_help_shows_an_example_that_runs(command: str, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each --help ends with one whole example line, and running that line succeeds."""
+    result = CliRunner().invoke(cli, [*command.split(), "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output
+    example = result.output.split("Example:", 1)[1].strip().splitlines()[0].strip()
+    program, *args = shlex.split(example)
+    assert program == "followup-ics"
+    shutil.copytree(ROOT / "samples", tmp_path / "samples")
+    monkeypatch.chdir(tmp_path)
+    ran = CliRunner().invoke(cli, args)
+    assert ran.exit_code == 0, ran.output
+
+
+def test_readme_plan_example_is_what_plan_prints() -> None:
+    """The `plan` transcript in the README is real output, not a sketch."""
+    transcript = README.split("$ followup-ics plan ", 1)[1].split("\n$ ", 1)[0]
+    args_line, expected = transcript.split("\n", 1)
+    result = CliRunner().invoke(cli, ["plan", *shlex.split(args_line)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == expected.strip()
+
+
+def test_readme_plan_file_example_is_accepted() -> None:
+    import tomllib
+
+    from followup_ics.settings import settings_from_mapping
+
+    toml = re.search(r"```toml\n(.*?)```", README, re.S)
+    assert toml is not None
+    settings = settings_from_mapping(tomllib.loads(toml.group(1)))
+    assert settings.status_check.count == 6 and not settings.keep_searching.include
