@@ -26,6 +26,7 @@ from followup_ics.fileio import read_if_exists
 from followup_ics.generate import Request, make_schedule
 from followup_ics.ics import calendar_shell, render
 from followup_ics.names import file_stem
+from followup_ics.zones import tzinfo
 
 COMBINED = "all.ics"
 COMBINED_NAME = "Interview follow-ups"
@@ -263,7 +264,7 @@ def _column(row: Row | None, field_name: str) -> str:
 def _widen(spans: dict[str, tuple[datetime, datetime]], result: Rendered) -> None:
     import pytz
 
-    if pytz.timezone(result.zone) is pytz.utc:
+    if tzinfo(result.zone) is pytz.utc:
         return
     first, last = result.first, result.last
     if result.zone in spans:

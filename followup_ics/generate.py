@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import pytz
-
 from followup_ics.inputs import RawInterview, build_interview
 from followup_ics.model import Schedule
 from followup_ics.plan import build_schedule
 from followup_ics.schedule import local
 from followup_ics.settings import DEFAULT_SETTINGS, PlanSettings
 from followup_ics.texts import when
+from followup_ics.zones import tzinfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +35,7 @@ def make_schedule(raw: RawInterview, request: Request) -> Schedule:
 
 def plan_table(schedule: Schedule) -> str:
     """A readable table of the steps: what the user is about to import."""
-    zone = pytz.timezone(schedule.interview.zone)
+    zone = tzinfo(schedule.interview.zone)
     header = ("STEP", "WHEN", "ALARM", "WHAT")
     rows = []
     for step in schedule.steps:

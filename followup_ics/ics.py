@@ -18,6 +18,7 @@ from icalendar import Alarm, Calendar, Event, Timezone, TimezoneDaylight, Timezo
 from followup_ics import __version__, tzrules
 from followup_ics.model import Interview, Schedule, Step
 from followup_ics.revisions import event_revisions, next_sequences
+from followup_ics.zones import tzinfo
 
 PRODID = f"-//followup-ics//followup-ics {__version__}//EN"
 UID_DOMAIN = "followup-ics"
@@ -123,7 +124,7 @@ def zone_spans(schedules: Iterable[Schedule],
     spans = {} if into is None else into
     for schedule in schedules:
         zone = schedule.interview.zone
-        if pytz.timezone(zone) is pytz.utc or not schedule.steps:
+        if tzinfo(zone) is pytz.utc or not schedule.steps:
             continue
         first = min(step.start for step in schedule.steps)
         last = max(step.end for step in schedule.steps)

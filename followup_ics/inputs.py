@@ -16,6 +16,7 @@ import pytz
 from followup_ics.errors import InputError
 from followup_ics.model import Interview, Person, Status
 from followup_ics.schedule import localize
+from followup_ics.zones import tzinfo
 
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2036  # pytz's zone rules are exact up to 2037
 DATE_ONLY_DEADLINE = time(17, 0)
@@ -54,7 +55,7 @@ def resolve_zone(name: str, field_name: str = "timezone") -> str:
     if not cleaned:
         raise InputError(field_name, "must not be empty")
     try:
-        return str(pytz.timezone(cleaned).zone)
+        return str(tzinfo(cleaned).zone)
     except (pytz.UnknownTimeZoneError, ValueError, UnicodeError):
         raise InputError(field_name, "unknown time zone; use an IANA name such as Europe/Paris",
                          value=name) from None
@@ -76,7 +77,7 @@ def parse_moment(text: str, zone_name: str, field_name: str, *, day_first: bool 
         naive = datetime.combine(naive.date(), date_only_time)
     if not EARLIEST_YEAR <= naive.year <= LATEST_YEAR:
         raise InputError(field_name, f"year must be between {EARLIEST_YEAR} and {LATEST_YEAR}", value=text)
-    zone = pytz.timezone(zone_name)
+    zone = tzinfo(zone_name)
     if naive.tzinfo is not None:
         return zone.normalize(naive.astimezone(zone)), None, has_time
     moment, notice = localize(zone, naive)

@@ -86,7 +86,7 @@ class Interview:
             raise InputError("duration", "must be between 1 minute and 12 hours",
                              value=str(self.duration))
         if self.url and not re.match(r"^https?://\S+$", self.url):
-            raise InputError("url", "must start with http:// or https://", value=self.url)
+            raise InputError("url", "must be an http:// or https:// address without spaces", value=self.url)
         if self.offer_deadline is not None and self.offer_deadline <= self.end:
             raise InputError("offer-deadline", "must be after the interview ends",
                              value=self.offer_deadline.strftime("%Y-%m-%d %H:%M"))

@@ -23,6 +23,7 @@ from followup_ics.schedule import (
     round_up,
 )
 from followup_ics.settings import DEFAULT_SETTINGS, PlanSettings, StepRule
+from followup_ics.zones import tzinfo
 
 THANK_YOU_LIMIT = timedelta(hours=24)
 FOLLOW_UP_LIMIT = timedelta(days=7)
@@ -38,7 +39,7 @@ def build_schedule(interview: Interview, settings: PlanSettings = DEFAULT_SETTIN
     ``as_of`` is when the outcome was recorded if ``interview.outcome_at`` is not given (the edges pass
     the clock in; the core never reads it).
     """
-    zone = pytz.timezone(interview.zone)
+    zone = tzinfo(interview.zone)
     steps = list(_steps(interview, settings, zone))
     if interview.status.is_closed:
         outcome = _outcome_moment(interview, as_of)

@@ -33,6 +33,8 @@ from functools import cache
 
 import pytz
 
+from followup_ics.zones import tzinfo
+
 # pytz computes transitions of ongoing rules up to this year; a run reaching it goes on for good.
 HORIZON_YEAR = 2037
 EPOCH = datetime(1970, 1, 1)
@@ -126,7 +128,7 @@ def observances(zone_name: str, first: datetime, last: datetime) -> tuple[Observ
         elif onset.utc < first_utc:
             # The offset in force at the first event that no later change of this run ends: the base
             # offset of the file, as one STANDARD from the epoch so that nothing precedes it.
-            name = first.astimezone(pytz.timezone(zone_name)).tzname() or onset.name
+            name = first.astimezone(tzinfo(zone_name)).tzname() or onset.name
             chosen.append(_base(onset.after, name))
         else:
             chosen.append(_observance(onset, _one_off(onset.wall)))
@@ -175,7 +177,7 @@ def _state_run(runs: tuple[_Run, ...], moment: datetime) -> _Run | None:
 
 @cache
 def _transitions(zone_name: str) -> tuple[Transition, ...]:
-    zone = pytz.timezone(zone_name)
+    zone = tzinfo(zone_name)
     times = getattr(zone, "_utc_transition_times", None)
     infos = getattr(zone, "_transition_info", None)
     if not times or not infos:
@@ -194,7 +196,7 @@ def _transitions(zone_name: str) -> tuple[Transition, ...]:
 
 
 def _static(zone_name: str) -> tuple[timedelta, str]:
-    zone = pytz.timezone(zone_name)
+    zone = tzinfo(zone_name)
     moment = datetime(2000, 1, 1)
     return zone.utcoffset(moment) or timedelta(0), zone.tzname(moment) or zone_name
 

@@ -1,0 +1,62 @@
+"""Start-up cost of the CLI against the bare imports it cannot avoid, measured in the same run.
+
+    .venv/bin/python benchmarks/startup.py [--runs 30]
+
+Prints, for each pair, the median wall time of each command and their ratio:
+- `followup-ics --help` against `python -c "import click"` (target at most 1.3x)
+- one `followup-ics generate` against `python -c "import click, icalendar, dateutil.parser, pytz"`
+  (target at most 1.25x)
+Runs alternate between the two commands so that machine noise hits both alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+CLI = str(BIN / "followup-ics")
+PY = sys.executable
+GENERATE = [CLI, "generate", "--company", "Acme Corp", "--date", "2026-12-01 14:00", "--tz", "America/New_York",
+            "--contact", "Bo Li <bo@acme.example>", "--reference", "Cy Park <cy@example.org>", "-o"]
+PAIRS = [
+    ("followup-ics --help", [CLI, "--help"], 'python -c "import click"', [PY, "-c", "import click"], 1.3),
+    ("followup-ics generate", GENERATE, 'python -c "import click, icalendar, dateutil.parser, pytz"',
+     [PY, "-c", "import click, icalendar, dateutil.parser, pytz"], 1.25),
+]
+
+
+def _time(command: list[str], out: str) -> float:
+    args = [*command, out] if command[-1] == "-o" else command
+    started = time.perf_counter()
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    runs = parser.parse_args().runs
+    env_out = os.path.join(tempfile.mkdtemp(), "out.ics")
+    print(f"{runs} runs each, median wall time, Python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    for name, ours, base_name, base, target in PAIRS:
+        for command in (ours, base):  # warm the page cache and .pyc files
+            _time(command, env_out)
+        ours_times, base_times = [], []
+        for _ in range(runs):
+            ours_times.append(_time(ours, env_out))
+            base_times.append(_time(base, env_out))
+        mine, theirs = statistics.median(ours_times), statistics.median(base_times)
+        verdict = "ok" if mine / theirs <= target else "OVER TARGET"
+        print(f"{name:24} {mine * 1000:7.1f} ms   {base_name:58} {theirs * 1000:7.1f} ms   "
+              f"ratio {mine / theirs:.2f}x (target <= {target}x, {verdict})")
+
+
+if __name__ == "__main__":
+    main()
