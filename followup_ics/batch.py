@@ -24,8 +24,9 @@ from followup_ics.csvio import CsvError, Row, RowError, read_rows
 from followup_ics.errors import FollowupError, InputError
 from followup_ics.fileio import read_if_exists
 from followup_ics.generate import Request, make_schedule
-from followup_ics.ics import calendar_shell, render
+from followup_ics.ics import calendar_shell
 from followup_ics.names import file_stem
+from followup_ics.writer import render
 from followup_ics.zones import tzinfo
 
 COMBINED = "all.ics"

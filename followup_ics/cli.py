@@ -162,8 +162,8 @@ def generate(output: str | None, **params: Any) -> None:
     from followup_ics.errors import FollowupError
     from followup_ics.fileio import read_if_exists, write_atomic
     from followup_ics.generate import make_schedule
-    from followup_ics.ics import render
     from followup_ics.names import file_stem
+    from followup_ics.writer import render
 
     try:
         request = _request(params)

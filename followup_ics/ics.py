@@ -1,6 +1,7 @@
-"""Schedules -> one iCalendar text, by icalendar's 7.x API.
+"""Schedules -> one iCalendar object, by icalendar's 7.x API: the reference for what we write.
 
-Every timed value carries a TZID with a rule-based VTIMEZONE (see tzrules), or is UTC.
+Every timed value carries a TZID with a rule-based VTIMEZONE (see tzrules), or is UTC. The bytes we ship
+come from writer.py, which tests prove identical to ``build_calendar(...).to_ical()``.
 """
 
 from __future__ import annotations
@@ -13,12 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pytz
-from icalendar import Alarm, Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration
+from icalendar import Alarm, Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration, vText
 
 from followup_ics import __version__, tzrules
 from followup_ics.model import Interview, Schedule, Step
-from followup_ics.revisions import event_revisions, next_sequences
-from followup_ics.zones import tzinfo
+from followup_ics.zones import writes_as_utc
 
 PRODID = f"-//followup-ics//followup-ics {__version__}//EN"
 UID_DOMAIN = "followup-ics"
@@ -79,10 +79,11 @@ def build_calendar(schedules: Sequence[Schedule], *, stamp: datetime, name: str 
 def calendar_shell(name: str, zones: Mapping[str, tuple[datetime, datetime]], *,
                    feed: FeedOptions | None = None) -> Calendar:
     """The calendar's own properties and its VTIMEZONEs, without events."""
-    calendar = Calendar.new(prodid=PRODID, name=name, uid=f"{_digest(name)}@{UID_DOMAIN}",
-                            calscale="GREGORIAN")
-    if zones:
-        calendar.add("X-WR-TIMEZONE", next(iter(zones)))
+    calendar = Calendar.new(prodid=PRODID, uid=calendar_uid(name), calscale="GREGORIAN")
+    # As vText: icalendar 7.3 writes NAME and X-WR-CALNAME unescaped when set through Calendar.new(name=).
+    calendar.add("NAME", vText(name))
+    calendar.add("X-WR-CALNAME", vText(name))
+    calendar.add("X-WR-TIMEZONE", display_zone(zones))
     if feed is not None:
         calendar.add("REFRESH-INTERVAL", vDuration(feed.refresh), parameters={"VALUE": "DURATION"})
         calendar.add("X-PUBLISHED-TTL", vDuration(feed.refresh))
@@ -91,23 +92,24 @@ def calendar_shell(name: str, zones: Mapping[str, tuple[datetime, datetime]], *,
     return calendar
 
 
-def render(schedules: Sequence[Schedule], *, stamp: datetime, previous: bytes | None = None,
-           name: str | None = None, feed: FeedOptions | None = None) -> bytes:
-    """The calendar's bytes; events that differ from ``previous`` get a higher SEQUENCE."""
-    text = build_calendar(schedules, stamp=stamp, name=name, feed=feed).to_ical()
-    if not previous:
-        return text
-    sequences = next_sequences(event_revisions(text), event_revisions(previous))
-    if not any(sequences.values()):
-        return text
-    return build_calendar(schedules, stamp=stamp, name=name, sequences=sequences, feed=feed).to_ical()
+def calendar_uid(name: str) -> str:
+    return f"{_digest(name)}@{UID_DOMAIN}"
+
+
+def display_zone(zones: Mapping[str, tuple[datetime, datetime]]) -> str:
+    """X-WR-TIMEZONE: the first zone with a VTIMEZONE, else UTC (every time is then written in UTC)."""
+    return next(iter(zones), "UTC")
 
 
 def vtimezone(zone_name: str, first: datetime, last: datetime) -> Timezone:
     """A rule-based VTIMEZONE for ``zone_name`` covering ``first``..``last``."""
+    return vtimezone_from(zone_name, tzrules.observances(zone_name, first, last))
+
+
+def vtimezone_from(zone_name: str, observances: Sequence[tzrules.Observance]) -> Timezone:
     component = Timezone()
     component.add("TZID", zone_name)
-    for observance in tzrules.observances(zone_name, first, last):
+    for observance in observances:
         part = TimezoneDaylight() if observance.kind == "DAYLIGHT" else TimezoneStandard()
         part.add("DTSTART", observance.start)
         part.add("RRULE", observance.rule.as_rrule())
@@ -124,7 +126,7 @@ def zone_spans(schedules: Iterable[Schedule],
     spans = {} if into is None else into
     for schedule in schedules:
         zone = schedule.interview.zone
-        if tzinfo(zone) is pytz.utc or not schedule.steps:
+        if writes_as_utc(zone) or not schedule.steps:
             continue
         first = min(step.start for step in schedule.steps)
         last = max(step.end for step in schedule.steps)
@@ -151,7 +153,7 @@ def _event(interview: Interview, step: Step, stamp: datetime, sequences: Mapping
         transparency="OPAQUE" if is_interview else "TRANSPARENT",
         location=step.location or None,
         url=step.url or None,
-        related_to=None if is_interview else _interview_uid(interview),
+        related_to=None if is_interview else interview_uid(interview),
         last_modified=modified,
     )
     event.add("X-MICROSOFT-CDO-BUSYSTATUS", "BUSY" if is_interview else "FREE")
@@ -159,7 +161,7 @@ def _event(interview: Interview, step: Step, stamp: datetime, sequences: Mapping
     return event
 
 
-def _interview_uid(interview: Interview) -> str:
+def interview_uid(interview: Interview) -> str:
     return f"{interview_key(interview)}.interview@{UID_DOMAIN}"
 
 

@@ -132,6 +132,11 @@ def observances(zone_name: str, first: datetime, last: datetime) -> tuple[Observ
             chosen.append(_base(onset.after, name))
         else:
             chosen.append(_observance(onset, _one_off(onset.wall)))
+    if state is None:
+        # The first event precedes every change the zone ever made (Antarctica/Troll before 2005): the
+        # offset then in force stands from the epoch until the first change.
+        local_first = first.astimezone(tzinfo(zone_name))
+        chosen.append(_base(local_first.utcoffset() or timedelta(0), local_first.tzname() or zone_name))
     chosen.sort(key=lambda o: (o.start, o.kind))
     return tuple(chosen)
 

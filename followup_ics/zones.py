@@ -28,6 +28,15 @@ def tzinfo(name: str) -> pytz.BaseTzInfo:
     return pytz.timezone(name)
 
 
+@functools.cache
+def writes_as_utc(zone_name: str) -> bool:
+    """Whether icalendar writes this zone's times in UTC ('...Z', no TZID): UTC itself and the zones it
+    holds equivalent (Etc/UTC, GMT, Africa/Abidjan...). Such a zone needs no VTIMEZONE."""
+    from icalendar.timezone import tzid_from_tzinfo
+
+    return tzid_from_tzinfo(tzinfo(zone_name)) == "UTC"
+
+
 def default_zone() -> tuple[str, str]:
     """(zone name, where it came from); the name is not checked here."""
     tz = os.environ.get("TZ", "").strip().lstrip(":")
