@@ -53,8 +53,13 @@ def interview_key(interview: Interview) -> str:
     return f"{company}-{interview.start:%Y-%m-%d}"
 
 
+def uid_for(key: str, step_key: str) -> str:
+    """The UID of one step of the interview whose key is ``key``."""
+    return f"{key}.{step_key}@{UID_DOMAIN}"
+
+
 def step_uid(interview: Interview, step: Step) -> str:
-    return f"{interview_key(interview)}.{step.key}@{UID_DOMAIN}"
+    return uid_for(interview_key(interview), step.key)
 
 
 def calendar_name(schedules: Sequence[Schedule]) -> str:
@@ -162,7 +167,7 @@ def _event(interview: Interview, step: Step, stamp: datetime, sequences: Mapping
 
 
 def interview_uid(interview: Interview) -> str:
-    return f"{interview_key(interview)}.interview@{UID_DOMAIN}"
+    return uid_for(interview_key(interview), "interview")
 
 
 def _alarm(step: Step) -> Alarm:

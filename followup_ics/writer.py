@@ -43,9 +43,11 @@ def calendar_text(schedules: Sequence[Schedule], *, stamp: datetime, name: str |
     modified = feed.last_modified if feed else None
     parts = [shell_head(name or ics.calendar_name(schedules), ics.zone_spans(schedules), feed)]
     for schedule in schedules:
+        key = ics.interview_key(schedule.interview)
         for step in schedule.steps:
-            parts.append(event_text(schedule, step, stamp, sequences.get(ics.step_uid(schedule.interview, step), 0),
-                                    modified))
+            uid = ics.uid_for(key, step.key)
+            parts.append(event_text(step, uid, ics.uid_for(key, "interview"), stamp,
+                                    sequences.get(uid, 0), modified))
     parts.append("END:VCALENDAR\r\n")
     return "".join(parts)
 
@@ -65,10 +67,9 @@ def shell_head(name: str, zones: Mapping[str, tuple[datetime, datetime]],
     return head + "".join(_vtimezone(zone, first, last) for zone, (first, last) in zones.items())
 
 
-def event_text(schedule: Schedule, step: Step, stamp: datetime, sequence: int,
+def event_text(step: Step, uid: str, interview_uid: str, stamp: datetime, sequence: int,
                modified: datetime | None = None) -> str:
     """One VEVENT with its VALARM, properties in icalendar's order (canonical ones, then by name)."""
-    interview = schedule.interview
     is_interview = step.blocks_time
     categories = ("Job search", "Interview") if is_interview else ics.CATEGORIES
     lines = [
@@ -77,7 +78,7 @@ def event_text(schedule: Schedule, step: Step, stamp: datetime, sequence: int,
         "DTSTART" + _moment(step.start),
         "DTEND" + _moment(step.end),
         "DTSTAMP" + _utc(stamp),
-        "UID:" + _text(ics.step_uid(interview, step)),
+        "UID:" + _text(uid),
         f"SEQUENCE:{sequence}",
         "CATEGORIES:" + ",".join(_text(category) for category in categories),
         "CLASS:PRIVATE",
@@ -88,7 +89,7 @@ def event_text(schedule: Schedule, step: Step, stamp: datetime, sequence: int,
     if step.location:
         lines.append("LOCATION:" + _text(step.location))
     if not is_interview:
-        lines.append("RELATED-TO:" + _text(ics.interview_uid(interview)))
+        lines.append("RELATED-TO:" + _text(interview_uid))
     lines.append("TRANSP:OPAQUE" if is_interview else "TRANSP:TRANSPARENT")
     if step.url:
         lines.append("URL:" + step.url)
