@@ -32,7 +32,6 @@ class FeedOptions:
     """What a subscribed feed adds: how often to refresh, and when its data last changed."""
 
     refresh: timedelta = timedelta(hours=4)
-    last_modified: datetime | None = None
 
 
 def slug(text: str, limit: int = 40) -> str:
@@ -69,15 +68,15 @@ def calendar_name(schedules: Sequence[Schedule]) -> str:
 
 
 def build_calendar(schedules: Sequence[Schedule], *, stamp: datetime, name: str | None = None,
-                   sequences: Mapping[str, int] | None = None,
+                   revisions: Mapping[str, tuple[int, datetime]] | None = None,
                    feed: FeedOptions | None = None) -> Calendar:
     """One VCALENDAR holding every step of every schedule, with one VTIMEZONE per zone used."""
     calendar = calendar_shell(name or calendar_name(schedules), zone_spans(schedules), feed=feed)
-    sequences = sequences or {}
-    modified = feed.last_modified if feed else None
+    revisions = revisions or {}
     for schedule in schedules:
         for step in schedule.steps:
-            calendar.add_component(_event(schedule.interview, step, stamp, sequences, modified))
+            sequence, event_stamp = revisions.get(step_uid(schedule.interview, step), (0, stamp))
+            calendar.add_component(_event(schedule.interview, step, event_stamp, sequence, feed is not None))
     return calendar
 
 
@@ -141,8 +140,7 @@ def zone_spans(schedules: Iterable[Schedule],
     return spans
 
 
-def _event(interview: Interview, step: Step, stamp: datetime, sequences: Mapping[str, int],
-           modified: datetime | None) -> Event:
+def _event(interview: Interview, step: Step, stamp: datetime, sequence: int, modified: bool) -> Event:
     uid = step_uid(interview, step)
     is_interview = step.blocks_time
     event = Event.new(
@@ -152,14 +150,14 @@ def _event(interview: Interview, step: Step, stamp: datetime, sequences: Mapping
         end=step.end,
         summary=step.summary,
         description=step.description,
-        sequence=sequences.get(uid, 0),
+        sequence=sequence,
         categories=list(CATEGORIES) if not is_interview else ["Job search", "Interview"],
         classification="PRIVATE",
         transparency="OPAQUE" if is_interview else "TRANSPARENT",
         location=step.location or None,
         url=step.url or None,
         related_to=None if is_interview else interview_uid(interview),
-        last_modified=modified,
+        last_modified=stamp if modified else None,
     )
     event.add("X-MICROSOFT-CDO-BUSYSTATUS", "BUSY" if is_interview else "FREE")
     event.add_component(_alarm(step))

@@ -17,7 +17,7 @@ import pytz
 
 from followup_ics import ics, tzrules
 from followup_ics.model import Schedule, Step
-from followup_ics.revisions import event_revisions, next_sequences
+from followup_ics.revisions import event_revisions, next_revisions
 from followup_ics.zones import writes_as_utc
 
 _LIMIT = 75  # icalendar breaks before a line would reach 75 octets
@@ -29,25 +29,25 @@ def render(schedules: Sequence[Schedule], *, stamp: datetime, previous: bytes | 
     data = calendar_text(schedules, stamp=stamp, name=name, feed=feed).encode("utf-8")
     if not previous:
         return data
-    sequences = next_sequences(event_revisions(data), event_revisions(previous))
-    if not any(sequences.values()):
+    revisions = next_revisions(event_revisions(data), event_revisions(previous), stamp)
+    if all(revision == (0, stamp) for revision in revisions.values()):
         return data
-    return calendar_text(schedules, stamp=stamp, name=name, sequences=sequences, feed=feed).encode("utf-8")
+    return calendar_text(schedules, stamp=stamp, name=name, revisions=revisions, feed=feed).encode("utf-8")
 
 
 def calendar_text(schedules: Sequence[Schedule], *, stamp: datetime, name: str | None = None,
-                  sequences: Mapping[str, int] | None = None,
+                  revisions: Mapping[str, tuple[int, datetime]] | None = None,
                   feed: ics.FeedOptions | None = None) -> str:
     """``ics.build_calendar(...).to_ical()``, decoded."""
-    sequences = sequences or {}
-    modified = feed.last_modified if feed else None
+    revisions = revisions or {}
     parts = [shell_head(name or ics.calendar_name(schedules), ics.zone_spans(schedules), feed)]
     for schedule in schedules:
         key = ics.interview_key(schedule.interview)
         for step in schedule.steps:
             uid = ics.uid_for(key, step.key)
-            parts.append(event_text(step, uid, ics.uid_for(key, "interview"), stamp,
-                                    sequences.get(uid, 0), modified))
+            sequence, event_stamp = revisions.get(uid, (0, stamp))
+            parts.append(event_text(step, uid, ics.uid_for(key, "interview"), event_stamp, sequence,
+                                    modified=feed is not None))
     parts.append("END:VCALENDAR\r\n")
     return "".join(parts)
 
@@ -68,8 +68,11 @@ def shell_head(name: str, zones: Mapping[str, tuple[datetime, datetime]],
 
 
 def event_text(step: Step, uid: str, interview_uid: str, stamp: datetime, sequence: int,
-               modified: datetime | None = None) -> str:
-    """One VEVENT with its VALARM, properties in icalendar's order (canonical ones, then by name)."""
+               modified: bool = False) -> str:
+    """One VEVENT with its VALARM, properties in icalendar's order (canonical ones, then by name).
+
+    ``stamp`` is when the event last changed: its DTSTAMP, and its LAST-MODIFIED when ``modified``.
+    """
     is_interview = step.blocks_time
     categories = ("Job search", "Interview") if is_interview else ics.CATEGORIES
     lines = [
@@ -84,8 +87,8 @@ def event_text(step: Step, uid: str, interview_uid: str, stamp: datetime, sequen
         "CLASS:PRIVATE",
         "DESCRIPTION:" + _text(step.description),
     ]
-    if modified is not None:
-        lines.append("LAST-MODIFIED" + _utc(modified))
+    if modified:
+        lines.append("LAST-MODIFIED" + _utc(stamp))
     if step.location:
         lines.append("LOCATION:" + _text(step.location))
     if not is_interview:

@@ -8,6 +8,7 @@ from pathlib import Path
 import icalendar
 import pytest
 from click.testing import CliRunner, Result
+from conftest import STAMP
 from icscheck import assert_parsers_agree
 
 from followup_ics import __version__
@@ -153,6 +154,20 @@ def test_regenerating_a_changed_event_raises_its_sequence(tmp_path: Path) -> Non
     assert int(found["interview"]["SEQUENCE"]) == 1 and int(found["keep-searching-1"]["SEQUENCE"]) == 1
     assert run("generate", *BASE, "-o", str(target), "--location", "Room 2").exit_code == 0
     assert int(events(target.read_bytes())["interview"]["SEQUENCE"]) == 1
+
+
+def test_regenerating_unchanged_data_later_changes_no_byte(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """DTSTAMP says when an event last changed: a later run on the same data leaves the file as it was,
+    and a change restamps only the events it touches."""
+    target = tmp_path / "a.ics"
+    assert run("generate", *BASE, "-o", str(target)).exit_code == 0
+    first = target.read_bytes()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(STAMP.timestamp()) + 86400))
+    assert run("generate", *BASE, "-o", str(target)).exit_code == 0
+    assert target.read_bytes() == first
+    assert run("generate", *BASE, "-o", str(target), "--role", "Analyst").exit_code == 0
+    stamps = {key: event.decoded("DTSTAMP").date().isoformat() for key, event in events(target.read_bytes()).items()}
+    assert stamps["interview"] == "2026-11-26" and stamps["thank-you"] == "2026-11-26"
 
 
 def test_plan_prints_a_table_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -60,9 +60,10 @@ def test_random_schedules_in_every_zone(zone: str, wall: datetime, company: str,
     schedule = plan_for(f"{wall:%Y-%m-%d %H:%M}", zone, company=company, notes=notes, location=location,
                         status=status, outcome_date=outcome,
                         offer_deadline=deadline, url=url, now=datetime(2001, 1, 1, tzinfo=UTC))
-    sequences = {step_uid(schedule.interview, step): sequence for step in schedule.steps[::2]}
-    options = {"feed": FeedOptions(timedelta(hours=3), STAMP)} if feed else {}
-    _same([schedule], sequences=sequences, **options)
+    earlier = STAMP - timedelta(days=sequence)
+    revisions = {step_uid(schedule.interview, step): (sequence, earlier) for step in schedule.steps[::2]}
+    options = {"feed": FeedOptions(timedelta(hours=3))} if feed else {}
+    _same([schedule], revisions=revisions, **options)
 
 
 def test_several_interviews_in_several_zones() -> None:
