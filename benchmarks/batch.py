@@ -154,6 +154,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temp folder)")
+    parser.add_argument("--no-baseline", action="store_true", help="measure only followup-ics")
     options = parser.parse_args()
     work = options.keep or Path(tempfile.mkdtemp(prefix="followup-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -168,11 +169,15 @@ def main() -> None:
             make_csv(source, rows)
             ours = measure([cli, "batch", str(source), "-o", str(work / "ours"), "-q", "--tz", "UTC"],
                            work / "ours")
-            theirs = measure([sys.executable, "-c", BASELINE, str(source), str(work / "icspy")], work / "icspy")
-            for name, run in (("followup", ours), ("ics.py", theirs)):
+            runs = [("followup", ours)]
+            if not options.no_baseline:
+                runs.append(("ics.py", measure([sys.executable, "-c", BASELINE, str(source), str(work / "icspy")],
+                                               work / "icspy")))
+            for name, run in runs:
                 print(f"{rows:>7}  {name:9} {rows / run.seconds:>12,.0f} {run.seconds:>8.2f}s "
                       f"{run.written / 2**20:>8.1f}MB {run.largest_process_mb:>7.1f}MB / {run.tree_mb:>6.1f}MB")
-            print(f"{'':>7}  speed-up {(theirs.seconds / ours.seconds):.2f}x (target >= 1.5x)")
+            if len(runs) == 2:
+                print(f"{'':>7}  speed-up {(runs[1][1].seconds / ours.seconds):.2f}x (target >= 1.5x)")
     finally:
         if not options.keep:
             shutil.rmtree(work, ignore_errors=True)

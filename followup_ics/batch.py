@@ -25,9 +25,10 @@ from followup_ics.errors import FollowupError, InputError
 from followup_ics.fileio import read_if_exists
 from followup_ics.generate import Request, make_schedule
 from followup_ics.ics import calendar_shell
+from followup_ics.model import Schedule
 from followup_ics.names import file_stem
 from followup_ics.writer import render
-from followup_ics.zones import tzinfo
+from followup_ics.zones import writes_as_utc
 
 COMBINED = "all.ics"
 COMBINED_NAME = "Interview follow-ups"
@@ -53,7 +54,6 @@ class Rendered:
     last: datetime
     events: int
     notices: tuple[str, ...]
-    fingerprint: str
     interview_id: str = ""  # set when the batch gave the interview an id of its own
 
 
@@ -61,18 +61,13 @@ class Rendered:
 class BatchReport:
     interviews: int = 0
     events: int = 0
-    files: list[Path] = field(default_factory=list)
+    files: int = 0  # written, all.ics included
     errors: list[RowError] = field(default_factory=list)
     skipped: list[RowError] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     unknown_columns: tuple[str, ...] = ()
     default_zone_rows: int = 0  # rows without a timezone of their own
     seconds: float = 0.0
-
-    @property
-    def written(self) -> bool:
-        return bool(self.files)
-
 
 def run_batch(source: Path, out_dir: Path, request: Request, *, skip_invalid: bool = False,
               jobs: int | None = None, progress: Callable[[int], None] | None = None) -> BatchReport:
@@ -84,20 +79,23 @@ def run_batch(source: Path, out_dir: Path, request: Request, *, skip_invalid: bo
     _remove_stale_staging(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
     try:
-        staged, combined = _stage(rows, staging, out_dir, request, report, jobs, progress)
+        combined = _stage(rows, staging, out_dir, request, report, jobs, progress)
         if report.errors and not skip_invalid:
             return report
-        if not staged and not report.errors:
+        if not report.interviews and not report.errors:
             raise CsvError("no interviews below the header row")
         report.skipped, report.errors = report.errors, []
         combined_path = staging / COMBINED
         _write_combined(combined_path, combined, report)
         _sync()
-        for name in staged:
-            os.replace(staging / name, out_dir / name)
-            report.files.append(out_dir / name)
+        # The staged files are listed from the folder, not kept in memory: 100,000 names add up.
+        with os.scandir(staging) as entries:
+            for entry in entries:
+                if entry.name.endswith(".ics") and entry.name != COMBINED:
+                    os.replace(entry.path, out_dir / entry.name)
+                    report.files += 1
         os.replace(combined_path, out_dir / COMBINED)
-        report.files.append(out_dir / COMBINED)
+        report.files += 1
         return report
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -114,11 +112,9 @@ class _Combined:
 
 def _stage(rows: Iterator[Row | RowError], staging: Path, out_dir: Path, request: Request,
            report: BatchReport, jobs: int | None,
-           progress: Callable[[int], None] | None) -> tuple[list[str], _Combined]:
+           progress: Callable[[int], None] | None) -> _Combined:
     combined = _Combined(staging / ".events")
-    staged: list[str] = []
-    stems: dict[str, int] = {}
-    seen_rows: dict[str, int] = {}
+    naming = Naming()
     with combined.events_file.open("wb") as events_out:
         for result, row in _results(rows, request, jobs):
             if progress:
@@ -126,29 +122,26 @@ def _stage(rows: Iterator[Row | RowError], staging: Path, out_dir: Path, request
             if isinstance(result, RowError):
                 report.errors.append(result)
                 continue
-            duplicate_of = seen_rows.setdefault(result.fingerprint, result.row)
-            if duplicate_of != result.row:
-                report.errors.append(RowError(result.row, "", f"repeats row {duplicate_of} exactly"))
+            assert row is not None
+            named = naming.name(row, result.stem, result.first)
+            if isinstance(named, RowError):
+                report.errors.append(named)
                 continue
-            if result.stem in stems:
-                if row is None or row.raw.id.strip():
-                    report.errors.append(RowError(result.row, _column(row, "id"),
-                                                  f"same id as row {stems[result.stem]}"))
-                    continue
-                result = _rename(row, result, stems, request)
-            stems[result.stem] = result.row
+            if named != result.stem:
+                renamed = process_row(row, request, interview_id=named)
+                assert isinstance(renamed, Rendered)
+                result = renamed
             name = f"{result.stem}.ics"
             previous = read_if_exists(out_dir / name)
             data = _with_sequences(row, result, request, previous) if previous else result.data
             (staging / name).write_bytes(data)
             events_out.write(data[data.index(_EVENTS_START):-len(_CALENDAR_END)])
-            staged.append(name)
             report.interviews += 1
             report.events += result.events
             report.default_zone_rows += row is not None and not row.raw.timezone.strip()
             report.notices += [f"row {result.row}: {n}" for n in result.notices]
             _widen(combined.spans, result)
-    return staged, combined
+    return combined
 
 
 def _results(rows: Iterator[Row | RowError], request: Request,
@@ -219,36 +212,56 @@ def _row(item: Row | RowError) -> Row | None:
     return item if isinstance(item, Row) else None
 
 
-def process_row(row: Row, request: Request, *, interview_id: str = "") -> Rendered | RowError:
-    """Validate, plan and render one row; any bad value becomes a RowError naming its column."""
+def plan_row(row: Row, request: Request, *, interview_id: str = "") -> Schedule | RowError:
+    """Validate and plan one row; any bad value becomes a RowError naming its column."""
     raw = replace(row.raw, id=interview_id) if interview_id else row.raw
     try:
-        schedule = make_schedule(raw, request)
-        data = render([schedule], stamp=request.now)
+        return make_schedule(raw, request)
     except InputError as error:
         field = _CSV_FIELD.get(error.field, error.field)
         return RowError(row.number, row.columns.get(field, field), error.message, error.value)
     except FollowupError as error:
         return RowError(row.number, "", str(error))
+
+
+def process_row(row: Row, request: Request, *, interview_id: str = "") -> Rendered | RowError:
+    """Validate, plan and render one row."""
+    schedule = plan_row(row, request, interview_id=interview_id)
+    if isinstance(schedule, RowError):
+        return schedule
     steps = schedule.steps
     return Rendered(
-        row=row.number, stem=file_stem(schedule.interview), data=data, zone=schedule.interview.zone,
-        first=min(s.start for s in steps), last=max(s.end for s in steps), events=len(steps),
-        notices=schedule.notices,
-        fingerprint=hashlib.sha256("\x1f".join(row.cells).encode("utf-8")).hexdigest(),
-        interview_id=interview_id)
+        row=row.number, stem=file_stem(schedule.interview), data=render([schedule], stamp=request.now),
+        zone=schedule.interview.zone, first=min(s.start for s in steps), last=max(s.end for s in steps),
+        events=len(steps), notices=schedule.notices, interview_id=interview_id)
 
 
-def _rename(row: Row | None, result: Rendered, stems: dict[str, int], request: Request) -> Rendered:
-    """A second interview with the same company and date: its own stem, from its start time."""
-    assert row is not None
-    base = f"{result.stem}-{result.first:%H%M}"
-    stem, counter = base, 2
-    while stem in stems:
-        stem, counter = f"{base}-{counter}", counter + 1
-    renamed = process_row(row, request, interview_id=stem)
-    assert isinstance(renamed, Rendered)
-    return renamed
+class Naming:
+    """Each valid row's file stem: an exact repeat of a row or a clashing id is an error, and a second
+    interview at one company on one day (another round) gets its start time added: '-HHMM'."""
+
+    def __init__(self) -> None:
+        # Keyed by 16-byte digests, not the texts: memory per row stays small for huge files.
+        self._stems: dict[bytes, int] = {}
+        self._rows: dict[bytes, int] = {}
+
+    def name(self, row: Row, stem: str, first: datetime) -> str | RowError:
+        duplicate_of = self._rows.setdefault(_digest("\x1f".join(row.cells)), row.number)
+        if duplicate_of != row.number:
+            return RowError(row.number, "", f"repeats row {duplicate_of} exactly")
+        if _digest(stem) in self._stems:
+            if row.raw.id.strip():
+                return RowError(row.number, _column(row, "id"), f"same id as row {self._stems[_digest(stem)]}")
+            base = f"{stem}-{first:%H%M}"
+            stem, counter = base, 2
+            while _digest(stem) in self._stems:
+                stem, counter = f"{base}-{counter}", counter + 1
+        self._stems[_digest(stem)] = row.number
+        return stem
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
 def _with_sequences(row: Row | None, result: Rendered, request: Request, previous: bytes) -> bytes:
@@ -258,14 +271,12 @@ def _with_sequences(row: Row | None, result: Rendered, request: Request, previou
     return render([make_schedule(raw, request)], stamp=request.now, previous=previous)
 
 
-def _column(row: Row | None, field_name: str) -> str:
-    return row.columns.get(field_name, field_name) if row else field_name
+def _column(row: Row, field_name: str) -> str:
+    return row.columns.get(field_name, field_name)
 
 
 def _widen(spans: dict[str, tuple[datetime, datetime]], result: Rendered) -> None:
-    import pytz
-
-    if tzinfo(result.zone) is pytz.utc:
+    if writes_as_utc(result.zone):
         return
     first, last = result.first, result.last
     if result.zone in spans:

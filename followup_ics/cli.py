@@ -204,17 +204,43 @@ def plan(**params: Any) -> None:
     click.echo(plan_table(schedule))
 
 
+def csv_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of every command that reads a CSV of interviews."""
+    options = [
+        click.option("--tz", envvar=f"{ENV_PREFIX}_TZ",
+                     help="Zone for rows without a timezone column [default: $TZ, the system zone, else UTC]."),
+        click.option("--plan", "plan_file", type=click.Path(path_type=Path, dir_okay=False),
+                     envvar=f"{ENV_PREFIX}_PLAN", help="TOML file changing the plan's offsets and times."),
+        click.option("--day-first/--month-first", "day_first", default=None,
+                     help="How to read 03/12/2026 [default: refuse ambiguous dates]."),
+        click.option("--no-interview", is_flag=True, help="Leave the interview events themselves out."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def feed_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Where `serve` and `export-site` keep their token and revisions, and how to set the token."""
+    options = [
+        click.option("--state", "state_dir", type=click.Path(path_type=Path, file_okay=False),
+                     envvar=f"{ENV_PREFIX}_STATE",
+                     help="Folder for the token and feed revisions [default: .<csv name>.followup-ics beside it]."),
+        click.option("--token", envvar=f"{ENV_PREFIX}_TOKEN",
+                     help="Use this secret in the URLs (16+ letters, digits, - or _) [default: kept, or new]."),
+        click.option("--rotate-token", is_flag=True,
+                     help="Make a new secret token: the old URLs stop working."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @cli.command()
 @click.argument("csv_file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               default=Path("out"), show_default=True, help="Folder for the .ics files.")
-@click.option("--tz", envvar=f"{ENV_PREFIX}_TZ",
-              help="Zone for rows without a timezone column [default: $TZ, the system zone, else UTC].")
-@click.option("--plan", "plan_file", type=click.Path(path_type=Path, dir_okay=False),
-              envvar=f"{ENV_PREFIX}_PLAN", help="TOML file changing the plan's offsets and times.")
-@click.option("--day-first/--month-first", "day_first", default=None,
-              help="How to read 03/12/2026 [default: refuse ambiguous dates].")
-@click.option("--no-interview", is_flag=True, help="Leave the interview events themselves out.")
+@csv_options
 @click.option("--skip-invalid", is_flag=True, help="Write the valid rows and list the skipped ones.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no notes, only errors and the summary.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
@@ -268,8 +294,113 @@ def batch(csv_file: Path, out_dir: Path, skip_invalid: bool, quiet: bool, jobs: 
         raise Fail(f"{count} invalid row{'s' if count > 1 else ''}; nothing was written "
                    "(--skip-invalid writes the valid rows)", exit_code=1)
     skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
-    click.echo(f"{report.interviews} interviews, {report.events} events, {len(report.files)} files "
+    click.echo(f"{report.interviews} interviews, {report.events} events, {report.files} files "
                f"in {out_dir}{skipped}, {report.seconds:.2f} s", err=True)
+
+
+@cli.command()
+@click.argument("csv_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="Port to listen on.")
+@click.option("--public-url", envvar=f"{ENV_PREFIX}_PUBLIC_URL",
+              help="The https address users reach this server at, behind a TLS proxy [default: http://host:port].")
+@click.option("--poll", type=click.FloatRange(0.1, 3600), default=1.0, show_default=True,
+              help="Seconds between checks of the CSV for changes.")
+@csv_options
+@feed_options
+def serve(csv_file: Path, host: str, port: int, public_url: str | None, poll: float, state_dir: Path | None,
+          token: str | None, rotate_token: bool, **params: Any) -> None:
+    """Serve the CSV's interviews as calendar feeds to subscribe to, rebuilt when the CSV changes.
+
+    \b
+    Example:
+        followup-ics serve samples/interviews.csv --port 8080
+    """
+    import signal
+
+    from waitress.server import create_server
+
+    from followup_ics.errors import FollowupError
+    from followup_ics.feeds import FeedError
+    from followup_ics.web import FeedApp
+
+    try:
+        request = _request(params, say_default_zone=False)
+        app = FeedApp(csv_file, request, state_dir=state_dir, token=_token(token), rotate_token=rotate_token,
+                      poll=poll, public_url=public_url)
+    except FollowupError as error:
+        fail(error)
+    except FeedError as error:
+        raise Fail(str(error), exit_code=1) from None
+    try:
+        server = create_server(app, host=host, port=port, threads=8, ident="followup-ics")
+    except OSError as error:
+        raise Fail(f"--port: cannot listen on {host}:{port} ({error.strerror or error})") from None
+    root = (public_url or f"http://{host}:{server.effective_port}").rstrip("/")  # type: ignore[union-attr]
+    base = f"{root}/{app.token}/"
+    click.echo(f"Serving {len(app.site.listings)} interviews from {csv_file}; watching it for changes.", err=True)
+    click.echo(f"Page:  {base}", err=True)
+    for name in app.site.feeds:
+        click.echo(f"Feed:  {base}{name}   webcal://{base.split('://', 1)[1]}{name}", err=True)
+    click.echo("Ctrl-C to stop.", err=True)
+
+    def stop(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    app.start()
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+    finally:
+        server.close()
+        app.close()
+
+
+@cli.command("export-site")
+@click.argument("csv_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--base-url", help="The https address OUT_DIR will be served at, for one-click subscribe links.")
+@csv_options
+@feed_options
+def export_site(csv_file: Path, out_dir: Path, base_url: str | None, state_dir: Path | None, token: str | None,
+                rotate_token: bool, **params: Any) -> None:
+    """Write the feeds and their subscribe page as static files for any web host.
+
+    \b
+    Example:
+        followup-ics export-site samples/interviews.csv site/ --base-url https://example.org/cal
+    """
+    from followup_ics.errors import FollowupError
+    from followup_ics.export import export_site as export
+    from followup_ics.feeds import FeedError
+    from followup_ics.web import default_state_dir
+
+    if base_url and not base_url.startswith(("https://", "http://")):
+        raise Fail("--base-url: must start with https:// (or http://)")
+    try:
+        request = _request(params, say_default_zone=False)
+        report = export(csv_file, out_dir, request, state_dir=state_dir or default_state_dir(csv_file),
+                        base_url=base_url, token=_token(token), rotate_token=rotate_token)
+    except FollowupError as error:
+        fail(error)
+    except FeedError as error:
+        raise Fail(str(error), exit_code=1) from None
+    except OSError as error:
+        raise Fail(f"cannot write to {out_dir} ({error.strerror or error})") from None
+    removed = f", {len(report.removed)} removed" if report.removed else ""
+    click.echo(f"{report.folder}: {len(report.written)} files written, {report.unchanged} unchanged{removed}",
+               err=True)
+    click.echo(f"Page: {report.folder / 'index.html'}", err=True)
+
+
+def _token(token: str | None) -> str | None:
+    from followup_ics.feeds import valid_token
+
+    if token is not None and not valid_token(token):
+        raise Fail("--token: use 16 or more letters, digits, '-' or '_'")
+    return token
 
 
 def _notices(notices: tuple[str, ...]) -> None:

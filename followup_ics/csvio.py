@@ -7,10 +7,12 @@ without BOM, comma, semicolon or tab delimiters, CRLF, quoted fields with commas
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from followup_ics.inputs import RawInterview
 
@@ -119,7 +121,16 @@ def sniff_delimiter(first_line: str) -> str:
 
 def read_rows(path: Path) -> tuple[Header, Iterator[Row | RowError]]:
     """The header now (raising CsvError), then one Row or RowError per non-empty line."""
-    handle = _open(path)
+    return read_handle(_open(path))
+
+
+def read_text(text: str) -> tuple[Header, Iterator[Row | RowError]]:
+    """read_rows for a CSV already in memory."""
+    return read_handle(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+
+
+def read_handle(handle: TextIO) -> tuple[Header, Iterator[Row | RowError]]:
+    """read_rows for an open text handle (newline=''); the handle is closed when the rows run out."""
     try:
         first_line = handle.readline()
     except UnicodeDecodeError:

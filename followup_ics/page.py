@@ -1,0 +1,77 @@
+"""The subscribe page: each feed with one-click links for each calendar app. Plain HTML, no JavaScript."""
+
+from __future__ import annotations
+
+from html import escape
+from urllib.parse import quote
+
+from followup_ics.batch import COMBINED, COMBINED_NAME
+from followup_ics.feeds import Site
+
+
+def subscribe_links(feed_url: str, name: str) -> dict[str, str]:
+    """Where to send a user to subscribe to ``feed_url`` (an absolute http(s) URL) in each app."""
+    webcal = "webcal://" + feed_url.split("://", 1)[1]
+    return {
+        "Apple Calendar / webcal": webcal,
+        "Google Calendar": "https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe=""),
+        "Outlook.com": ("https://outlook.live.com/calendar/0/addfromweb?url=" + quote(feed_url, safe="")
+                        + "&name=" + quote(name, safe="")),
+        "Outlook (work or school)": ("https://outlook.office.com/calendar/0/addfromweb?url="
+                                     + quote(feed_url, safe="") + "&name=" + quote(name, safe="")),
+    }
+
+
+def render_page(site: Site, base_url: str | None, problem: str | None = None) -> str:
+    """The page for the token folder; ``base_url`` is that folder's absolute URL, if known."""
+    rows = [_feed(site, COMBINED, COMBINED_NAME, "every interview below, in one calendar", base_url)]
+    for listing in site.listings:
+        detail = f"{listing.when}, {listing.status}, {listing.events} events"
+        rows.append(_feed(site, listing.file, f"Follow-ups: {listing.title}", detail, base_url))
+    warning = ""
+    if problem:
+        warning = ("<section class='problem'><h2>The CSV has problems; the feeds below are from the last good "
+                   f"version</h2><pre>{escape(problem)}</pre></section>")
+    hint = "" if base_url else (
+        "<p>These files were exported without <code>--base-url</code>: put them on an https host and export "
+        "again with its address to get one-click subscribe links.</p>")
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex, nofollow">
+<meta name="referrer" content="no-referrer">
+<title>Interview follow-ups: subscribe</title>
+<style>
+body {{ font: 16px/1.5 system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; }}
+li {{ margin-bottom: 1.2rem; }} .links a {{ margin-right: 1rem; }} code {{ word-break: break-all; }}
+.problem {{ border: 2px solid #b00; padding: 0 1rem; }}
+</style>
+</head>
+<body>
+<h1>Interview follow-ups</h1>
+<p>Subscribe once and your calendar app picks up every change (a new interview, an outcome) on its next
+refresh, without duplicates. Subscribed calendars refresh every few hours, and Google Calendar ignores the
+reminders in a feed: set notifications on the subscribed calendar instead. Data last changed
+{site.changed_at:%Y-%m-%d %H:%M} UTC.</p>
+{hint}{warning}
+<ul>
+{"".join(rows)}
+</ul>
+</body>
+</html>
+"""
+
+
+def _feed(site: Site, file: str, name: str, detail: str, base_url: str | None) -> str:
+    if file not in site.feeds:
+        return ""
+    if not base_url:
+        return (f"<li><strong>{escape(name)}</strong><br>{escape(detail)}<br>"
+                f"<a href='{escape(quote(file))}'>{escape(file)}</a></li>\n")
+    url = base_url + quote(file)
+    links = " ".join(f"<a href='{escape(href)}'>{escape(label)}</a>"
+                     for label, href in subscribe_links(url, name).items())
+    return (f"<li><strong>{escape(name)}</strong><br>{escape(detail)}<br>"
+            f"<span class='links'>{links}</span><br>Address to copy: <code>{escape(url)}</code></li>\n")
