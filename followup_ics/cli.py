@@ -350,12 +350,11 @@ def serve(csv_file: Path, host: str, port: int, public_url: str | None, poll: fl
     signal.signal(signal.SIGTERM, stop)
     app.start()
     try:
-        server.run()
-    except KeyboardInterrupt:
-        click.echo("Stopped.", err=True)
+        server.run()  # returns on Ctrl-C or SIGTERM: waitress catches the KeyboardInterrupt itself
     finally:
         server.close()
         app.close()
+    click.echo("Stopped.", err=True)
 
 
 @cli.command("export-site")

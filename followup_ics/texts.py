@@ -38,7 +38,14 @@ def details(interview: Interview) -> str:
         lines.append(f"Job posting: {interview.url}")
     if interview.notes:
         lines.append(f"Notes: {interview.notes}")
+    if interview.status.is_closed:
+        # A recorded outcome changes every remaining event, so subscribed calendars see a new SEQUENCE.
+        lines.append(f"Outcome: {_OUTCOMES[interview.status]}")
     return "\n".join(lines)
+
+
+_OUTCOMES = {"offer": "offer received", "rejected": "not selected", "withdrawn": "you withdrew",
+             "accepted": "offer accepted"}
 
 
 def _who(interview: Interview) -> str:
