@@ -36,7 +36,7 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert setup_test.replace("pip install -e", "pip install -q -e") in ci.splitlines()
 
 
-@pytest.mark.parametrize("command", ["", "generate", "plan", "batch"])
+@pytest.mark.parametrize("command", ["", "generate", "plan", "batch", "export-site"])
 def test_every_command_help_shows_an_example_that_runs(command: str, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """Each --help ends with one whole example line, and running that line succeeds."""
@@ -70,3 +70,10 @@ def test_readme_plan_file_example_is_accepted() -> None:
     assert toml is not None
     settings = settings_from_mapping(tomllib.loads(toml.group(1)))
     assert settings.status_check.count == 6 and not settings.keep_searching.include
+
+
+def test_serve_help_shows_an_example() -> None:
+    """`serve` runs until stopped, so its example is checked by test_serve.py, here only shown."""
+    result = CliRunner().invoke(cli, ["serve", "--help"])
+    example = result.output.split("Example:", 1)[1].strip().splitlines()[0]
+    assert example.startswith("followup-ics serve samples/interviews.csv")
