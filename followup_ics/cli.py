@@ -70,7 +70,8 @@ def interview_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--date", required=True,
                      help='Interview start, e.g. "2026-12-01 14:00" or "Dec 1 2026 2pm".'),
         click.option("--tz", envvar=f"{ENV_PREFIX}_TZ",
-                     help="IANA time zone, e.g. Europe/Paris [default: $TZ, the system zone, else UTC]."),
+                     help="Time zone: IANA (Europe/Paris) or Windows (W. Europe Standard Time) "
+                          "[default: $TZ, the system zone, else UTC]."),
         click.option("--duration", default="", help="Interview length: 45, 45m, 1h30 [default: 60 min]."),
         click.option("--role", default="", help="Position you interviewed for."),
         click.option("--interviewer", "interviewers", multiple=True,

@@ -57,8 +57,23 @@ def resolve_zone(name: str, field_name: str = "timezone") -> str:
     try:
         return str(tzinfo(cleaned).zone)
     except (pytz.UnknownTimeZoneError, ValueError, UnicodeError):
-        raise InputError(field_name, "unknown time zone; use an IANA name such as Europe/Paris",
-                         value=name) from None
+        pass
+    windows = _windows_zone(cleaned)
+    if windows:
+        return windows
+    raise InputError(field_name, "unknown time zone; use an IANA name such as Europe/Paris "
+                     "or a Windows one such as Eastern Standard Time", value=name)
+
+
+def _windows_zone(name: str) -> str | None:
+    """'Eastern Standard Time' (as Outlook and Windows name zones) -> 'America/New_York'."""
+    from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+    wanted = " ".join(name.split()).casefold()
+    for windows, iana in WINDOWS_TO_OLSON.items():
+        if windows.casefold() == wanted:
+            return str(tzinfo(iana).zone)
+    return None
 
 
 def parse_moment(text: str, zone_name: str, field_name: str, *, day_first: bool | None,

@@ -18,13 +18,16 @@ def test_every_pytz_zone_is_the_very_object_pytz_returns() -> None:
 @pytest.mark.parametrize(
     ("typed", "canonical"),
     [("america/new_york", "America/New_York"), (" Europe/Paris ", "Europe/Paris"), ("utc", "UTC"),
-     (":Asia/Kolkata", "Asia/Kolkata"), ("US/Eastern", "US/Eastern")],
+     (":Asia/Kolkata", "Asia/Kolkata"), ("US/Eastern", "US/Eastern"),
+     ("Eastern Standard Time", "America/New_York"), ("w. europe  standard time", "Europe/Berlin"),
+     ("AUS Eastern Standard Time", "Australia/Sydney"), ("Tokyo Standard Time", "Asia/Tokyo")],
 )
 def test_names_resolve_to_their_canonical_spelling(typed: str, canonical: str) -> None:
     assert resolve_zone(typed) == canonical
 
 
-@pytest.mark.parametrize("typed", ["Mars/Olympus", "../../etc/passwd", "zone.tab", "Europe/", "Asia/Kolkatä", ""])
+@pytest.mark.parametrize("typed", ["Mars/Olympus", "../../etc/passwd", "zone.tab", "Europe/", "Asia/Kolkatä", "",
+                                   "Martian Standard Time"])
 def test_unknown_names_are_an_input_error(typed: str) -> None:
     with pytest.raises(InputError) as caught:
         resolve_zone(typed)
