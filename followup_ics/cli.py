@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from followup_ics.errors import FollowupError
     from followup_ics.generate import Request
     from followup_ics.inputs import RawInterview
+    from followup_ics.invite import Invite
 
 ENV_PREFIX = "FOLLOWUP_ICS"
 # Core field names -> the option a user typed, for error messages.
@@ -66,9 +67,13 @@ def fail(error: FollowupError) -> NoReturn:
 def interview_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options that describe one interview, shared by `generate` and `plan`."""
     options = [
-        click.option("--company", required=True, help="Company name."),
-        click.option("--date", required=True,
-                     help='Interview start, e.g. "2026-12-01 14:00" or "Dec 1 2026 2pm".'),
+        click.option("--company", default="", help="Company name.  [required unless --from-invite]"),
+        click.option("--date", default="",
+                     help='Interview start, e.g. "2026-12-01 14:00" or "Dec 1 2026 2pm".  '
+                          "[required unless --from-invite]"),
+        click.option("--from-invite", "invite_file", type=click.Path(path_type=Path, dir_okay=False),
+                     help="Take the interview from the invitation (.ics) the company sent."),
+        click.option("--invite-uid", default=None, help="Which event of the invitation, if it holds several."),
         click.option("--tz", envvar=f"{ENV_PREFIX}_TZ",
                      help="Time zone: IANA (Europe/Paris) or Windows (W. Europe Standard Time) "
                           "[default: $TZ, the system zone, else UTC]."),
@@ -103,19 +108,70 @@ def interview_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-def _raw(params: dict[str, Any]) -> RawInterview:
+def interview_input(params: dict[str, Any]) -> tuple[RawInterview, Request]:
+    """The raw interview and the run's settings, from the options and the invitation if one is given."""
     from followup_ics.inputs import RawInterview
 
-    return RawInterview(
+    invite = _invite(params) if params["invite_file"] else None
+    if invite is None:
+        for option in ("company", "date"):
+            if not params[option]:
+                raise click.UsageError(f"Missing option '--{option}'.")
+    request = _request(params, invite_zone=invite.zone if invite else None)
+    raw = RawInterview(
         company=params["company"], date=params["date"], timezone="", duration=params["duration"],
         role=params["role"], interviewers=tuple(params["interviewers"]), contact=params["contact"],
         contact_email=params["contact_email"], contact_phone=params["contact_phone"],
         references=tuple(params["references"]), url=params["url"], location=params["location"],
         notes=params["notes"], status=params["status"], offer_deadline=params["offer_deadline"],
         outcome_date=params["outcome_date"], id=params["interview_id"])
+    return (_from_invite(raw, invite, request.zone) if invite else raw), request
 
 
-def _request(params: dict[str, Any], *, say_default_zone: bool = True) -> Request:
+def _invite(params: dict[str, Any]) -> Invite:
+    from followup_ics.invite import read_invite
+
+    path: Path = params["invite_file"]
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise Fail(f"--from-invite: cannot read {path} ({error.strerror or error})") from None
+    return read_invite(data, uid=params["invite_uid"])
+
+
+def _from_invite(raw: RawInterview, invite: Invite, zone_name: str) -> RawInterview:
+    """Options the user gave win; the invitation fills in the rest."""
+    from dataclasses import replace
+
+    from followup_ics.invite import company_from_domain
+    from followup_ics.zones import tzinfo
+
+    organizer = invite.organizer or (invite.people[0] if invite.people else None)
+    company = raw.company
+    if not company:
+        company = company_from_domain(organizer[1]) if organizer else None
+        if not company:
+            raise Fail("--company: needed, as the invitation's organizer address does not name the company "
+                       f"({organizer[1] if organizer else 'no organizer'})")
+        click.echo(f"note: company {company!r} taken from the organizer's address {organizer[1]} "
+                   "(--company sets it)", err=True)
+    start = invite.start.astimezone(tzinfo(zone_name)) if invite.start.tzinfo else invite.start
+    duration = raw.duration
+    if not duration and invite.end is not None and invite.end > invite.start:
+        duration = str(int((invite.end - invite.start).total_seconds() // 60))
+    # The interviewers are the organizer's colleagues on the invitation; the candidate (you) is not.
+    domain = organizer[1].rpartition("@")[2].lower() if organizer else ""
+    colleagues = [f"{name} <{email}>" if name else email for name, email in invite.people
+                  if company_from_domain(email) and email.rpartition("@")[2].lower() == domain]
+    notes = "\n".join(part for part in (raw.notes, f"Invitation: {invite.summary}" if invite.summary else "") if part)
+    contact = raw.contact or (f"{organizer[0]} <{organizer[1]}>" if organizer and organizer[0] else
+                              organizer[1] if organizer else "")
+    return replace(raw, company=company, date=start.isoformat(), duration=duration,
+                   interviewers=raw.interviewers or tuple(colleagues), contact=contact,
+                   location=raw.location or invite.location, notes=notes)
+
+
+def _request(params: dict[str, Any], *, say_default_zone: bool = True, invite_zone: str | None = None) -> Request:
     from dataclasses import replace
 
     from followup_ics import clock
@@ -126,6 +182,8 @@ def _request(params: dict[str, Any], *, say_default_zone: bool = True) -> Reques
 
     if params["tz"]:
         zone = resolve_zone(params["tz"], "timezone")
+    elif invite_zone:
+        zone = invite_zone
     else:
         name, source = default_zone()
         zone = resolve_zone(name, "timezone")
@@ -167,8 +225,8 @@ def generate(output: str | None, **params: Any) -> None:
     from followup_ics.writer import render
 
     try:
-        request = _request(params)
-        schedule = make_schedule(_raw(params), request)
+        raw, request = interview_input(params)
+        schedule = make_schedule(raw, request)
     except FollowupError as error:
         fail(error)
     _notices(schedule.notices)
@@ -198,7 +256,8 @@ def plan(**params: Any) -> None:
     from followup_ics.generate import make_schedule, plan_table
 
     try:
-        schedule = make_schedule(_raw(params), _request(params))
+        raw, request = interview_input(params)
+        schedule = make_schedule(raw, request)
     except FollowupError as error:
         fail(error)
     _notices(schedule.notices)
