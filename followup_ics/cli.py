@@ -67,8 +67,8 @@ def fail(error: FollowupError) -> NoReturn:
 def interview_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options that describe one interview, shared by `generate` and `plan`."""
     options = [
-        click.option("--company", default="", help="Company name.  [required unless --from-invite]"),
-        click.option("--date", default="",
+        click.option("--company", default=None, help="Company name.  [required unless --from-invite]"),
+        click.option("--date", default=None,
                      help='Interview start, e.g. "2026-12-01 14:00" or "Dec 1 2026 2pm".  '
                           "[required unless --from-invite]"),
         click.option("--from-invite", "invite_file", type=click.Path(path_type=Path, dir_okay=False),
@@ -115,11 +115,11 @@ def interview_input(params: dict[str, Any]) -> tuple[RawInterview, Request]:
     invite = _invite(params) if params["invite_file"] else None
     if invite is None:
         for option in ("company", "date"):
-            if not params[option]:
+            if params[option] is None:
                 raise click.UsageError(f"Missing option '--{option}'.")
     request = _request(params, invite_zone=invite.zone if invite else None)
     raw = RawInterview(
-        company=params["company"], date=params["date"], timezone="", duration=params["duration"],
+        company=params["company"] or "", date=params["date"] or "", timezone="", duration=params["duration"],
         role=params["role"], interviewers=tuple(params["interviewers"]), contact=params["contact"],
         contact_email=params["contact_email"], contact_phone=params["contact_phone"],
         references=tuple(params["references"]), url=params["url"], location=params["location"],
