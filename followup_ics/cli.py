@@ -297,6 +297,41 @@ def feed_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @cli.command()
+@interview_options
+def links(**params: Any) -> None:
+    """Print one-click "add to calendar" links for each step (Google, Outlook.com, Office 365).
+
+    Links carry no reminder: set one in the calendar after adding, or import the .ics from `generate`.
+
+    \b
+    Example:
+        followup-ics links --company "Acme Corp" --date "2026-12-01 14:00" --tz America/New_York
+    """
+    from followup_ics.errors import FollowupError
+    from followup_ics.generate import make_schedule
+    from followup_ics.links import step_links
+    from followup_ics.schedule import local
+    from followup_ics.texts import when
+    from followup_ics.zones import tzinfo
+
+    try:
+        raw, request = interview_input(params)
+        schedule = make_schedule(raw, request)
+    except FollowupError as error:
+        fail(error)
+    _notices(schedule.notices)
+    zone = tzinfo(schedule.interview.zone)
+    click.echo(f"{schedule.interview.title}, times in {schedule.interview.zone}. "
+               "These links carry no reminder: add one in your calendar.")
+    for item in step_links(schedule):
+        start = local(zone, item.step.start)
+        click.echo(f"\n{item.step.key}: {item.step.summary}\n  {when(start)}-{local(zone, item.step.end):%H:%M}")
+        click.echo(f"  Google Calendar:  {item.google}")
+        click.echo(f"  Outlook.com:      {item.outlook_live}")
+        click.echo(f"  Office 365:       {item.outlook_office}")
+
+
+@cli.command()
 @click.argument("csv_file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               default=Path("out"), show_default=True, help="Folder for the .ics files.")
