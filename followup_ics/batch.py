@@ -229,9 +229,13 @@ def process_row(row: Row, request: Request, *, interview_id: str = "") -> Render
     schedule = plan_row(row, request, interview_id=interview_id)
     if isinstance(schedule, RowError):
         return schedule
+    try:
+        data = render([schedule], stamp=request.now)
+    except FollowupError as error:  # a zone that cannot be written as rules for these dates
+        return RowError(row.number, row.columns.get("timezone", "timezone"), str(error))
     steps = schedule.steps
     return Rendered(
-        row=row.number, stem=file_stem(schedule.interview), data=render([schedule], stamp=request.now),
+        row=row.number, stem=file_stem(schedule.interview), data=data,
         zone=schedule.interview.zone, first=min(s.start for s in steps), last=max(s.end for s in steps),
         events=len(steps), notices=schedule.notices, interview_id=interview_id)
 

@@ -232,7 +232,10 @@ def generate(output: str | None, **params: Any) -> None:
     _notices(schedule.notices)
     path = None if output == "-" else Path(output or f"{file_stem(schedule.interview)}.ics")
     previous = read_if_exists(path) if path else None
-    data = render([schedule], stamp=request.now, previous=previous)
+    try:
+        data = render([schedule], stamp=request.now, previous=previous)
+    except FollowupError as error:  # a zone that cannot be written as rules for these dates
+        fail(error)
     if path is None:
         click.echo(data, nl=False)
         return
@@ -370,7 +373,7 @@ def batch(csv_file: Path, out_dir: Path, skip_invalid: bool, quiet: bool, jobs: 
                                    progress=bar.update)
         else:
             report = run_batch(csv_file, out_dir, request, skip_invalid=skip_invalid, jobs=jobs)
-    except CsvError as error:
+    except (CsvError, FollowupError) as error:
         raise Fail(f"{source}: {error}") from None
     except OSError as error:
         raise Fail(f"--output: cannot write to {out_dir} ({error.strerror or error})") from None

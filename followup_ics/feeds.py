@@ -22,6 +22,7 @@ from pathlib import Path
 from followup_ics import ics, writer
 from followup_ics.batch import COMBINED, COMBINED_NAME, Naming, plan_row
 from followup_ics.csvio import CsvError, RowError, read_text
+from followup_ics.errors import FollowupError
 from followup_ics.fileio import read_if_exists, write_atomic
 from followup_ics.generate import Request
 from followup_ics.model import Schedule
@@ -136,6 +137,14 @@ def build_site(csv_bytes: bytes, source: str, request: Request, state: State) ->
         raise FeedError([f"{source}: not UTF-8 text (save the sheet as 'CSV UTF-8')"]) from None
     schedules, closed = _plan(text, source, replace(request, now=changed_at), state.closed)
     options = ics.FeedOptions(refresh=REFRESH)
+    try:
+        return _build(schedules, changed_at, options, state, digest, closed)
+    except FollowupError as error:  # a zone that cannot be written as rules for these dates
+        raise FeedError([f"{source}: {error}"]) from None
+
+
+def _build(schedules: list[tuple[str, Schedule]], changed_at: datetime, options: ics.FeedOptions, state: State,
+           digest: str, closed: dict[str, datetime]) -> tuple[Site, State]:
     first_pass = writer.calendar_text([s for _, s in schedules], stamp=changed_at, name=COMBINED_NAME,
                                       feed=options).encode("utf-8")
     revisions = next_revisions(event_revisions(first_pass), event_revisions(state.last_good or b""), changed_at)

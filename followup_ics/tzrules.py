@@ -25,11 +25,12 @@ COUNT bounds a rule just as exactly and every reader we test accepts it.
 
 from __future__ import annotations
 
+import bisect
 import calendar as stdcal
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from functools import cache
+from datetime import date, datetime, timedelta
+from functools import cache, lru_cache
 
 import pytz
 
@@ -64,6 +65,22 @@ class Rule:
     byday: str
     bymonthday: tuple[int, ...]
     count: int | None  # None when the rule goes on
+
+    def day_in(self, year: int) -> date | None:
+        """The date this yearly rule picks in ``year``."""
+        weekday = _WEEKDAYS.index(self.byday[-2:])
+        ordinal = self.byday[:-2]
+        days = [day for day in range(1, stdcal.monthrange(year, self.month)[1] + 1)
+                if date(year, self.month, day).weekday() == weekday]
+        if self.bymonthday:
+            days = [day for day in days if day in self.bymonthday]
+            return date(year, self.month, days[0]) if days else None
+        if not ordinal:
+            return None
+        index = int(ordinal)
+        if abs(index) > len(days):
+            return None
+        return date(year, self.month, days[index - 1 if index > 0 else index])
 
     def as_rrule(self) -> dict[str, object]:
         rule: dict[str, object] = {"FREQ": "YEARLY", "BYMONTH": self.month, "BYDAY": self.byday}
@@ -138,7 +155,55 @@ def observances(zone_name: str, first: datetime, last: datetime) -> tuple[Observ
         local_first = first.astimezone(tzinfo(zone_name))
         chosen.append(_base(local_first.utcoffset() or timedelta(0), local_first.tzname() or zone_name))
     chosen.sort(key=lambda o: (o.start, o.kind))
-    return tuple(chosen)
+    result = tuple(chosen)
+    check(zone_name, result, first, last)
+    return result
+
+
+def check(zone_name: str, written: tuple[Observance, ...], first: datetime, last: datetime) -> None:
+    """Raise ZoneNotRepresentable unless ``written`` gives pytz's offset from ``first`` to ``last``.
+
+    The rules are read back as a calendar app would (the latest onset wins) at ``first`` and on both
+    sides of every change of the zone in between: a wrong VTIMEZONE is an error, never a silent shift.
+    """
+    zone = tzinfo(zone_name)
+    first_utc, last_utc = _naive_utc(first), _naive_utc(last)
+    moments = [first_utc]
+    for change in _transitions(zone_name):
+        if first_utc < change.utc <= last_utc:
+            moments += [change.utc - timedelta(seconds=1), change.utc]
+    onsets, offsets = _onsets(written)
+    for moment in moments:
+        expected = pytz.utc.localize(moment).astimezone(zone).utcoffset()
+        index = bisect.bisect_right(onsets, moment) - 1
+        if index < 0 or offsets[index] != expected:
+            from followup_ics.errors import ZoneNotRepresentable
+
+            raise ZoneNotRepresentable(
+                f"the time zone {zone_name} cannot be written as calendar rules for {moment:%Y-%m-%d} "
+                "(UTC); please report this, and use a nearby zone with the same clock meanwhile")
+
+
+@lru_cache(maxsize=4096)
+def _onsets(written: tuple[Observance, ...]) -> tuple[list[datetime], list[timedelta]]:
+    """Every onset the observances produce, in UTC, sorted, with the offset each one brings."""
+    found: list[tuple[datetime, timedelta]] = []
+    for observance in written:
+        rule, start = observance.rule, observance.start
+        count = 0
+        for year in range(start.year, HORIZON_YEAR + 2):
+            day = rule.day_in(year)
+            if day is None:
+                continue
+            wall = datetime.combine(day, start.time())
+            if wall < start:
+                continue
+            found.append((wall - observance.offset_from, observance.offset_to))
+            count += 1
+            if rule.count is not None and count >= rule.count:
+                break
+    found.sort(key=lambda item: item[0])
+    return [moment for moment, _ in found], [offset for _, offset in found]
 
 
 def _observance(onset: Transition, rule: Rule) -> Observance:

@@ -14,6 +14,7 @@ from followup_ics.settings import DEFAULT_SETTINGS, PlanSettings
 
 STAMP = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 SOURCE_DATE_EPOCH = str(int(STAMP.timestamp()))
+PARSED_PER_TEST = 12
 
 
 def plan_for(date: str, zone: str, *, settings: PlanSettings = DEFAULT_SETTINGS, now: datetime = STAMP,
@@ -48,3 +49,29 @@ def _unusual_machine_zone() -> Iterator[None]:
     else:
         os.environ["TZ"] = previous
     time.tzset()
+
+
+@pytest.fixture(autouse=True)
+def _every_written_calendar_conforms(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The conformance suite runs on every .ics a test leaves in its tmp_path: bytes and structure for each,
+    and what three parsers read for each distinct file up to PARSED_PER_TEST, all.ics first (it holds every
+    event of its batch). Tests that write foreign .ics files (invitations) opt out with foreign_ics."""
+    checked = "tmp_path" in request.fixturenames and not request.node.get_closest_marker("foreign_ics")
+    folder = request.getfixturevalue("tmp_path") if checked else None  # asked first, so torn down after us
+    yield
+    if folder is None:
+        return
+    from icscheck import assert_parsers_agree, check_bytes
+
+    seen: set[bytes] = set()
+    paths = sorted(folder.rglob("*.ics"), key=lambda path: (path.name != "all.ics", str(path)))
+    for path in paths:
+        data = path.read_bytes()
+        try:
+            if data in seen or len(seen) >= PARSED_PER_TEST:
+                check_bytes(data)
+            else:
+                assert_parsers_agree(data)
+                seen.add(data)
+        except AssertionError as error:
+            raise AssertionError(f"{path.relative_to(folder)} does not conform: {error}") from None

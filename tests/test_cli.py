@@ -234,6 +234,7 @@ def test_bad_plan_file_names_the_table_and_key(tmp_path: Path) -> None:
     assert f"{plan}: [status-check] count: expected a whole number from 0 to 52" in result.stderr
 
 
+@pytest.mark.foreign_ics  # it plants an "old" file that is not a calendar
 def test_failed_write_leaves_the_old_file_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """If writing fails half-way, the earlier file is untouched and no temp file remains."""
     target = tmp_path / "a.ics"

@@ -80,6 +80,7 @@ def _calendar(*events: str) -> str:
     return "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//test//EN\n" + "".join(events) + "END:VCALENDAR\n"
 
 
+@pytest.mark.foreign_ics
 def test_utc_invitation_takes_the_zone_from_tz(tmp_path: Path) -> None:
     path = _invite(tmp_path, _calendar(EVENT.format(uid="a", start="DTSTART:20261201T190000Z")))
     result = generate("--from-invite", str(path), "--tz", "America/Chicago")
@@ -89,6 +90,7 @@ def test_utc_invitation_takes_the_zone_from_tz(tmp_path: Path) -> None:
     assert str(event["DTSTART"].params["TZID"]) == "America/Chicago"
 
 
+@pytest.mark.foreign_ics
 def test_one_of_several_events_is_chosen_by_uid(tmp_path: Path) -> None:
     path = _invite(tmp_path, _calendar(EVENT.format(uid="first", start="DTSTART:20261201T190000Z"),
                                        EVENT.format(uid="second", start="DTSTART:20261202T190000Z")))
@@ -121,6 +123,7 @@ def test_one_of_several_events_is_chosen_by_uid(tmp_path: Path) -> None:
     ids=["text", "binary", "no-event", "several", "unknown-uid", "no-start", "all-day", "unknown-zone",
          "personal-organizer"],
 )
+@pytest.mark.foreign_ics
 def test_bad_invitations_are_one_line_exit_2_and_nothing_written(tmp_path: Path, content: str, args: list[str],
                                                                  message: str) -> None:
     path = _invite(tmp_path, content)
