@@ -42,7 +42,7 @@ def _time(command: list[str], out: str) -> float:
 
 def _editable() -> bool:
     found = subprocess.run([PY, "-c", "import followup_ics; print(followup_ics.__file__)"], check=True,
-                           capture_output=True, text=True).stdout
+                           capture_output=True, text=True, cwd=tempfile.gettempdir()).stdout
     return "site-packages" not in found
 
 

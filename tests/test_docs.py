@@ -77,3 +77,24 @@ def test_serve_help_shows_an_example() -> None:
     result = CliRunner().invoke(cli, ["serve", "--help"])
     example = result.output.split("Example:", 1)[1].strip().splitlines()[0]
     assert example.startswith("followup-ics serve samples/interviews.csv")
+
+
+def test_the_group_lists_each_command_with_its_own_summary() -> None:
+    """cli.py lists commands without importing them; the summaries it shows are the commands' own."""
+    from followup_ics import cli as group
+    from followup_ics.commands import COMMANDS
+
+    assert list(COMMANDS) == list(group.COMMANDS)
+    for name, command in COMMANDS.items():
+        assert (command.help or "").splitlines()[0] == group.COMMANDS[name]
+
+
+def test_help_does_not_import_the_commands() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from followup_ics.cli import main; sys.argv = ['followup-ics', '--help']\n"
+            "try: main()\nexcept SystemExit: pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('followup_ics.', 'icalendar', 'pytz'))))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip().splitlines()[-1] == "['followup_ics.cli']"
