@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, replace
 from datetime import time
 from pathlib import Path
@@ -65,6 +64,8 @@ _BOUNDS: dict[str, tuple[int, int]] = {
 def load_settings(path: Path) -> PlanSettings:
     """Read a plan file; every key is optional and falls back to the default plan."""
     try:
+        import tomllib  # here, not at the top: most runs have no plan file and start faster without it
+
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise PlanFileError(f"plan file {path}: cannot read it ({error.strerror})") from None

@@ -107,6 +107,7 @@ class _Run:
     spec: Spec
 
 
+@lru_cache(maxsize=1024)
 def observances(zone_name: str, first: datetime, last: datetime) -> tuple[Observance, ...]:
     """The observances a VTIMEZONE for ``zone_name`` needs to cover instants ``first``..``last``."""
     first_utc = _naive_utc(first)
