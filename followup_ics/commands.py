@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from followup_ics.generate import Request
     from followup_ics.inputs import RawInterview
     from followup_ics.invite import Invite
+    from followup_ics.model import Schedule
 
 # Core field names -> the option a user typed, for error messages.
 _OPTION_FOR = {"timezone": "--tz", "SOURCE_DATE_EPOCH": "SOURCE_DATE_EPOCH"}
@@ -81,6 +82,11 @@ def interview_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--day-first/--month-first", "day_first", default=None,
                      help="How to read 03/12/2026 [default: refuse ambiguous dates]."),
     ]
+    return _with(options, command)
+
+
+def _with(options: list[Callable[..., Any]], command: Callable[..., Any]) -> Callable[..., Any]:
+    """Apply click option decorators so that --help lists them in the order written."""
     for option in reversed(options):
         command = option(command)
     return command
@@ -104,6 +110,20 @@ def interview_input(params: dict[str, Any]) -> tuple[RawInterview, Request]:
         notes=params["notes"], status=params["status"], offer_deadline=params["offer_deadline"],
         outcome_date=params["outcome_date"], id=params["interview_id"])
     return (_from_invite(raw, invite, request.zone) if invite else raw), request
+
+
+def _schedule(params: dict[str, Any]) -> tuple[Schedule, Request]:
+    """The planned interview of `generate`, `plan` and `links`, its notices said on stderr."""
+    from followup_ics.errors import FollowupError
+    from followup_ics.generate import make_schedule
+
+    try:
+        raw, request = interview_input(params)
+        schedule = make_schedule(raw, request)
+    except FollowupError as error:
+        fail(error)
+    _notices(schedule.notices)
+    return schedule, request
 
 
 def _invite(params: dict[str, Any]) -> Invite:
@@ -186,16 +206,10 @@ def generate(output: str | None, **params: Any) -> None:
     """
     from followup_ics.errors import FollowupError
     from followup_ics.fileio import read_if_exists, write_atomic
-    from followup_ics.generate import make_schedule
     from followup_ics.names import file_stem
     from followup_ics.writer import render
 
-    try:
-        raw, request = interview_input(params)
-        schedule = make_schedule(raw, request)
-    except FollowupError as error:
-        fail(error)
-    _notices(schedule.notices)
+    schedule, request = _schedule(params)
     path = None if output == "-" else Path(output or f"{file_stem(schedule.interview)}.ics")
     previous = read_if_exists(path) if path else None
     try:
@@ -221,16 +235,9 @@ def plan(**params: Any) -> None:
     Example:
         followup-ics plan --company "Acme Corp" --date "2026-12-01 14:00" --tz America/New_York
     """
-    from followup_ics.errors import FollowupError
-    from followup_ics.generate import make_schedule, plan_table
+    from followup_ics.generate import plan_table
 
-    try:
-        raw, request = interview_input(params)
-        schedule = make_schedule(raw, request)
-    except FollowupError as error:
-        fail(error)
-    _notices(schedule.notices)
-    click.echo(plan_table(schedule))
+    click.echo(plan_table(_schedule(params)[0]))
 
 
 def csv_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -244,9 +251,7 @@ def csv_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      help="How to read 03/12/2026 [default: refuse ambiguous dates]."),
         click.option("--no-interview", is_flag=True, help="Leave the interview events themselves out."),
     ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+    return _with(options, command)
 
 
 def feed_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -260,9 +265,7 @@ def feed_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--rotate-token", is_flag=True,
                      help="Make a new secret token: the old URLs stop working."),
     ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+    return _with(options, command)
 
 
 @click.command()
@@ -276,19 +279,12 @@ def links(**params: Any) -> None:
     Example:
         followup-ics links --company "Acme Corp" --date "2026-12-01 14:00" --tz America/New_York
     """
-    from followup_ics.errors import FollowupError
-    from followup_ics.generate import make_schedule
     from followup_ics.links import step_links
     from followup_ics.schedule import local
     from followup_ics.texts import when
     from followup_ics.zones import tzinfo
 
-    try:
-        raw, request = interview_input(params)
-        schedule = make_schedule(raw, request)
-    except FollowupError as error:
-        fail(error)
-    _notices(schedule.notices)
+    schedule, _ = _schedule(params)
     zone = tzinfo(schedule.interview.zone)
     click.echo(f"{schedule.interview.title}, times in {schedule.interview.zone}. "
                "These links carry no reminder: add one in your calendar.")

@@ -380,3 +380,20 @@ def test_a_bad_csv_at_start_is_listed_and_nothing_is_served(tmp_path: Path) -> N
     result = CliRunner().invoke(cli, ["serve", str(source), "--port", "0"])
     assert result.exit_code == 1
     assert "interviews.csv:2: column 'date'" in result.stderr and "interviews.csv:3: column 'timezone'" in result.stderr
+
+
+def test_the_token_is_kept_set_or_rotated(tmp_path: Path) -> None:
+    """Made once and kept, so URLs survive restarts; --token sets it; --rotate-token replaces it for good."""
+    source = tmp_path / "interviews.csv"
+    write_csv(source, csv_text())
+    request = Request(zone="UTC", now=STAMP)
+
+    def app(**options: object) -> FeedApp:
+        return FeedApp(source, request, state_dir=tmp_path / "state", **options)  # type: ignore[arg-type]
+
+    first = app().token
+    assert len(first) >= 32 and app().token == first
+    rotated = app(rotate_token=True).token
+    assert rotated != first and app().token == rotated
+    assert app(token="my-own-token-123456").token == "my-own-token-123456"
+    assert app().token == "my-own-token-123456"
