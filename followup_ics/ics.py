@@ -27,6 +27,20 @@ CATEGORIES = ("Job search", "Interview follow-up")
 ABSOLUTE_ALARM_FROM = timedelta(days=1)
 
 
+def escape_text(value: str) -> str:
+    """RFC 5545 TEXT escaping: backslash first, then ; and , and every line break as \\n."""
+    return (value.replace("\\", "\\\\").replace(";", r"\;").replace(",", r"\,")
+            .replace("\r\n", r"\n").replace("\n", r"\n").replace("\r", r"\n"))
+
+
+class Text(vText):
+    """A TEXT value escaped by escape_text. icalendar 7.3's own escaping first turns a literal backslash-N
+    into a line break, which would corrupt user text such as the note 'files in C:\\New folder'."""
+
+    def to_ical(self) -> bytes:
+        return escape_text(str(self)).encode("utf-8")
+
+
 @dataclass(frozen=True, slots=True)
 class FeedOptions:
     """What a subscribed feed adds: how often to refresh, and when its data last changed."""
@@ -84,9 +98,9 @@ def calendar_shell(name: str, zones: Mapping[str, tuple[datetime, datetime]], *,
                    feed: FeedOptions | None = None) -> Calendar:
     """The calendar's own properties and its VTIMEZONEs, without events."""
     calendar = Calendar.new(prodid=PRODID, uid=calendar_uid(name), calscale="GREGORIAN")
-    # As vText: icalendar 7.3 writes NAME and X-WR-CALNAME unescaped when set through Calendar.new(name=).
-    calendar.add("NAME", vText(name))
-    calendar.add("X-WR-CALNAME", vText(name))
+    # As Text: icalendar 7.3 writes NAME and X-WR-CALNAME unescaped when set through Calendar.new(name=).
+    calendar.add("NAME", Text(name))
+    calendar.add("X-WR-CALNAME", Text(name))
     calendar.add("X-WR-TIMEZONE", display_zone(zones))
     if feed is not None:
         calendar.add("REFRESH-INTERVAL", vDuration(feed.refresh), parameters={"VALUE": "DURATION"})
@@ -148,13 +162,13 @@ def _event(interview: Interview, step: Step, stamp: datetime, sequence: int, mod
         stamp=stamp,
         start=step.start,
         end=step.end,
-        summary=step.summary,
-        description=step.description,
+        summary=Text(step.summary),
+        description=Text(step.description),
         sequence=sequence,
         categories=list(CATEGORIES) if not is_interview else ["Job search", "Interview"],
         classification="PRIVATE",
         transparency="OPAQUE" if is_interview else "TRANSPARENT",
-        location=step.location or None,
+        location=Text(step.location) if step.location else None,
         url=step.url or None,
         related_to=None if is_interview else interview_uid(interview),
         last_modified=stamp if modified else None,
@@ -171,7 +185,7 @@ def interview_uid(interview: Interview) -> str:
 def _alarm(step: Step) -> Alarm:
     alarm = Alarm()
     alarm.add("ACTION", "DISPLAY")
-    alarm.add("DESCRIPTION", step.alarm_text)
+    alarm.add("DESCRIPTION", Text(step.alarm_text))
     if step.alarm_before >= ABSOLUTE_ALARM_FROM:
         moment = (step.start - step.alarm_before).astimezone(pytz.utc)
         alarm.add("TRIGGER", moment, parameters={"VALUE": "DATE-TIME"})

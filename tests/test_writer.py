@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import icalendar
 import pytest
 import pytz
 from conftest import STAMP, plan_for
@@ -64,6 +65,16 @@ def test_random_schedules_in_every_zone(zone: str, wall: datetime, company: str,
     revisions = {step_uid(schedule.interview, step): (sequence, earlier) for step in schedule.steps[::2]}
     options = {"feed": FeedOptions(timedelta(hours=3))} if feed else {}
     _same([schedule], revisions=revisions, **options)
+
+
+@pytest.mark.parametrize("notes", ["files in C:\\New folder\\Notes", "\\N", "a\\\\Nb", "\\n\\,\\;"])
+def test_backslashes_are_text_not_escapes(notes: str) -> None:
+    """A literal backslash-N stays two characters (icalendar's own escaping would make it a line break)."""
+    schedule = plan_for("2026-12-01 14:00", "Europe/Paris", notes=notes)
+    _same([schedule])
+    data = writer.calendar_text([schedule], stamp=STAMP).encode("utf-8")
+    for event in icalendar.Calendar.from_ical(data).events:
+        assert f"Notes: {notes}" in str(event["DESCRIPTION"])
 
 
 def test_several_interviews_in_several_zones() -> None:
