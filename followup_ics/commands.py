@@ -109,7 +109,13 @@ def interview_input(params: dict[str, Any]) -> tuple[RawInterview, Request]:
         references=tuple(params["references"]), url=params["url"], location=params["location"],
         notes=params["notes"], status=params["status"], offer_deadline=params["offer_deadline"],
         outcome_date=params["outcome_date"], id=params["interview_id"])
-    return (_from_invite(raw, invite, request.zone) if invite else raw), request
+    if invite is None:
+        return raw, request
+    from followup_ics.invite import fill_from_invite
+
+    raw, notices = fill_from_invite(raw, invite, request.zone)
+    _notices(notices)
+    return raw, request
 
 
 def _schedule(params: dict[str, Any]) -> tuple[Schedule, Request]:
@@ -135,38 +141,6 @@ def _invite(params: dict[str, Any]) -> Invite:
     except OSError as error:
         raise Fail(f"--from-invite: cannot read {path} ({error.strerror or error})") from None
     return read_invite(data, uid=params["invite_uid"])
-
-
-def _from_invite(raw: RawInterview, invite: Invite, zone_name: str) -> RawInterview:
-    """Options the user gave win; the invitation fills in the rest."""
-    from dataclasses import replace
-
-    from followup_ics.invite import company_from_domain
-    from followup_ics.zones import tzinfo
-
-    organizer = invite.organizer or (invite.people[0] if invite.people else None)
-    company = raw.company
-    if not company:
-        company = company_from_domain(organizer[1]) if organizer else None
-        if not company:
-            raise Fail("--company: needed, as the invitation's organizer address does not name the company "
-                       f"({organizer[1] if organizer else 'no organizer'})")
-        click.echo(f"note: company {company!r} taken from the organizer's address {organizer[1]} "
-                   "(--company sets it)", err=True)
-    start = invite.start.astimezone(tzinfo(zone_name)) if invite.start.tzinfo else invite.start
-    duration = raw.duration
-    if not duration and invite.end is not None and invite.end > invite.start:
-        duration = str(int((invite.end - invite.start).total_seconds() // 60))
-    # The interviewers are the organizer's colleagues on the invitation; the candidate (you) is not.
-    domain = organizer[1].rpartition("@")[2].lower() if organizer else ""
-    colleagues = [f"{name} <{email}>" if name else email for name, email in invite.people
-                  if company_from_domain(email) and email.rpartition("@")[2].lower() == domain]
-    notes = "\n".join(part for part in (raw.notes, f"Invitation: {invite.summary}" if invite.summary else "") if part)
-    contact = raw.contact or (f"{organizer[0]} <{organizer[1]}>" if organizer and organizer[0] else
-                              organizer[1] if organizer else "")
-    return replace(raw, company=company, date=start.isoformat(), duration=duration,
-                   interviewers=raw.interviewers or tuple(colleagues), contact=contact,
-                   location=raw.location or invite.location, notes=notes)
 
 
 def _request(params: dict[str, Any], *, say_default_zone: bool = True, invite_zone: str | None = None) -> Request:
