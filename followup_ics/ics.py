@@ -10,8 +10,8 @@ import re
 import unicodedata
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import pytz
 from icalendar import Alarm, Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration, vText
@@ -41,9 +41,8 @@ class Text(vText):
         return escape_text(str(self)).encode("utf-8")
 
 
-@dataclass(frozen=True, slots=True)
-class FeedOptions:
-    """What a subscribed feed adds: how often to refresh, and when its data last changed."""
+class FeedOptions(NamedTuple):
+    """What a subscribed feed adds: how often apps should refresh it."""
 
     refresh: timedelta = timedelta(hours=4)
 

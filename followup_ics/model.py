@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 from followup_ics.errors import InputError
 
@@ -104,8 +105,7 @@ class Interview:
         return f"{self.company} ({self.role})" if self.role else self.company
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
     """One calendar event of the plan: what to do, when, and how to be reminded."""
 
     step_id: str
@@ -130,8 +130,7 @@ class Step:
         return f"{self.step_id}-{self.index}" if self.index else self.step_id
 
 
-@dataclass(frozen=True, slots=True)
-class Schedule:
+class Schedule(NamedTuple):
     """The plan for one interview, with notices the user should read (DST adjustments...)."""
 
     interview: Interview
