@@ -36,7 +36,8 @@ PAIRS = [
 def _time(command: list[str], out: str) -> float:
     args = [*command, out] if command[-1] == "-o" else command
     started = time.perf_counter()
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # From an empty folder: `python -c` looks for modules in the current folder first, a busy one slows it.
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=Path(out).parent)
     return time.perf_counter() - started
 
 
