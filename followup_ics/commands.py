@@ -358,6 +358,8 @@ def serve(csv_file: Path, host: str, port: int, public_url: str | None, poll: fl
     from followup_ics.feeds import FeedError
     from followup_ics.web import FeedApp
 
+    if public_url and not public_url.startswith(("https://", "http://")):
+        raise Fail("--public-url: must start with https:// (or http://)")
     try:
         request = _request(params, say_default_zone=False)
         app = FeedApp(csv_file, request, state_dir=state_dir, token=_token(token), rotate_token=rotate_token,

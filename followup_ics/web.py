@@ -89,7 +89,13 @@ class FeedApp:
                 self._signature = signature
                 self._fail(str(error))
                 return None
-            save_state(self.state_dir, state)
+            try:
+                save_state(self.state_dir, state)
+            except OSError as error:
+                message = f"{self.state_dir}: cannot keep the token and revisions there ({error.strerror or error})"
+                if current is None:
+                    raise FeedError([message]) from None
+                self._say(f"warning: {message}")
             self._state, self._signature, self.problem = state, signature, None
             self._say(f"feeds built: {len(site.listings)} interviews, {len(site.feeds)} feeds")
             return site
@@ -129,7 +135,10 @@ class FeedApp:
                     continue
             except OSError:
                 continue
-            self.refresh()
+            try:
+                self.refresh()
+            except Exception as error:  # the watcher must outlive any one bad rebuild
+                self._say(f"error: rebuilding the feeds failed ({error!r}); still serving the last good feeds")
 
     # Serving ------------------------------------------------------------------------------------
 

@@ -372,6 +372,15 @@ def test_export_site_bad_options_are_one_line(tmp_path: Path, args: list[str], m
     assert result.exit_code == 2 and message in result.stderr and not (tmp_path / "site").exists()
 
 
+def test_serve_refuses_a_public_url_that_is_not_http(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    source = tmp_path / "interviews.csv"
+    write_csv(source, csv_text())
+    result = CliRunner().invoke(cli, ["serve", str(source), "--public-url", "cal.example.org"])
+    assert result.exit_code == 2 and result.stderr.startswith("Error: --public-url: must start with https://")
+
+
 def test_a_bad_csv_at_start_is_listed_and_nothing_is_served(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
@@ -397,3 +406,15 @@ def test_the_token_is_kept_set_or_rotated(tmp_path: Path) -> None:
     assert rotated != first and app().token == rotated
     assert app(token="my-own-token-123456").token == "my-own-token-123456"
     assert app().token == "my-own-token-123456"
+
+
+def test_an_unwritable_state_folder_stops_serve_at_start(tmp_path: Path) -> None:
+    """Without a place to keep the token, URLs would change on every restart: refuse, in one line."""
+    from click.testing import CliRunner
+
+    source = tmp_path / "interviews.csv"
+    write_csv(source, csv_text())
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["serve", str(source), "--state", str(blocker / "state")])
+    assert result.exit_code == 1 and "cannot keep the token and revisions there" in result.stderr
