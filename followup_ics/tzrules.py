@@ -170,9 +170,10 @@ def check(zone_name: str, written: tuple[Observance, ...], first: datetime, last
     zone = tzinfo(zone_name)
     first_utc, last_utc = _naive_utc(first), _naive_utc(last)
     moments = [first_utc]
-    for change in _transitions(zone_name):
-        if first_utc < change.utc <= last_utc:
-            moments += [change.utc - timedelta(seconds=1), change.utc]
+    changes = _change_times(zone_name)
+    # bisect, not a scan: this runs for every interview of a batch
+    for change in changes[bisect.bisect_right(changes, first_utc):bisect.bisect_right(changes, last_utc)]:
+        moments += [change - timedelta(seconds=1), change]
     onsets, offsets = _onsets(written)
     for moment in moments:
         expected = pytz.utc.localize(moment).astimezone(zone).utcoffset()
@@ -183,6 +184,11 @@ def check(zone_name: str, written: tuple[Observance, ...], first: datetime, last
             raise ZoneNotRepresentable(
                 f"the time zone {zone_name} cannot be written as calendar rules for {moment:%Y-%m-%d} "
                 "(UTC); please report this, and use a nearby zone with the same clock meanwhile")
+
+
+@cache
+def _change_times(zone_name: str) -> list[datetime]:
+    return [change.utc for change in _transitions(zone_name)]
 
 
 @lru_cache(maxsize=4096)
