@@ -24,11 +24,10 @@ from followup_ics.csvio import CsvError, Row, RowError, read_rows
 from followup_ics.errors import FollowupError, InputError
 from followup_ics.fileio import read_if_exists
 from followup_ics.generate import Request, make_schedule
-from followup_ics.ics import calendar_shell
+from followup_ics.ics import widen
 from followup_ics.model import Schedule
 from followup_ics.names import file_stem
-from followup_ics.writer import render
-from followup_ics.zones import writes_as_utc
+from followup_ics.writer import render, shell_head
 
 COMBINED = "all.ics"
 COMBINED_NAME = "Interview follow-ups"
@@ -68,6 +67,7 @@ class BatchReport:
     unknown_columns: tuple[str, ...] = ()
     default_zone_rows: int = 0  # rows without a timezone of their own
     seconds: float = 0.0
+
 
 def run_batch(source: Path, out_dir: Path, request: Request, *, skip_invalid: bool = False,
               jobs: int | None = None, progress: Callable[[int], None] | None = None) -> BatchReport:
@@ -138,9 +138,9 @@ def _stage(rows: Iterator[Row | RowError], staging: Path, out_dir: Path, request
             events_out.write(data[data.index(_EVENTS_START):-len(_CALENDAR_END)])
             report.interviews += 1
             report.events += result.events
-            report.default_zone_rows += row is not None and not row.raw.timezone.strip()
+            report.default_zone_rows += not row.raw.timezone.strip()
             report.notices += [f"row {result.row}: {n}" for n in result.notices]
-            _widen(combined.spans, result)
+            widen(combined.spans, result.zone, result.first, result.last)
     return combined
 
 
@@ -253,14 +253,15 @@ class Naming:
         duplicate_of = self._rows.setdefault(_digest("\x1f".join(row.cells)), row.number)
         if duplicate_of != row.number:
             return RowError(row.number, "", f"repeats row {duplicate_of} exactly")
-        if _digest(stem) in self._stems:
+        key = _digest(stem)
+        if key in self._stems:
             if row.raw.id.strip():
-                return RowError(row.number, _column(row, "id"), f"same id as row {self._stems[_digest(stem)]}")
+                return RowError(row.number, _column(row, "id"), f"same id as row {self._stems[key]}")
             base = f"{stem}-{first:%H%M}"
             stem, counter = base, 2
-            while _digest(stem) in self._stems:
+            while (key := _digest(stem)) in self._stems:
                 stem, counter = f"{base}-{counter}", counter + 1
-        self._stems[_digest(stem)] = row.number
+        self._stems[key] = row.number
         return stem
 
 
@@ -279,20 +280,10 @@ def _column(row: Row, field_name: str) -> str:
     return row.columns.get(field_name, field_name)
 
 
-def _widen(spans: dict[str, tuple[datetime, datetime]], result: Rendered) -> None:
-    if writes_as_utc(result.zone):
-        return
-    first, last = result.first, result.last
-    if result.zone in spans:
-        first, last = min(first, spans[result.zone][0]), max(last, spans[result.zone][1])
-    spans[result.zone] = (first, last)
-
-
 def _write_combined(path: Path, combined: _Combined, report: BatchReport) -> None:
     """all.ics: the shell with one VTIMEZONE per zone, then every interview's events as rendered."""
-    shell = calendar_shell(COMBINED_NAME, combined.spans).to_ical()
     with path.open("wb") as out:
-        out.write(shell[: -len(_CALENDAR_END)])
+        out.write(shell_head(COMBINED_NAME, combined.spans).encode("utf-8"))
         with combined.events_file.open("rb") as events:
             shutil.copyfileobj(events, out, 1 << 20)
         out.write(_CALENDAR_END)

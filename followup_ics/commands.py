@@ -144,27 +144,13 @@ def _invite(params: dict[str, Any]) -> Invite:
 
 
 def _request(params: dict[str, Any], *, say_default_zone: bool = True, invite_zone: str | None = None) -> Request:
-    from dataclasses import replace
+    from followup_ics.generate import request_for
 
-    from followup_ics import clock
-    from followup_ics.generate import Request
-    from followup_ics.inputs import resolve_zone
-    from followup_ics.settings import DEFAULT_SETTINGS, load_settings
-    from followup_ics.zones import default_zone
-
-    if params["tz"]:
-        zone = resolve_zone(params["tz"], "timezone")
-    elif invite_zone:
-        zone = invite_zone
-    else:
-        name, source = default_zone()
-        zone = resolve_zone(name, "timezone")
-        if say_default_zone:
-            click.echo(f"note: no --tz given; using {zone} (from {source})", err=True)
-    settings = load_settings(params["plan_file"]) if params["plan_file"] else DEFAULT_SETTINGS
-    if params.get("no_interview"):
-        settings = replace(settings, interview=replace(settings.interview, include=False))
-    return Request(zone=zone, now=clock.now(), settings=settings, day_first=params["day_first"])
+    request, source = request_for(params["tz"] or invite_zone, params["plan_file"], day_first=params["day_first"],
+                                  no_interview=bool(params.get("no_interview")))
+    if source and say_default_zone:
+        click.echo(f"note: no --tz given; using {request.zone} (from {source})", err=True)
+    return request
 
 
 @click.command()

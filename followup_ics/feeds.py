@@ -27,7 +27,6 @@ from followup_ics.fileio import read_if_exists, write_atomic
 from followup_ics.generate import Request
 from followup_ics.model import Schedule
 from followup_ics.names import file_stem
-from followup_ics.revisions import event_revisions, next_revisions
 from followup_ics.schedule import local
 from followup_ics.texts import when
 from followup_ics.zones import tzinfo
@@ -127,9 +126,14 @@ def save_state(folder: Path, state: State) -> None:
     write_atomic(folder / STATE_FILE, (json.dumps(saved, indent=1) + "\n").encode("utf-8"))
 
 
+def csv_digest(csv_bytes: bytes) -> str:
+    """What tells one CSV content from another, kept in the state."""
+    return hashlib.sha256(csv_bytes).hexdigest()
+
+
 def build_site(csv_bytes: bytes, source: str, request: Request, state: State) -> tuple[Site, State]:
     """The feeds for this CSV content and the state to keep; FeedError lists every bad row."""
-    digest = hashlib.sha256(csv_bytes).hexdigest()
+    digest = csv_digest(csv_bytes)
     changed_at = state.changed_at if digest == state.csv_sha256 and state.changed_at else request.now
     try:
         text = csv_bytes.decode("utf-8")
@@ -145,9 +149,8 @@ def build_site(csv_bytes: bytes, source: str, request: Request, state: State) ->
 
 def _build(schedules: list[tuple[str, Schedule]], changed_at: datetime, options: ics.FeedOptions, state: State,
            digest: str, closed: dict[str, datetime]) -> tuple[Site, State]:
-    first_pass = writer.calendar_text([s for _, s in schedules], stamp=changed_at, name=COMBINED_NAME,
-                                      feed=options).encode("utf-8")
-    revisions = next_revisions(event_revisions(first_pass), event_revisions(state.last_good or b""), changed_at)
+    revisions = writer.revisions([s for _, s in schedules], stamp=changed_at, previous=state.last_good or b"",
+                                 feed=options)
 
     def render(group: list[Schedule], name: str | None = None) -> bytes:
         return writer.calendar_text(group, stamp=changed_at, name=name, revisions=revisions,

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 
-from followup_ics.inputs import RawInterview, build_interview
+from followup_ics import clock
+from followup_ics.inputs import RawInterview, build_interview, resolve_zone
 from followup_ics.model import Schedule
 from followup_ics.plan import build_schedule
 from followup_ics.schedule import local
-from followup_ics.settings import DEFAULT_SETTINGS, PlanSettings
+from followup_ics.settings import DEFAULT_SETTINGS, PlanSettings, load_settings
 from followup_ics.texts import when
-from followup_ics.zones import tzinfo
+from followup_ics.zones import default_zone, tzinfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +24,20 @@ class Request:
     now: datetime
     settings: PlanSettings = DEFAULT_SETTINGS
     day_first: bool | None = None
+
+
+def request_for(zone_name: str | None, plan_file: Path | None = None, *, day_first: bool | None = None,
+                no_interview: bool = False) -> tuple[Request, str | None]:
+    """The run's settings from what the user gave. Without a zone name the machine's zone is used, and
+    the second value says where it came from (for a note); it is None otherwise."""
+    source = None
+    if not zone_name:
+        zone_name, source = default_zone()
+    zone = resolve_zone(zone_name, "timezone")
+    settings = load_settings(plan_file) if plan_file else DEFAULT_SETTINGS
+    if no_interview:
+        settings = replace(settings, interview=replace(settings.interview, include=False))
+    return Request(zone=zone, now=clock.now(), settings=settings, day_first=day_first), source
 
 
 def make_schedule(raw: RawInterview, request: Request) -> Schedule:

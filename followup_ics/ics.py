@@ -137,20 +137,23 @@ def vtimezone_from(zone_name: str, observances: Sequence[tzrules.Observance]) ->
     return component
 
 
-def zone_spans(schedules: Iterable[Schedule],
-               into: dict[str, tuple[datetime, datetime]] | None = None) -> dict[str, tuple[datetime, datetime]]:
+def zone_spans(schedules: Iterable[Schedule]) -> dict[str, tuple[datetime, datetime]]:
     """Zone name -> (first, last) instant it must cover, in order of first use; UTC needs none."""
-    spans = {} if into is None else into
+    spans: dict[str, tuple[datetime, datetime]] = {}
     for schedule in schedules:
-        zone = schedule.interview.zone
-        if writes_as_utc(zone) or not schedule.steps:
-            continue
-        first = min(step.start for step in schedule.steps)
-        last = max(step.end for step in schedule.steps)
-        if zone in spans:
-            first, last = min(first, spans[zone][0]), max(last, spans[zone][1])
-        spans[zone] = (first, last)
+        if schedule.steps:
+            widen(spans, schedule.interview.zone, min(step.start for step in schedule.steps),
+                  max(step.end for step in schedule.steps))
     return spans
+
+
+def widen(spans: dict[str, tuple[datetime, datetime]], zone: str, first: datetime, last: datetime) -> None:
+    """Make ``spans`` cover ``first``..``last`` in ``zone`` (zones written as UTC need no VTIMEZONE)."""
+    if writes_as_utc(zone):
+        return
+    if zone in spans:
+        first, last = min(first, spans[zone][0]), max(last, spans[zone][1])
+    spans[zone] = (first, last)
 
 
 def _event(interview: Interview, step: Step, stamp: datetime, sequence: int, modified: bool) -> Event:

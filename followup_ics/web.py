@@ -7,7 +7,6 @@ why. Any WSGI server can run ``create_app``; ``followup-ics serve`` runs it unde
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 import sys
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from followup_ics import clock
-from followup_ics.feeds import Feed, FeedError, Site, State, build_site, load_state, save_state
+from followup_ics.feeds import Feed, FeedError, Site, State, build_site, csv_digest, load_state, save_state
 from followup_ics.generate import Request
 from followup_ics.page import render_page
 
@@ -79,7 +78,7 @@ class FeedApp:
                 self._fail(f"{self.source}: cannot read it ({error.strerror or error})")
                 return None
             current = getattr(self, "site", None)
-            if current is not None and hashlib.sha256(data).hexdigest() == self._state.csv_sha256:
+            if current is not None and csv_digest(data) == self._state.csv_sha256:
                 self._signature, self.problem = signature, None
                 return current
             request = replace(self.request, now=clock.now())
@@ -238,19 +237,15 @@ def create_app(csv_path: str | None = None, **options: Any) -> FeedApp:
     Without arguments it reads FOLLOWUP_ICS_CSV (required), FOLLOWUP_ICS_TZ, FOLLOWUP_ICS_PLAN,
     FOLLOWUP_ICS_STATE, FOLLOWUP_ICS_TOKEN and FOLLOWUP_ICS_PUBLIC_URL from the environment.
     """
-    from followup_ics.inputs import resolve_zone
-    from followup_ics.settings import DEFAULT_SETTINGS, load_settings
-    from followup_ics.zones import default_zone
+    from followup_ics.generate import request_for
 
     source = csv_path or os.environ.get("FOLLOWUP_ICS_CSV")
     if not source:
         raise SystemExit("followup-ics: set FOLLOWUP_ICS_CSV to the interviews CSV the feeds come from")
-    zone = resolve_zone(os.environ.get("FOLLOWUP_ICS_TZ") or default_zone()[0])
     plan = os.environ.get("FOLLOWUP_ICS_PLAN")
-    settings = load_settings(Path(plan)) if plan else DEFAULT_SETTINGS
+    request, _ = request_for(os.environ.get("FOLLOWUP_ICS_TZ"), Path(plan) if plan else None)
     state = os.environ.get("FOLLOWUP_ICS_STATE")
     options.setdefault("state_dir", Path(state) if state else None)
     options.setdefault("token", os.environ.get("FOLLOWUP_ICS_TOKEN") or None)
     options.setdefault("public_url", os.environ.get("FOLLOWUP_ICS_PUBLIC_URL") or None)
-    request = Request(zone=zone, now=clock.now(), settings=settings)
     return FeedApp(Path(source), request, **options).start()

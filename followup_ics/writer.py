@@ -26,13 +26,15 @@ _LIMIT = 75  # icalendar breaks before a line would reach 75 octets
 def render(schedules: Sequence[Schedule], *, stamp: datetime, previous: bytes | None = None,
            name: str | None = None, feed: ics.FeedOptions | None = None) -> bytes:
     """The calendar's bytes; events that differ from ``previous`` get a higher SEQUENCE."""
-    data = calendar_text(schedules, stamp=stamp, name=name, feed=feed).encode("utf-8")
-    if not previous:
-        return data
-    revisions = next_revisions(event_revisions(data), event_revisions(previous), stamp)
-    if all(revision == (0, stamp) for revision in revisions.values()):
-        return data
-    return calendar_text(schedules, stamp=stamp, name=name, revisions=revisions, feed=feed).encode("utf-8")
+    found = revisions(schedules, stamp=stamp, previous=previous, feed=feed) if previous else None
+    return calendar_text(schedules, stamp=stamp, name=name, revisions=found, feed=feed).encode("utf-8")
+
+
+def revisions(schedules: Sequence[Schedule], *, stamp: datetime, previous: bytes,
+              feed: ics.FeedOptions | None = None) -> dict[str, tuple[int, datetime]]:
+    """UID -> (SEQUENCE, stamp) for each event ``previous`` already held: kept if unchanged, else moved on."""
+    current = calendar_text(schedules, stamp=stamp, feed=feed).encode("utf-8")
+    return next_revisions(event_revisions(current), event_revisions(previous), stamp)
 
 
 def calendar_text(schedules: Sequence[Schedule], *, stamp: datetime, name: str | None = None,
