@@ -64,8 +64,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from ics import Calendar, Event
 from ics.alarm import DisplayAlarm
-from followup_ics.generate import Request, make_schedule
-from followup_ics.inputs import RawInterview
+from followup_ics.app.config import Request
+from followup_ics.app.interview import make_schedule
+from followup_ics.app.fields import RawInterview
 
 source, out = Path(sys.argv[1]), Path(sys.argv[2])
 out.mkdir(parents=True, exist_ok=True)

@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 import pytest
 from hypothesis import settings
 
-from followup_ics.generate import Request, make_schedule
-from followup_ics.inputs import RawInterview
-from followup_ics.model import Schedule
-from followup_ics.settings import DEFAULT_SETTINGS, PlanSettings
+from followup_ics.app.config import Request
+from followup_ics.app.fields import RawInterview
+from followup_ics.app.interview import make_schedule
+from followup_ics.core.records import Schedule
+from followup_ics.core.settings import DEFAULT_SETTINGS, PlanSettings
 
 # CI runs the same examples every time (.ci/run sets HYPOTHESIS_PROFILE=ci), so a build never fails on a
 # case that a random draw happened to find; local runs keep exploring, and keep what they find.

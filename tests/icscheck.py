@@ -203,7 +203,7 @@ def _utc(moment: datetime) -> datetime:
 
 def expected_readings(schedules) -> dict[str, Reading]:  # type: ignore[no-untyped-def]
     """What the file must say, computed from the schedule itself (pytz's view of the zone)."""
-    from followup_ics.ics import ABSOLUTE_ALARM_FROM, step_uid
+    from followup_ics.ical.reference import ABSOLUTE_ALARM_FROM, step_uid
 
     result = {}
     for schedule in schedules:

@@ -11,10 +11,10 @@ from click.testing import CliRunner, Result
 from conftest import STAMP
 from icscheck import assert_parsers_agree
 
-from followup_ics.batch import run_batch
+from followup_ics.app.config import Request
 from followup_ics.cli import cli
-from followup_ics.generate import Request
-from followup_ics.ics import build_calendar
+from followup_ics.edges.batch import run_batch
+from followup_ics.ical.reference import build_calendar
 
 HEADER = "company,date,timezone,status\r\n"
 GOOD = HEADER + "Acme Corp,2026-12-01 14:00,America/New_York,pending\r\nGlobex,2026-12-02 10:00,Europe/Paris,\r\n"
@@ -52,8 +52,8 @@ def test_good_csv_writes_one_file_per_interview_and_all_ics(tmp_path: Path) -> N
 
 def test_combined_feed_is_byte_identical_to_one_icalendar_calendar(tmp_path: Path) -> None:
     """all.ics, assembled from each interview's bytes, equals icalendar serialising everything at once."""
-    from followup_ics.csvio import Row, read_rows
-    from followup_ics.generate import make_schedule
+    from followup_ics.app.interview import make_schedule
+    from followup_ics.edges.spreadsheet import Row, read_rows
 
     source = Path(__file__).parents[1] / "samples" / "interviews.csv"
     request = Request(zone="UTC", now=STAMP)

@@ -15,12 +15,12 @@ from click.testing import CliRunner
 from conftest import STAMP, plan_for
 from icscheck import assert_parsers_agree, expected_readings
 
-from followup_ics import tzrules
 from followup_ics.cli import cli
-from followup_ics.errors import ZoneNotRepresentable
-from followup_ics.schedule import local
-from followup_ics.settings import DEFAULT_SETTINGS
-from followup_ics.writer import render
+from followup_ics.core.errors import ZoneNotRepresentable
+from followup_ics.core.settings import DEFAULT_SETTINGS
+from followup_ics.core.wallclock import local
+from followup_ics.ical import tzrules
+from followup_ics.ical.writer import render
 
 # Steps planned at a fixed time of day: wherever the clocks change, that is where they must land.
 FIXED_TIMES = {"follow-up-call": DEFAULT_SETTINGS.follow_up_call.time,

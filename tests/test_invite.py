@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner, Result
 from icscheck import assert_parsers_agree
 
+from followup_ics.app.invitation import company_from_domain
 from followup_ics.cli import cli
-from followup_ics.invite import company_from_domain
 
 INVITES = Path(__file__).parent / "invites"
 

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from conftest import plan_for
 
 from followup_ics.cli import cli
-from followup_ics.links import MAX_DETAILS, step_links
+from followup_ics.edges.links import MAX_DETAILS, step_links
 
 
 def query(url: str) -> dict[str, str]:

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from conftest import local_times, plan_for
 
-from followup_ics.errors import InputError
-from followup_ics.settings import settings_from_mapping
+from followup_ics.core.errors import InputError
+from followup_ics.core.settings import settings_from_mapping
 
 
 def test_plan_for_an_ordinary_afternoon_interview() -> None:

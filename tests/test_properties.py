@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from icscheck import assert_parsers_agree, expected_readings
 
-from followup_ics.ics import step_uid
-from followup_ics.schedule import is_business_day, local
-from followup_ics.settings import DEFAULT_SETTINGS
-from followup_ics.writer import render
+from followup_ics.core.settings import DEFAULT_SETTINGS
+from followup_ics.core.wallclock import is_business_day, local
+from followup_ics.ical.reference import step_uid
+from followup_ics.ical.writer import render
 
 ZONES = st.sampled_from(sorted(pytz.common_timezones))
 WALL = st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(2035, 12, 31)).map(

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 import pytz
 
-from followup_ics.schedule import (
+from followup_ics.core.wallclock import (
     Hours,
     add_business_days,
     last_business_day_until,

@@ -22,9 +22,9 @@ from conftest import SOURCE_DATE_EPOCH, STAMP
 from icscheck import assert_parsers_agree
 from waitress.server import create_server
 
+from followup_ics.app.config import Request
 from followup_ics.cli import cli
-from followup_ics.generate import Request
-from followup_ics.web import FeedApp, create_app
+from followup_ics.edges.web import FeedApp, create_app
 
 HEADER = "company,date,timezone,status,outcome_date\r\n"
 ACME = "Acme Corp,2026-12-01 14:00,America/New_York,{status},\r\n"

@@ -9,8 +9,8 @@ import pytz
 from conftest import STAMP, plan_for
 from icscheck import assert_parsers_agree, expected_readings
 
-from followup_ics import tzrules
-from followup_ics.writer import render
+from followup_ics.ical import tzrules
+from followup_ics.ical.writer import render
 
 
 def _span(zone: str, first: str, last: str) -> tuple[tzrules.Observance, ...]:

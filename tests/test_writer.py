@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from icalendar.parser.string import _foldline
 
-from followup_ics import writer
-from followup_ics.ics import FeedOptions, build_calendar, step_uid
-from followup_ics.model import Schedule
+from followup_ics.core.records import Schedule
+from followup_ics.ical import writer
+from followup_ics.ical.reference import FeedOptions, build_calendar, step_uid
 
 GOLDEN = Path(__file__).parent / "golden"
 # Text that stresses escaping and folding: delimiters, backslashes, carets, line breaks, multi-byte letters.

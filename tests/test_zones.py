@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import pytz
 
-from followup_ics.errors import InputError
-from followup_ics.inputs import resolve_zone
-from followup_ics.zones import tzinfo
+from followup_ics.core.errors import InputError
+from followup_ics.core.zones import tzinfo
+from followup_ics.ical.zonenames import resolve_zone
 
 
 def test_every_pytz_zone_is_the_very_object_pytz_returns() -> None:

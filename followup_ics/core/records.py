@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
-from followup_ics.errors import InputError
+from followup_ics.core.errors import InputError
 
 _EMAIL = re.compile(r"^[^@\s<>,;:\"]+@[^@\s<>,;:\"]+\.[^@\s<>,;:\"]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{3,30}$")

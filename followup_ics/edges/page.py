@@ -5,8 +5,8 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import quote
 
-from followup_ics.batch import COMBINED, COMBINED_NAME
-from followup_ics.feeds import Site
+from followup_ics.edges.batch import COMBINED, COMBINED_NAME
+from followup_ics.edges.feeds import Site
 
 
 def subscribe_links(feed_url: str, name: str) -> dict[str, str]:

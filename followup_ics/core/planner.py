@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 
 import pytz
 
-from followup_ics import texts
-from followup_ics.model import Interview, Schedule, Status, Step
-from followup_ics.schedule import (
+from followup_ics.core.records import Interview, Schedule, Status, Step
+from followup_ics.core.settings import DEFAULT_SETTINGS, PlanSettings, StepRule
+from followup_ics.core.wallclock import (
     add_business_days,
     at,
     last_business_day_until,
@@ -22,8 +22,8 @@ from followup_ics.schedule import (
     on_or_after_business_day,
     round_up,
 )
-from followup_ics.settings import DEFAULT_SETTINGS, PlanSettings, StepRule
-from followup_ics.zones import tzinfo
+from followup_ics.core.zones import tzinfo
+from followup_ics.wording import english as texts
 
 THANK_YOU_LIMIT = timedelta(hours=24)
 FOLLOW_UP_LIMIT = timedelta(days=7)

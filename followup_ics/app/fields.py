@@ -11,12 +11,11 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-import pytz
-
-from followup_ics.errors import InputError
-from followup_ics.model import Interview, Person, Status
-from followup_ics.schedule import localize
-from followup_ics.zones import tzinfo
+from followup_ics.core.errors import InputError
+from followup_ics.core.records import Interview, Person, Status
+from followup_ics.core.wallclock import localize
+from followup_ics.core.zones import tzinfo
+from followup_ics.ical.zonenames import resolve_zone
 
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2036  # pytz's zone rules are exact up to 2037
 DATE_ONLY_DEADLINE = time(17, 0)
@@ -47,33 +46,6 @@ class RawInterview:
     offer_deadline: str = ""
     outcome_date: str = ""
     id: str = ""
-
-
-def resolve_zone(name: str, field_name: str = "timezone") -> str:
-    """An IANA zone name in its canonical spelling ('america/new_york' -> 'America/New_York')."""
-    cleaned = name.strip().lstrip(":")
-    if not cleaned:
-        raise InputError(field_name, "must not be empty")
-    try:
-        return str(tzinfo(cleaned).zone)
-    except (pytz.UnknownTimeZoneError, ValueError, UnicodeError):
-        pass
-    windows = _windows_zone(cleaned)
-    if windows:
-        return windows
-    raise InputError(field_name, "unknown time zone; use an IANA name such as Europe/Paris "
-                     "or a Windows one such as Eastern Standard Time", value=name)
-
-
-def _windows_zone(name: str) -> str | None:
-    """'Eastern Standard Time' (as Outlook and Windows name zones) -> 'America/New_York'."""
-    from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
-
-    wanted = " ".join(name.split()).casefold()
-    for windows, iana in WINDOWS_TO_OLSON.items():
-        if windows.casefold() == wanted:
-            return str(tzinfo(iana).zone)
-    return None
 
 
 def parse_moment(text: str, zone_name: str, field_name: str, *, day_first: bool | None,

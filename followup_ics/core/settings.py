@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import time
-from pathlib import Path
 from typing import Any
 
-from followup_ics.errors import PlanFileError
-from followup_ics.schedule import Hours
+from followup_ics.core.errors import PlanFileError
+from followup_ics.core.wallclock import Hours
 
 CHANNELS = ("email", "phone")
 
@@ -59,19 +58,6 @@ _BOUNDS: dict[str, tuple[int, int]] = {
     "duration": (1, 600), "alarm": (0, 7 * 24 * 60), "after": (0, 12 * 60),
     "count": (0, 52), "every": (1, 31), "business-days": (1, 5),
 }
-
-
-def load_settings(path: Path) -> PlanSettings:
-    """Read a plan file; every key is optional and falls back to the default plan."""
-    try:
-        import tomllib  # here, not at the top: most runs have no plan file and start faster without it
-
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise PlanFileError(f"plan file {path}: cannot read it ({error.strerror})") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise PlanFileError(f"plan file {path}: not valid TOML ({error})") from None
-    return settings_from_mapping(data, source=str(path))
 
 
 def settings_from_mapping(data: dict[str, Any], *, source: str = "plan") -> PlanSettings:

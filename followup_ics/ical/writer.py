@@ -15,10 +15,12 @@ from datetime import datetime, timedelta
 
 import pytz
 
-from followup_ics import ics, tzrules
-from followup_ics.model import Schedule, Step
-from followup_ics.revisions import event_revisions, next_revisions
-from followup_ics.zones import writes_as_utc
+from followup_ics.core.identity import interview_key, uid_for
+from followup_ics.core.records import Schedule, Step
+from followup_ics.ical import reference as ics
+from followup_ics.ical import tzrules
+from followup_ics.ical.revisions import event_revisions, next_revisions
+from followup_ics.ical.zonenames import writes_as_utc
 
 _LIMIT = 75  # icalendar breaks before a line would reach 75 octets
 
@@ -44,11 +46,11 @@ def calendar_text(schedules: Sequence[Schedule], *, stamp: datetime, name: str |
     revisions = revisions or {}
     parts = [shell_head(name or ics.calendar_name(schedules), ics.zone_spans(schedules), feed)]
     for schedule in schedules:
-        key = ics.interview_key(schedule.interview)
+        key = interview_key(schedule.interview)
         for step in schedule.steps:
-            uid = ics.uid_for(key, step.key)
+            uid = uid_for(key, step.key)
             sequence, event_stamp = revisions.get(uid, (0, stamp))
-            parts.append(event_text(step, uid, ics.uid_for(key, "interview"), event_stamp, sequence,
+            parts.append(event_text(step, uid, uid_for(key, "interview"), event_stamp, sequence,
                                     modified=feed is not None))
     parts.append("END:VCALENDAR\r\n")
     return "".join(parts)

@@ -34,7 +34,7 @@ from typing import NamedTuple
 
 import pytz
 
-from followup_ics.zones import tzinfo
+from followup_ics.core.zones import tzinfo
 
 # pytz computes transitions of ongoing rules up to this year; a run reaching it goes on for good.
 HORIZON_YEAR = 2037
@@ -179,7 +179,7 @@ def check(zone_name: str, written: tuple[Observance, ...], first: datetime, last
         expected = pytz.utc.localize(moment).astimezone(zone).utcoffset()
         index = bisect.bisect_right(onsets, moment) - 1
         if index < 0 or offsets[index] != expected:
-            from followup_ics.errors import ZoneNotRepresentable
+            from followup_ics.core.errors import ZoneNotRepresentable
 
             raise ZoneNotRepresentable(
                 f"the time zone {zone_name} cannot be written as calendar rules for {moment:%Y-%m-%d} "

@@ -20,14 +20,15 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from followup_ics.csvio import CsvError, Row, RowError, read_rows
-from followup_ics.errors import FollowupError, InputError
-from followup_ics.fileio import read_if_exists
-from followup_ics.generate import Request, make_schedule
-from followup_ics.ics import widen
-from followup_ics.model import Schedule
-from followup_ics.names import file_stem
-from followup_ics.writer import render, shell_head
+from followup_ics.app.config import Request
+from followup_ics.app.interview import make_schedule
+from followup_ics.core.errors import FollowupError, InputError
+from followup_ics.core.identity import file_stem
+from followup_ics.core.records import Schedule
+from followup_ics.edges.files import read_if_exists
+from followup_ics.edges.spreadsheet import CsvError, Row, RowError, read_rows
+from followup_ics.ical.reference import widen
+from followup_ics.ical.writer import render, shell_head
 
 COMBINED = "all.ics"
 COMBINED_NAME = "Interview follow-ups"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 
-from followup_ics.errors import InputError
+from followup_ics.core.errors import InputError
 
 
 def now() -> datetime:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from followup_ics.inputs import RawInterview
+from followup_ics.app.fields import RawInterview
 
 MAX_CELL = 10_000  # characters; calendar apps truncate long descriptions long before this
 csv.field_size_limit(1 << 26)  # read huge cells whole, then reject them with a clear message

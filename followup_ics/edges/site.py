@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from followup_ics.feeds import build_site, load_state, save_state
-from followup_ics.fileio import read_if_exists, write_atomic
-from followup_ics.generate import Request
-from followup_ics.page import render_page
+from followup_ics.app.config import Request
+from followup_ics.edges.feeds import build_site, load_state, save_state
+from followup_ics.edges.files import read_if_exists, write_atomic
+from followup_ics.edges.page import render_page
 
 # At the top of the site, where a listing would show the token folder: a page that shows nothing.
 _ROOT_PAGE = b"<!doctype html><title>Not here</title><p>Nothing to see here.</p>\n"

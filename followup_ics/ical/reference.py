@@ -6,9 +6,6 @@ come from writer.py, which tests prove identical to ``build_calendar(...).to_ica
 
 from __future__ import annotations
 
-import re
-import unicodedata
-import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import NamedTuple
@@ -16,12 +13,13 @@ from typing import NamedTuple
 import pytz
 from icalendar import Alarm, Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration, vText
 
-from followup_ics import __version__, tzrules
-from followup_ics.model import Interview, Schedule, Step
-from followup_ics.zones import writes_as_utc
+from followup_ics import __version__
+from followup_ics.core.identity import UID_DOMAIN, interview_key, short_digest, uid_for
+from followup_ics.core.records import Interview, Schedule, Step
+from followup_ics.ical import tzrules
+from followup_ics.ical.zonenames import writes_as_utc
 
 PRODID = f"-//followup-ics//followup-ics {__version__}//EN"
-UID_DOMAIN = "followup-ics"
 CATEGORIES = ("Job search", "Interview follow-up")
 # A relative alarm of a day or more across a DST change is read differently by different clients.
 ABSOLUTE_ALARM_FROM = timedelta(days=1)
@@ -45,29 +43,6 @@ class FeedOptions(NamedTuple):
     """What a subscribed feed adds: how often apps should refresh it."""
 
     refresh: timedelta = timedelta(hours=4)
-
-
-def slug(text: str, limit: int = 40) -> str:
-    """'Café Zürich, Inc.' -> 'cafe-zurich-inc': ASCII letters, digits and single hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    cleaned = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return cleaned[:limit].rstrip("-")
-
-
-def interview_key(interview: Interview) -> str:
-    """Stable identity of an interview: its id if given, else company and local date."""
-    if interview.interview_id:
-        base = slug(interview.interview_id, 60) or _digest(interview.interview_id)
-        return base if base == interview.interview_id else f"{base}-{_digest(interview.interview_id)}"
-    company = slug(interview.company)
-    if not company or company != slug(interview.company, 1000):
-        company = f"{company or 'company'}-{_digest(interview.company.casefold())}"
-    return f"{company}-{interview.start:%Y-%m-%d}"
-
-
-def uid_for(key: str, step_key: str) -> str:
-    """The UID of one step of the interview whose key is ``key``."""
-    return f"{key}.{step_key}@{UID_DOMAIN}"
 
 
 def step_uid(interview: Interview, step: Step) -> str:
@@ -110,7 +85,7 @@ def calendar_shell(name: str, zones: Mapping[str, tuple[datetime, datetime]], *,
 
 
 def calendar_uid(name: str) -> str:
-    return f"{_digest(name)}@{UID_DOMAIN}"
+    return f"{short_digest(name)}@{UID_DOMAIN}"
 
 
 def display_zone(zones: Mapping[str, tuple[datetime, datetime]]) -> str:
@@ -194,9 +169,3 @@ def _alarm(step: Step) -> Alarm:
     else:
         alarm.add("TRIGGER", -step.alarm_before)
     return alarm
-
-
-def _digest(text: str) -> str:
-    """A short stable tag that tells apart names whose slugs look alike (zlib is loaded anyway; hashlib's
-    OpenSSL would add 2 ms to every start)."""
-    return f"{zlib.crc32(text.encode('utf-8')):08x}"

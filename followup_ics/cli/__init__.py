@@ -1,12 +1,13 @@
 """The `followup-ics` command group: its errors, its help, and the commands it loads when one runs.
 
 `followup-ics --help` must start about as fast as `import click` alone, so the group lists its commands
-from the one-line summaries below and imports followup_ics.commands (and everything the commands need)
-only when a command is actually invoked.
+from the one-line summaries below and imports a command's module (and everything it needs) only when that
+command is actually invoked: one module per command in this package, options.py for what they share.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
@@ -14,7 +15,6 @@ import click
 
 from followup_ics import __version__
 
-ENV_PREFIX = "FOLLOWUP_ICS"
 # name -> the first line of the command's docstring (tests/test_docs.py keeps the two equal)
 COMMANDS = {
     "generate": "Write one interview's follow-up plan as an .ics file to import.",
@@ -35,9 +35,8 @@ class App(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS:
             return None
-        from followup_ics.commands import COMMANDS as LOADED
-
-        return LOADED[cmd_name]
+        module = importlib.import_module(f"followup_ics.cli.{cmd_name.replace('-', '_')}")
+        return module.command  # type: ignore[no-any-return]
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("Commands"):
@@ -62,7 +61,7 @@ class App(click.Group):
 
 
 @click.group(cls=App, context_settings={"help_option_names": ["-h", "--help"],
-                                        "auto_envvar_prefix": ENV_PREFIX})
+                                        "auto_envvar_prefix": "FOLLOWUP_ICS"})
 @click.version_option(__version__, prog_name="followup-ics")
 def cli() -> None:
     """Put every recommended interview follow-up step into your calendar, with reminders.

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
 
-from followup_ics.model import Schedule, Step
-from followup_ics.schedule import local
-from followup_ics.zones import tzinfo, writes_as_utc
+from followup_ics.core.records import Schedule, Step
+from followup_ics.core.wallclock import local
+from followup_ics.core.zones import tzinfo
+from followup_ics.ical.zonenames import writes_as_utc
 
 GOOGLE = "https://calendar.google.com/calendar/render"
 OUTLOOK_LIVE = "https://outlook.live.com/calendar/0/action/compose"

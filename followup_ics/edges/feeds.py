@@ -19,17 +19,18 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from followup_ics import ics, writer
-from followup_ics.batch import COMBINED, COMBINED_NAME, Naming, plan_row
-from followup_ics.csvio import CsvError, RowError, read_text
-from followup_ics.errors import FollowupError
-from followup_ics.fileio import read_if_exists, write_atomic
-from followup_ics.generate import Request
-from followup_ics.model import Schedule
-from followup_ics.names import file_stem
-from followup_ics.schedule import local
-from followup_ics.texts import when
-from followup_ics.zones import tzinfo
+from followup_ics.app.config import Request
+from followup_ics.core.errors import FollowupError
+from followup_ics.core.identity import file_stem, interview_key
+from followup_ics.core.records import Schedule
+from followup_ics.core.wallclock import local
+from followup_ics.core.zones import tzinfo
+from followup_ics.edges.batch import COMBINED, COMBINED_NAME, Naming, plan_row
+from followup_ics.edges.files import read_if_exists, write_atomic
+from followup_ics.edges.spreadsheet import CsvError, RowError, read_text
+from followup_ics.ical import reference as ics
+from followup_ics.ical import writer
+from followup_ics.wording.english import when
 
 REFRESH = timedelta(hours=4)
 STATE_FILE = "state.json"
@@ -188,7 +189,7 @@ def _plan(text: str, source: str, request: Request,
         row_request = request
         schedule = plan_row(row, row_request)
         if not isinstance(schedule, RowError) and schedule.interview.status.is_closed and not row.raw.outcome_date:
-            key = ics.interview_key(schedule.interview)
+            key = interview_key(schedule.interview)
             closed[key] = closed_before.get(key, request.now)
             if closed[key] != request.now:
                 row_request = replace(request, now=closed[key])

@@ -1,0 +1,19 @@
+"""One interview from raw fields to its planned schedule: what `generate`, `plan` and `links` share."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from followup_ics.app.config import Request
+from followup_ics.app.fields import RawInterview, build_interview
+from followup_ics.core.planner import build_schedule
+from followup_ics.core.records import Schedule
+
+
+def make_schedule(raw: RawInterview, request: Request) -> Schedule:
+    """Validate ``raw`` and plan its steps; notices (DST moves) travel on the Schedule."""
+    interview, notices = build_interview(
+        raw, zone_name=request.zone, day_first=request.day_first,
+        default_duration=timedelta(minutes=request.settings.interview.duration), as_of=request.now)
+    schedule = build_schedule(interview, request.settings, as_of=request.now)
+    return Schedule(schedule.interview, schedule.steps, notices + schedule.notices)

@@ -1,0 +1,76 @@
+"""`followup-ics batch`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from followup_ics.cli.options import Fail, csv_options, fail, run_request, say_notices
+
+
+@click.command()
+@click.argument("csv_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("out"), show_default=True, help="Folder for the .ics files.")
+@csv_options
+@click.option("--skip-invalid", is_flag=True, help="Write the valid rows and list the skipped ones.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no notes, only errors and the summary.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None,
+              help="Worker processes for large files [default: one per core].")
+def batch(csv_file: Path, out_dir: Path, skip_invalid: bool, quiet: bool, jobs: int | None,
+          **params: Any) -> None:
+    """Turn a CSV of interviews into one .ics per interview plus all.ics.
+
+    Columns: company and date are required; timezone, duration, role, interviewer, interviewer_email,
+    contact, contact_email, contact_phone, references, url, location, status, offer_deadline,
+    outcome_date, notes and id are optional. Nothing is written if any row is invalid, unless
+    --skip-invalid is given.
+
+    \b
+    Example:
+        followup-ics batch samples/interviews.csv -o out/ --tz Europe/London
+    """
+    from followup_ics.core.errors import FollowupError
+    from followup_ics.edges.batch import run_batch
+    from followup_ics.edges.spreadsheet import CsvError, count_rows
+
+    try:
+        request = run_request(params, say_default_zone=False)
+    except FollowupError as error:
+        fail(error)
+    source = str(csv_file)
+    show_progress = not quiet and sys.stderr.isatty()
+    try:
+        if show_progress:
+            with click.progressbar(length=count_rows(csv_file), label="Planning", file=sys.stderr) as bar:
+                report = run_batch(csv_file, out_dir, request, skip_invalid=skip_invalid, jobs=jobs,
+                                   progress=bar.update)
+        else:
+            report = run_batch(csv_file, out_dir, request, skip_invalid=skip_invalid, jobs=jobs)
+    except (CsvError, FollowupError) as error:
+        raise Fail(f"{source}: {error}") from None
+    except OSError as error:
+        raise Fail(f"--output: cannot write to {out_dir} ({error.strerror or error})") from None
+    if report.unknown_columns and not quiet:
+        names = ", ".join(repr(name) for name in report.unknown_columns)
+        click.echo(f"note: ignoring unknown column(s) {names}", err=True)
+    if not quiet:
+        if report.default_zone_rows and not params["tz"]:
+            say_notices((f"{report.default_zone_rows} row(s) without a timezone use {request.zone} "
+                      "(no --tz given)",))
+        say_notices(tuple(report.notices))
+    for error in report.errors + report.skipped:
+        click.echo(error.describe(source), err=True)
+    if report.errors:
+        count = len(report.errors)
+        raise Fail(f"{count} invalid row{'s' if count > 1 else ''}; nothing was written "
+                   "(--skip-invalid writes the valid rows)", exit_code=1)
+    skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
+    click.echo(f"{report.interviews} interviews, {report.events} events, {report.files} files "
+               f"in {out_dir}{skipped}, {report.seconds:.2f} s", err=True)
+
+
+command = batch

@@ -1,0 +1,74 @@
+"""`followup-ics serve`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from followup_ics.cli.options import ENV_PREFIX, Fail, checked_token, csv_options, fail, feed_options, run_request
+
+
+@click.command()
+@click.argument("csv_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="Port to listen on.")
+@click.option("--public-url", envvar=f"{ENV_PREFIX}_PUBLIC_URL",
+              help="The https address users reach this server at, behind a TLS proxy [default: http://host:port].")
+@click.option("--poll", type=click.FloatRange(0.1, 3600), default=1.0, show_default=True,
+              help="Seconds between checks of the CSV for changes.")
+@csv_options
+@feed_options
+def serve(csv_file: Path, host: str, port: int, public_url: str | None, poll: float, state_dir: Path | None,
+          token: str | None, rotate_token: bool, **params: Any) -> None:
+    """Serve the CSV's interviews as calendar feeds to subscribe to, rebuilt when the CSV changes.
+
+    \b
+    Example:
+        followup-ics serve samples/interviews.csv --port 8080
+    """
+    import signal
+
+    from waitress.server import create_server
+
+    from followup_ics.core.errors import FollowupError
+    from followup_ics.edges.feeds import FeedError
+    from followup_ics.edges.web import FeedApp
+
+    if public_url and not public_url.startswith(("https://", "http://")):
+        raise Fail("--public-url: must start with https:// (or http://)")
+    try:
+        request = run_request(params, say_default_zone=False)
+        app = FeedApp(csv_file, request, state_dir=state_dir, token=checked_token(token), rotate_token=rotate_token,
+                      poll=poll, public_url=public_url)
+    except FollowupError as error:
+        fail(error)
+    except FeedError as error:
+        raise Fail(str(error), exit_code=1) from None
+    try:
+        server = create_server(app, host=host, port=port, threads=8, ident="followup-ics")
+    except OSError as error:
+        raise Fail(f"--port: cannot listen on {host}:{port} ({error.strerror or error})") from None
+    root = (public_url or f"http://{host}:{server.effective_port}").rstrip("/")  # type: ignore[union-attr]
+    base = f"{root}/{app.token}/"
+    click.echo(f"Serving {len(app.site.listings)} interviews from {csv_file}; watching it for changes.", err=True)
+    click.echo(f"Page:  {base}", err=True)
+    for name in app.site.feeds:
+        click.echo(f"Feed:  {base}{name}   webcal://{base.split('://', 1)[1]}{name}", err=True)
+    click.echo("Ctrl-C to stop.", err=True)
+
+    def stop(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    app.start()
+    try:
+        server.run()  # returns on Ctrl-C or SIGTERM: waitress catches the KeyboardInterrupt itself
+    finally:
+        server.close()
+        app.close()
+    click.echo("Stopped.", err=True)
+
+
+command = serve

@@ -1,0 +1,1 @@
+"""Thin edges: spreadsheet, batch folder, feeds and site export, web app and page, calendar links."""

@@ -1,0 +1,251 @@
+"""The hosted feed: a plain WSGI app serving prebuilt feeds, rebuilt in the background when the CSV changes.
+
+Requests never build anything: they read one immutable Site, swapped in whole after each rebuild, so no
+request sees a half-built feed. A CSV that turns bad leaves the last good Site in place, and the page says
+why. Any WSGI server can run ``create_app``; ``followup-ics serve`` runs it under waitress.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from followup_ics.app import clock
+from followup_ics.app.config import Request
+from followup_ics.edges.feeds import Feed, FeedError, Site, State, build_site, csv_digest, load_state, save_state
+from followup_ics.edges.page import render_page
+
+StartResponse = Callable[..., Any]
+_METHODS = ("GET", "HEAD")
+
+
+def default_state_dir(source: Path) -> Path:
+    """Kept beside the CSV, so `serve` and `export-site` on one CSV share a token and revisions."""
+    return source.with_name(f".{source.name}.followup-ics")
+
+
+class FeedApp:
+    """WSGI app for one CSV: `/<token>/` the page, `/<token>/all.ics` and `/<token>/<interview>.ics`."""
+
+    def __init__(self, source: Path, request: Request, *, state_dir: Path | None = None,
+                 token: str | None = None, rotate_token: bool = False, poll: float = 1.0,
+                 public_url: str | None = None, log: TextIO | None = None) -> None:
+        self.source = source
+        self.request = request
+        self.state_dir = state_dir or default_state_dir(source)
+        self.poll = poll
+        self.public_url = public_url.rstrip("/") if public_url else None
+        self.log = log or sys.stderr
+        self.problem: str | None = None
+        self._state: State = load_state(self.state_dir, token=token, rotate=rotate_token)
+        self._signature: tuple[int, int, int] | None = None
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._watcher: threading.Thread | None = None
+        site = self._build()
+        if site is None:
+            raise FeedError([self.problem or "cannot build the feeds"])
+        self.site: Site = site
+
+    @property
+    def token(self) -> str:
+        return self._state.token
+
+    # Building -----------------------------------------------------------------------------------
+
+    def refresh(self) -> bool:
+        """Rebuild if the CSV's content changed; True when new feeds were swapped in."""
+        site = self._build()
+        if site is None or site is self.site:
+            return False
+        self.site = site  # one reference assignment: requests see the old Site or the new one
+        return True
+
+    def _build(self) -> Site | None:
+        with self._lock:
+            try:
+                signature = _signature(self.source)
+                data = self.source.read_bytes()
+            except OSError as error:
+                self._fail(f"{self.source}: cannot read it ({error.strerror or error})")
+                return None
+            current = getattr(self, "site", None)
+            if current is not None and csv_digest(data) == self._state.csv_sha256:
+                self._signature, self.problem = signature, None
+                return current
+            request = replace(self.request, now=clock.now())
+            try:
+                site, state = build_site(data, str(self.source), request, self._state)
+            except FeedError as error:
+                self._signature = signature
+                self._fail(str(error))
+                return None
+            try:
+                save_state(self.state_dir, state)
+            except OSError as error:
+                message = f"{self.state_dir}: cannot keep the token and revisions there ({error.strerror or error})"
+                if current is None:
+                    raise FeedError([message]) from None
+                self._say(f"warning: {message}")
+            self._state, self._signature, self.problem = state, signature, None
+            self._say(f"feeds built: {len(site.listings)} interviews, {len(site.feeds)} feeds")
+            return site
+
+    def _fail(self, problem: str) -> None:
+        if problem != self.problem:
+            self._say(f"error: {problem}" + ("; still serving the last good feeds" if hasattr(self, "site") else ""))
+        self.problem = problem
+
+    # Watching -----------------------------------------------------------------------------------
+
+    def start(self) -> FeedApp:
+        """Watch the CSV in a background thread (idempotent)."""
+        if self._watcher is None:
+            self._watcher = threading.Thread(target=self._watch, name="followup-ics-watch", daemon=True)
+            self._watcher.start()
+        return self
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._watcher is not None:
+            self._watcher.join(timeout=5)
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.poll):
+            try:
+                signature = _signature(self.source)
+            except OSError:
+                continue  # mid-replace, or gone for now: keep serving, look again later
+            if signature == self._signature:
+                continue
+            # Let a writer finish: rebuild only once the file has stopped changing.
+            if self._stop.wait(min(self.poll, 0.2)):
+                return
+            try:
+                if _signature(self.source) != signature:
+                    continue
+            except OSError:
+                continue
+            try:
+                self.refresh()
+            except Exception as error:  # the watcher must outlive any one bad rebuild
+                self._say(f"error: rebuilding the feeds failed ({error!r}); still serving the last good feeds")
+
+    # Serving ------------------------------------------------------------------------------------
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        status, headers, body = self._respond(environ)
+        start_response(status, headers)
+        self._access(environ, status, headers)
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
+
+    def _respond(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
+        parts = environ.get("PATH_INFO", "").split("/")
+        if len(parts) not in (2, 3) or parts[0] or not _same(parts[1], self.token):
+            return _plain("404 Not Found", b"Not found\n")
+        if environ.get("REQUEST_METHOD") not in _METHODS:
+            status, headers, body = _plain("405 Method Not Allowed", b"Method not allowed\n")
+            return status, [*headers, ("Allow", ", ".join(_METHODS))], body
+        site = self.site
+        name = parts[2] if len(parts) == 3 else ""
+        if not name:
+            page = render_page(site, self._base_url(environ), self.problem).encode("utf-8")
+            return "200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(page))),
+                              ("Cache-Control", "no-store"), ("Referrer-Policy", "no-referrer"),
+                              ("X-Robots-Tag", "noindex"), ("X-Content-Type-Options", "nosniff")], page
+        feed = site.feeds.get(name)
+        if feed is None:
+            return _plain("404 Not Found", b"Not found\n")
+        return _feed_response(name, feed, environ)
+
+    def _base_url(self, environ: dict[str, Any]) -> str:
+        if self.public_url:
+            root = self.public_url
+        else:
+            host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}"
+            root = f"{environ.get('wsgi.url_scheme', 'http')}://{host}{environ.get('SCRIPT_NAME', '')}"
+        return f"{root}/{self.token}/"
+
+    def _access(self, environ: dict[str, Any], status: str, headers: list[tuple[str, str]]) -> None:
+        # The token is the only secret in a feed URL: it never reaches the log.
+        parts = environ.get("PATH_INFO", "").split("/")
+        if len(parts) > 1 and parts[1]:
+            parts[1] = "<token>"
+        length = next((value for key, value in headers if key == "Content-Length"), "-")
+        self._say(f'{environ.get("REMOTE_ADDR", "-")} "{environ.get("REQUEST_METHOD")} {"/".join(parts)}" '
+                  f"{status.split()[0]} {length}")
+
+    def _say(self, line: str) -> None:
+        try:
+            self.log.write(f"[{datetime.now():%Y-%m-%d %H:%M:%S}] {line}\n")
+            self.log.flush()
+        except (OSError, ValueError):
+            pass
+
+
+def _feed_response(name: str, feed: Feed, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
+    validators = [("ETag", feed.etag), ("Last-Modified", format_datetime(feed.last_modified, usegmt=True)),
+                  ("Cache-Control", "no-cache")]
+    if _not_modified(feed, environ):
+        return "304 Not Modified", validators, b""
+    headers = [("Content-Type", "text/calendar; charset=utf-8"), ("Content-Length", str(len(feed.data))),
+               *validators, ("Content-Disposition", f'inline; filename="{name}"'),
+               ("X-Content-Type-Options", "nosniff")]
+    return "200 OK", headers, feed.data
+
+
+def _not_modified(feed: Feed, environ: dict[str, Any]) -> bool:
+    """RFC 9110: If-None-Match decides when present; otherwise If-Modified-Since."""
+    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+    if if_none_match is not None:
+        tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+        return "*" in tags or feed.etag in tags
+    if_modified_since = environ.get("HTTP_IF_MODIFIED_SINCE")
+    if if_modified_since:
+        try:
+            since = parsedate_to_datetime(if_modified_since)
+        except (TypeError, ValueError, IndexError):
+            return False
+        return since.tzinfo is not None and feed.last_modified <= since
+    return False
+
+
+def _plain(status: str, body: bytes) -> tuple[str, list[tuple[str, str]], bytes]:
+    return status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))], body
+
+
+def _same(given: str, token: str) -> bool:
+    return hmac.compare_digest(given.encode("utf-8", "surrogateescape"), token.encode("utf-8"))
+
+
+def _signature(path: Path) -> tuple[int, int, int]:
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size, stat.st_ino
+
+
+def create_app(csv_path: str | None = None, **options: Any) -> FeedApp:
+    """The WSGI app, for any WSGI server: `gunicorn 'followup_ics.web:create_app()'`.
+
+    Without arguments it reads FOLLOWUP_ICS_CSV (required), FOLLOWUP_ICS_TZ, FOLLOWUP_ICS_PLAN,
+    FOLLOWUP_ICS_STATE, FOLLOWUP_ICS_TOKEN and FOLLOWUP_ICS_PUBLIC_URL from the environment.
+    """
+    from followup_ics.app.config import request_for
+
+    source = csv_path or os.environ.get("FOLLOWUP_ICS_CSV")
+    if not source:
+        raise SystemExit("followup-ics: set FOLLOWUP_ICS_CSV to the interviews CSV the feeds come from")
+    plan = os.environ.get("FOLLOWUP_ICS_PLAN")
+    request, _ = request_for(os.environ.get("FOLLOWUP_ICS_TZ"), Path(plan) if plan else None)
+    state = os.environ.get("FOLLOWUP_ICS_STATE")
+    options.setdefault("state_dir", Path(state) if state else None)
+    options.setdefault("token", os.environ.get("FOLLOWUP_ICS_TOKEN") or None)
+    options.setdefault("public_url", os.environ.get("FOLLOWUP_ICS_PUBLIC_URL") or None)
+    return FeedApp(Path(source), request, **options).start()

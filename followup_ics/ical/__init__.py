@@ -1,0 +1,1 @@
+"""iCalendar: rule-based VTIMEZONEs, the fast writer, the icalendar reference, revisions, invitations."""

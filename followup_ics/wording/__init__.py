@@ -1,0 +1,1 @@
+"""Wording: planned steps turned into titles, descriptions, drafts and alarm texts; the planner emits no words."""
