@@ -86,7 +86,7 @@ def test_late_evening_interview_keeps_the_24_hour_limit() -> None:
 def test_status_checks_alternate_email_and_phone() -> None:
     """About once a week, alternating an email and a phone call."""
     checks = [s for s in plan_for("2026-12-01 14:00", "UTC").steps if s.step_id == "status-check"]
-    assert [s.summary.split()[0] for s in checks] == ["Email", "Call", "Email", "Call"]
+    assert [s.step.channel for s in checks] == ["email", "phone", "email", "phone"]
     gaps = {(b.start - a.start).days for a, b in itertools.pairwise(checks)}
     assert gaps == {7}
 
@@ -161,7 +161,7 @@ def test_plan_settings_change_offsets_and_times() -> None:
     assert times["follow-up-call"] == "Fri 2026-12-04 10:00 -0500"
     assert times["status-check-1"] == "Fri 2026-12-11 11:30 -0500"
     assert "status-check-3" not in times and not any(k.startswith("keep-searching") for k in times)
-    assert next(s for s in schedule.steps if s.key == "status-check-1").summary.startswith("Call")
+    assert next(s for s in schedule.steps if s.key == "status-check-1").step.channel == "phone"
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from icscheck import assert_parsers_agree, expected_readings
 
 from followup_ics.core.settings import DEFAULT_SETTINGS
-from followup_ics.core.wallclock import is_business_day, local
+from followup_ics.core.wallclock import local
+from followup_ics.core.workdays import MONDAY_TO_FRIDAY
 from followup_ics.ical.reference import step_uid
 from followup_ics.ical.writer import render
 
@@ -55,11 +56,11 @@ def test_calls_fall_on_business_days_at_working_hours(wall: datetime, zone: str,
     day = local(tz, schedule.interview.start).date()
     call = next(s for s in schedule.steps if s.step_id == "follow-up-call")
     call_local = local(tz, call.start)
-    assert is_business_day(call_local.date()) and 1 <= (call_local.date() - day).days <= 7
+    assert MONDAY_TO_FRIDAY.is_working_day(call_local.date()) and 1 <= (call_local.date() - day).days <= 7
     checks = [s for s in schedule.steps if s.step_id == "status-check"]
     dates = [call_local.date()] + [local(tz, s.start).date() for s in checks]
     assert all((b - a).days == 7 for a, b in itertools.pairwise(dates))
-    assert [s.summary.split()[0] for s in checks] == ["Email", "Call", "Email", "Call"]
+    assert [s.step.channel for s in checks] == ["email", "phone", "email", "phone"]
     for step in schedule.steps:
         if step.step_id != "interview":
             assert DEFAULT_SETTINGS.waking.fits(local(tz, step.start), step.duration), step.key

@@ -16,6 +16,7 @@ from followup_ics.core.wallclock import (
     next_slot,
     round_up,
 )
+from followup_ics.core.workdays import MONDAY_TO_FRIDAY
 
 
 @pytest.mark.parametrize(
@@ -78,5 +79,5 @@ def test_next_slot_moves_to_the_next_business_morning() -> None:
     """An evening moment on a Friday becomes Monday morning inside business hours."""
     zone = pytz.timezone("Europe/Paris")
     friday_evening = zone.localize(datetime(2026, 12, 4, 18, 0))
-    slot = next_slot(zone, friday_evening, timedelta(minutes=15), Hours(time(9), time(17)), business=True)
+    slot = next_slot(zone, friday_evening, timedelta(minutes=15), Hours(time(9), time(17)), week=MONDAY_TO_FRIDAY)
     assert slot.strftime("%a %H:%M") == "Mon 09:00"

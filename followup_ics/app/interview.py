@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from followup_ics.app.config import Request
 from followup_ics.app.fields import RawInterview, build_interview
-from followup_ics.core.planner import build_schedule
+from followup_ics.core.planner import plan_interview
 from followup_ics.core.records import Schedule
+from followup_ics.wording.english import word_plan
 
 
 def make_schedule(raw: RawInterview, request: Request) -> Schedule:
@@ -15,5 +16,5 @@ def make_schedule(raw: RawInterview, request: Request) -> Schedule:
     interview, notices = build_interview(
         raw, zone_name=request.zone, day_first=request.day_first,
         default_duration=timedelta(minutes=request.settings.interview.duration), as_of=request.now)
-    schedule = build_schedule(interview, request.settings, as_of=request.now)
-    return Schedule(schedule.interview, schedule.steps, notices + schedule.notices)
+    plan = plan_interview(interview, request.settings, as_of=request.now)
+    return word_plan(plan._replace(notices=notices + plan.notices))

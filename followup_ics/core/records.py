@@ -106,19 +106,20 @@ class Interview:
 
 
 class Step(NamedTuple):
-    """One calendar event of the plan: what to do, when, and how to be reminded."""
+    """One planned calendar event: which step, when, how to be reminded, and what the words will need.
 
-    step_id: str
+    The planner emits no words; wording turns a Step into a WordedStep.
+    """
+
+    step_id: str  # the kind of step: "thank-you", "status-check"...
     start: datetime
     duration: timedelta
-    summary: str
-    description: str
     alarm_before: timedelta
-    alarm_text: str
-    index: int = 0
+    index: int = 0  # the number of a repeated step, from 1; 0 for a one-off
+    total: int = 0  # how many of a repeated step were planned
+    channel: str = ""  # "email" or "phone" where the step is one or the other
+    deadline: datetime | None = None  # what the step must be done by (a thank-you), or the offer's deadline
     blocks_time: bool = False
-    location: str = ""
-    url: str = ""
 
     @property
     def end(self) -> datetime:
@@ -130,9 +131,56 @@ class Step(NamedTuple):
         return f"{self.step_id}-{self.index}" if self.index else self.step_id
 
 
-class Schedule(NamedTuple):
-    """The plan for one interview, with notices the user should read (DST adjustments...)."""
+class Plan(NamedTuple):
+    """The planned steps for one interview, with notices the user should read (DST adjustments...)."""
 
     interview: Interview
     steps: tuple[Step, ...]
+    notices: tuple[str, ...] = ()
+
+
+class WordedStep(NamedTuple):
+    """A planned step with what its event says: title, description and alarm text."""
+
+    step: Step
+    summary: str
+    description: str
+    alarm_text: str
+    location: str = ""
+    url: str = ""
+
+    @property
+    def step_id(self) -> str:
+        return self.step.step_id
+
+    @property
+    def start(self) -> datetime:
+        return self.step.start
+
+    @property
+    def end(self) -> datetime:
+        return self.step.start + self.step.duration
+
+    @property
+    def duration(self) -> timedelta:
+        return self.step.duration
+
+    @property
+    def alarm_before(self) -> timedelta:
+        return self.step.alarm_before
+
+    @property
+    def blocks_time(self) -> bool:
+        return self.step.blocks_time
+
+    @property
+    def key(self) -> str:
+        return self.step.key
+
+
+class Schedule(NamedTuple):
+    """The worded plan for one interview: what a calendar gets."""
+
+    interview: Interview
+    steps: tuple[WordedStep, ...]
     notices: tuple[str, ...] = ()

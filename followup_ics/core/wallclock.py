@@ -15,7 +15,11 @@ from datetime import date, datetime, time, timedelta
 
 import pytz
 
+from followup_ics.core.workdays import MONDAY_TO_FRIDAY, WorkWeek
+
 QUARTER_HOUR = 15 * 60
+# Longest run of days off a week may have before we give up looking (a country's longest holiday break).
+MAX_DAYS_OFF = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,33 +64,31 @@ def local(zone: pytz.BaseTzInfo, moment: datetime) -> datetime:
     return zone.normalize(moment.astimezone(zone))
 
 
-def is_business_day(day: date) -> bool:
-    return day.weekday() < 5
-
-
-def next_business_day(day: date) -> date:
-    """The first Monday-to-Friday date strictly after ``day``."""
+def next_business_day(day: date, week: WorkWeek = MONDAY_TO_FRIDAY) -> date:
+    """The first working day strictly after ``day``."""
     day += timedelta(days=1)
-    while not is_business_day(day):
+    while not week.is_working_day(day):
         day += timedelta(days=1)
     return day
 
 
-def on_or_after_business_day(day: date) -> date:
-    return day if is_business_day(day) else next_business_day(day)
+def on_or_after_business_day(day: date, week: WorkWeek = MONDAY_TO_FRIDAY) -> date:
+    return day if week.is_working_day(day) else next_business_day(day, week)
 
 
-def add_business_days(day: date, count: int) -> date:
+def add_business_days(day: date, count: int, week: WorkWeek = MONDAY_TO_FRIDAY) -> date:
     for _ in range(count):
-        day = next_business_day(day)
+        day = next_business_day(day, week)
     return day
 
 
-def last_business_day_until(day: date) -> date:
-    """The latest business day on or before ``day``."""
-    while not is_business_day(day):
+def last_business_day_until(day: date, week: WorkWeek = MONDAY_TO_FRIDAY) -> date | None:
+    """The latest working day on or before ``day``, looking back at most a year (None if there is none)."""
+    for _ in range(366):
+        if week.is_working_day(day):
+            return day
         day -= timedelta(days=1)
-    return day
+    return None
 
 
 def round_up(moment: datetime, seconds: int = QUARTER_HOUR) -> datetime:
@@ -99,21 +101,21 @@ def round_up(moment: datetime, seconds: int = QUARTER_HOUR) -> datetime:
 
 
 def next_slot(zone: pytz.BaseTzInfo, moment: datetime, length: timedelta, hours: Hours,
-              *, business: bool) -> datetime:
+              *, week: WorkWeek | None) -> datetime:
     """The earliest start at or after ``moment`` for an event of ``length`` inside ``hours``.
 
-    With ``business`` the day must also be Monday to Friday.
+    With a ``week`` the day must also be one of its working days.
     """
     candidate = local(zone, moment)
     day = candidate.date()
-    for _ in range(8):
-        if not business or is_business_day(day):
+    for _ in range(MAX_DAYS_OFF):
+        if week is None or week.is_working_day(day):
             opening = at(zone, day, hours.start)
             start = max(candidate, opening)
             if hours.fits(local(zone, start), length):
                 return local(zone, start)
         day += timedelta(days=1)
-    raise AssertionError("no slot within a week: hours are validated to be non-empty")
+    raise ValueError(f"no working day within {MAX_DAYS_OFF} days of {day}")
 
 
 def _offset(moment: datetime) -> str:

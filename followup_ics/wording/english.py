@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import quote
 
-from followup_ics.core.records import Interview, Person
+from followup_ics.core.records import Interview, Person, Plan, Schedule, Step, WordedStep
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -71,19 +71,21 @@ def mailto(recipients: list[str], subject: str, body: str) -> str:
     return f"mailto:{to}?subject={quote(subject, safe='')}&body={quote(body, safe='')}"
 
 
-def interview_texts(interview: Interview) -> tuple[str, str, str]:
+def interview_texts(interview: Interview, step: Step, facts: str) -> tuple[str, str, str]:
     summary = f"Interview: {interview.title}"
     description = "\n".join([
         "Before you go in: re-read the job posting and your notes on the company, have two or three "
         "questions ready, and note the names of everyone you meet so the thank-you note can name them.",
         "",
-        details(interview),
+        facts,
     ])
     alarm = f"Interview with {interview.company} in one hour: review the posting and your questions."
     return summary, description, alarm
 
 
-def thank_you_texts(interview: Interview, deadline: datetime) -> tuple[str, str, str]:
+def thank_you_texts(interview: Interview, step: Step, facts: str) -> tuple[str, str, str]:
+    deadline = step.deadline
+    assert deadline is not None
     summary = f"Send thank-you note to {interview.company} (by {when(deadline)})"
     names = [p.name for p in interview.interviewers if p.name]
     greeting = f"Dear {', '.join(names)}," if names else "Hello,"
@@ -103,11 +105,11 @@ def thank_you_texts(interview: Interview, deadline: datetime) -> tuple[str, str,
     if emails:
         subject = f"Thank you: {interview.role or 'interview'} at {interview.company}"
         lines += ["", f"Send it: {mailto(emails, subject, body)}"]
-    lines += ["", details(interview)]
+    lines += ["", facts]
     return summary, "\n".join(lines), f"Thank-you note to {interview.company} is due by {when(deadline)}."
 
 
-def brief_references_texts(interview: Interview) -> tuple[str, str, str]:
+def brief_references_texts(interview: Interview, step: Step, facts: str) -> tuple[str, str, str]:
     summary = f"Brief your references: {interview.company} may call them"
     refs = [f"- {person.label}" for person in interview.references] or [
         "- (none listed: pick the two or three people who know your work best)"]
@@ -125,12 +127,12 @@ def brief_references_texts(interview: Interview) -> tuple[str, str, str]:
         "reference, so they may be in touch soon. Here is a little about the job and what they seemed "
         "to care about most. Thank you for vouching for me!",
         "",
-        details(interview),
+        facts,
     ]
     return summary, "\n".join(lines), f"Brief your references about {interview.company} today."
 
 
-def follow_up_call_texts(interview: Interview) -> tuple[str, str, str]:
+def follow_up_call_texts(interview: Interview, step: Step, facts: str) -> tuple[str, str, str]:
     summary = f"Follow-up call to {interview.company}"
     lines = [
         "About a week has passed since the interview: call to follow up.",
@@ -141,12 +143,13 @@ def follow_up_call_texts(interview: Interview) -> tuple[str, str, str]:
         f"{interview.role or 'open'} position. I am still very interested and wanted to ask where you "
         "are in the process and when you expect to decide. Is there anything else I can send you?",
         "",
-        details(interview),
+        facts,
     ]
     return summary, "\n".join(lines), f"Follow-up call to {interview.company} in 15 minutes."
 
 
-def status_check_texts(interview: Interview, number: int, total: int, channel: str) -> tuple[str, str, str]:
+def status_check_texts(interview: Interview, step: Step, facts: str) -> tuple[str, str, str]:
+    number, total, channel = step.index, step.total, step.channel
     verb = "Call" if channel == "phone" else "Email"
     summary = f"{verb} {interview.company} for a status update ({number} of {total})"
     if channel == "phone":
@@ -166,12 +169,12 @@ def status_check_texts(interview: Interview, number: int, total: int, channel: s
         "Draft:" if channel == "email" else "What to say:",
         script,
         "",
-        details(interview),
+        facts,
     ]
     return summary, "\n".join(lines), f"{verb} {interview.company} about the hiring decision."
 
 
-def keep_searching_texts(interview: Interview) -> tuple[str, str, str]:
+def keep_searching_texts(interview: Interview, step: Step, facts: str) -> tuple[str, str, str]:
     summary = f"Keep your job search going (waiting on {interview.company})"
     lines = [
         "Keep applying while you wait, however well the interview went: nothing is certain until you "
@@ -179,12 +182,14 @@ def keep_searching_texts(interview: Interview) -> tuple[str, str, str]:
         "is offered, and a second offer strengthens your hand.",
         "Today: look at new postings, send at least one application, and reach out to one contact.",
         "",
-        details(interview),
+        facts,
     ]
     return summary, "\n".join(lines), "Job search: send at least one application today."
 
 
-def competing_offer_texts(interview: Interview, deadline: datetime) -> tuple[str, str, str]:
+def competing_offer_texts(interview: Interview, step: Step, facts: str) -> tuple[str, str, str]:
+    deadline = step.deadline
+    assert deadline is not None
     summary = f"Tell {interview.company} about your other offer (it is due {when(deadline)})"
     lines = [
         f"You have another offer that needs an answer by {when(deadline)}. Let {interview.company} "
@@ -196,12 +201,12 @@ def competing_offer_texts(interview: Interview, deadline: datetime) -> tuple[str
         f"{when(deadline)}. {interview.company} is still where I would most like to work, so before I "
         "respond I wanted to ask when I can expect your final decision.",
         "",
-        details(interview),
+        facts,
     ]
     return summary, "\n".join(lines), f"Tell {interview.company} about your other offer now."
 
 
-def keep_in_touch_texts(interview: Interview) -> tuple[str, str, str]:
+def keep_in_touch_texts(interview: Interview, step: Step, facts: str) -> tuple[str, str, str]:
     summary = f"Thank {interview.company} and ask them to keep you in mind"
     lines = [
         "This one did not work out, but you now know people there. Send the hiring manager or HR a "
@@ -213,6 +218,32 @@ def keep_in_touch_texts(interview: Interview) -> tuple[str, str, str]:
         f"learning about {interview.company} and would be glad to be considered for other roles that "
         "fit my background. I hope our paths cross again.",
         "",
-        details(interview),
+        facts,
     ]
     return summary, "\n".join(lines), f"Send {interview.company} a keep-in-touch note."
+
+
+_TEXTS = {
+    "interview": interview_texts,
+    "thank-you": thank_you_texts,
+    "brief-references": brief_references_texts,
+    "follow-up-call": follow_up_call_texts,
+    "status-check": status_check_texts,
+    "keep-searching": keep_searching_texts,
+    "competing-offer": competing_offer_texts,
+    "keep-in-touch": keep_in_touch_texts,
+}
+
+
+def word_plan(plan: Plan) -> Schedule:
+    """Every planned step with its title, description and alarm text."""
+    interview = plan.interview
+    facts = details(interview)  # the same for every step: built once
+    worded = []
+    for step in plan.steps:
+        summary, description, alarm = _TEXTS[step.step_id](interview, step, facts)
+        if step.step_id == "interview":
+            worded.append(WordedStep(step, summary, description, alarm, interview.location, interview.url))
+        else:
+            worded.append(WordedStep(step, summary, description, alarm))
+    return Schedule(interview, tuple(worded), plan.notices)
