@@ -254,3 +254,27 @@ def test_default_zone_is_said_only_when_a_row_uses_it(tmp_path: Path, monkeypatc
     result = CliRunner().invoke(cli, ["batch", str(source), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert ("1 row(s) without a timezone use Europe/Oslo" in result.stderr) is noted, result.stderr
+
+
+@pytest.mark.parametrize("extra", [(), ("--no-interview",)])
+def test_second_round_on_one_day_is_named_by_its_interview_not_its_first_step(tmp_path: Path,
+                                                                                extra: tuple[str, ...]) -> None:
+    """Two interviews at one company on one day: the later one's '-HHMM' is its own start, with or without
+    the interview event (the first step of a 15:00 interview without its event starts at 17:00)."""
+    content = HEADER + "Acme,2026-12-01 10:00,UTC,\r\nAcme,2026-12-01 15:00,UTC,\r\n"
+    result, out = batch(tmp_path, content, *extra)
+    assert result.exit_code == 0, result.output
+    assert names(out) == ["acme-2026-12-01-1500.ics", "acme-2026-12-01.ics", "all.ics"]
+
+
+def test_leaving_the_interview_event_out_keeps_every_other_uid(tmp_path: Path) -> None:
+    """The same CSV with and without the interview event: the same files, and the shared steps keep their UIDs."""
+    content = HEADER + "Acme,2026-12-01 10:00,UTC,\r\nAcme,2026-12-01 15:00,UTC,\r\n"
+    (tmp_path / "with").mkdir()
+    (tmp_path / "without").mkdir()
+    _, with_event = batch(tmp_path / "with", content)
+    _, without_event = batch(tmp_path / "without", content, "--no-interview")
+    assert names(with_event) == names(without_event)
+    for name in names(with_event):
+        kept = uids((with_event / name).read_bytes())
+        assert [uid for uid in kept if ".interview@" not in uid] == uids((without_event / name).read_bytes())

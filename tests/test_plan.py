@@ -172,7 +172,7 @@ def test_plan_settings_change_offsets_and_times() -> None:
         ({"date": "2026-12-01"}, "date"),
         ({"date": "03/12/2026 10:00"}, "date"),
         ({"date": "2099-01-01 10:00"}, "date"),
-        ({"offer_deadline": "2026-11-30"}, "offer-deadline"),
+        ({"offer_deadline": "2026-11-30"}, "offer_deadline"),
         ({"status": "ghosted"}, "status"),
         ({"duration": "forever"}, "duration"),
         ({"duration": "0"}, "duration"),

@@ -154,13 +154,13 @@ def build_interview(raw: RawInterview, *, zone_name: str, day_first: bool | None
     duration = default_duration if duration is None else duration
     deadline = None
     if raw.offer_deadline.strip():
-        deadline, notice, _ = parse_moment(raw.offer_deadline, zone, "offer-deadline", day_first=day_first,
+        deadline, notice, _ = parse_moment(raw.offer_deadline, zone, "offer_deadline", day_first=day_first,
                                            date_only_time=DATE_ONLY_DEADLINE)
         notices += [notice] if notice else []
     status = parse_status(raw.status)
     outcome = None
     if raw.outcome_date.strip():
-        outcome, _, has_time = parse_moment(raw.outcome_date, zone, "outcome-date", day_first=day_first,
+        outcome, _, has_time = parse_moment(raw.outcome_date, zone, "outcome_date", day_first=day_first,
                                             date_only_time=time(0, 0))
         if not has_time and outcome.date() == start.date():
             outcome = start + duration

@@ -33,7 +33,7 @@ def fail(error: FollowupError) -> NoReturn:
     from followup_ics.core.errors import InputError
 
     if isinstance(error, InputError):
-        option = _OPTION_FOR.get(error.field, f"--{error.field}")
+        option = _OPTION_FOR.get(error.field, "--" + error.field.replace("_", "-"))
         raise Fail(error.describe().replace(error.field, option, 1)) from None
     raise Fail(str(error)) from None
 

@@ -13,6 +13,7 @@ import zlib
 from followup_ics.core.records import Interview
 
 UID_DOMAIN = "followup-ics"
+COMBINED = "all.ics"  # the file or feed that holds every interview of a roster
 MAX_STEM = 80
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10)),
              "all"}  # "all" is the combined feed in a batch

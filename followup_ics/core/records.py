@@ -89,10 +89,10 @@ class Interview:
         if self.url and not re.match(r"^https?://\S+$", self.url):
             raise InputError("url", "must be an http:// or https:// address without spaces", value=self.url)
         if self.offer_deadline is not None and self.offer_deadline <= self.end:
-            raise InputError("offer-deadline", "must be after the interview ends",
+            raise InputError("offer_deadline", "must be after the interview ends",
                              value=self.offer_deadline.strftime("%Y-%m-%d %H:%M"))
         if self.outcome_at is not None and self.outcome_at < self.start:
-            raise InputError("outcome-date", "must not be before the interview",
+            raise InputError("outcome_date", "must not be before the interview",
                              value=self.outcome_at.strftime("%Y-%m-%d %H:%M"))
 
     @property

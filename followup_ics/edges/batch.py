@@ -10,36 +10,30 @@ temp file, so memory stays flat however many rows there are. Large batches use e
 
 from __future__ import annotations
 
-import hashlib
+import itertools
 import os
 import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from followup_ics.app.config import Request
-from followup_ics.app.interview import make_schedule
-from followup_ics.core.errors import FollowupError, InputError
-from followup_ics.core.identity import file_stem
-from followup_ics.core.records import Schedule
+from followup_ics.app.roster import Identified, Naming, Row, RowError, identify, plan
+from followup_ics.core.errors import FollowupError
+from followup_ics.core.identity import COMBINED
 from followup_ics.edges.files import read_if_exists
-from followup_ics.edges.spreadsheet import CsvError, Row, RowError, read_rows
-from followup_ics.ical.reference import widen
+from followup_ics.edges.spreadsheet import CsvError, read_rows
+from followup_ics.ical.reference import COMBINED_NAME, widen
 from followup_ics.ical.writer import render, shell_head
 
-COMBINED = "all.ics"
-COMBINED_NAME = "Interview follow-ups"
 STAGING_PREFIX = ".followup-ics-staging-"
 PARALLEL_FROM = 200  # rows; below this, starting workers costs more than it saves
 CHUNK = 64
 _EVENTS_START = b"BEGIN:VEVENT\r\n"
 _CALENDAR_END = b"END:VCALENDAR\r\n"
-# Core field names -> CSV field names, for error messages.
-_CSV_FIELD = {"reference": "references", "offer-deadline": "offer_deadline",
-              "outcome-date": "outcome_date"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +48,7 @@ class Rendered:
     last: datetime
     events: int
     notices: tuple[str, ...]
-    interview_id: str = ""  # set when the batch gave the interview an id of its own
+    default_zone: bool  # the row named no zone of its own
 
 
 @dataclass
@@ -115,78 +109,62 @@ def _stage(rows: Iterator[Row | RowError], staging: Path, out_dir: Path, request
            report: BatchReport, jobs: int | None,
            progress: Callable[[int], None] | None) -> _Combined:
     combined = _Combined(staging / ".events")
-    naming = Naming()
     with combined.events_file.open("wb") as events_out:
-        for result, row in _results(rows, request, jobs):
+        for result in _results(_identified(rows, request), request, out_dir, jobs):
             if progress:
                 progress(1)
             if isinstance(result, RowError):
                 report.errors.append(result)
                 continue
-            assert row is not None
-            named = naming.name(row, result.stem, result.first)
-            if isinstance(named, RowError):
-                report.errors.append(named)
-                continue
-            if named != result.stem:
-                renamed = process_row(row, request, interview_id=named)
-                assert isinstance(renamed, Rendered)
-                result = renamed
-            name = f"{result.stem}.ics"
-            previous = read_if_exists(out_dir / name)
-            data = _with_sequences(row, result, request, previous) if previous else result.data
-            (staging / name).write_bytes(data)
+            data = result.data
+            (staging / f"{result.stem}.ics").write_bytes(data)
             events_out.write(data[data.index(_EVENTS_START):-len(_CALENDAR_END)])
             report.interviews += 1
             report.events += result.events
-            report.default_zone_rows += not row.raw.timezone.strip()
+            report.default_zone_rows += result.default_zone
             report.notices += [f"row {result.row}: {n}" for n in result.notices]
             widen(combined.spans, result.zone, result.first, result.last)
     return combined
 
 
-def _results(rows: Iterator[Row | RowError], request: Request,
-             jobs: int | None) -> Iterator[tuple[Rendered | RowError, Row | None]]:
-    """(result, row) for each row in order, computed in worker processes for large inputs."""
-    buffered: list[Row | RowError] = []
-    for item in rows:
+def _identified(rows: Iterator[Row | RowError], request: Request) -> Iterator[Identified | RowError]:
+    """Identity first, in the main process: naming needs every earlier row."""
+    naming = Naming()
+    for row in rows:
+        yield row if isinstance(row, RowError) else identify(row, request, naming)
+
+
+def _results(items: Iterator[Identified | RowError], request: Request, out_dir: Path,
+             jobs: int | None) -> Iterator[Rendered | RowError]:
+    """Each item planned and rendered, in order, in worker processes for large inputs."""
+    buffered: list[Identified | RowError] = []
+    for item in items:
         buffered.append(item)
         if len(buffered) >= PARALLEL_FROM:
             break
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if len(buffered) < PARALLEL_FROM or workers <= 1:
-        for item in _chain(buffered, rows):
-            yield (item if isinstance(item, RowError) else process_row(item, request)), _row(item)
+        for item in itertools.chain(buffered, items):
+            yield item if isinstance(item, RowError) else process(item, request, out_dir)
         return
     import multiprocessing
     from collections import deque
 
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    with context.Pool(workers, initializer=_init_worker, initargs=(request,)) as pool:
+    with context.Pool(workers, initializer=_init_worker, initargs=(request, out_dir)) as pool:
         # A bounded window of chunks in flight keeps order and memory flat (Pool.imap would read
         # the whole CSV ahead).
         window: deque = deque()
-        for chunk in _chunks(_chain(buffered, rows)):
-            window.append((chunk, pool.apply_async(_process_chunk, (chunk,))))
+        for chunk in _chunks(itertools.chain(buffered, items)):
+            window.append(pool.apply_async(_process_chunk, (chunk,)))
             if len(window) >= 4 * workers:
-                yield from _drain(window.popleft())
+                yield from window.popleft().get()
         while window:
-            yield from _drain(window.popleft())
+            yield from window.popleft().get()
 
 
-def _drain(pending) -> Iterator[tuple[Rendered | RowError, Row | None]]:  # type: ignore[no-untyped-def]
-    chunk, result = pending
-    for item, outcome in zip(chunk, result.get(), strict=True):
-        yield outcome, _row(item)
-
-
-def _chain(first: list[Row | RowError], rest: Iterator[Row | RowError]) -> Iterator[Row | RowError]:
-    yield from first
-    yield from rest
-
-
-def _chunks(items: Iterable[Row | RowError]) -> Iterator[list[Row | RowError]]:
-    chunk: list[Row | RowError] = []
+def _chunks(items: Iterable[Identified | RowError]) -> Iterator[list[Identified | RowError]]:
+    chunk: list[Identified | RowError] = []
     for item in items:
         chunk.append(item)
         if len(chunk) == CHUNK:
@@ -196,89 +174,33 @@ def _chunks(items: Iterable[Row | RowError]) -> Iterator[list[Row | RowError]]:
         yield chunk
 
 
-_WORKER_REQUEST: Request | None = None
+_WORKER: tuple[Request, Path] | None = None
 
 
-def _init_worker(request: Request) -> None:
-    global _WORKER_REQUEST
-    _WORKER_REQUEST = request
+def _init_worker(request: Request, out_dir: Path) -> None:
+    global _WORKER
+    _WORKER = (request, out_dir)
 
 
-def _process_chunk(chunk: list[Row | RowError]) -> list[Rendered | RowError]:
-    assert _WORKER_REQUEST is not None
-    return [item if isinstance(item, RowError) else process_row(item, _WORKER_REQUEST) for item in chunk]
+def _process_chunk(chunk: list[Identified | RowError]) -> list[Rendered | RowError]:
+    assert _WORKER is not None
+    request, out_dir = _WORKER
+    return [item if isinstance(item, RowError) else process(item, request, out_dir) for item in chunk]
 
 
-def _row(item: Row | RowError) -> Row | None:
-    return item if isinstance(item, Row) else None
-
-
-def plan_row(row: Row, request: Request, *, interview_id: str = "") -> Schedule | RowError:
-    """Validate and plan one row; any bad value becomes a RowError naming its column."""
-    raw = replace(row.raw, id=interview_id) if interview_id else row.raw
+def process(item: Identified, request: Request, out_dir: Path) -> Rendered | RowError:
+    """Plan and render one identified interview, once; events that differ from the file it replaces get a
+    higher SEQUENCE."""
+    schedule = plan(item, request)
     try:
-        return make_schedule(raw, request)
-    except InputError as error:
-        field = _CSV_FIELD.get(error.field, error.field)
-        return RowError(row.number, row.columns.get(field, field), error.message, error.value)
-    except FollowupError as error:
-        return RowError(row.number, "", str(error))
-
-
-def process_row(row: Row, request: Request, *, interview_id: str = "") -> Rendered | RowError:
-    """Validate, plan and render one row."""
-    schedule = plan_row(row, request, interview_id=interview_id)
-    if isinstance(schedule, RowError):
-        return schedule
-    try:
-        data = render([schedule], stamp=request.now)
+        data = render([schedule], stamp=request.now, previous=read_if_exists(out_dir / f"{item.stem}.ics"))
     except FollowupError as error:  # a zone that cannot be written as rules for these dates
-        return RowError(row.number, row.columns.get("timezone", "timezone"), str(error))
+        return RowError(item.row.number, item.row.column("timezone"), str(error))
     steps = schedule.steps
     return Rendered(
-        row=row.number, stem=file_stem(schedule.interview), data=data,
-        zone=schedule.interview.zone, first=min(s.start for s in steps), last=max(s.end for s in steps),
-        events=len(steps), notices=schedule.notices, interview_id=interview_id)
-
-
-class Naming:
-    """Each valid row's file stem: an exact repeat of a row or a clashing id is an error, and a second
-    interview at one company on one day (another round) gets its start time added: '-HHMM'."""
-
-    def __init__(self) -> None:
-        # Keyed by 16-byte digests, not the texts: memory per row stays small for huge files.
-        self._stems: dict[bytes, int] = {}
-        self._rows: dict[bytes, int] = {}
-
-    def name(self, row: Row, stem: str, first: datetime) -> str | RowError:
-        duplicate_of = self._rows.setdefault(_digest("\x1f".join(row.cells)), row.number)
-        if duplicate_of != row.number:
-            return RowError(row.number, "", f"repeats row {duplicate_of} exactly")
-        key = _digest(stem)
-        if key in self._stems:
-            if row.raw.id.strip():
-                return RowError(row.number, _column(row, "id"), f"same id as row {self._stems[key]}")
-            base = f"{stem}-{first:%H%M}"
-            stem, counter = base, 2
-            while (key := _digest(stem)) in self._stems:
-                stem, counter = f"{base}-{counter}", counter + 1
-        self._stems[key] = row.number
-        return stem
-
-
-def _digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
-
-
-def _with_sequences(row: Row | None, result: Rendered, request: Request, previous: bytes) -> bytes:
-    """Re-render against the file being replaced, so changed events get a higher SEQUENCE."""
-    assert row is not None
-    raw = replace(row.raw, id=result.interview_id) if result.interview_id else row.raw
-    return render([make_schedule(raw, request)], stamp=request.now, previous=previous)
-
-
-def _column(row: Row, field_name: str) -> str:
-    return row.columns.get(field_name, field_name)
+        row=item.row.number, stem=item.stem, data=data, zone=schedule.interview.zone,
+        first=min(s.start for s in steps), last=max(s.end for s in steps), events=len(steps),
+        notices=schedule.notices, default_zone=not item.row.raw.timezone.strip())
 
 
 def _write_combined(path: Path, combined: _Combined, report: BatchReport) -> None:

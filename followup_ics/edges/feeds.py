@@ -20,16 +20,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from followup_ics.app.config import Request
+from followup_ics.app.roster import RowError, closed_as_of, plan_rows
 from followup_ics.core.errors import FollowupError
-from followup_ics.core.identity import file_stem, interview_key
+from followup_ics.core.identity import COMBINED
 from followup_ics.core.records import Schedule
 from followup_ics.core.wallclock import local
 from followup_ics.core.zones import tzinfo
-from followup_ics.edges.batch import COMBINED, COMBINED_NAME, Naming, plan_row
 from followup_ics.edges.files import read_if_exists, write_atomic
-from followup_ics.edges.spreadsheet import CsvError, RowError, read_text
+from followup_ics.edges.spreadsheet import CsvError, read_text
 from followup_ics.ical import reference as ics
 from followup_ics.ical import writer
+from followup_ics.ical.reference import COMBINED_NAME
 from followup_ics.wording.english import when
 
 REFRESH = timedelta(hours=4)
@@ -178,34 +179,18 @@ def _plan(text: str, source: str, request: Request,
         _, rows = read_text(text)
     except CsvError as error:
         raise FeedError([f"{source}: {error}"]) from None
-    naming = Naming()
     planned: list[tuple[str, Schedule]] = []
     problems: list[str] = []
     closed: dict[str, datetime] = {}
-    for row in rows:
-        if isinstance(row, RowError):
-            problems.append(row.describe(source))
+    for result in plan_rows(rows, request, closed_before):
+        if isinstance(result, RowError):
+            problems.append(result.describe(source))
             continue
-        row_request = request
-        schedule = plan_row(row, row_request)
-        if not isinstance(schedule, RowError) and schedule.interview.status.is_closed and not row.raw.outcome_date:
-            key = interview_key(schedule.interview)
-            closed[key] = closed_before.get(key, request.now)
-            if closed[key] != request.now:
-                row_request = replace(request, now=closed[key])
-                schedule = plan_row(row, row_request)
-        if isinstance(schedule, RowError):
-            problems.append(schedule.describe(source))
-            continue
-        stem = naming.name(row, file_stem(schedule.interview), min(s.start for s in schedule.steps))
-        if isinstance(stem, RowError):
-            problems.append(stem.describe(source))
-            continue
-        if stem != file_stem(schedule.interview):
-            renamed = plan_row(row, row_request, interview_id=stem)
-            assert not isinstance(renamed, RowError)
-            schedule = renamed
-        planned.append((stem, schedule))
+        item, schedule = result
+        seen = closed_as_of(item, request, closed_before)
+        if seen is not None:
+            closed[seen[0]] = seen[1]
+        planned.append((item.stem, schedule))
     if problems:
         raise FeedError(problems)
     if not planned:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import quote
 
-from followup_ics.edges.batch import COMBINED, COMBINED_NAME
+from followup_ics.core.identity import COMBINED
 from followup_ics.edges.feeds import Site
+from followup_ics.ical.reference import COMBINED_NAME
 
 
 def subscribe_links(feed_url: str, name: str) -> dict[str, str]:

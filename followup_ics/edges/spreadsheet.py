@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import TextIO
 
 from followup_ics.app.fields import RawInterview
+from followup_ics.app.roster import Row, RowError
+from followup_ics.core.errors import FollowupError
 
 MAX_CELL = 10_000  # characters; calendar apps truncate long descriptions long before this
 csv.field_size_limit(1 << 26)  # read huge cells whole, then reject them with a clear message
@@ -44,36 +46,8 @@ ALIASES = {
 _LIST_SEPARATORS = re.compile(r"[;\n|]")
 
 
-class CsvError(Exception):
+class CsvError(FollowupError):
     """The file as a whole cannot be read (no header, missing column, not text)."""
-
-
-@dataclass(frozen=True, slots=True)
-class RowError:
-    """One bad cell or row: where, which column as the file names it, the value, what is wrong."""
-
-    row: int
-    column: str
-    message: str
-    value: str | None = None
-
-    def describe(self, source: str) -> str:
-        column = f" column {self.column!r}:" if self.column else ""
-        shown = ""
-        if self.value is not None:
-            value = self.value if len(self.value) <= 60 else self.value[:59] + "…"
-            shown = f" ({value!r})"
-        return f"{source}:{self.row}:{column} {self.message}{shown}"
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One interview row: its spreadsheet row number, its cells by field, and its raw interview."""
-
-    number: int
-    cells: tuple[str, ...]
-    raw: RawInterview
-    columns: dict[str, str]  # field -> header text as the file has it
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +150,8 @@ def _open(path: Path):  # type: ignore[no-untyped-def]
 
 def _rows(handle, reader, header: Header) -> Iterator[Row | RowError]:  # type: ignore[no-untyped-def]
     columns = {field: name for field, name in zip(header.fields, header.names, strict=True) if field}
+    if "references" in columns:  # a reference's errors name the field in the singular
+        columns["reference"] = columns["references"]
     width = len(header.names)
     with handle:
         number = 1

@@ -10,7 +10,7 @@ import icalendar
 from followup_ics.core.errors import InputError
 from followup_ics.ical.zonenames import resolve_zone
 
-FIELD = "from-invite"
+FIELD = "from_invite"
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from followup_ics.ical import tzrules
 from followup_ics.ical.zonenames import writes_as_utc
 
 PRODID = f"-//followup-ics//followup-ics {__version__}//EN"
+COMBINED_NAME = "Interview follow-ups"
 CATEGORIES = ("Job search", "Interview follow-up")
 # A relative alarm of a day or more across a DST change is read differently by different clients.
 ABSOLUTE_ALARM_FROM = timedelta(days=1)
@@ -52,7 +53,7 @@ def step_uid(interview: Interview, step: Step) -> str:
 def calendar_name(schedules: Sequence[Schedule]) -> str:
     if len(schedules) == 1:
         return f"Interview follow-ups: {schedules[0].interview.title}"
-    return "Interview follow-ups"
+    return COMBINED_NAME
 
 
 def build_calendar(schedules: Sequence[Schedule], *, stamp: datetime, name: str | None = None,
