@@ -100,4 +100,4 @@ def test_help_does_not_import_the_commands() -> None:
             "try: main()\nexcept SystemExit: pass\n"
             "print(sorted(m for m in sys.modules if m.startswith(('followup_ics.', 'icalendar', 'pytz'))))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert loaded.strip().splitlines()[-1] == "['followup_ics.cli']"
+    assert loaded.strip().splitlines()[-1] == "['followup_ics.app', 'followup_ics.app.environment', 'followup_ics.cli']"

@@ -30,7 +30,8 @@ def request_for(zone_name: str | None, plan_file: Path | None = None, *, day_fir
     source = None
     if not zone_name:
         zone_name, source = default_zone()
-    zone = resolve_zone(zone_name, "timezone")
+    # A zone from the machine is named by where it came from: 'TZ: unknown time zone', not a bad --tz.
+    zone = resolve_zone(zone_name, "TZ" if source == "the TZ variable" else "timezone")
     settings = load_settings(plan_file) if plan_file else DEFAULT_SETTINGS
     if no_interview:
         settings = replace(settings, interview=replace(settings.interview, include=False))

@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from followup_ics import __version__
+from followup_ics.app.environment import variable
 
 # name -> the first line of the command's docstring (tests/test_docs.py keeps the two equal)
 COMMANDS = {
@@ -36,7 +37,14 @@ class App(click.Group):
         if cmd_name not in COMMANDS:
             return None
         module = importlib.import_module(f"followup_ics.cli.{cmd_name.replace('-', '_')}")
-        return module.command  # type: ignore[no-any-return]
+        command: click.Command = module.command
+        for param in command.params:
+            long_name = next((name for name in param.opts if name.startswith("--")), None)
+            if isinstance(param, click.Option) and long_name and param.name != "help":
+                # One name per option for every command: --plan is FOLLOWUP_ICS_PLAN wherever it appears.
+                param.envvar = param.envvar or variable(long_name)
+                param.show_envvar = True
+        return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("Commands"):
@@ -60,8 +68,7 @@ class App(click.Group):
         sys.exit(result if isinstance(result, int) else 0)
 
 
-@click.group(cls=App, context_settings={"help_option_names": ["-h", "--help"],
-                                        "auto_envvar_prefix": "FOLLOWUP_ICS"})
+@click.group(cls=App, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="followup-ics")
 def cli() -> None:
     """Put every recommended interview follow-up step into your calendar, with reminders.

@@ -17,8 +17,17 @@ if TYPE_CHECKING:
     from followup_ics.ical.invite import Invite
 
 ENV_PREFIX = "FOLLOWUP_ICS"
+
+
+class ListedText(click.types.StringParamType):
+    """Text for a repeatable option; from the environment, values are separated by ';' (names hold spaces)."""
+
+    envvar_list_splitter = ";"
+
+
+LISTED = ListedText()
 # Core field names -> the option a user typed, for error messages.
-_OPTION_FOR = {"timezone": "--tz", "SOURCE_DATE_EPOCH": "SOURCE_DATE_EPOCH"}
+_OPTION_FOR = {"timezone": "--tz", "TZ": "TZ", "SOURCE_DATE_EPOCH": "SOURCE_DATE_EPOCH"}
 
 
 class Fail(click.ClickException):
@@ -34,8 +43,20 @@ def fail(error: FollowupError) -> NoReturn:
 
     if isinstance(error, InputError):
         option = _OPTION_FOR.get(error.field, "--" + error.field.replace("_", "-"))
-        raise Fail(error.describe().replace(error.field, option, 1)) from None
+        raise Fail(error.describe().replace(error.field, _from_environment(option) or option, 1)) from None
     raise Fail(str(error)) from None
+
+
+def _from_environment(option: str) -> str | None:
+    """The variable an option's value came from, when it came from the environment (to name it in errors)."""
+    context = click.get_current_context(silent=True)
+    if context is None:
+        return None
+    for param in context.command.params:
+        if option in param.opts and param.name is not None and isinstance(param.envvar, str):
+            source = context.get_parameter_source(param.name)
+            return param.envvar if source is click.core.ParameterSource.ENVIRONMENT else None
+    return None
 
 
 def interview_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -53,12 +74,12 @@ def interview_options(command: Callable[..., Any]) -> Callable[..., Any]:
                           "[default: $TZ, the system zone, else UTC]."),
         click.option("--duration", default="", help="Interview length: 45, 45m, 1h30 [default: 60 min]."),
         click.option("--role", default="", help="Position you interviewed for."),
-        click.option("--interviewer", "interviewers", multiple=True,
+        click.option("--interviewer", "interviewers", multiple=True, type=LISTED,
                      help='"Name <email>"; repeat for each interviewer.'),
         click.option("--contact", default="", help='Recruiter or hiring manager: "Name <email>".'),
         click.option("--contact-email", default="", help="Contact's email, if not in --contact."),
         click.option("--contact-phone", default="", help="Contact's phone number."),
-        click.option("--reference", "references", multiple=True,
+        click.option("--reference", "references", multiple=True, type=LISTED,
                      help='A reference to brief: "Name <email>"; repeatable.'),
         click.option("--url", default="", help="Job posting URL."),
         click.option("--location", default="", help="Where the interview takes place."),

@@ -8,7 +8,6 @@ why. Any WSGI server can run ``create_app``; ``followup-ics serve`` runs it unde
 from __future__ import annotations
 
 import hmac
-import os
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -238,14 +237,22 @@ def create_app(csv_path: str | None = None, **options: Any) -> FeedApp:
     FOLLOWUP_ICS_STATE, FOLLOWUP_ICS_TOKEN and FOLLOWUP_ICS_PUBLIC_URL from the environment.
     """
     from followup_ics.app.config import request_for
+    from followup_ics.app.environment import setting
 
-    source = csv_path or os.environ.get("FOLLOWUP_ICS_CSV")
+    source = csv_path or setting("csv")
     if not source:
         raise SystemExit("followup-ics: set FOLLOWUP_ICS_CSV to the interviews CSV the feeds come from")
-    plan = os.environ.get("FOLLOWUP_ICS_PLAN")
-    request, _ = request_for(os.environ.get("FOLLOWUP_ICS_TZ"), Path(plan) if plan else None)
-    state = os.environ.get("FOLLOWUP_ICS_STATE")
+    plan, state = setting("plan"), setting("state")
+    request, _ = request_for(setting("tz"), Path(plan) if plan else None, day_first=_flag(setting("day-first")),
+                             no_interview=bool(_flag(setting("no-interview"))))
     options.setdefault("state_dir", Path(state) if state else None)
-    options.setdefault("token", os.environ.get("FOLLOWUP_ICS_TOKEN") or None)
-    options.setdefault("public_url", os.environ.get("FOLLOWUP_ICS_PUBLIC_URL") or None)
+    options.setdefault("token", setting("token"))
+    options.setdefault("public_url", setting("public-url"))
     return FeedApp(Path(source), request, **options).start()
+
+
+def _flag(value: str | None) -> bool | None:
+    """A boolean variable as click reads one: 1/true/yes/on or 0/false/no/off."""
+    if value is None:
+        return None
+    return value.lower() in ("1", "true", "yes", "on", "y", "t")
