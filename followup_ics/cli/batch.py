@@ -35,7 +35,7 @@ def batch(csv_file: Path, out_dir: Path, skip_invalid: bool, quiet: bool, jobs: 
     """
     from followup_ics.core.errors import FollowupError
     from followup_ics.edges.batch import run_batch
-    from followup_ics.edges.spreadsheet import CsvError, count_rows
+    from followup_ics.edges.spreadsheet import count_rows
 
     try:
         request = run_request(params, say_default_zone=False)
@@ -50,7 +50,7 @@ def batch(csv_file: Path, out_dir: Path, skip_invalid: bool, quiet: bool, jobs: 
                                    progress=bar.update)
         else:
             report = run_batch(csv_file, out_dir, request, skip_invalid=skip_invalid, jobs=jobs)
-    except (CsvError, FollowupError) as error:
+    except FollowupError as error:
         raise Fail(f"{source}: {error}") from None
     except OSError as error:
         raise Fail(f"--output: cannot write to {out_dir} ({error.strerror or error})") from None

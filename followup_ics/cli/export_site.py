@@ -25,7 +25,6 @@ def export_site(csv_file: Path, out_dir: Path, base_url: str | None, state_dir: 
         followup-ics export-site samples/interviews.csv site/ --base-url https://example.org/cal
     """
     from followup_ics.core.errors import FollowupError
-    from followup_ics.edges.feeds import FeedError
     from followup_ics.edges.site import export_site as export
     from followup_ics.edges.web import default_state_dir
 
@@ -37,8 +36,6 @@ def export_site(csv_file: Path, out_dir: Path, base_url: str | None, state_dir: 
                         base_url=base_url, token=checked_token(token), rotate_token=rotate_token)
     except FollowupError as error:
         fail(error)
-    except FeedError as error:
-        raise Fail(str(error), exit_code=1) from None
     except OSError as error:
         raise Fail(f"cannot write to {out_dir} ({error.strerror or error})") from None
     removed = f", {len(report.removed)} removed" if report.removed else ""

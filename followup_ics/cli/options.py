@@ -44,7 +44,7 @@ def fail(error: FollowupError) -> NoReturn:
     if isinstance(error, InputError):
         option = _OPTION_FOR.get(error.field, "--" + error.field.replace("_", "-"))
         raise Fail(error.describe().replace(error.field, _from_environment(option) or option, 1)) from None
-    raise Fail(str(error)) from None
+    raise Fail(str(error), exit_code=error.exit_code) from None
 
 
 def _from_environment(option: str) -> str | None:

@@ -33,7 +33,6 @@ def serve(csv_file: Path, host: str, port: int, public_url: str | None, poll: fl
     from waitress.server import create_server
 
     from followup_ics.core.errors import FollowupError
-    from followup_ics.edges.feeds import FeedError
     from followup_ics.edges.web import FeedApp
 
     if public_url and not public_url.startswith(("https://", "http://")):
@@ -44,8 +43,6 @@ def serve(csv_file: Path, host: str, port: int, public_url: str | None, poll: fl
                       poll=poll, public_url=public_url)
     except FollowupError as error:
         fail(error)
-    except FeedError as error:
-        raise Fail(str(error), exit_code=1) from None
     try:
         server = create_server(app, host=host, port=port, threads=8, ident="followup-ics")
     except OSError as error:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 
 class FollowupError(Exception):
-    """Base class for every error this package reports to a user."""
+    """Base class for every error this package reports to a user; the edges turn it into their own message."""
+
+    exit_code = 2  # a usage problem: a bad option, value or file given on the command line
 
 
 class InputError(FollowupError):
@@ -23,6 +25,12 @@ class InputError(FollowupError):
 
 class PlanFileError(FollowupError):
     """A plan (TOML) file cannot be read or holds an unusable setting."""
+
+
+class DataError(FollowupError):
+    """The user's data as a whole cannot become calendars (a CSV's rows, a feed's state)."""
+
+    exit_code = 1
 
 
 class ZoneNotRepresentable(FollowupError):

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from followup_ics.app.config import Request
 from followup_ics.app.roster import RowError, closed_as_of, plan_rows
-from followup_ics.core.errors import FollowupError
+from followup_ics.core.errors import DataError, FollowupError
 from followup_ics.core.identity import COMBINED
 from followup_ics.core.records import Schedule
 from followup_ics.core.wallclock import local
@@ -39,7 +39,7 @@ LAST_GOOD = "last-good-all.ics"
 TOKEN_BYTES = 24
 
 
-class FeedError(Exception):
+class FeedError(DataError):
     """The CSV cannot become feeds: every problem, one per line, rows named as a spreadsheet shows them."""
 
     def __init__(self, problems: list[str]) -> None:
