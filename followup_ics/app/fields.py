@@ -8,8 +8,10 @@ guess that silently differs by locale.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from followup_ics.core.errors import InputError
 from followup_ics.core.records import Interview, Person, Status
@@ -46,6 +48,29 @@ class RawInterview:
     offer_deadline: str = ""
     outcome_date: str = ""
     id: str = ""
+    offer_arrived: str = ""
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, str | Sequence[str] | None]) -> RawInterview:
+        """The one mapping from named values (CSV columns, CLI options, a form) to an interview: a value's
+        name is the field's or one of its spellings (``interviewer`` for ``interviewers``); others are ignored."""
+        known: dict[str, Any] = {}
+        for name, value in values.items():
+            field_name = SPELLINGS.get(name, name)
+            if field_name not in _FIELDS or value is None:
+                continue
+            if field_name in LIST_FIELDS:
+                known[field_name] = (value,) if isinstance(value, str) else tuple(value)
+            else:
+                known[field_name] = value if isinstance(value, str) else "; ".join(value)
+        return cls(company=known.pop("company", ""), date=known.pop("date", ""), **known)
+
+
+# Other spellings of a field, as CSV columns and CLI options name them.
+SPELLINGS = {"interviewer": "interviewers", "interviewer_email": "interviewer_emails", "reference": "references",
+             "interview_id": "id"}
+LIST_FIELDS = frozenset({"interviewers", "interviewer_emails", "references"})
+_FIELDS = frozenset(RawInterview.__dataclass_fields__)
 
 
 def parse_moment(text: str, zone_name: str, field_name: str, *, day_first: bool | None,
@@ -157,6 +182,10 @@ def build_interview(raw: RawInterview, *, zone_name: str, day_first: bool | None
         deadline, notice, _ = parse_moment(raw.offer_deadline, zone, "offer_deadline", day_first=day_first,
                                            date_only_time=DATE_ONLY_DEADLINE)
         notices += [notice] if notice else []
+    arrived = None
+    if raw.offer_arrived.strip():
+        arrived, _, _ = parse_moment(raw.offer_arrived, zone, "offer_arrived", day_first=day_first,
+                                     date_only_time=time(0, 0))
     status = parse_status(raw.status)
     outcome = None
     if raw.outcome_date.strip():
@@ -188,5 +217,6 @@ def build_interview(raw: RawInterview, *, zone_name: str, day_first: bool | None
         offer_deadline=deadline,
         outcome_at=outcome,
         interview_id=raw.id.strip(),
+        offer_arrived=arrived,
     )
     return interview, tuple(notices)

@@ -88,6 +88,8 @@ def interview_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      help="pending (default), offer, rejected, withdrawn or accepted."),
         click.option("--offer-deadline", default="",
                      help="Another company's offer deadline; adds the competing-offer step."),
+        click.option("--offer-arrived", default="",
+                     help="When that other offer arrived [default: now]; you tell them about it after."),
         click.option("--outcome-date", default="",
                      help="When the outcome (--status) became known [default: now]."),
         click.option("--id", "interview_id", default="",
@@ -118,13 +120,7 @@ def interview_input(params: dict[str, Any]) -> tuple[RawInterview, Request]:
             if params[option] is None:
                 raise click.UsageError(f"Missing option '--{option}'.")
     request = run_request(params, invite_zone=invite.zone if invite else None)
-    raw = RawInterview(
-        company=params["company"] or "", date=params["date"] or "", timezone="", duration=params["duration"],
-        role=params["role"], interviewers=tuple(params["interviewers"]), contact=params["contact"],
-        contact_email=params["contact_email"], contact_phone=params["contact_phone"],
-        references=tuple(params["references"]), url=params["url"], location=params["location"],
-        notes=params["notes"], status=params["status"], offer_deadline=params["offer_deadline"],
-        outcome_date=params["outcome_date"], id=params["interview_id"])
+    raw = RawInterview.from_values({**params, "company": params["company"] or "", "date": params["date"] or ""})
     if invite is None:
         return raw, request
     from followup_ics.app.invitation import fill_from_invite

@@ -35,21 +35,32 @@ WHILE_PENDING = frozenset({"brief-references", "follow-up-call", "status-check",
 
 
 def plan_interview(interview: Interview, settings: PlanSettings = DEFAULT_SETTINGS, *,
-                   week: WorkWeek = MONDAY_TO_FRIDAY, as_of: datetime | None = None) -> Plan:
+                   week: WorkWeek = MONDAY_TO_FRIDAY, as_of: datetime | None = None,
+                   offer_arrived: datetime | None = None) -> Plan:
     """Every step for ``interview``, in time order.
 
-    ``as_of`` is when the outcome was recorded if ``interview.outcome_at`` is not given (the edges pass
+    ``as_of`` is when the outcome was recorded if ``interview.outcome_at`` is not given, and when another
+    company's offer (``interview.offer_deadline``) arrived if ``offer_arrived`` is not given (the edges pass
     the clock in; the core never reads it).
     """
     zone = tzinfo(interview.zone)
-    steps = list(_steps(interview, settings, zone, week))
+    arrived = offer_arrived or interview.offer_arrived or as_of or interview.end
+    steps = list(_steps(interview, settings, zone, week, arrived))
     if interview.status.is_closed:
         outcome = _outcome_moment(interview, as_of)
         steps = [s for s in steps if not (s.step_id in WHILE_PENDING and s.start >= outcome)]
+        if _no_thanks(interview, outcome, zone):
+            steps = [s for s in steps if s.step_id != "thank-you"]
         if interview.status is Status.REJECTED and settings.keep_in_touch.include:
             steps.append(_keep_in_touch(settings.keep_in_touch, zone, outcome, week))
     steps.sort(key=lambda s: (s.start, s.key))
     return Plan(interview=interview, steps=tuple(steps))
+
+
+def _no_thanks(interview: Interview, outcome: datetime, zone: pytz.BaseTzInfo) -> bool:
+    """A rejection or a withdrawal known on the interview's own day leaves no thank-you note to write."""
+    return (interview.status in (Status.REJECTED, Status.WITHDRAWN)
+            and local(zone, outcome).date() == local(zone, interview.start).date())
 
 
 def _outcome_moment(interview: Interview, as_of: datetime | None) -> datetime:
@@ -57,7 +68,8 @@ def _outcome_moment(interview: Interview, as_of: datetime | None) -> datetime:
     return max(moment, interview.end)
 
 
-def _steps(interview: Interview, settings: PlanSettings, zone: pytz.BaseTzInfo, week: WorkWeek) -> Iterator[Step]:
+def _steps(interview: Interview, settings: PlanSettings, zone: pytz.BaseTzInfo, week: WorkWeek,
+           arrived: datetime) -> Iterator[Step]:
     if settings.interview.include:
         yield Step("interview", interview.start, interview.duration, _minutes(settings.interview.alarm),
                    blocks_time=True)
@@ -73,7 +85,9 @@ def _steps(interview: Interview, settings: PlanSettings, zone: pytz.BaseTzInfo, 
     if settings.keep_searching.include:
         yield from _keep_searching(interview, settings.keep_searching, zone, week)
     if interview.offer_deadline is not None and settings.competing_offer.include:
-        yield _competing_offer(interview, settings, zone, interview.offer_deadline, week)
+        offer = competing_offer(interview, settings, zone, arrived, interview.offer_deadline, week)
+        if offer is not None:
+            yield offer
 
 
 def _minutes(value: int) -> timedelta:
@@ -135,18 +149,23 @@ def _keep_searching(interview: Interview, rule: StepRule, zone: pytz.BaseTzInfo,
         yield _step("keep-searching", at(zone, day, rule.time), rule, index=number, total=rule.count)
 
 
-def _competing_offer(interview: Interview, settings: PlanSettings, zone: pytz.BaseTzInfo,
-                     deadline: datetime, week: WorkWeek) -> Step:
-    """As soon as possible: business hours if they come in time, else waking hours, else at once."""
+def competing_offer(interview: Interview, settings: PlanSettings, zone: pytz.BaseTzInfo, arrived: datetime,
+                    deadline: datetime, week: WorkWeek, *, offered_by: str = "") -> Step | None:
+    """Tell the company about another offer as soon as both the offer and the interview are there: business
+    hours if they come in time, else waking hours, else at once; None when the offer ends first."""
     rule = settings.competing_offer
     length = _minutes(rule.duration)
-    wanted = round_up(interview.end + _minutes(rule.after))
+    known = max(arrived, interview.end)
+    if known + length > deadline:
+        return None
+    wanted = round_up(known + _minutes(rule.after))
     start = next_slot(zone, wanted, length, settings.business, week=week)
     if start + length > deadline:
         start = next_slot(zone, wanted, length, settings.waking, week=None)
     if start + length > deadline:
-        start = local(zone, interview.end)
-    return _step("competing-offer", start, rule, channel="email", deadline=local(zone, deadline))
+        start = local(zone, known)
+    return _step("competing-offer", start, rule, channel="email", deadline=local(zone, deadline),
+                 companies=(offered_by,) if offered_by else ())
 
 
 def _keep_in_touch(rule: StepRule, zone: pytz.BaseTzInfo, outcome: datetime, week: WorkWeek) -> Step:

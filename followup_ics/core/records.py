@@ -77,6 +77,7 @@ class Interview:
     offer_deadline: datetime | None = None
     outcome_at: datetime | None = None
     interview_id: str = ""
+    offer_arrived: datetime | None = None  # when another company's offer (offer_deadline) arrived
 
     def __post_init__(self) -> None:
         if not self.company.strip():
@@ -90,6 +91,14 @@ class Interview:
             raise InputError("url", "must be an http:// or https:// address without spaces", value=self.url)
         if self.offer_deadline is not None and self.offer_deadline <= self.end:
             raise InputError("offer_deadline", "must be after the interview ends",
+                             value=self.offer_deadline.strftime("%Y-%m-%d %H:%M"))
+        if self.offer_deadline is not None and self.offer_arrived is not None and (
+                self.offer_deadline <= self.offer_arrived):
+            raise InputError("offer_deadline", "must be after the offer arrived",
+                             value=self.offer_deadline.strftime("%Y-%m-%d %H:%M"))
+        if (self.status is Status.OFFER and self.offer_deadline is not None and self.outcome_at is not None
+                and self.offer_deadline <= self.outcome_at):
+            raise InputError("offer_deadline", "must be after the offer arrived (the outcome date)",
                              value=self.offer_deadline.strftime("%Y-%m-%d %H:%M"))
         if self.outcome_at is not None and self.outcome_at < self.start:
             raise InputError("outcome_date", "must not be before the interview",
@@ -120,6 +129,7 @@ class Step(NamedTuple):
     channel: str = ""  # "email" or "phone" where the step is one or the other
     deadline: datetime | None = None  # what the step must be done by (a thank-you), or the offer's deadline
     blocks_time: bool = False
+    companies: tuple[str, ...] = ()  # the other applications a step is about (whose offer, who is waited on)
 
     @property
     def end(self) -> datetime:

@@ -25,6 +25,7 @@ class StepRule:
     every: int = 7
     business_days: int = 5
     first: str = "email"
+    each_round: bool = False  # brief-references: again for every round of an application, not only the first
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +48,7 @@ DEFAULT_SETTINGS = PlanSettings()
 _STEP_KEYS: dict[str, tuple[str, ...]] = {
     "interview": (),
     "thank-you": ("after",),
-    "brief-references": ("after",),
+    "brief-references": ("after", "each-round"),
     "follow-up-call": ("business-days", "time"),
     "status-check": ("count", "every", "time", "first"),
     "keep-searching": ("count", "every", "time"),
@@ -99,9 +100,9 @@ def _step_rule(rule: StepRule, values: dict[str, Any], extra: tuple[str, ...], w
     for key, value in values.items():
         if key not in allowed:
             raise PlanFileError(f"{where}: unknown key {key!r} (known: {', '.join(allowed)})")
-        if key == "include":
+        if key in ("include", "each-round"):
             if not isinstance(value, bool):
-                raise PlanFileError(f"{where} include: expected true or false")
+                raise PlanFileError(f"{where} {key}: expected true or false")
         elif key == "time":
             value = _clock(value, f"{where} time")
         elif key == "first":

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from followup_ics.app.fields import RawInterview
+from followup_ics.app.fields import LIST_FIELDS, SPELLINGS, RawInterview
 from followup_ics.app.roster import Row, RowError
 from followup_ics.core.errors import FollowupError
 
@@ -23,7 +23,7 @@ csv.field_size_limit(1 << 26)  # read huge cells whole, then reject them with a 
 
 FIELDS = ("company", "date", "timezone", "duration", "role", "interviewer", "interviewer_email", "contact",
           "contact_email", "contact_phone", "references", "url", "location", "status", "offer_deadline",
-          "outcome_date", "notes", "id")
+          "outcome_date", "notes", "id", "offer_arrived")
 REQUIRED = ("company", "date")
 ALIASES = {
     "company_name": "company", "employer": "company", "organization": "company", "organisation": "company",
@@ -195,12 +195,5 @@ def _split(cell: str) -> tuple[str, ...]:
 
 
 def _raw(values: dict[str, str]) -> RawInterview:
-    get = values.get
-    return RawInterview(
-        company=get("company", ""), date=get("date", ""), timezone=get("timezone", ""),
-        duration=get("duration", ""), role=get("role", ""), interviewers=_split(get("interviewer", "")),
-        interviewer_emails=_split(get("interviewer_email", "")), contact=get("contact", ""),
-        contact_email=get("contact_email", ""), contact_phone=get("contact_phone", ""),
-        references=_split(get("references", "")), url=get("url", ""), location=get("location", ""),
-        notes=get("notes", ""), status=get("status", ""), offer_deadline=get("offer_deadline", ""),
-        outcome_date=get("outcome_date", ""), id=get("id", ""))
+    return RawInterview.from_values({field: _split(cell) if SPELLINGS.get(field, field) in LIST_FIELDS else cell
+                                     for field, cell in values.items()})

@@ -1,0 +1,386 @@
+"""A job search planned as one story: applications with rounds, offers and outcomes, and one stream of
+keep-searching reminders.
+
+An application is a company and role (or the rows sharing an id); its rows are its rounds. Planning is in
+two steps so that a spreadsheet of any size is read twice rather than held in memory:
+
+1. ``SearchFacts`` gathers what every application needs to know of the others (when each stops waiting,
+   each offer's arrival and deadline, an acceptance), from one small ``RoundFacts`` per row;
+2. ``plan_round`` plans one round against those facts, and ``plan_stream`` the keep-searching stream.
+
+The rules (DESIGN.md, "A search, not a list of interviews"):
+- every round has its interview and thank-you note; the references briefing comes with the first round
+  (every round with ``[brief-references] each-round = true``);
+- the follow-up call and the status checks follow the latest round: a later round replaces the pending
+  call and checks of the round before it;
+- waiting steps stop when the application's outcome is known, or when another application is accepted
+  (then "withdraw" is suggested to each one still open);
+- an offer adds "answer the offer" the day before its deadline, and "tell them about your offer" to every
+  other application still open when it arrived; an open application's checks after the offer's deadline
+  give way to one "decide" step;
+- a rejection adds the keep-in-touch note; a rejection or withdrawal on the interview day drops its
+  thank-you note.
+``Stagger`` then moves steps that would start at the same minute as an earlier one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+
+import pytz
+
+from followup_ics.core.planner import WHILE_PENDING, competing_offer, plan_interview
+from followup_ics.core.records import Interview, Plan, Status, Step
+from followup_ics.core.settings import PlanSettings
+from followup_ics.core.wallclock import at, local, next_business_day, next_slot, on_or_after_business_day
+from followup_ics.core.workdays import MONDAY_TO_FRIDAY, WorkWeek
+from followup_ics.core.zones import tzinfo
+
+# Steps that wait on the company; they stop when the application is decided.
+WAITING = WHILE_PENDING | {"decide"}
+# Who keeps a contested minute: the earlier kind in this list; the others move later by their own length.
+ORDER = ("interview", "thank-you", "answer-offer", "competing-offer", "withdraw", "follow-up-call", "status-check",
+         "decide", "brief-references", "keep-in-touch", "keep-searching")
+# Steps that must happen on a working day, in business hours (the thank-you note is any day, waking hours).
+_ANY_DAY = frozenset({"thank-you"})
+
+
+class RoundFacts(NamedTuple):
+    """What the rest of the search needs to know of one round (one row)."""
+
+    application: str  # the application's key
+    company: str  # as the texts name it: 'Acme Corp (Data Engineer)'
+    start: datetime
+    end: datetime
+    zone: str
+    status: Status
+    outcome_at: datetime | None  # when the status became known: recorded, or first seen
+    offer_deadline: datetime | None  # the application's own offer's (status offer), else another's
+    offer_arrived: datetime | None = None  # when another offer with that deadline arrived (status pending)
+
+
+@dataclass
+class Application:
+    """One application's facts: its rounds' times, where it stands, and since when."""
+
+    key: str
+    company: str
+    zone: str
+    starts: list[datetime] = field(default_factory=list)
+    last_end: datetime | None = None
+    status: Status = Status.PENDING
+    outcome_at: datetime | None = None
+    offer_deadline: datetime | None = None
+    outside: bool = False  # an offer from a company that is not in the search (a pending row's deadline)
+
+    @property
+    def outcome(self) -> datetime | None:
+        """When the outcome was known, never before the last round ended."""
+        if not self.status.is_closed or self.outcome_at is None:
+            return None
+        return max(self.outcome_at, self.last_end or self.outcome_at)
+
+    def next_round_after(self, start: datetime) -> datetime | None:
+        later = [moment for moment in self.starts if moment > start]
+        return min(later) if later else None
+
+
+@dataclass
+class SearchFacts:
+    """Every application of the search, by key, in the order first seen."""
+
+    applications: dict[str, Application] = field(default_factory=dict)
+
+    @classmethod
+    def gather(cls, rounds: Iterable[RoundFacts]) -> SearchFacts:
+        facts = cls()
+        for item in rounds:
+            facts.add(item)
+        return facts
+
+    def add(self, item: RoundFacts) -> None:
+        if item.status is Status.PENDING and item.offer_deadline is not None and item.offer_arrived is not None:
+            key = f"{item.application}:outside"
+            self.applications[key] = Application(key, "", item.zone, [item.offer_arrived], item.offer_arrived,
+                                                 Status.OFFER, item.offer_arrived, item.offer_deadline, outside=True)
+        app = self.applications.setdefault(item.application, Application(item.application, item.company, item.zone))
+        app.starts.append(item.start)
+        latest = app.last_end is None or item.end >= app.last_end
+        if latest:
+            app.last_end, app.company, app.zone = item.end, item.company, item.zone
+        # A later round does not reopen a decided application: the last status recorded wins.
+        if item.status.is_closed and (latest or not app.status.is_closed):
+            app.status, app.outcome_at = item.status, item.outcome_at
+            app.offer_deadline = item.offer_deadline if item.status is Status.OFFER else None
+
+    def offers(self) -> list[Application]:
+        return [a for a in self.applications.values()
+                if a.status is Status.OFFER and a.outcome is not None and a.offer_deadline is not None]
+
+    def accepted_at(self) -> tuple[str, datetime] | None:
+        """The first acceptance: every other application stops waiting then."""
+        accepted = [(a.outcome, a.key) for a in self.applications.values()
+                    if a.status is Status.ACCEPTED and a.outcome is not None and not a.outside]
+        if not accepted:
+            return None
+        moment, key = min(accepted)
+        return key, moment
+
+    def stops_waiting(self, key: str) -> datetime | None:
+        """When waiting on this application ends: its own outcome, or another one's acceptance."""
+        app = self.applications[key]
+        moments = [moment for moment in (app.outcome,) if moment is not None]
+        accepted = self.accepted_at()
+        if accepted is not None and accepted[0] != key:
+            moments.append(accepted[1])
+        return min(moments) if moments else None
+
+    def open_at(self, key: str, moment: datetime) -> bool:
+        """Still waiting on this application at ``moment`` (its first round has started)."""
+        app = self.applications[key]
+        stop = self.stops_waiting(key)
+        return min(app.starts) <= moment and (stop is None or moment < stop)
+
+
+def plan_round(interview: Interview, application: str, facts: SearchFacts, settings: PlanSettings, *,
+               week: WorkWeek = MONDAY_TO_FRIDAY, first_round: bool = True) -> Plan:
+    """One round's steps, given the whole search. The latest round of an application also carries the
+    application's own steps (answer an offer, keep in touch, withdraw, tell about another offer)."""
+    app = facts.applications[application]
+    zone = tzinfo(interview.zone)
+    pending = replace(interview, status=Status.PENDING, offer_deadline=None, outcome_at=None)
+    steps = list(plan_interview(pending, _without_stream(settings), week=week).steps)
+    if not first_round and not settings.brief_references.each_round:
+        steps = [s for s in steps if s.step_id != "brief-references"]
+    # A later round replaces this round's pending call and checks.
+    following = app.next_round_after(interview.start)
+    if following is not None:
+        steps = [s for s in steps if not (s.step_id in ("follow-up-call", "status-check") and s.start >= following)]
+    latest = following is None
+    stop = facts.stops_waiting(application)
+    if stop is not None:
+        steps = [s for s in steps if not (s.step_id in WAITING and s.start >= stop)]
+    decide_by = checks_until(application, facts)
+    if decide_by is not None:  # an offer elsewhere ends then: its "decide" step replaces the later checks
+        steps = [s for s in steps if not (s.step_id == "status-check" and s.start >= decide_by)]
+    if app.outcome is not None and app.status in (Status.REJECTED, Status.WITHDRAWN) and (
+            local(zone, app.outcome).date() == local(zone, interview.start).date()):
+        steps = [s for s in steps if s.step_id != "thank-you"]
+    if latest:
+        steps += _application_steps(interview, app, facts, settings, zone, week)
+    steps.sort(key=lambda s: (s.start, s.key))
+    return Plan(interview, tuple(steps))
+
+
+def _without_stream(settings: PlanSettings) -> PlanSettings:
+    """Per-round settings: keep-searching belongs to the search, offers come from the facts."""
+    return replace(settings, keep_searching=replace(settings.keep_searching, include=False),
+                   competing_offer=replace(settings.competing_offer, include=False))
+
+
+def _application_steps(interview: Interview, app: Application, facts: SearchFacts, settings: PlanSettings,
+                       zone: pytz.BaseTzInfo, week: WorkWeek) -> list[Step]:
+    steps: list[Step] = []
+    outcome = app.outcome
+    if app.status is Status.REJECTED and outcome is not None and settings.keep_in_touch.include:
+        day = next_business_day(local(zone, outcome).date(), week)
+        steps.append(_step("keep-in-touch", at(zone, day, settings.keep_in_touch.time), settings.keep_in_touch.duration,
+                           channel="email"))
+    if app.status is Status.OFFER and outcome is not None and app.offer_deadline is not None:
+        answer = _answer_offer(outcome, app.offer_deadline, settings, zone, week)
+        if answer is not None:
+            steps.append(answer)
+    accepted = facts.accepted_at()
+    if accepted is not None and accepted[0] != app.key and facts.open_at(app.key, accepted[1]):
+        other = facts.applications[accepted[0]]
+        steps.append(_soon("withdraw", accepted[1], settings, zone, week, companies=(other.company,)))
+    for offer in facts.offers():
+        if offer.key == app.key or offer.outcome is None or offer.offer_deadline is None:
+            continue
+        if not facts.open_at(app.key, offer.outcome):
+            continue
+        told = competing_offer(interview, settings, zone, offer.outcome, offer.offer_deadline, week,
+                               offered_by=offer.company) if settings.competing_offer.include else None
+        if told is not None:
+            steps.append(told._replace(index=len([s for s in steps if s.step_id == "competing-offer"]) + 1))
+        if facts.open_at(app.key, offer.offer_deadline):
+            steps.append(_soon("decide", offer.offer_deadline, settings, zone, week, companies=(offer.company,)))
+    return _numbered(steps)
+
+
+def checks_until(application: str, facts: SearchFacts) -> datetime | None:
+    """The first deadline of another application's offer that this one has not beaten: its checks stop there."""
+    deadlines = [offer.offer_deadline for offer in facts.offers()
+                 if offer.key != application and offer.offer_deadline is not None and offer.outcome is not None
+                 and facts.open_at(application, offer.offer_deadline)]
+    return min(deadlines) if deadlines else None
+
+
+def _numbered(steps: list[Step]) -> list[Step]:
+    """Repeated application steps (decide, competing-offer) get their own numbers, in time order."""
+    counts: dict[str, int] = {}
+    for step in steps:
+        counts[step.step_id] = counts.get(step.step_id, 0) + 1
+    seen: dict[str, int] = {}
+    result = []
+    for step in sorted(steps, key=lambda s: (s.start, s.step_id)):
+        if counts[step.step_id] > 1:
+            seen[step.step_id] = seen.get(step.step_id, 0) + 1
+            step = step._replace(index=seen[step.step_id], total=counts[step.step_id])
+        else:
+            step = step._replace(index=0)
+        result.append(step)
+    return result
+
+
+def _step(step_id: str, start: datetime, minutes: int, **extra: object) -> Step:
+    return Step(step_id, start, timedelta(minutes=minutes), timedelta(0), **extra)  # type: ignore[arg-type]
+
+
+def _soon(step_id: str, after: datetime, settings: PlanSettings, zone: pytz.BaseTzInfo, week: WorkWeek,
+          **extra: object) -> Step:
+    """At the first business slot after ``after``."""
+    rule = settings.competing_offer
+    length = timedelta(minutes=rule.duration)
+    start = next_slot(zone, after, length, settings.business, week=week)
+    return _step(step_id, start, rule.duration, channel="email", **extra)
+
+
+def _answer_offer(arrived: datetime, deadline: datetime, settings: PlanSettings, zone: pytz.BaseTzInfo,
+                  week: WorkWeek) -> Step | None:
+    """The working day before the deadline, in business hours, leaving time to think; sooner when the offer
+    came late; None if the deadline passes before the offer is known."""
+    rule = settings.competing_offer
+    length = timedelta(minutes=rule.duration)
+    if arrived + length > deadline:
+        return None
+    day = local(zone, deadline).date() - timedelta(days=1)
+    while not week.is_working_day(day) and day > local(zone, arrived).date():
+        day -= timedelta(days=1)
+    start = at(zone, day, settings.follow_up_call.time)
+    if start < arrived:
+        start = next_slot(zone, arrived, length, settings.business, week=week)
+    if start + length > deadline:
+        start = next_slot(zone, arrived, length, settings.waking, week=None)
+    if start + length > deadline:
+        start = local(zone, arrived)
+    return _step("answer-offer", start, rule.duration, channel="email", deadline=local(zone, deadline))
+
+
+def plan_stream(facts: SearchFacts, settings: PlanSettings, zone_name: str, *,
+                week: WorkWeek = MONDAY_TO_FRIDAY) -> tuple[Step, ...]:
+    """Keep searching, weekly, while at least one application is open: never two on one day.
+
+    Each application keeps the stream going for ``count`` weeks after its latest round (or until it is
+    decided). Steps are numbered by their date, so adding an application never renames the others.
+    """
+    rule = settings.keep_searching
+    if not rule.include or not facts.applications:
+        return ()
+    zone = tzinfo(zone_name)
+    windows = []
+    for app in facts.applications.values():
+        if app.outside:
+            continue
+        begin = min(app.starts)
+        end = max(app.starts) + timedelta(days=rule.every * rule.count)
+        stop = facts.stops_waiting(app.key)
+        windows.append((begin, min(end, stop) if stop else end, app.company))
+    first = next_business_day(local(zone, min(w[0] for w in windows)).date(), week)
+    last = max(w[1] for w in windows)
+    steps: list[Step] = []
+    days: set[date] = set()
+    for number in range(0, 520):
+        day = on_or_after_business_day(first + timedelta(days=rule.every * number), week)
+        moment = at(zone, day, rule.time)
+        if moment >= last:
+            break
+        waiting = tuple(company for begin, end, company in windows if begin <= moment < end)
+        if not waiting or day in days:
+            continue
+        days.add(day)
+        steps.append(Step("keep-searching", moment, timedelta(minutes=rule.duration), timedelta(minutes=rule.alarm),
+                          index=int(f"{day:%Y%m%d}"), companies=waiting))
+    return tuple(steps)
+
+
+class Stagger:
+    """No two steps of one calendar start at the same minute: a step that would is moved later by the
+    length of the one already there, inside its own hours (business hours on working days, or waking hours
+    for the thank-you note), in the order steps are placed. Interviews never move.
+
+    Placing rows in their order means an application added later never moves the steps already placed.
+    """
+
+    def __init__(self, settings: PlanSettings) -> None:
+        self._settings = settings
+        self._taken: dict[int, int] = {}  # minute since the epoch -> length in minutes of what starts there
+
+    def reserve(self, start: datetime, end: datetime) -> None:
+        """Hold an interview's minute before any step is placed: interviews never move."""
+        self._taken.setdefault(_minute(start), max(1, int((end - start).total_seconds() // 60)))
+
+    def place(self, plan: Plan, week: WorkWeek = MONDAY_TO_FRIDAY) -> Plan:
+        zone = tzinfo(plan.interview.zone)
+        placed = [self._put(step, zone, week) for step in sorted(plan.steps, key=_order)]
+        placed.sort(key=lambda s: (s.start, s.key))
+        return plan._replace(steps=tuple(placed))
+
+    def place_steps(self, steps: Iterable[Step], zone_name: str, week: WorkWeek = MONDAY_TO_FRIDAY) -> tuple[Step, ...]:
+        zone = tzinfo(zone_name)
+        return tuple(self._put(step, zone, week) for step in steps)
+
+    def _put(self, step: Step, zone: pytz.BaseTzInfo, week: WorkWeek) -> Step:
+        start = step.start
+        if not step.blocks_time:
+            hours = self._settings.waking if step.step_id in _ANY_DAY else self._settings.business
+            days = None if step.step_id in _ANY_DAY else week
+            for _ in range(200):
+                taken = self._taken.get(_minute(start))
+                if taken is None:
+                    break
+                start = start + timedelta(minutes=taken)
+                if not hours.fits(local(zone, start), step.duration):
+                    start = next_slot(zone, start, step.duration, hours, week=days)
+            if step.deadline is not None and step.step_id == "thank-you" and start + step.duration > step.deadline:
+                start = step.start  # never past the 24 hours: sharing a minute is the lesser harm
+        self._taken.setdefault(_minute(start), max(1, int(step.duration.total_seconds() // 60)))
+        return step._replace(start=local(zone, start))
+
+
+def _order(step: Step) -> tuple[int, datetime]:
+    return (ORDER.index(step.step_id) if step.step_id in ORDER else len(ORDER), step.start)
+
+
+def _minute(moment: datetime) -> int:
+    return int(moment.timestamp()) // 60
+
+
+def round_facts(interview: Interview, application: str, *, first_seen: Mapping[str, datetime] | None = None,
+                now: datetime) -> RoundFacts:
+    """A row's facts; a status without an outcome date, or another offer without its arrival, is dated when
+    it was first seen (else now)."""
+    seen = first_seen or {}
+    outcome = interview.outcome_at
+    if interview.status.is_closed and outcome is None:
+        outcome = seen.get(seen_key(application, interview.status), now)
+    arrived = None
+    if interview.status is Status.PENDING and interview.offer_deadline is not None:
+        arrived = interview.offer_arrived or seen.get(seen_key(f"{application}:outside", Status.OFFER), now)
+    return RoundFacts(application, interview.title, interview.start, interview.end, interview.zone, interview.status,
+                      outcome, interview.offer_deadline, arrived)
+
+
+def first_seen_dates(facts: SearchFacts) -> dict[str, datetime]:
+    """The dates to keep for next time, so that re-planning on a later day moves nothing: when each outcome
+    and each outside offer became known (a date the row records always wins over a kept one)."""
+    return {seen_key(app.key, app.status): app.outcome_at for app in facts.applications.values()
+            if app.status.is_closed and app.outcome_at is not None}
+
+
+def seen_key(application: str, status: Status) -> str:
+    """How a first-seen outcome date is kept: per application and status."""
+    return f"{application}:{status.value}"
