@@ -12,6 +12,7 @@ from conftest import STAMP
 from icscheck import assert_parsers_agree
 
 from followup_ics.app.config import Request
+from followup_ics.app.roster import RowError
 from followup_ics.cli import cli
 from followup_ics.edges.batch import run_batch
 from followup_ics.ical.reference import build_calendar
@@ -29,7 +30,7 @@ def batch(tmp_path: Path, content: str | bytes, *args: str) -> tuple[Result, Pat
 
 
 def names(out: Path) -> list[str]:
-    return sorted(p.name for p in out.iterdir()) if out.exists() else []
+    return sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) if out.exists() else []
 
 
 def uids(data: bytes) -> list[str]:
@@ -44,23 +45,27 @@ def test_good_csv_writes_one_file_per_interview_and_all_ics(tmp_path: Path) -> N
     combined = (out / "all.ics").read_bytes()
     assert_parsers_agree(combined)
     single = [(out / n).read_bytes() for n in ("acme-corp-2026-12-01.ics", "globex-2026-12-02.ics")]
-    assert uids(combined) == uids(single[0]) + uids(single[1])
-    assert len(set(uids(combined))) == 24
-    assert combined.count(b"BEGIN:VTIMEZONE") == 2
-    assert "2 interviews, 24 events, 3 files" in result.stderr
+    stream = [uid for uid in uids(combined) if uid.startswith("search.keep-searching-")]
+    assert uids(combined) == uids(single[0]) + uids(single[1]) + stream
+    assert len(stream) == 4 and not any("keep-searching" in uid for uid in uids(single[0]) + uids(single[1]))
+    assert len(set(uids(combined))) == 20
+    assert combined.count(b"BEGIN:VTIMEZONE") == 2  # New York and Paris; the stream is in --tz UTC
+    assert "2 interviews, 20 events, 3 files" in result.stderr
 
 
 def test_combined_feed_is_byte_identical_to_one_icalendar_calendar(tmp_path: Path) -> None:
     """all.ics, assembled from each interview's bytes, equals icalendar serialising everything at once."""
-    from followup_ics.app.interview import make_schedule
-    from followup_ics.edges.spreadsheet import Row, read_rows
+    from followup_ics.app.roster import Roster
+    from followup_ics.edges.spreadsheet import read_rows
 
     source = Path(__file__).parents[1] / "samples" / "interviews.csv"
-    request = Request(zone="UTC", now=STAMP)
+    request = Request(zone="America/New_York", now=STAMP)
     run_batch(source, tmp_path, request)
-    _, rows = read_rows(source)
-    schedules = [make_schedule(row.raw, request) for row in rows if isinstance(row, Row)]
-    expected = build_calendar(schedules, stamp=STAMP, name="Interview follow-ups").to_ical()
+    roster = Roster(lambda: read_rows(source)[1], request)
+    schedules = [result[1] for result in roster.schedules() if not isinstance(result, RowError)]
+    stream = roster.stream_schedule()
+    assert stream is not None
+    expected = build_calendar([*schedules, stream], stamp=STAMP, name="Interview follow-ups").to_ical()
     assert (tmp_path / "all.ics").read_bytes() == expected
 
 

@@ -113,12 +113,12 @@ def test_feed_is_a_calendar_with_validators_whatever_the_client_asks_for(served:
     assert int(response.getheader("Content-Length", "0")) == len(body(response))
     data = body(response)
     assert b"REFRESH-INTERVAL;VALUE=DURATION:PT4H\r\n" in data and b"X-PUBLISHED-TTL:PT4H\r\n" in data
-    assert len(assert_parsers_agree(data)) == 24
+    assert len(assert_parsers_agree(data)) == 20  # 8 per interview, 4 weekly keep-searching for the search
 
 
 def test_each_interview_has_its_own_feed_and_the_page_links_them(served: Served) -> None:
     single = served.feed("acme-corp-2026-12-01.ics")
-    assert single.status == 200 and len(icalendar.Calendar.from_ical(body(single)).events) == 12
+    assert single.status == 200 and len(icalendar.Calendar.from_ical(body(single)).events) == 8
     page = served.request(f"/{served.app.token}/")
     text = body(page).decode()
     assert page.status == 200 and page.getheader("Content-Type") == "text/html; charset=utf-8"
@@ -194,7 +194,7 @@ def test_a_changed_csv_gives_a_fresh_200_with_a_new_etag(served: Served,
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(SOURCE_DATE_EPOCH) + 3600))
     write_csv(served.csv, csv_text() + "Initech,2026-12-03 09:00,America/Chicago,pending,\r\n")
     response = served.wait_for_new_etag(first.getheader("ETag", ""))
-    assert response.status == 200 and len(icalendar.Calendar.from_ical(body(response)).events) == 36
+    assert response.status == 200 and len(icalendar.Calendar.from_ical(body(response)).events) == 29  # 3 x 8 + 5
     assert served.feed(headers={"If-None-Match": first.getheader("ETag", "")}).status == 200
     assert served.feed("acme-corp-2026-12-01.ics").getheader("Last-Modified") == format_datetime(STAMP,
                                                                                               usegmt=True)
@@ -251,7 +251,7 @@ def test_concurrent_requests_while_the_csv_is_rewritten_never_see_a_torn_feed(
             data = body(response)
             if response.status != 200 or int(response.getheader("Content-Length", "-1")) != len(data):
                 problems.append(f"status {response.status}, {len(data)} bytes")
-            elif not data.endswith(b"END:VCALENDAR\r\n") or data.count(b"BEGIN:VEVENT") not in (12, 24):
+            elif not data.endswith(b"END:VCALENDAR\r\n") or data.count(b"BEGIN:VEVENT") not in (12, 20):
                 problems.append(f"torn feed of {len(data)} bytes")
 
     clients = [threading.Thread(target=client) for _ in range(8)]

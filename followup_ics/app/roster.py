@@ -1,27 +1,29 @@
-"""A roster: the interviews of a spreadsheet, each identified, planned and worded once, in row order.
+"""A roster: the interviews of a spreadsheet planned as one job search, each row identified, planned and
+worded once, in row order.
 
 Identity comes first, from the interview itself: its file stem and UIDs never depend on which steps the
 plan holds (a second round at one company on one day gets its own start time added, '-HHMM', whether or
-not the interview event is written). Then each interview is planned and worded once. Every edge that turns
-a CSV into calendars (batch, feeds, export-site) goes through here.
+not the interview event is written). Then each row is planned as a round of its application, knowing the
+others (core/search.py). Every edge that turns a CSV into calendars (batch, feeds, export-site) goes
+through here.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from followup_ics.app.config import Request
 from followup_ics.app.fields import RawInterview, build_interview
 from followup_ics.core.errors import FollowupError, InputError
-from followup_ics.core.identity import file_stem, interview_key
-from followup_ics.core.planner import plan_interview
-from followup_ics.core.records import Interview, Schedule
+from followup_ics.core.identity import file_stem
+from followup_ics.core.records import Interview, Plan, Schedule, Status
+from followup_ics.core.search import SearchFacts, Stagger, first_seen_dates, plan_round, plan_stream, round_facts
 from followup_ics.core.wallclock import local
 from followup_ics.core.zones import tzinfo
-from followup_ics.wording.english import word_plan
+from followup_ics.wording.english import word_plan, word_stream
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,12 +66,21 @@ class Row:
 
 @dataclass(frozen=True, slots=True)
 class Identified:
-    """A valid row's interview with its final identity (id set when the roster had to tell two apart)."""
+    """A valid row's interview with its final identity (id set when the roster had to tell two apart) and
+    the application it is a round of."""
 
     row: Row
     interview: Interview
     stem: str
     notices: tuple[str, ...]
+    application: str
+
+
+def application_key(row: Row, interview: Interview) -> str:
+    """Rows with the same id are rounds of one application; without an id, the same company and role."""
+    if row.raw.id.strip():
+        return "id:" + row.raw.id.strip().casefold()
+    return "name:" + interview.company.casefold() + "\x1f" + interview.role.casefold()
 
 
 def identify(row: Row, request: Request, naming: Naming) -> Identified | RowError:
@@ -80,60 +91,120 @@ def identify(row: Row, request: Request, naming: Naming) -> Identified | RowErro
             default_duration=timedelta(minutes=request.settings.interview.duration))
     except FollowupError as error:
         return row.error(error)
-    stem = naming.name(row, file_stem(interview), local(tzinfo(interview.zone), interview.start))
+    if interview.status is Status.OFFER:
+        # In a search, an offer row's deadline is that offer's own: when you must answer it.
+        if interview.offer_deadline is None:
+            return RowError(row.number, row.column("offer_deadline"),
+                            "an offer needs its deadline: when must you answer?")
+        if interview.outcome_at is not None and interview.offer_deadline <= interview.outcome_at:
+            return RowError(row.number, row.column("offer_deadline"), "must be after the offer arrived "
+                            f"({row.column('outcome_date')})", f"{interview.offer_deadline:%Y-%m-%d %H:%M}")
+    stem = naming.name(row, interview, local(tzinfo(interview.zone), interview.start))
     if isinstance(stem, RowError):
         return stem
     if stem != file_stem(interview):
         interview = replace(interview, interview_id=stem)
-    return Identified(row, interview, stem, notices)
+    return Identified(row, interview, stem, notices, application_key(row, interview))
 
 
-def plan(item: Identified, request: Request, first_seen: Mapping[str, datetime] | None = None) -> Schedule:
-    """The worded plan of one identified interview.
+class Roster:
+    """The rows of one spreadsheet planned as one search. ``rows`` is called twice: once to learn what each
+    application needs to know of the others, once to plan; nothing per row is kept in between but a few
+    facts.
 
-    A closed interview without an outcome date is closed as of the run that first saw it closed
-    (``first_seen``, keyed by interview key), else as of now.
+    ``first_seen`` holds when each undated outcome (and each offer without its arrival) was first seen,
+    so that re-planning later moves nothing; ``first_seen_dates()`` gives them back to keep.
     """
-    as_of = request.now
-    if first_seen and item.interview.status.is_closed and item.interview.outcome_at is None:
-        as_of = first_seen.get(interview_key(item.interview), as_of)
-    worded = word_plan(plan_interview(item.interview, request.settings, as_of=as_of))
-    return worded._replace(notices=item.notices + worded.notices)
+
+    def __init__(self, rows: Callable[[], Iterable[Row | RowError]], request: Request,
+                 first_seen: Mapping[str, datetime] | None = None) -> None:
+        self._rows = rows
+        self._request = request
+        self._first_seen = dict(first_seen or {})
+        self.facts = SearchFacts()
+        self.errors: list[RowError] = []  # every bad row, found before anything is planned
+        self._stagger = Stagger(request.settings)
+        naming = Naming()
+        for row in rows():
+            item = row if isinstance(row, RowError) else identify(row, request, naming)
+            if isinstance(item, RowError):
+                self.errors.append(item)
+                continue
+            self.facts.add(round_facts(item.interview, item.application, first_seen=self._first_seen,
+                                       now=request.now))
+            if request.settings.interview.include:
+                self._stagger.reserve(item.interview.start, item.interview.end)
+        stream = plan_stream(self.facts, request.settings, request.zone)
+        self.stream = self._stagger.place_steps(stream, request.zone)
+
+    def plans(self) -> Iterator[tuple[Identified, Plan] | RowError]:
+        """Each row identified and planned once, in row order; bad rows as RowErrors."""
+        naming = Naming()
+        settings = self._request.settings
+        for row in self._rows():
+            item = row if isinstance(row, RowError) else identify(row, self._request, naming)
+            if isinstance(item, RowError):
+                yield item
+                continue
+            app = self.facts.applications[item.application]
+            planned = plan_round(item.interview, item.application, self.facts, settings,
+                                 first_round=item.interview.start == min(app.starts))
+            if app.status is not item.interview.status:
+                # Every round says where the application stands, so a recorded outcome updates them all.
+                planned = planned._replace(interview=replace(item.interview, status=app.status))
+            planned = self._stagger.place(planned)
+            yield item, planned._replace(notices=item.notices + planned.notices)
+
+    def schedules(self) -> Iterator[tuple[Identified, Schedule] | RowError]:
+        """``plans()``, worded."""
+        for result in self.plans():
+            yield result if isinstance(result, RowError) else (result[0], word_plan(result[1]))
+
+    def stream_schedule(self) -> Schedule | None:
+        """The keep-searching stream of the whole search, for the combined calendar; None if empty."""
+        if not self.stream:
+            return None
+        owner = Interview(company=STREAM_NAME, start=self.stream[0].start, zone=self._request.zone,
+                          interview_id=STREAM_ID)
+        return word_stream(Plan(owner, self.stream))
+
+    def first_seen_dates(self) -> dict[str, datetime]:
+        return first_seen_dates(self.facts)
 
 
-def closed_as_of(item: Identified, request: Request, first_seen: Mapping[str, datetime]) -> tuple[str, datetime] | None:
-    """(interview key, when it was first seen closed) for a closed interview without an outcome date."""
-    if not item.interview.status.is_closed or item.interview.outcome_at is not None:
-        return None
-    key = interview_key(item.interview)
-    return key, first_seen.get(key, request.now)
-
-
-def plan_rows(rows: Iterable[Row | RowError], request: Request,
-              first_seen: Mapping[str, datetime] | None = None) -> Iterator[tuple[Identified, Schedule] | RowError]:
-    """Each row identified and planned once, in order; bad rows as RowErrors."""
-    naming = Naming()
-    for row in rows:
-        item = row if isinstance(row, RowError) else identify(row, request, naming)
-        yield item if isinstance(item, RowError) else (item, plan(item, request, first_seen))
+STREAM_ID = "search"  # the keep-searching stream's UIDs: search.keep-searching-20261202@followup-ics
+STREAM_NAME = "Job search"
 
 
 class Naming:
-    """Each valid row's file stem: an exact repeat of a row or a clashing id is an error, and a second
-    interview at one company on one day (another round) gets its local start time added: '-HHMM'."""
+    """Each valid row's file stem: an exact repeat of a row is an error; a second interview at one company
+    on one day gets its local start time added ('-HHMM'); another row with the same id is the application's
+    next round ('-2', '-3' in row order), and must name the same company."""
 
     def __init__(self) -> None:
         # Keyed by 16-byte digests, not the texts: memory per row stays small for huge files.
         self._stems: dict[bytes, int] = {}
         self._rows: dict[bytes, int] = {}
+        self._ids: dict[bytes, tuple[int, bytes, int]] = {}  # id -> (first row, company, rounds so far)
 
-    def name(self, row: Row, stem: str, start: datetime) -> str | RowError:
+    def name(self, row: Row, interview: Interview, start: datetime) -> str | RowError:
         duplicate_of = self._rows.setdefault(_digest("\x1f".join(row.cells)), row.number)
         if duplicate_of != row.number:
             return RowError(row.number, "", f"repeats row {duplicate_of} exactly")
+        stem = file_stem(interview)
+        given_id = row.raw.id.strip()
+        if given_id:
+            company = _digest(interview.company.casefold())
+            first, known_company, rounds = self._ids.setdefault(_digest(given_id), (row.number, company, 0))
+            if known_company != company:
+                return RowError(row.number, row.column("id"),
+                                f"same id as row {first}, which names another company", given_id)
+            self._ids[_digest(given_id)] = (first, company, rounds + 1)
+            if rounds:
+                stem = f"{stem}-{rounds + 1}"
         key = _digest(stem)
         if key in self._stems:
-            if row.raw.id.strip():
+            if given_id:
                 return RowError(row.number, row.column("id"), f"same id as row {self._stems[key]}")
             base = f"{stem}-{start:%H%M}"
             stem, counter = base, 2

@@ -96,10 +96,6 @@ class Interview:
                 self.offer_deadline <= self.offer_arrived):
             raise InputError("offer_deadline", "must be after the offer arrived",
                              value=self.offer_deadline.strftime("%Y-%m-%d %H:%M"))
-        if (self.status is Status.OFFER and self.offer_deadline is not None and self.outcome_at is not None
-                and self.offer_deadline <= self.outcome_at):
-            raise InputError("offer_deadline", "must be after the offer arrived (the outcome date)",
-                             value=self.offer_deadline.strftime("%Y-%m-%d %H:%M"))
         if self.outcome_at is not None and self.outcome_at < self.start:
             raise InputError("outcome_date", "must not be before the interview",
                              value=self.outcome_at.strftime("%Y-%m-%d %H:%M"))

@@ -60,6 +60,7 @@ class RoundFacts(NamedTuple):
     outcome_at: datetime | None  # when the status became known: recorded, or first seen
     offer_deadline: datetime | None  # the application's own offer's (status offer), else another's
     offer_arrived: datetime | None = None  # when another offer with that deadline arrived (status pending)
+    dated: bool = True  # the row records its outcome's date (else it was first seen, and is kept)
 
 
 @dataclass
@@ -75,6 +76,7 @@ class Application:
     outcome_at: datetime | None = None
     offer_deadline: datetime | None = None
     outside: bool = False  # an offer from a company that is not in the search (a pending row's deadline)
+    dated: bool = True
 
     @property
     def outcome(self) -> datetime | None:
@@ -105,7 +107,8 @@ class SearchFacts:
         if item.status is Status.PENDING and item.offer_deadline is not None and item.offer_arrived is not None:
             key = f"{item.application}:outside"
             self.applications[key] = Application(key, "", item.zone, [item.offer_arrived], item.offer_arrived,
-                                                 Status.OFFER, item.offer_arrived, item.offer_deadline, outside=True)
+                                                 Status.OFFER, item.offer_arrived, item.offer_deadline, outside=True,
+                                                 dated=item.dated)
         app = self.applications.setdefault(item.application, Application(item.application, item.company, item.zone))
         app.starts.append(item.start)
         latest = app.last_end is None or item.end >= app.last_end
@@ -113,7 +116,7 @@ class SearchFacts:
             app.last_end, app.company, app.zone = item.end, item.company, item.zone
         # A later round does not reopen a decided application: the last status recorded wins.
         if item.status.is_closed and (latest or not app.status.is_closed):
-            app.status, app.outcome_at = item.status, item.outcome_at
+            app.status, app.outcome_at, app.dated = item.status, item.outcome_at, item.dated
             app.offer_deadline = item.offer_deadline if item.status is Status.OFFER else None
 
     def offers(self) -> list[Application]:
@@ -137,6 +140,11 @@ class SearchFacts:
         if accepted is not None and accepted[0] != key:
             moments.append(accepted[1])
         return min(moments) if moments else None
+
+    def undecided_at(self, key: str, moment: datetime) -> bool:
+        """Not yet decided at ``moment``, whether or not its first round has happened."""
+        stop = self.stops_waiting(key)
+        return stop is None or moment < stop
 
     def open_at(self, key: str, moment: datetime) -> bool:
         """Still waiting on this application at ``moment`` (its first round has started)."""
@@ -189,18 +197,18 @@ def _application_steps(interview: Interview, app: Application, facts: SearchFact
         day = next_business_day(local(zone, outcome).date(), week)
         steps.append(_step("keep-in-touch", at(zone, day, settings.keep_in_touch.time), settings.keep_in_touch.duration,
                            channel="email"))
+    accepted = facts.accepted_at()
     if app.status is Status.OFFER and outcome is not None and app.offer_deadline is not None:
         answer = _answer_offer(outcome, app.offer_deadline, settings, zone, week)
-        if answer is not None:
+        if answer is not None and (accepted is None or answer.start < accepted[1]):
             steps.append(answer)
-    accepted = facts.accepted_at()
-    if accepted is not None and accepted[0] != app.key and facts.open_at(app.key, accepted[1]):
+    if accepted is not None and accepted[0] != app.key and _open_when_accepting(app, accepted[1]):
         other = facts.applications[accepted[0]]
         steps.append(_soon("withdraw", accepted[1], settings, zone, week, companies=(other.company,)))
     for offer in facts.offers():
         if offer.key == app.key or offer.outcome is None or offer.offer_deadline is None:
             continue
-        if not facts.open_at(app.key, offer.outcome):
+        if not facts.undecided_at(app.key, offer.outcome):
             continue
         told = competing_offer(interview, settings, zone, offer.outcome, offer.offer_deadline, week,
                                offered_by=offer.company) if settings.competing_offer.include else None
@@ -209,6 +217,15 @@ def _application_steps(interview: Interview, app: Application, facts: SearchFact
         if facts.open_at(app.key, offer.offer_deadline):
             steps.append(_soon("decide", offer.offer_deadline, settings, zone, week, companies=(offer.company,)))
     return _numbered(steps)
+
+
+def _open_when_accepting(app: Application, moment: datetime) -> bool:
+    """Still waiting on it, or holding its offer, when another offer is accepted: withdraw (or decline) then."""
+    if app.outside:
+        return False
+    if app.status is Status.OFFER:
+        return app.offer_deadline is not None and app.offer_deadline > moment  # an expired offer needs no answer
+    return app.status is Status.PENDING or (app.outcome is not None and app.outcome > moment)
 
 
 def checks_until(application: str, facts: SearchFacts) -> datetime | None:
@@ -370,15 +387,18 @@ def round_facts(interview: Interview, application: str, *, first_seen: Mapping[s
     arrived = None
     if interview.status is Status.PENDING and interview.offer_deadline is not None:
         arrived = interview.offer_arrived or seen.get(seen_key(f"{application}:outside", Status.OFFER), now)
-    return RoundFacts(application, interview.title, interview.start, interview.end, interview.zone, interview.status,
-                      outcome, interview.offer_deadline, arrived)
+        dated = interview.offer_arrived is not None
+    else:
+        dated = interview.outcome_at is not None
+    return RoundFacts(application, interview.company, interview.start, interview.end, interview.zone, interview.status,
+                      outcome, interview.offer_deadline, arrived, dated)
 
 
 def first_seen_dates(facts: SearchFacts) -> dict[str, datetime]:
     """The dates to keep for next time, so that re-planning on a later day moves nothing: when each outcome
     and each outside offer became known (a date the row records always wins over a kept one)."""
     return {seen_key(app.key, app.status): app.outcome_at for app in facts.applications.values()
-            if app.status.is_closed and app.outcome_at is not None}
+            if app.status.is_closed and app.outcome_at is not None and not app.dated}
 
 
 def seen_key(application: str, status: Status) -> str:

@@ -11,6 +11,7 @@ temp file, so memory stays flat however many rows there are. Large batches use e
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import shutil
 import tempfile
@@ -21,15 +22,18 @@ from datetime import datetime
 from pathlib import Path
 
 from followup_ics.app.config import Request
-from followup_ics.app.roster import Identified, Naming, Row, RowError, identify, plan
+from followup_ics.app.roster import Identified, Roster, RowError
 from followup_ics.core.errors import FollowupError
 from followup_ics.core.identity import COMBINED
+from followup_ics.core.records import Plan
 from followup_ics.edges.files import read_if_exists
 from followup_ics.edges.spreadsheet import CsvError, read_rows
 from followup_ics.ical.reference import COMBINED_NAME, widen
 from followup_ics.ical.writer import render, shell_head
+from followup_ics.wording.english import word_plan
 
 STAGING_PREFIX = ".followup-ics-staging-"
+SEEN_FILE = ".followup-ics-seen.json"  # when undated outcomes were first seen, kept for the next run
 PARALLEL_FROM = 200  # rows; below this, starting workers costs more than it saves
 CHUNK = 64
 _EVENTS_START = b"BEGIN:VEVENT\r\n"
@@ -66,15 +70,25 @@ class BatchReport:
 
 def run_batch(source: Path, out_dir: Path, request: Request, *, skip_invalid: bool = False,
               jobs: int | None = None, progress: Callable[[int], None] | None = None) -> BatchReport:
-    """Plan and write every interview in ``source``; raise CsvError if the file itself is unusable."""
+    """Plan and write every interview in ``source``; raise CsvError if the file itself is unusable.
+
+    Every row is validated first (a cheap pass that also learns what each application needs to know of
+    the others); only when no row is bad, or with ``skip_invalid``, is anything planned and rendered.
+    """
     started = time.perf_counter()
-    header, rows = read_rows(source)
+    header, _ = read_rows(source)
     report = BatchReport(unknown_columns=header.unknown)
+    seen_path = out_dir / SEEN_FILE
+    roster = Roster(lambda: read_rows(source)[1], request, _load_seen(seen_path))
+    if roster.errors and not skip_invalid:
+        report.errors = roster.errors
+        report.seconds = time.perf_counter() - started
+        return report
     out_dir.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
     try:
-        combined = _stage(rows, staging, out_dir, request, report, jobs, progress)
+        combined = _stage(roster, staging, out_dir, request, report, jobs, progress)
         if report.errors and not skip_invalid:
             return report
         if not report.interviews and not report.errors:
@@ -82,6 +96,9 @@ def run_batch(source: Path, out_dir: Path, request: Request, *, skip_invalid: bo
         report.skipped, report.errors = report.errors, []
         combined_path = staging / COMBINED
         _write_combined(combined_path, combined, report)
+        seen = roster.first_seen_dates()
+        if seen:
+            (staging / SEEN_FILE).write_text(_dump_seen(seen), encoding="utf-8")
         _sync()
         # The staged files are listed from the folder, not kept in memory: 100,000 names add up.
         with os.scandir(staging) as entries:
@@ -90,6 +107,10 @@ def run_batch(source: Path, out_dir: Path, request: Request, *, skip_invalid: bo
                     os.replace(entry.path, out_dir / entry.name)
                     report.files += 1
         os.replace(combined_path, out_dir / COMBINED)
+        if seen:
+            os.replace(staging / SEEN_FILE, seen_path)
+        else:
+            seen_path.unlink(missing_ok=True)
         report.files += 1
         return report
     finally:
@@ -105,12 +126,11 @@ class _Combined:
     spans: dict[str, tuple[datetime, datetime]] = field(default_factory=dict)
 
 
-def _stage(rows: Iterator[Row | RowError], staging: Path, out_dir: Path, request: Request,
-           report: BatchReport, jobs: int | None,
-           progress: Callable[[int], None] | None) -> _Combined:
+def _stage(roster: Roster, staging: Path, out_dir: Path, request: Request, report: BatchReport,
+           jobs: int | None, progress: Callable[[int], None] | None) -> _Combined:
     combined = _Combined(staging / ".events")
     with combined.events_file.open("wb") as events_out:
-        for result in _results(_identified(rows, request), request, out_dir, jobs):
+        for result in _results(roster.plans(), request, out_dir, jobs):
             if progress:
                 progress(1)
             if isinstance(result, RowError):
@@ -118,26 +138,31 @@ def _stage(rows: Iterator[Row | RowError], staging: Path, out_dir: Path, request
                 continue
             data = result.data
             (staging / f"{result.stem}.ics").write_bytes(data)
-            events_out.write(data[data.index(_EVENTS_START):-len(_CALENDAR_END)])
+            events_out.write(_events(data))
             report.interviews += 1
             report.events += result.events
             report.default_zone_rows += result.default_zone
             report.notices += [f"row {result.row}: {n}" for n in result.notices]
             widen(combined.spans, result.zone, result.first, result.last)
+        stream = roster.stream_schedule()
+        if stream is not None:
+            # The search's keep-searching stream belongs to no one interview: only all.ics holds it.
+            data = render([stream], stamp=request.now, previous=read_if_exists(out_dir / COMBINED))
+            events_out.write(_events(data))
+            report.events += len(stream.steps)
+            widen(combined.spans, stream.interview.zone, stream.steps[0].start, stream.steps[-1].end)
     return combined
 
 
-def _identified(rows: Iterator[Row | RowError], request: Request) -> Iterator[Identified | RowError]:
-    """Identity first, in the main process: naming needs every earlier row."""
-    naming = Naming()
-    for row in rows:
-        yield row if isinstance(row, RowError) else identify(row, request, naming)
+def _events(calendar: bytes) -> bytes:
+    """The VEVENTs of one rendered calendar, as bytes to splice into all.ics."""
+    return calendar[calendar.index(_EVENTS_START):-len(_CALENDAR_END)]
 
 
-def _results(items: Iterator[Identified | RowError], request: Request, out_dir: Path,
+def _results(items: Iterator[tuple[Identified, Plan] | RowError], request: Request, out_dir: Path,
              jobs: int | None) -> Iterator[Rendered | RowError]:
-    """Each item planned and rendered, in order, in worker processes for large inputs."""
-    buffered: list[Identified | RowError] = []
+    """Each planned row worded and rendered, in order, in worker processes for large inputs."""
+    buffered: list[tuple[Identified, Plan] | RowError] = []
     for item in items:
         buffered.append(item)
         if len(buffered) >= PARALLEL_FROM:
@@ -163,8 +188,8 @@ def _results(items: Iterator[Identified | RowError], request: Request, out_dir: 
             yield from window.popleft().get()
 
 
-def _chunks(items: Iterable[Identified | RowError]) -> Iterator[list[Identified | RowError]]:
-    chunk: list[Identified | RowError] = []
+def _chunks(items: Iterable[tuple[Identified, Plan] | RowError]) -> Iterator[list[tuple[Identified, Plan] | RowError]]:
+    chunk: list[tuple[Identified, Plan] | RowError] = []
     for item in items:
         chunk.append(item)
         if len(chunk) == CHUNK:
@@ -182,25 +207,41 @@ def _init_worker(request: Request, out_dir: Path) -> None:
     _WORKER = (request, out_dir)
 
 
-def _process_chunk(chunk: list[Identified | RowError]) -> list[Rendered | RowError]:
+def _process_chunk(chunk: list[tuple[Identified, Plan] | RowError]) -> list[Rendered | RowError]:
     assert _WORKER is not None
     request, out_dir = _WORKER
     return [item if isinstance(item, RowError) else process(item, request, out_dir) for item in chunk]
 
 
-def process(item: Identified, request: Request, out_dir: Path) -> Rendered | RowError:
-    """Plan and render one identified interview, once; events that differ from the file it replaces get a
-    higher SEQUENCE."""
-    schedule = plan(item, request)
+def process(item: tuple[Identified, Plan], request: Request, out_dir: Path) -> Rendered | RowError:
+    """Word and render one planned row, once; events that differ from the file it replaces get a higher
+    SEQUENCE."""
+    identified, planned = item
+    schedule = word_plan(planned)
     try:
-        data = render([schedule], stamp=request.now, previous=read_if_exists(out_dir / f"{item.stem}.ics"))
+        data = render([schedule], stamp=request.now, previous=read_if_exists(out_dir / f"{identified.stem}.ics"))
     except FollowupError as error:  # a zone that cannot be written as rules for these dates
-        return RowError(item.row.number, item.row.column("timezone"), str(error))
+        return RowError(identified.row.number, identified.row.column("timezone"), str(error))
     steps = schedule.steps
     return Rendered(
-        row=item.row.number, stem=item.stem, data=data, zone=schedule.interview.zone,
+        row=identified.row.number, stem=identified.stem, data=data, zone=schedule.interview.zone,
         first=min(s.start for s in steps), last=max(s.end for s in steps), events=len(steps),
-        notices=schedule.notices, default_zone=not item.row.raw.timezone.strip())
+        notices=schedule.notices, default_zone=not identified.row.raw.timezone.strip())
+
+
+def _load_seen(path: Path) -> dict[str, datetime]:
+    """When each undated outcome was first seen, as kept by the last run (nothing if unreadable)."""
+    raw = read_if_exists(path)
+    if not raw:
+        return {}
+    try:
+        return {str(key): datetime.fromisoformat(value) for key, value in json.loads(raw).items()}
+    except (ValueError, TypeError, AttributeError):
+        return {}
+
+
+def _dump_seen(seen: dict[str, datetime]) -> str:
+    return json.dumps({key: moment.isoformat() for key, moment in sorted(seen.items())}, indent=1) + "\n"
 
 
 def _write_combined(path: Path, combined: _Combined, report: BatchReport) -> None:

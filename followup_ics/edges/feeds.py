@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from followup_ics.app.config import Request
-from followup_ics.app.roster import RowError, closed_as_of, plan_rows
+from followup_ics.app.roster import Roster, RowError
 from followup_ics.core.errors import DataError, FollowupError
 from followup_ics.core.identity import COMBINED
 from followup_ics.core.records import Schedule
@@ -79,7 +79,7 @@ class State:
     token: str
     csv_sha256: str = ""
     changed_at: datetime | None = None
-    closed: dict[str, datetime] = field(default_factory=dict)  # interview key -> closed as of
+    closed: dict[str, datetime] = field(default_factory=dict)  # application and status -> first seen
     feeds: dict[str, tuple[str, datetime]] = field(default_factory=dict)  # name -> (etag, last modified)
     last_good: bytes | None = None  # the last all.ics served: the events calendars already hold
 
@@ -141,24 +141,24 @@ def build_site(csv_bytes: bytes, source: str, request: Request, state: State) ->
         text = csv_bytes.decode("utf-8")
     except UnicodeDecodeError:
         raise FeedError([f"{source}: not UTF-8 text (save the sheet as 'CSV UTF-8')"]) from None
-    schedules, closed = _plan(text, source, replace(request, now=changed_at), state.closed)
+    schedules, stream, closed = _plan(text, source, replace(request, now=changed_at), state.closed)
     options = ics.FeedOptions(refresh=REFRESH)
     try:
-        return _build(schedules, changed_at, options, state, digest, closed)
+        return _build(schedules, stream, changed_at, options, state, digest, closed)
     except FollowupError as error:  # a zone that cannot be written as rules for these dates
         raise FeedError([f"{source}: {error}"]) from None
 
 
-def _build(schedules: list[tuple[str, Schedule]], changed_at: datetime, options: ics.FeedOptions, state: State,
-           digest: str, closed: dict[str, datetime]) -> tuple[Site, State]:
-    revisions = writer.revisions([s for _, s in schedules], stamp=changed_at, previous=state.last_good or b"",
-                                 feed=options)
+def _build(schedules: list[tuple[str, Schedule]], stream: Schedule | None, changed_at: datetime,
+           options: ics.FeedOptions, state: State, digest: str, closed: dict[str, datetime]) -> tuple[Site, State]:
+    everything = [s for _, s in schedules] + ([stream] if stream is not None else [])
+    revisions = writer.revisions(everything, stamp=changed_at, previous=state.last_good or b"", feed=options)
 
     def render(group: list[Schedule], name: str | None = None) -> bytes:
         return writer.calendar_text(group, stamp=changed_at, name=name, revisions=revisions,
                                     feed=options).encode("utf-8")
 
-    contents = {COMBINED: render([s for _, s in schedules], COMBINED_NAME)}
+    contents = {COMBINED: render(everything, COMBINED_NAME)}
     contents.update({f"{stem}.ics": render([schedule]) for stem, schedule in schedules})
     feeds, kept = {}, {}
     for name, data in contents.items():
@@ -173,29 +173,24 @@ def _build(schedules: list[tuple[str, Schedule]], changed_at: datetime, options:
     return Site(feeds, listings, changed_at), new_state
 
 
-def _plan(text: str, source: str, request: Request,
-          closed_before: Mapping[str, datetime]) -> tuple[list[tuple[str, Schedule]], dict[str, datetime]]:
+Planned = tuple[list[tuple[str, Schedule]], Schedule | None, dict[str, datetime]]
+
+
+def _plan(text: str, source: str, request: Request, seen_before: Mapping[str, datetime]) -> Planned:
+    """(stem, schedule) per row, the search's keep-searching stream, and the first-seen dates to keep."""
     try:
-        _, rows = read_text(text)
+        roster = Roster(lambda: read_text(text)[1], request, seen_before)
     except CsvError as error:
         raise FeedError([f"{source}: {error}"]) from None
-    planned: list[tuple[str, Schedule]] = []
-    problems: list[str] = []
-    closed: dict[str, datetime] = {}
-    for result in plan_rows(rows, request, closed_before):
-        if isinstance(result, RowError):
-            problems.append(result.describe(source))
-            continue
-        item, schedule = result
-        seen = closed_as_of(item, request, closed_before)
-        if seen is not None:
-            closed[seen[0]] = seen[1]
-        planned.append((item.stem, schedule))
-    if problems:
-        raise FeedError(problems)
+    if roster.errors:
+        raise FeedError([error.describe(source) for error in roster.errors])
+    planned = []
+    for result in roster.schedules():
+        assert not isinstance(result, RowError)  # every row was checked above
+        planned.append((result[0].stem, result[1]))
     if not planned:
         raise FeedError([f"{source}: no interviews below the header row"])
-    return planned, closed
+    return planned, roster.stream_schedule(), roster.first_seen_dates()
 
 
 def _listing(stem: str, schedule: Schedule) -> Listing:

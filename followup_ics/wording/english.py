@@ -175,7 +175,8 @@ def status_check_texts(interview: Interview, step: Step, facts: str) -> tuple[st
 
 
 def keep_searching_texts(interview: Interview, step: Step, facts: str) -> tuple[str, str, str]:
-    summary = f"Keep your job search going (waiting on {interview.company})"
+    waiting = ", ".join(step.companies) if step.companies else interview.company
+    summary = f"Keep your job search going (waiting on {waiting})"
     lines = [
         "Keep applying while you wait, however well the interview went: nothing is certain until you "
         "have an offer. Other openings show you what the market offers, help you judge this job if it "
@@ -190,7 +191,8 @@ def keep_searching_texts(interview: Interview, step: Step, facts: str) -> tuple[
 def competing_offer_texts(interview: Interview, step: Step, facts: str) -> tuple[str, str, str]:
     deadline = step.deadline
     assert deadline is not None
-    summary = f"Tell {interview.company} about your other offer (it is due {when(deadline)})"
+    other = f"your offer from {step.companies[0]}" if step.companies and step.companies[0] else "your other offer"
+    summary = f"Tell {interview.company} about {other} (it is due {when(deadline)})"
     lines = [
         f"You have another offer that needs an answer by {when(deadline)}. Let {interview.company} "
         "know, without pressure, restate your interest, and ask when they expect a final decision.",
@@ -203,7 +205,7 @@ def competing_offer_texts(interview: Interview, step: Step, facts: str) -> tuple
         "",
         facts,
     ]
-    return summary, "\n".join(lines), f"Tell {interview.company} about your other offer now."
+    return summary, "\n".join(lines), f"Tell {interview.company} about {other} now."
 
 
 def keep_in_touch_texts(interview: Interview, step: Step, facts: str) -> tuple[str, str, str]:
@@ -223,6 +225,57 @@ def keep_in_touch_texts(interview: Interview, step: Step, facts: str) -> tuple[s
     return summary, "\n".join(lines), f"Send {interview.company} a keep-in-touch note."
 
 
+def answer_offer_texts(interview: Interview, step: Step, facts: str) -> tuple[str, str, str]:
+    deadline = step.deadline
+    assert deadline is not None
+    summary = f"Answer {interview.company}'s offer (due {when(deadline)})"
+    lines = [
+        f"{interview.company} expects your answer by {when(deadline)}. Give yourself this time to decide: weigh "
+        "the offer against what you know of the market and of your other applications, ask for anything "
+        "still unclear (start date, salary, terms), then accept or decline in writing.",
+        _contact_line(interview, phone=False),
+        "",
+        "Draft:",
+        f"Thank you again for the offer for the {interview.role or 'open'} position. I have given it careful "
+        "thought and I am writing to let you know my decision: ...",
+        "",
+        facts,
+    ]
+    return summary, "\n".join(lines), f"Your answer to {interview.company}'s offer is due {when(deadline)}."
+
+
+def withdraw_texts(interview: Interview, step: Step, facts: str) -> tuple[str, str, str]:
+    accepted = step.companies[0] if step.companies else "another company"
+    summary = f"Withdraw from {interview.company}, politely"
+    lines = [
+        f"You have accepted {accepted}'s offer. Let {interview.company} know you are withdrawing, thank them "
+        "for their time, and keep the door open: the people you met there are worth staying in touch with.",
+        _contact_line(interview, phone=False),
+        "",
+        "Draft:",
+        f"Thank you for considering me for the {interview.role or 'open'} position. I have accepted another "
+        f"offer and would like to withdraw from the process. I enjoyed meeting the team at {interview.company} "
+        "and hope our paths cross again.",
+        "",
+        facts,
+    ]
+    return summary, "\n".join(lines), f"Let {interview.company} know you are withdrawing."
+
+
+def decide_texts(interview: Interview, step: Step, facts: str) -> tuple[str, str, str]:
+    offer = step.companies[0] if step.companies else "your other offer"
+    summary = f"Decide whether to keep waiting on {interview.company}"
+    lines = [
+        f"The deadline for {offer}'s offer has passed and {interview.company} has not decided. Instead of more "
+        "status checks: decide whether this application is still worth pursuing. If it is, one short email "
+        "saying you remain interested; if not, withdraw politely.",
+        _contact_line(interview, phone=False),
+        "",
+        facts,
+    ]
+    return summary, "\n".join(lines), f"Decide about {interview.company}."
+
+
 _TEXTS = {
     "interview": interview_texts,
     "thank-you": thank_you_texts,
@@ -232,6 +285,9 @@ _TEXTS = {
     "keep-searching": keep_searching_texts,
     "competing-offer": competing_offer_texts,
     "keep-in-touch": keep_in_touch_texts,
+    "answer-offer": answer_offer_texts,
+    "withdraw": withdraw_texts,
+    "decide": decide_texts,
 }
 
 
@@ -247,3 +303,10 @@ def word_plan(plan: Plan) -> Schedule:
         else:
             worded.append(WordedStep(step, summary, description, alarm))
     return Schedule(interview, tuple(worded), plan.notices)
+
+
+def word_stream(plan: Plan) -> Schedule:
+    """The search's own steps (keep searching), which belong to no one interview: no interview details."""
+    worded = tuple(WordedStep(step, *_TEXTS[step.step_id](plan.interview, step, "")[:3]) for step in plan.steps)
+    return Schedule(plan.interview, tuple(w._replace(description=w.description.rstrip()) for w in worded),
+                    plan.notices)
