@@ -46,6 +46,8 @@ class RawInterview:
     offer_deadline: str = ""
     outcome_date: str = ""
     id: str = ""
+    language: str = ""  # this interview's texts in another language than the run's
+    me: str = ""  # the user's name for this interview's drafts, if not the run's
 
 
 def parse_moment(text: str, zone_name: str, field_name: str, *, day_first: bool | None,

@@ -29,6 +29,8 @@ from followup_ics.edges.files import read_if_exists
 from followup_ics.edges.spreadsheet import CsvError, Row, RowError, read_rows
 from followup_ics.ical.reference import widen
 from followup_ics.ical.writer import render, shell_head
+from followup_ics.wording.language import language
+from followup_ics.wording.texts import collection_name
 
 COMBINED = "all.ics"
 COMBINED_NAME = "Interview follow-ups"
@@ -87,7 +89,7 @@ def run_batch(source: Path, out_dir: Path, request: Request, *, skip_invalid: bo
             raise CsvError("no interviews below the header row")
         report.skipped, report.errors = report.errors, []
         combined_path = staging / COMBINED
-        _write_combined(combined_path, combined, report)
+        _write_combined(combined_path, combined, report, collection_name(language(request.language)))
         _sync()
         # The staged files are listed from the folder, not kept in memory: 100,000 names add up.
         with os.scandir(staging) as entries:
@@ -281,10 +283,10 @@ def _column(row: Row, field_name: str) -> str:
     return row.columns.get(field_name, field_name)
 
 
-def _write_combined(path: Path, combined: _Combined, report: BatchReport) -> None:
+def _write_combined(path: Path, combined: _Combined, report: BatchReport, name: str = COMBINED_NAME) -> None:
     """all.ics: the shell with one VTIMEZONE per zone, then every interview's events as rendered."""
     with path.open("wb") as out:
-        out.write(shell_head(COMBINED_NAME, combined.spans).encode("utf-8"))
+        out.write(shell_head(name, combined.spans).encode("utf-8"))
         with combined.events_file.open("rb") as events:
             shutil.copyfileobj(events, out, 1 << 20)
         out.write(_CALENDAR_END)

@@ -30,7 +30,8 @@ from followup_ics.edges.files import read_if_exists, write_atomic
 from followup_ics.edges.spreadsheet import CsvError, RowError, read_text
 from followup_ics.ical import reference as ics
 from followup_ics.ical import writer
-from followup_ics.wording.english import when
+from followup_ics.wording.language import language
+from followup_ics.wording.texts import collection_name
 
 REFRESH = timedelta(hours=4)
 STATE_FILE = "state.json"
@@ -143,13 +144,14 @@ def build_site(csv_bytes: bytes, source: str, request: Request, state: State) ->
     schedules, closed = _plan(text, source, replace(request, now=changed_at), state.closed)
     options = ics.FeedOptions(refresh=REFRESH)
     try:
-        return _build(schedules, changed_at, options, state, digest, closed)
+        return _build(schedules, changed_at, options, state, digest, closed,
+                      collection_name(language(request.language)))
     except FollowupError as error:  # a zone that cannot be written as rules for these dates
         raise FeedError([f"{source}: {error}"]) from None
 
 
 def _build(schedules: list[tuple[str, Schedule]], changed_at: datetime, options: ics.FeedOptions, state: State,
-           digest: str, closed: dict[str, datetime]) -> tuple[Site, State]:
+           digest: str, closed: dict[str, datetime], combined_name: str = COMBINED_NAME) -> tuple[Site, State]:
     revisions = writer.revisions([s for _, s in schedules], stamp=changed_at, previous=state.last_good or b"",
                                  feed=options)
 
@@ -157,7 +159,7 @@ def _build(schedules: list[tuple[str, Schedule]], changed_at: datetime, options:
         return writer.calendar_text(group, stamp=changed_at, name=name, revisions=revisions,
                                     feed=options).encode("utf-8")
 
-    contents = {COMBINED: render([s for _, s in schedules], COMBINED_NAME)}
+    contents = {COMBINED: render([s for _, s in schedules], combined_name)}
     contents.update({f"{stem}.ics": render([schedule]) for stem, schedule in schedules})
     feeds, kept = {}, {}
     for name, data in contents.items():
@@ -216,7 +218,8 @@ def _plan(text: str, source: str, request: Request,
 def _listing(stem: str, schedule: Schedule) -> Listing:
     interview = schedule.interview
     start = local(tzinfo(interview.zone), interview.start)
-    return Listing(f"{stem}.ics", interview.title, f"{when(start)} ({interview.zone})", str(interview.status),
+    when = language().when(start)  # the subscribe page is English for now
+    return Listing(f"{stem}.ics", interview.title, f"{when} ({interview.zone})", str(interview.status),
                    len(schedule.steps))
 
 

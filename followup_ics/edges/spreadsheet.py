@@ -22,6 +22,7 @@ csv.field_size_limit(1 << 26)  # read huge cells whole, then reject them with a 
 FIELDS = ("company", "date", "timezone", "duration", "role", "interviewer", "interviewer_email", "contact",
           "contact_email", "contact_phone", "references", "url", "location", "status", "offer_deadline",
           "outcome_date", "notes", "id")
+FIELDS += ("language", "me")  # the texts' language and the name signing the drafts, per row
 REQUIRED = ("company", "date")
 ALIASES = {
     "company_name": "company", "employer": "company", "organization": "company", "organisation": "company",
@@ -41,6 +42,7 @@ ALIASES = {
     "decision_date": "outcome_date", "note": "notes", "comments": "notes",
     "interview_id": "id", "key": "id",
 }
+ALIASES.update({"lang": "language", "locale": "language", "my_name": "me", "signature": "me"})
 _LIST_SEPARATORS = re.compile(r"[;\n|]")
 
 
@@ -227,4 +229,5 @@ def _raw(values: dict[str, str]) -> RawInterview:
         contact_email=get("contact_email", ""), contact_phone=get("contact_phone", ""),
         references=_split(get("references", "")), url=get("url", ""), location=get("location", ""),
         notes=get("notes", ""), status=get("status", ""), offer_deadline=get("offer_deadline", ""),
-        outcome_date=get("outcome_date", ""), id=get("id", ""))
+        outcome_date=get("outcome_date", ""), id=get("id", ""),
+        language=get("language", ""), me=get("me", ""))
