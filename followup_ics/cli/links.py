@@ -24,12 +24,12 @@ def links(**params: Any) -> None:
     from followup_ics.core.zones import tzinfo
     from followup_ics.edges.links import step_links
     from followup_ics.wording.language import language
+    from followup_ics.wording.table import links_heading
 
     schedule, request = planned_interview(params)
     lang = language(request.language)
     zone = tzinfo(schedule.interview.zone)
-    click.echo(lang._("{title}, times in {zone}. These links carry no reminder: add one in your calendar.",
-                      title=schedule.interview.title, zone=schedule.interview.zone))
+    click.echo(links_heading(schedule, lang))
     for item in step_links(schedule):
         start = local(zone, item.step.start)
         click.echo(f"\n{item.step.key}: {item.step.summary}\n"

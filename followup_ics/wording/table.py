@@ -39,3 +39,9 @@ def alarm_text(before: timedelta, lang: Language) -> str:
     if minutes % 60 == 0:
         return lang._("{hours} h before", hours=minutes // 60)
     return lang._("{minutes} min before", minutes=minutes)
+
+
+def links_heading(schedule: Schedule, lang: Language) -> str:
+    """The first line of `links`: whose links, in which zone, and that they carry no reminder."""
+    return lang._("{title}, times in {zone}. These links carry no reminder: add one in your calendar.",
+                  title=schedule.interview.title, zone=schedule.interview.zone)
