@@ -309,14 +309,22 @@ def test_csv_unknown_language_is_a_row_error(tmp_path: Path) -> None:
     assert not list((tmp_path / "out").glob("*.ics"))
 
 
-def _imported(code: str) -> str:
-    """Which of Babel, the catalogs and the wording run in a fresh process for this CLI call."""
-    return subprocess.run(
-        [sys.executable, "-c", "import sys\nfrom followup_ics.cli import main\nsys.argv = ['followup-ics', *sys.argv[1:]]\n"
-         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-         "print('babel' in sys.modules, file=sys.stderr)", *code.split()],
-        capture_output=True, text=True, check=True, env={"PATH": "", "SOURCE_DATE_EPOCH": "1"},
-    ).stderr.strip().splitlines()[-1]
+_PROBE = """
+import sys
+from followup_ics.cli import main
+sys.argv = ["followup-ics", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+print("babel" in sys.modules, file=sys.stderr)
+"""
+
+
+def _imported(args: str) -> str:
+    """Whether a fresh process running this CLI call imported Babel."""
+    return subprocess.run([sys.executable, "-c", _PROBE, *args.split()], capture_output=True, text=True,
+                          check=True, env={"PATH": "", "SOURCE_DATE_EPOCH": "1"}).stderr.strip().splitlines()[-1]
 
 
 @pytest.mark.parametrize(("args", "babel"), [
