@@ -357,3 +357,17 @@ def test_english_needs_no_catalog() -> None:
     assert english._("Draft:") == "Draft:"
     assert english.ngettext("{count} event, with one reminder.", "{count} events, each with one reminder.", 2) == \
         "2 events, each with one reminder."
+
+
+@pytest.mark.parametrize("lang", SUPPORTED)
+def test_writer_and_reference_agree_in_every_language(lang: str) -> None:
+    """Names and categories from wording reach the fast writer and icalendar's builder alike, byte for byte."""
+    from conftest import STAMP
+
+    from followup_ics.ical.reference import build_calendar
+    from followup_ics.ical.writer import calendar_text
+
+    schedule = plan_for("2026-12-01 14:00", "Europe/Berlin", company="Müller & Söhne", role="Ingénieure",
+                        interviewers=("Zoë Brandão",), interviewer_emails=("zoe@example.org",),
+                        language=lang, me="Dana Díaz")
+    assert calendar_text([schedule], stamp=STAMP).encode("utf-8") == build_calendar([schedule], stamp=STAMP).to_ical()
