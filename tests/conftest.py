@@ -44,6 +44,13 @@ def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _english_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Texts are English unless a test asks otherwise, whatever the machine's locale."""
+    for name in ("FOLLOWUP_ICS_LANG", "FOLLOWUP_ICS_ME", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _unusual_machine_zone() -> Iterator[None]:
     """Run everything with the machine in a zone no code should depend on (UTC+11, no DST)."""

@@ -60,7 +60,9 @@ def test_every_interview_option_reaches_the_calendar() -> None:
     assert str(interview["LOCATION"]) == "Acme HQ" and str(interview["URL"]) == "https://jobs.acme.example/1"
     assert str(interview["UID"]) == "acme-round-1.interview@followup-ics"
     note = str(found["thank-you"]["DESCRIPTION"])
-    assert "Dear Ana Diaz, Raj Rao," in note and "mailto:ana@acme.example,raj@acme.example?subject=" in note
+    # One draft per interviewer, each greeting one person and sent to that person alone.
+    assert "Dear Ana Diaz," in note and "mailto:ana@acme.example?subject=" in note
+    assert "Dear Raj Rao," in note and "mailto:raj@acme.example?subject=" in note
     assert "Role: Data Engineer" in note and "Notes: Bring portfolio" in note
     assert "Cy Park <cy@example.org>" in str(found["brief-references"]["DESCRIPTION"])
     assert "Call: Bo Li <bo@acme.example>, +1 555 0100" in str(found["follow-up-call"]["DESCRIPTION"])

@@ -21,6 +21,8 @@ class Request:
     now: datetime
     settings: PlanSettings = DEFAULT_SETTINGS
     day_first: bool | None = None
+    language: str = "en"  # a supported code (wording.language.SUPPORTED): the texts' language
+    me: str = ""  # the user's name, signing every draft
 
 
 def request_for(zone_name: str | None, plan_file: Path | None = None, *, day_first: bool | None = None,

@@ -49,6 +49,8 @@ class RawInterview:
     outcome_date: str = ""
     id: str = ""
     offer_arrived: str = ""
+    language: str = ""  # this interview's texts in another language than the run's
+    me: str = ""  # the user's name for this interview's drafts, if not the run's
 
     @classmethod
     def from_values(cls, values: Mapping[str, str | Sequence[str] | None]) -> RawInterview:

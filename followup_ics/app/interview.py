@@ -8,7 +8,8 @@ from followup_ics.app.config import Request
 from followup_ics.app.fields import RawInterview, build_interview
 from followup_ics.core.planner import plan_interview
 from followup_ics.core.records import Schedule
-from followup_ics.wording.english import word_plan
+from followup_ics.wording.language import Language, language, resolve
+from followup_ics.wording.texts import word_plan
 
 
 def make_schedule(raw: RawInterview, request: Request) -> Schedule:
@@ -16,5 +17,13 @@ def make_schedule(raw: RawInterview, request: Request) -> Schedule:
     interview, notices = build_interview(
         raw, zone_name=request.zone, day_first=request.day_first,
         default_duration=timedelta(minutes=request.settings.interview.duration), as_of=request.now)
+    lang, me = words_for(raw, request)
     plan = plan_interview(interview, request.settings, as_of=request.now)
-    return word_plan(plan._replace(notices=notices + plan.notices))
+    return word_plan(plan._replace(notices=notices + plan.notices), lang, me)
+
+
+def words_for(raw: RawInterview, request: Request) -> tuple[Language, str]:
+    """The language and the signing name of one interview's texts: a row's own (CSV columns language and
+    me) win over the run's (--lang, --me); an unknown language is an InputError for ``language``."""
+    lang = language(resolve(raw.language) if raw.language.strip() else request.language)
+    return lang, raw.me.strip() or request.me

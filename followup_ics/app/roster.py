@@ -17,13 +17,15 @@ from datetime import datetime, timedelta
 
 from followup_ics.app.config import Request
 from followup_ics.app.fields import RawInterview, build_interview
+from followup_ics.app.interview import words_for
 from followup_ics.core.errors import FollowupError, InputError
 from followup_ics.core.identity import file_stem
 from followup_ics.core.records import Interview, Plan, Schedule, Status
 from followup_ics.core.search import SearchFacts, Stagger, first_seen_dates, plan_round, plan_stream, round_facts
 from followup_ics.core.wallclock import local
 from followup_ics.core.zones import tzinfo
-from followup_ics.wording.english import word_plan, word_stream
+from followup_ics.wording.language import language
+from followup_ics.wording.texts import word_plan, word_stream
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +91,7 @@ def identify(row: Row, request: Request, naming: Naming) -> Identified | RowErro
         interview, notices = build_interview(
             row.raw, zone_name=request.zone, day_first=request.day_first,
             default_duration=timedelta(minutes=request.settings.interview.duration))
+        words_for(row.raw, request)  # an unknown language is the row's error, found before anything is planned
     except FollowupError as error:
         return row.error(error)
     if interview.status is Status.OFFER:
@@ -158,7 +161,8 @@ class Roster:
     def schedules(self) -> Iterator[tuple[Identified, Schedule] | RowError]:
         """``plans()``, worded."""
         for result in self.plans():
-            yield result if isinstance(result, RowError) else (result[0], word_plan(result[1]))
+            yield result if isinstance(result, RowError) else (
+                result[0], word_plan(result[1], *words_for(result[0].row.raw, self._request)))
 
     def stream_schedule(self) -> Schedule | None:
         """The keep-searching stream of the whole search, for the combined calendar; None if empty."""
@@ -166,7 +170,7 @@ class Roster:
             return None
         owner = Interview(company=STREAM_NAME, start=self.stream[0].start, zone=self._request.zone,
                           interview_id=STREAM_ID)
-        return word_stream(Plan(owner, self.stream))
+        return word_stream(Plan(owner, self.stream), language(self._request.language), self._request.me)
 
     def first_seen_dates(self) -> dict[str, datetime]:
         return first_seen_dates(self.facts)

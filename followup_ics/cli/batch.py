@@ -26,7 +26,7 @@ def batch(csv_file: Path, out_dir: Path, skip_invalid: bool, quiet: bool, jobs: 
 
     Columns: company and date are required; timezone, duration, role, interviewer, interviewer_email,
     contact, contact_email, contact_phone, references, url, location, status, offer_deadline,
-    outcome_date, notes and id are optional. Nothing is written if any row is invalid, unless
+    outcome_date, notes, id, language and me are optional. Nothing is written if any row is invalid, unless
     --skip-invalid is given.
 
     \b

@@ -23,15 +23,17 @@ def links(**params: Any) -> None:
     from followup_ics.core.wallclock import local
     from followup_ics.core.zones import tzinfo
     from followup_ics.edges.links import step_links
-    from followup_ics.wording.english import when
+    from followup_ics.wording.language import language
+    from followup_ics.wording.table import links_heading
 
-    schedule, _ = planned_interview(params)
+    schedule, request = planned_interview(params)
+    lang = language(request.language)
     zone = tzinfo(schedule.interview.zone)
-    click.echo(f"{schedule.interview.title}, times in {schedule.interview.zone}. "
-               "These links carry no reminder: add one in your calendar.")
+    click.echo(links_heading(schedule, lang))
     for item in step_links(schedule):
         start = local(zone, item.step.start)
-        click.echo(f"\n{item.step.key}: {item.step.summary}\n  {when(start)}-{local(zone, item.step.end):%H:%M}")
+        click.echo(f"\n{item.step.key}: {item.step.summary}\n"
+                   f"  {lang.when(start)}-{lang.time(local(zone, item.step.end))}")
         click.echo(f"  Google Calendar:  {item.google}")
         click.echo(f"  Outlook.com:      {item.outlook_live}")
         click.echo(f"  Office 365:       {item.outlook_office}")

@@ -27,7 +27,7 @@ class ListedText(click.types.StringParamType):
 
 LISTED = ListedText()
 # Core field names -> the option a user typed, for error messages.
-_OPTION_FOR = {"timezone": "--tz", "TZ": "TZ", "SOURCE_DATE_EPOCH": "SOURCE_DATE_EPOCH"}
+_OPTION_FOR = {"timezone": "--tz", "TZ": "TZ", "SOURCE_DATE_EPOCH": "SOURCE_DATE_EPOCH", "language": "--lang"}
 
 
 class Fail(click.ClickException):
@@ -99,8 +99,20 @@ def interview_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      envvar=f"{ENV_PREFIX}_PLAN", help="TOML file changing the plan's offsets and times."),
         click.option("--day-first/--month-first", "day_first", default=None,
                      help="How to read 03/12/2026 [default: refuse ambiguous dates]."),
+        *language_options(),
     ]
     return with_options(options, command)
+
+
+def language_options() -> list[Callable[..., Any]]:
+    """--lang and --me: in which language the events speak, and whose name signs the drafts."""
+    return [
+        click.option("--lang", "lang", envvar=f"{ENV_PREFIX}_LANG",
+                     help="Language of the event texts: en, de, fr, es or pt-BR "
+                          "[default: from LC_ALL/LANG if supported, else en]."),
+        click.option("--me", "me", envvar=f"{ENV_PREFIX}_ME", default="",
+                     help='Your name, to sign the drafted emails: "Dana Diaz".'),
+    ]
 
 
 def with_options(options: list[Callable[..., Any]], command: Callable[..., Any]) -> Callable[..., Any]:
@@ -162,7 +174,18 @@ def run_request(params: dict[str, Any], *, say_default_zone: bool = True, invite
                                   no_interview=bool(params.get("no_interview")))
     if source and say_default_zone:
         click.echo(f"note: no --tz given; using {request.zone} (from {source})", err=True)
-    return request
+    return with_language(request, params)
+
+
+def with_language(request: Request, params: dict[str, Any]) -> Request:
+    """The run's language (--lang, else $FOLLOWUP_ICS_LANG, else the locale, else English) and --me."""
+    from dataclasses import replace
+
+    from followup_ics.wording.language import from_environment, resolve
+
+    lang = params.get("lang")
+    code = resolve(lang) if lang else from_environment()
+    return replace(request, language=code, me=" ".join((params.get("me") or "").split()))
 
 
 def csv_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -175,6 +198,7 @@ def csv_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--day-first/--month-first", "day_first", default=None,
                      help="How to read 03/12/2026 [default: refuse ambiguous dates]."),
         click.option("--no-interview", is_flag=True, help="Leave the interview events themselves out."),
+        *language_options(),
     ]
     return with_options(options, command)
 

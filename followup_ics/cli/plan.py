@@ -18,9 +18,11 @@ def plan(**params: Any) -> None:
     Example:
         followup-ics plan --company "Acme Corp" --date "2026-12-01 14:00" --tz America/New_York
     """
+    from followup_ics.wording.language import language
     from followup_ics.wording.table import plan_table
 
-    click.echo(plan_table(planned_interview(params)[0]))
+    schedule, request = planned_interview(params)
+    click.echo(plan_table(schedule, language(request.language)))
 
 
 command = plan

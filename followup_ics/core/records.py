@@ -154,6 +154,7 @@ class WordedStep(NamedTuple):
     alarm_text: str
     location: str = ""
     url: str = ""
+    categories: tuple[str, ...] = ()  # the event's CATEGORIES, in the user's language
 
     @property
     def step_id(self) -> str:
@@ -190,3 +191,4 @@ class Schedule(NamedTuple):
     interview: Interview
     steps: tuple[WordedStep, ...]
     notices: tuple[str, ...] = ()
+    calendar_name: str = ""  # the name of a calendar holding this interview alone, in the user's language

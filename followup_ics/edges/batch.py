@@ -22,15 +22,17 @@ from datetime import datetime
 from pathlib import Path
 
 from followup_ics.app.config import Request
+from followup_ics.app.interview import words_for
 from followup_ics.app.roster import Identified, Roster, RowError
 from followup_ics.core.errors import FollowupError
 from followup_ics.core.identity import COMBINED
 from followup_ics.core.records import Plan
 from followup_ics.edges.files import read_if_exists
 from followup_ics.edges.spreadsheet import CsvError, read_rows
-from followup_ics.ical.reference import COMBINED_NAME, widen
+from followup_ics.ical.reference import widen
 from followup_ics.ical.writer import render, shell_head
-from followup_ics.wording.english import word_plan
+from followup_ics.wording.language import language
+from followup_ics.wording.texts import collection_name, word_plan
 
 STAGING_PREFIX = ".followup-ics-staging-"
 SEEN_FILE = ".followup-ics-seen.json"  # when undated outcomes were first seen, kept for the next run
@@ -95,7 +97,7 @@ def run_batch(source: Path, out_dir: Path, request: Request, *, skip_invalid: bo
             raise CsvError("no interviews below the header row")
         report.skipped, report.errors = report.errors, []
         combined_path = staging / COMBINED
-        _write_combined(combined_path, combined, report)
+        _write_combined(combined_path, combined, report, collection_name(language(request.language)))
         seen = roster.first_seen_dates()
         if seen:
             (staging / SEEN_FILE).write_text(_dump_seen(seen), encoding="utf-8")
@@ -217,7 +219,7 @@ def process(item: tuple[Identified, Plan], request: Request, out_dir: Path) -> R
     """Word and render one planned row, once; events that differ from the file it replaces get a higher
     SEQUENCE."""
     identified, planned = item
-    schedule = word_plan(planned)
+    schedule = word_plan(planned, *words_for(identified.row.raw, request))
     try:
         data = render([schedule], stamp=request.now, previous=read_if_exists(out_dir / f"{identified.stem}.ics"))
     except FollowupError as error:  # a zone that cannot be written as rules for these dates
@@ -244,10 +246,10 @@ def _dump_seen(seen: dict[str, datetime]) -> str:
     return json.dumps({key: moment.isoformat() for key, moment in sorted(seen.items())}, indent=1) + "\n"
 
 
-def _write_combined(path: Path, combined: _Combined, report: BatchReport) -> None:
+def _write_combined(path: Path, combined: _Combined, report: BatchReport, name: str) -> None:
     """all.ics: the shell with one VTIMEZONE per zone, then every interview's events as rendered."""
     with path.open("wb") as out:
-        out.write(shell_head(COMBINED_NAME, combined.spans).encode("utf-8"))
+        out.write(shell_head(name, combined.spans).encode("utf-8"))
         with combined.events_file.open("rb") as events:
             shutil.copyfileobj(events, out, 1 << 20)
         out.write(_CALENDAR_END)

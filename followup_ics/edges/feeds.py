@@ -30,8 +30,8 @@ from followup_ics.edges.files import read_if_exists, write_atomic
 from followup_ics.edges.spreadsheet import CsvError, read_text
 from followup_ics.ical import reference as ics
 from followup_ics.ical import writer
-from followup_ics.ical.reference import COMBINED_NAME
-from followup_ics.wording.english import when
+from followup_ics.wording.language import language
+from followup_ics.wording.texts import collection_name
 
 REFRESH = timedelta(hours=4)
 STATE_FILE = "state.json"
@@ -144,13 +144,15 @@ def build_site(csv_bytes: bytes, source: str, request: Request, state: State) ->
     schedules, stream, closed = _plan(text, source, replace(request, now=changed_at), state.closed)
     options = ics.FeedOptions(refresh=REFRESH)
     try:
-        return _build(schedules, stream, changed_at, options, state, digest, closed)
+        return _build(schedules, stream, changed_at, options, state, digest, closed,
+                      collection_name(language(request.language)))
     except FollowupError as error:  # a zone that cannot be written as rules for these dates
         raise FeedError([f"{source}: {error}"]) from None
 
 
 def _build(schedules: list[tuple[str, Schedule]], stream: Schedule | None, changed_at: datetime,
-           options: ics.FeedOptions, state: State, digest: str, closed: dict[str, datetime]) -> tuple[Site, State]:
+           options: ics.FeedOptions, state: State, digest: str, closed: dict[str, datetime],
+           combined_name: str) -> tuple[Site, State]:
     everything = [s for _, s in schedules] + ([stream] if stream is not None else [])
     revisions = writer.revisions(everything, stamp=changed_at, previous=state.last_good or b"", feed=options)
 
@@ -158,7 +160,7 @@ def _build(schedules: list[tuple[str, Schedule]], stream: Schedule | None, chang
         return writer.calendar_text(group, stamp=changed_at, name=name, revisions=revisions,
                                     feed=options).encode("utf-8")
 
-    contents = {COMBINED: render(everything, COMBINED_NAME)}
+    contents = {COMBINED: render(everything, combined_name)}
     contents.update({f"{stem}.ics": render([schedule]) for stem, schedule in schedules})
     feeds, kept = {}, {}
     for name, data in contents.items():
@@ -196,7 +198,8 @@ def _plan(text: str, source: str, request: Request, seen_before: Mapping[str, da
 def _listing(stem: str, schedule: Schedule) -> Listing:
     interview = schedule.interview
     start = local(tzinfo(interview.zone), interview.start)
-    return Listing(f"{stem}.ics", interview.title, f"{when(start)} ({interview.zone})", str(interview.status),
+    when = language().when(start)  # the subscribe page is English for now
+    return Listing(f"{stem}.ics", interview.title, f"{when} ({interview.zone})", str(interview.status),
                    len(schedule.steps))
 
 

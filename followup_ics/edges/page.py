@@ -7,7 +7,8 @@ from urllib.parse import quote
 
 from followup_ics.core.identity import COMBINED
 from followup_ics.edges.feeds import Site
-from followup_ics.ical.reference import COMBINED_NAME
+from followup_ics.wording.language import language
+from followup_ics.wording.texts import collection_name
 
 
 def subscribe_links(feed_url: str, name: str) -> dict[str, str]:
@@ -25,7 +26,7 @@ def subscribe_links(feed_url: str, name: str) -> dict[str, str]:
 
 def render_page(site: Site, base_url: str | None, problem: str | None = None) -> str:
     """The page for the token folder; ``base_url`` is that folder's absolute URL, if known."""
-    rows = [_feed(site, COMBINED, COMBINED_NAME, "every interview below, in one calendar", base_url)]
+    rows = [_feed(site, COMBINED, collection_name(language()), "every interview below, in one calendar", base_url)]
     for listing in site.listings:
         detail = f"{listing.when}, {listing.status}, {listing.events} events"
         rows.append(_feed(site, listing.file, f"Follow-ups: {listing.title}", detail, base_url))

@@ -24,6 +24,7 @@ csv.field_size_limit(1 << 26)  # read huge cells whole, then reject them with a 
 FIELDS = ("company", "date", "timezone", "duration", "role", "interviewer", "interviewer_email", "contact",
           "contact_email", "contact_phone", "references", "url", "location", "status", "offer_deadline",
           "outcome_date", "notes", "id", "offer_arrived")
+FIELDS += ("language", "me")  # the texts' language and the name signing the drafts, per row
 REQUIRED = ("company", "date")
 ALIASES = {
     "company_name": "company", "employer": "company", "organization": "company", "organisation": "company",
@@ -43,6 +44,7 @@ ALIASES = {
     "decision_date": "outcome_date", "note": "notes", "comments": "notes",
     "interview_id": "id", "key": "id",
 }
+ALIASES.update({"lang": "language", "locale": "language", "my_name": "me", "signature": "me"})
 _LIST_SEPARATORS = re.compile(r"[;\n|]")
 
 

@@ -15,13 +15,11 @@ from icalendar import Alarm, Calendar, Event, Timezone, TimezoneDaylight, Timezo
 
 from followup_ics import __version__
 from followup_ics.core.identity import UID_DOMAIN, interview_key, short_digest, uid_for
-from followup_ics.core.records import Interview, Schedule, Step
+from followup_ics.core.records import Interview, Schedule, Step, WordedStep
 from followup_ics.ical import tzrules
 from followup_ics.ical.zonenames import writes_as_utc
 
 PRODID = f"-//followup-ics//followup-ics {__version__}//EN"
-COMBINED_NAME = "Interview follow-ups"
-CATEGORIES = ("Job search", "Interview follow-up")
 # A relative alarm of a day or more across a DST change is read differently by different clients.
 ABSOLUTE_ALARM_FROM = timedelta(days=1)
 
@@ -51,9 +49,9 @@ def step_uid(interview: Interview, step: Step) -> str:
 
 
 def calendar_name(schedules: Sequence[Schedule]) -> str:
-    if len(schedules) == 1:
-        return f"Interview follow-ups: {schedules[0].interview.title}"
-    return COMBINED_NAME
+    """The name wording gave a calendar of one interview; a calendar of several is named by its caller
+    (wording.texts.collection_name), in the run's language."""
+    return schedules[0].calendar_name if len(schedules) == 1 else ""
 
 
 def build_calendar(schedules: Sequence[Schedule], *, stamp: datetime, name: str | None = None,
@@ -132,7 +130,7 @@ def widen(spans: dict[str, tuple[datetime, datetime]], zone: str, first: datetim
     spans[zone] = (first, last)
 
 
-def _event(interview: Interview, step: Step, stamp: datetime, sequence: int, modified: bool) -> Event:
+def _event(interview: Interview, step: WordedStep, stamp: datetime, sequence: int, modified: bool) -> Event:
     uid = step_uid(interview, step)
     is_interview = step.blocks_time
     event = Event.new(
@@ -143,7 +141,7 @@ def _event(interview: Interview, step: Step, stamp: datetime, sequence: int, mod
         summary=Text(step.summary),
         description=Text(step.description),
         sequence=sequence,
-        categories=list(CATEGORIES) if not is_interview else ["Job search", "Interview"],
+        categories=list(step.categories) or None,
         classification="PRIVATE",
         transparency="OPAQUE" if is_interview else "TRANSPARENT",
         location=Text(step.location) if step.location else None,

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 import pytz
 
 from followup_ics.core.identity import interview_key, uid_for
-from followup_ics.core.records import Schedule, Step
+from followup_ics.core.records import Schedule, Step, WordedStep
 from followup_ics.ical import reference as ics
 from followup_ics.ical import tzrules
 from followup_ics.ical.revisions import event_revisions, next_revisions
@@ -71,14 +71,13 @@ def shell_head(name: str, zones: Mapping[str, tuple[datetime, datetime]],
     return head + "".join(_vtimezone(zone, first, last) for zone, (first, last) in zones.items())
 
 
-def event_text(step: Step, uid: str, interview_uid: str, stamp: datetime, sequence: int,
+def event_text(step: WordedStep, uid: str, interview_uid: str, stamp: datetime, sequence: int,
                modified: bool = False) -> str:
     """One VEVENT with its VALARM, properties in icalendar's order (canonical ones, then by name).
 
     ``stamp`` is when the event last changed: its DTSTAMP, and its LAST-MODIFIED when ``modified``.
     """
     is_interview = step.blocks_time
-    categories = ("Job search", "Interview") if is_interview else ics.CATEGORIES
     lines = [
         "BEGIN:VEVENT",
         "SUMMARY:" + _text(step.summary),
@@ -87,10 +86,10 @@ def event_text(step: Step, uid: str, interview_uid: str, stamp: datetime, sequen
         "DTSTAMP" + _utc(stamp),
         "UID:" + _text(uid),
         f"SEQUENCE:{sequence}",
-        "CATEGORIES:" + ",".join(_text(category) for category in categories),
-        "CLASS:PRIVATE",
-        "DESCRIPTION:" + _text(step.description),
     ]
+    if step.categories:
+        lines.append("CATEGORIES:" + ",".join(_text(category) for category in step.categories))
+    lines += ["CLASS:PRIVATE", "DESCRIPTION:" + _text(step.description)]
     if modified:
         lines.append("LAST-MODIFIED" + _utc(stamp))
     if step.location:

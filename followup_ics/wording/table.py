@@ -1,4 +1,4 @@
-"""The plan as a table for the terminal: what the user is about to import."""
+"""The plan as a table for the terminal: what the user is about to import, in the user's language."""
 
 from __future__ import annotations
 
@@ -7,31 +7,41 @@ from datetime import timedelta
 from followup_ics.core.records import Schedule
 from followup_ics.core.wallclock import local
 from followup_ics.core.zones import tzinfo
-from followup_ics.wording.english import when
+from followup_ics.wording.language import Language, language
 
 
-def plan_table(schedule: Schedule) -> str:
+def plan_table(schedule: Schedule, lang: Language | None = None) -> str:
     """A readable table of the steps: what the user is about to import."""
+    lang = lang or language()
+    _ = lang._
     zone = tzinfo(schedule.interview.zone)
-    header = ("STEP", "WHEN", "ALARM", "WHAT")
+    header = (_("STEP"), _("WHEN"), _("ALARM"), _("WHAT"))
     rows = []
     for step in schedule.steps:
         start = local(zone, step.start)
-        rows.append((step.key, f"{when(start)}-{local(zone, step.end):%H:%M}", _alarm(step.alarm_before),
-                     step.summary))
+        rows.append((step.key, f"{lang.when(start)}-{lang.time(local(zone, step.end))}",
+                     alarm_text(step.alarm_before, lang), step.summary))
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
-    lines = [f"{schedule.interview.title}, times in {schedule.interview.zone}", ""]
+    lines = [_("{title}, times in {zone}", title=schedule.interview.title, zone=schedule.interview.zone), ""]
     for row in [header, *rows]:
         lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:3])) + "  " + row[3])
     lines.append("")
-    lines.append(f"{len(rows)} events, each with one reminder.")
+    lines.append(lang.ngettext("{count} event, with one reminder.", "{count} events, each with one reminder.",
+                               len(rows)))
     return "\n".join(lines)
 
 
-def _alarm(before: timedelta) -> str:
+def alarm_text(before: timedelta, lang: Language) -> str:
+    """'at start', '1 h before', '15 min before'."""
     minutes = int(before.total_seconds() // 60)
     if minutes == 0:
-        return "at start"
+        return lang._("at start")
     if minutes % 60 == 0:
-        return f"{minutes // 60} h before"
-    return f"{minutes} min before"
+        return lang._("{hours} h before", hours=minutes // 60)
+    return lang._("{minutes} min before", minutes=minutes)
+
+
+def links_heading(schedule: Schedule, lang: Language) -> str:
+    """The first line of `links`: whose links, in which zone, and that they carry no reminder."""
+    return lang._("{title}, times in {zone}. These links carry no reminder: add one in your calendar.",
+                  title=schedule.interview.title, zone=schedule.interview.zone)

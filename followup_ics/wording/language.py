@@ -1,0 +1,170 @@
+"""The user's language: which ones we speak, how one is chosen, and its messages, lists and dates.
+
+Messages come from standard gettext catalogs (``locale/<code>/LC_MESSAGES/followup_ics.po``, English as the
+source language); dates, times and lists from Babel's CLDR data for the locale. English is the source, so it
+needs neither: an English run never imports Babel and never opens a catalog, which keeps the common start fast.
+
+A catalog is compiled on first use: the ``.mo`` beside the ``.po`` is used while it is at least as new, else the
+``.po`` is compiled with Babel and the ``.mo`` written for next time (in memory only where the package folder is
+read-only). So a fresh clone needs no build step, and an edited ``.po`` takes effect on the next run.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+import os
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from followup_ics.core.errors import InputError
+
+DOMAIN = "followup_ics"
+LOCALE_DIR = Path(__file__).parent / "locale"
+# Codes as users type them (BCP 47); the catalog folder uses gettext's form (pt_BR).
+SUPPORTED = ("en", "de", "fr", "es", "pt-BR")
+_BY_KEY = {code.lower(): code for code in SUPPORTED}
+# A regional variant of a language we speak reads the same texts (de-AT, fr-CA, es-MX, en-GB...);
+# Portuguese is only Brazilian here: European Portuguese differs in address and spelling, so pt-PT is refused.
+_BY_LANGUAGE = {"en": "en", "de": "de", "fr": "fr", "es": "es"}
+_ENGLISH_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_ENGLISH_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def supported_code(text: str) -> str | None:
+    """'de', 'DE_de', 'pt_BR.UTF-8', 'fr-CA' -> the code we speak ('de', 'pt-BR', 'fr'), or None."""
+    key = text.strip().split(".", 1)[0].split("@", 1)[0].replace("_", "-").lower()
+    if not key:
+        return None
+    if key in _BY_KEY:
+        return _BY_KEY[key]
+    return _BY_LANGUAGE.get(key.split("-", 1)[0])
+
+
+def resolve(text: str, field: str = "language") -> str:
+    """The code for a language the user asked for by name; an unknown one is an InputError listing ours."""
+    code = supported_code(text)
+    if code is None:
+        raise InputError(field, f"unknown language (supported: {', '.join(SUPPORTED)})", value=text)
+    return code
+
+
+def from_environment(environ: Mapping[str, str] | None = None) -> str:
+    """The language of the user's locale: the first of LC_ALL, LC_MESSAGES, LANG that is set decides, as
+    POSIX says (LC_ALL=C means C even if LANG names a language); English when it is not one we speak."""
+    environ = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "").strip()
+        if value:
+            return supported_code(value) or "en"
+    return "en"
+
+
+class Language:
+    """One language's messages, dates and lists. ``_`` and ``ngettext`` fill ``{name}`` placeholders."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        # English is the source: its "catalog" returns every message as written.
+        self._catalog = gettext.NullTranslations() if code == "en" else _catalog(code)
+        self._locale = None if code == "en" else code.replace("-", "_")
+
+    def __repr__(self) -> str:
+        return f"Language({self.code!r})"
+
+    def _(self, message: str, **values: Any) -> str:
+        text = self._catalog.gettext(message)
+        return text.format(**values) if values else text
+
+    def ngettext(self, singular: str, plural: str, count: int, **values: Any) -> str:
+        text = self._catalog.ngettext(singular, plural, count)
+        return text.format(count=count, **values)
+
+    def date(self, moment: datetime) -> str:
+        """'Tue 1 Dec 2026'; 'Di., 1. Dez. 2026' in German."""
+        if self._locale is None:
+            return f"{_ENGLISH_DAYS[moment.weekday()]} {moment.day} {_ENGLISH_MONTHS[moment.month - 1]} {moment.year}"
+        from babel.dates import format_skeleton
+
+        return format_skeleton("yMMMEd", moment, locale=self._locale)
+
+    def time(self, moment: datetime) -> str:
+        """'14:00' (every language we speak writes 24-hour times)."""
+        if self._locale is None:
+            return f"{moment:%H:%M}"
+        from babel.dates import format_time
+
+        return format_time(moment, "short", locale=self._locale)
+
+    def when(self, moment: datetime) -> str:
+        """Date and time as the locale joins them: 'Tue 1 Dec 2026, 14:00', 'Di., 1. Dez. 2026, 14:00'."""
+        if self._locale is None:
+            return f"{self.date(moment)}, {self.time(moment)}"
+        pattern = _datetime_pattern(self._locale)
+        return pattern.replace("{1}", self.date(moment)).replace("{0}", self.time(moment))
+
+    def join(self, items: Sequence[str]) -> str:
+        """'Ana Diaz and Raj Rao', 'Ana Diaz und Raj Rao', 'Ana Diaz y Raj Rao'."""
+        if self._locale is None:
+            return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+        from babel.lists import format_list
+
+        return format_list(list(items), locale=self._locale)
+
+
+@functools.cache
+def language(code: str = "en") -> Language:
+    """The Language for a supported code (see ``resolve``), made once per process."""
+    return Language(code)
+
+
+@functools.cache
+def _datetime_pattern(locale: str) -> str:
+    from babel import Locale
+
+    return str(Locale.parse(locale).datetime_formats["medium"])
+
+
+def _catalog(code: str) -> gettext.NullTranslations:
+    folder = LOCALE_DIR / code.replace("-", "_") / "LC_MESSAGES"
+    po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
+    try:
+        fresh = mo.stat().st_mtime >= po.stat().st_mtime
+    except OSError:
+        fresh = mo.exists()
+    if not fresh and po.exists():
+        data = compile_catalog(po)
+        if not _save(mo, data):
+            import io
+
+            return gettext.GNUTranslations(io.BytesIO(data))
+    # fallback=True: a missing catalog means English texts, never a crash.
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[code.replace("-", "_")], fallback=True)
+
+
+def compile_catalog(po: Path) -> bytes:
+    """The .mo bytes of a .po file; fuzzy entries are left out, as `pybabel compile` does."""
+    import io
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    out = io.BytesIO()
+    write_mo(out, catalog, use_fuzzy=False)
+    return out.getvalue()
+
+
+def _save(path: Path, data: bytes) -> bool:
+    """Write atomically (parallel batch workers may compile at once); False where the folder is read-only."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, path)
+        return True
+    except OSError:
+        temp.unlink(missing_ok=True)
+        return False
