@@ -21,7 +21,15 @@ from followup_ics.app.interview import words_for
 from followup_ics.core.errors import FollowupError, InputError
 from followup_ics.core.identity import file_stem
 from followup_ics.core.records import Interview, Plan, Schedule, Status
-from followup_ics.core.search import SearchFacts, Stagger, first_seen_dates, plan_round, plan_stream, round_facts
+from followup_ics.core.search import (
+    SearchFacts,
+    Stagger,
+    first_seen_dates,
+    plan_round,
+    plan_stream,
+    round_facts,
+    undecided,
+)
 from followup_ics.core.wallclock import local
 from followup_ics.core.zones import tzinfo
 from followup_ics.wording.language import language
@@ -156,6 +164,7 @@ class Roster:
                 # Every round says where the application stands, so a recorded outcome updates them all.
                 planned = planned._replace(interview=replace(item.interview, status=app.status))
             planned = self._stagger.place(planned)
+            planned = planned._replace(steps=tuple(undecided(planned.steps, item.application, self.facts)))
             yield item, planned._replace(notices=item.notices + planned.notices)
 
     def schedules(self) -> Iterator[tuple[Identified, Schedule] | RowError]:

@@ -168,9 +168,7 @@ def plan_round(interview: Interview, application: str, facts: SearchFacts, setti
     if following is not None:
         steps = [s for s in steps if not (s.step_id in ("follow-up-call", "status-check") and s.start >= following)]
     latest = following is None
-    stop = facts.stops_waiting(application)
-    if stop is not None:
-        steps = [s for s in steps if not (s.step_id in WAITING and s.start >= stop)]
+    steps = undecided(steps, application, facts)
     decide_by = checks_until(application, facts)
     if decide_by is not None:  # an offer elsewhere ends then: its "decide" step replaces the later checks
         steps = [s for s in steps if not (s.step_id == "status-check" and s.start >= decide_by)]
@@ -213,10 +211,18 @@ def _application_steps(interview: Interview, app: Application, facts: SearchFact
         told = competing_offer(interview, settings, zone, offer.outcome, offer.offer_deadline, week,
                                offered_by=offer.company) if settings.competing_offer.include else None
         if told is not None:
-            steps.append(told._replace(index=len([s for s in steps if s.step_id == "competing-offer"]) + 1))
+            steps.append(told)
         if facts.open_at(app.key, offer.offer_deadline):
             steps.append(_soon("decide", offer.offer_deadline, settings, zone, week, companies=(offer.company,)))
-    return _numbered(steps)
+    # Waiting steps planned from other applications' news still end when this one is decided.
+    return _numbered(undecided(steps, app.key, facts))
+
+
+def undecided(steps: Iterable[Step], application: str, facts: SearchFacts) -> list[Step]:
+    """The steps without those that wait on the application after it is decided (also after a step was
+    staggered past that moment)."""
+    stop = facts.stops_waiting(application)
+    return [s for s in steps if stop is None or s.step_id not in WAITING or s.start < stop]
 
 
 def _open_when_accepting(app: Application, moment: datetime) -> bool:

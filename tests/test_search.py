@@ -1,0 +1,268 @@
+"""A search, not a list of interviews: rounds, offers and outcomes planned together (core/search.py).
+
+Golden files: each `golden/search/NAME.csv` is a spreadsheet, `NAME.ics` the exact all.ics `batch` writes for it
+(UPDATE_GOLDEN=1 regenerates them; review the diff). Properties: random rosters keep the search's rules.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import icalendar
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from followup_ics.app.config import Request
+from followup_ics.app.roster import Roster, RowError
+from followup_ics.cli import cli
+from followup_ics.core.records import Schedule
+from followup_ics.edges.spreadsheet import read_text
+
+GOLDEN = Path(__file__).parent / "golden" / "search"
+CASES = sorted(GOLDEN.glob("*.csv"))
+STAMP = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+def _zone(source: Path) -> str:
+    return next(csv.DictReader(io.StringIO(source.read_text(encoding="utf-8"))))["timezone"]
+
+
+def _batch(source: Path, out: Path, *extra: str) -> bytes:
+    result = CliRunner().invoke(cli, ["batch", str(source), "-o", str(out), "--tz", _zone(source), "-q", *extra])
+    assert result.exit_code == 0, result.output
+    return (out / "all.ics").read_bytes()
+
+
+def _steps(data: bytes) -> dict[str, str]:
+    """'<file stem>.<step key>' -> local start '2026-12-01 10:00 Tue' for every event of a calendar (sortable)."""
+    found = {}
+    for event in icalendar.Calendar.from_ical(data).walk("VEVENT"):
+        found[str(event["UID"]).split("@")[0]] = event.decoded("DTSTART").strftime("%Y-%m-%d %H:%M %a")
+    return found
+
+
+@pytest.mark.parametrize("source", CASES, ids=[case.stem for case in CASES])
+def test_search_matches_its_golden_file(source: Path, tmp_path: Path) -> None:
+    """batch writes exactly the committed all.ics for each story (DTSTAMP fixed by SOURCE_DATE_EPOCH)."""
+    data = _batch(source, tmp_path / "out")
+    expected = source.with_suffix(".ics")
+    if os.environ.get("UPDATE_GOLDEN"):
+        expected.write_bytes(data)
+    assert data == expected.read_bytes()
+
+
+def test_two_rounds_share_one_story(tmp_path: Path) -> None:
+    """The second round replaces the first round's pending call and checks; references are briefed once."""
+    steps = _steps(_batch(GOLDEN / "two_rounds_at_one_company.csv", tmp_path))
+    first, second = "acme-corp-2026-12-01", "acme-corp-2026-12-08"
+    # the first round's call would have been at the second interview's very minute
+    assert f"{first}.follow-up-call" not in steps and not any(k.startswith(f"{first}.status-check") for k in steps)
+    assert steps[f"{second}.follow-up-call"] == "2026-12-15 10:00 Tue"
+    assert f"{first}.brief-references" in steps and f"{second}.brief-references" not in steps
+    assert f"{first}.thank-you" in steps and f"{second}.thank-you" in steps
+    assert len(set(steps.values())) == len(steps), "two steps at one minute"
+
+
+def test_an_offer_reaches_every_other_open_application(tmp_path: Path) -> None:
+    """Beta's offer (arrived Wed 9 Dec 11:00, due Fri 18 Dec 17:00): answer it the day before, and tell Acme
+    and Gamma soon after it arrived; their checks after the deadline give way to one decide step."""
+    steps = _steps(_batch(GOLDEN / "offer_while_others_pending.csv", tmp_path))
+    assert steps["beta-labs-2026-12-02.answer-offer"] == "2026-12-17 10:00 Thu"
+    for other in ("acme-corp-2026-12-01", "gamma-inc-2026-12-03"):
+        told = steps[f"{other}.competing-offer"]
+        assert "2026-12-09 11:00 Wed" <= told < "2026-12-18 17:00 Fri"
+        assert f"{other}.decide" in steps and steps[f"{other}.decide"] >= "2026-12-18 17:00 Fri"
+        assert not [k for k, v in steps.items() if k.startswith(f"{other}.status-check") and v >= "2026-12-18"]
+    # Beta's own waiting steps end when its offer arrives
+    assert not [k for k, v in steps.items() if k.startswith("beta-labs-2026-12-02.status-check")]
+
+
+def test_a_rejection_on_the_interview_day_drops_the_thank_you_note(tmp_path: Path) -> None:
+    """Told no at the end of the interview: no thank-you, no briefing, a keep-in-touch note the next business day."""
+    steps = _steps(_batch(GOLDEN / "rejected_on_the_interview_day.csv", tmp_path))
+    assert set(steps) == {"initech-2026-12-01.interview", "initech-2026-12-01.keep-in-touch"}
+    assert steps["initech-2026-12-01.keep-in-touch"] == "2026-12-02 10:00 Wed"
+
+
+def test_when_an_offer_deadline_passes_the_checks_give_way_to_a_decision(tmp_path: Path) -> None:
+    """Acme has not answered by Beta's deadline (Fri 11 Dec 12:00): one decide step, no checks after it."""
+    steps = _steps(_batch(GOLDEN / "offer_deadline_passes.csv", tmp_path))
+    assert steps["acme-corp-2026-12-01.decide"] == "2026-12-11 12:00 Fri"
+    assert not [k for k, v in steps.items() if k.startswith("acme-corp-2026-12-01.status-check")]
+    assert steps["acme-corp-2026-12-01.follow-up-call"] == "2026-12-08 10:00 Tue"
+
+
+def test_accepting_an_offer_closes_the_others_with_a_polite_withdrawal(tmp_path: Path) -> None:
+    """Beta accepted Thu 10 Dec 16:00: Acme and Gamma (whose offer is still open) get a withdrawal, nothing after."""
+    steps = _steps(_batch(GOLDEN / "accepted_with_others_pending.csv", tmp_path))
+    assert steps["acme-corp-2026-12-01.withdraw"] == "2026-12-10 16:00 Thu"
+    assert steps["gamma-inc-2026-12-03.withdraw"] == "2026-12-10 16:15 Thu"  # staggered: one minute, one step
+    assert "gamma-inc-2026-12-03.answer-offer" not in steps  # answering it is the withdrawal
+    waiting = ("follow-up-call", "status-check", "decide", "competing-offer", "brief-references")
+    for key, start in steps.items():
+        if key.split(".")[1].startswith(waiting) and not key.startswith("beta"):
+            assert start < "2026-12-10 16:00 Thu", key
+    assert not [key for key, start in steps.items() if key.startswith("search.") and start > "2026-12-10"]
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    # an offer is only useful with its deadline
+    ("A,2026-12-01 10:00,offer,2026-12-05,,", ":2: column 'offer_deadline': an offer needs its deadline"),
+    # a deadline the offer never had time for
+    ("A,2026-12-01 10:00,offer,2026-12-05,2026-12-04,", ":2: column 'offer_deadline': must be after the offer"),
+    # one id, two companies: which application is it?
+    ("A,2026-12-01 10:00,,,,x1\r\nB,2026-12-02 10:00,,,,x1", ":3: column 'id': same id as row 2, which names another"),
+])
+def test_bad_applications_are_one_line_and_nothing_is_written(content: str, message: str, tmp_path: Path) -> None:
+    """Each names the row and the column; no file is written."""
+    source = tmp_path / "in.csv"
+    source.write_text("company,date,status,outcome_date,offer_deadline,id\r\n" + content + "\r\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["batch", str(source), "-o", str(tmp_path / "out"), "--tz", "UTC"])
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_rounds_with_one_id_keep_their_files_and_uids(tmp_path: Path) -> None:
+    """Rows sharing an id are rounds: the first keeps the id's name, the next ones '-2', '-3' in row order."""
+    source = tmp_path / "in.csv"
+    source.write_text("company,date,id\r\nAcme,2026-12-01 10:00,acme\r\nAcme,2026-12-08 10:00,acme\r\n",
+                      encoding="utf-8")
+    result = CliRunner().invoke(cli, ["batch", str(source), "-o", str(tmp_path / "out"), "--tz", "UTC"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.ics")) == ["acme-2.ics", "acme.ics", "all.ics"]
+
+
+def test_an_undated_outcome_keeps_the_day_it_was_first_seen(tmp_path: Path) -> None:
+    """A rejection without a date, seen on 10 Dec, is still dated 10 Dec when batch runs again on 20 Dec."""
+    source = tmp_path / "in.csv"
+    source.write_text("company,date,status\r\nAcme,2026-12-01 10:00,rejected\r\n", encoding="utf-8")
+    out = tmp_path / "out"
+
+    def run(day: datetime) -> bytes:
+        env = {"SOURCE_DATE_EPOCH": str(int(day.timestamp()))}
+        result = CliRunner().invoke(cli, ["batch", str(source), "-o", str(out), "--tz", "UTC"], env=env)
+        assert result.exit_code == 0, result.output
+        return (out / "acme-2026-12-01.ics").read_bytes()
+
+    first = run(datetime(2026, 12, 10, 12, 0, tzinfo=UTC))
+    assert _steps(first)["acme-2026-12-01.keep-in-touch"] == "2026-12-11 10:00 Fri"
+    assert run(datetime(2026, 12, 20, 12, 0, tzinfo=UTC)) == first
+
+
+# Properties over random rosters -------------------------------------------------------------------------------
+
+ZONES = ("America/New_York", "Europe/Berlin", "Asia/Tokyo", "UTC")
+
+
+@st.composite
+def rosters(draw: st.DrawFn) -> str:
+    """1-6 applications of 1-3 rounds, with random outcomes and offers, as a CSV; interviews never share a minute
+    (not even in different zones: that is the user's own clash)."""
+    from followup_ics.core.zones import tzinfo
+
+    rows = ["company,date,timezone,role,status,outcome_date,offer_deadline"]
+    used: set[datetime] = set()
+    for number in range(draw(st.integers(1, 6))):
+        zone = draw(st.sampled_from(ZONES))
+        start = datetime(2026, 11, 30, 9) + timedelta(days=draw(st.integers(0, 20)), minutes=30 * draw(st.integers(0, 16)))
+        rounds = []
+        for _ in range(draw(st.integers(1, 3))):
+            while tzinfo(zone).localize(start).astimezone(UTC) in used:
+                start += timedelta(minutes=30)
+            used.add(tzinfo(zone).localize(start).astimezone(UTC))
+            rounds.append(start)
+            start += timedelta(days=draw(st.integers(1, 10)))
+        status = draw(st.sampled_from(["pending", "pending", "offer", "rejected", "withdrawn", "accepted"]))
+        outcome = rounds[-1] + timedelta(hours=draw(st.integers(2, 24 * 20)))
+        deadline = outcome + timedelta(hours=draw(st.integers(24, 24 * 14)))
+        for index, moment in enumerate(rounds):
+            last = index == len(rounds) - 1
+            rows.append(",".join([
+                f"Company {number}", f"{moment:%Y-%m-%d %H:%M}", zone, "Engineer",
+                status if last else "pending",
+                f"{outcome:%Y-%m-%d %H:%M}" if last and status != "pending" else "",
+                f"{deadline:%Y-%m-%d %H:%M}" if last and status == "offer" else "",
+            ]))
+    return "\r\n".join(rows) + "\r\n"
+
+
+def _plan(text: str, now: datetime = STAMP) -> tuple[list[Schedule], Schedule | None]:
+    roster = Roster(lambda: read_text(text)[1], Request(zone="Europe/Berlin", now=now))
+    assert not roster.errors, roster.errors
+    schedules = [result[1] for result in roster.schedules() if not isinstance(result, RowError)]
+    return schedules, roster.stream_schedule()
+
+
+def _offers(text: str) -> list[tuple[str, datetime, datetime]]:
+    """(company, arrived, deadline) of each offer, read from the CSV as the user wrote it."""
+    from followup_ics.core.zones import tzinfo
+
+    found = []
+    for row in csv.DictReader(io.StringIO(text)):
+        if row["status"] == "offer":
+            zone = tzinfo(row["timezone"])
+            read = [zone.localize(datetime.fromisoformat(row[key])) for key in ("outcome_date", "offer_deadline")]
+            found.append((row["company"], read[0], read[1]))
+    return found
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=rosters())
+def test_random_rosters_keep_the_search_rules(text: str) -> None:
+    """No two steps at one minute; follow-up calls within 7 days of their round; every 'tell them about your offer'
+    after the offer arrived and before its deadline; keep-searching at most once a day."""
+    schedules, stream = _plan(text)
+    every = [step for schedule in schedules for step in schedule.steps] + list(stream.steps if stream else ())
+    minutes = [step.start.astimezone(UTC).replace(second=0) for step in every]
+    assert len(minutes) == len(set(minutes)), "two steps start at the same minute"
+    for schedule in schedules:
+        for step in schedule.steps:
+            if step.step_id == "follow-up-call":
+                assert timedelta(0) < step.start - schedule.interview.start <= timedelta(days=7, hours=12)
+    offers = {company: (arrived, deadline) for company, arrived, deadline in _offers(text)}
+    for schedule in schedules:
+        for step in schedule.steps:
+            if step.step_id == "competing-offer":
+                arrived, deadline = offers[step.step.companies[0]]
+                assert arrived <= step.start and step.end <= deadline
+    days = [step.start.date() for step in (stream.steps if stream else ())]
+    assert len(days) == len(set(days))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=rosters())
+def test_no_waiting_step_after_an_application_is_decided(text: str) -> None:
+    """Calls, checks, briefings and 'decide' never come after the application's own recorded outcome."""
+    schedules, _ = _plan(text)
+    outcomes = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        if row["outcome_date"]:
+            from followup_ics.core.zones import tzinfo
+
+            outcomes[row["company"]] = tzinfo(row["timezone"]).localize(datetime.fromisoformat(row["outcome_date"]))
+    waiting = {"follow-up-call", "status-check", "brief-references", "decide", "competing-offer"}
+    for schedule in schedules:
+        decided = outcomes.get(schedule.interview.company)
+        if decided is None:
+            continue
+        late = [s.key for s in schedule.steps if s.step_id in waiting and s.start >= max(decided, schedule.interview.end)]
+        assert not late
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=rosters(), later=st.integers(1, 90))
+def test_replanning_later_changes_nothing_once_outcomes_are_dated(text: str, later: int) -> None:
+    """Every outcome here carries its date, so a later clock plans the same steps at the same times."""
+    def times(now: datetime) -> list[tuple[str, str, datetime]]:
+        schedules, stream = _plan(text, now)
+        found = [(s.interview.company, step.key, step.start) for s in schedules for step in s.steps]
+        return found + [("search", step.key, step.start) for step in (stream.steps if stream else ())]
+
+    assert times(STAMP) == times(STAMP + timedelta(days=later))
