@@ -185,6 +185,7 @@ def parse_person(text: str, field_name: str, *, email: str = "", phone: str = ""
     """'Ana Diaz <ana@x.com>', 'ana@x.com' or 'Ana Diaz', plus separately given email and phone."""
     cleaned = " ".join(text.split())
     name = cleaned
+    separate_email = email.strip()
     match = _PERSON.match(cleaned)
     if match:
         name, email = match["name"].strip(' "'), email.strip() or match["email"]
@@ -192,7 +193,16 @@ def parse_person(text: str, field_name: str, *, email: str = "", phone: str = ""
         name, email = "", email.strip() or cleaned
     if any(ch in name for ch in "<>"):
         raise InputError(field_name, 'expected "Name <email>"', value=text)
-    return Person(name=name, email=email.strip(), phone=" ".join(phone.split()), role=field_name)
+    try:
+        return Person(name=name, email=email.strip(), phone=" ".join(phone.split()), role=field_name)
+    except InputError as error:
+        # A separately given email or phone is its own column (contact_email, interviewer_email):
+        # name that one, not the name column.
+        if error.value and error.value == separate_email:
+            raise InputError(f"{field_name}-email", error.message, value=error.value) from None
+        if error.value and error.value == " ".join(phone.split()):
+            raise InputError(f"{field_name}-phone", error.message, value=error.value) from None
+        raise
 
 
 def build_interview(raw: RawInterview, *, zone_name: str, day_first: bool | None = None,
@@ -225,8 +235,9 @@ def build_interview(raw: RawInterview, *, zone_name: str, day_first: bool | None
     interviewers = tuple(
         parse_person(text, "interviewer", email=emails[i] if i < len(emails) else "")
         for i, text in enumerate(raw.interviewers) if text.strip())
-    if not interviewers and any(e.strip() for e in emails):
-        interviewers = tuple(parse_person("", "interviewer", email=e) for e in emails if e.strip())
+    # Addresses beyond the named interviewers are interviewers too (a cell may list more addresses).
+    interviewers += tuple(parse_person("", "interviewer", email=e)
+                          for e in emails[len(raw.interviewers):] if e.strip())
     interview = Interview(
         company=" ".join(raw.company.split()),
         start=start,

@@ -54,6 +54,8 @@ def batch(csv_file: Path, out_dir: Path, skip_invalid: bool, quiet: bool, jobs: 
         raise Fail(f"{source}: {error}") from None
     except OSError as error:
         raise Fail(f"--output: cannot write to {out_dir} ({error.strerror or error})") from None
+    if report.column_note and not quiet:
+        click.echo(f"note: {report.column_note}", err=True)
     if report.unknown_columns and not quiet:
         names = ", ".join(repr(name) for name in report.unknown_columns)
         click.echo(f"note: ignoring unknown column(s) {names}", err=True)

@@ -7,7 +7,15 @@ from typing import Any
 
 import click
 
-from followup_ics.cli.options import Fail, checked_token, csv_options, fail, feed_options, run_request
+from followup_ics.cli.options import (
+    Fail,
+    checked_token,
+    csv_options,
+    fail,
+    feed_options,
+    run_request,
+    say_column_note,
+)
 
 
 @click.command("export-site")
@@ -41,6 +49,7 @@ def export_site(csv_file: Path, out_dir: Path, base_url: str | None, state_dir: 
         raise Fail(str(error), exit_code=1) from None
     except OSError as error:
         raise Fail(f"cannot write to {out_dir} ({error.strerror or error})") from None
+    say_column_note(csv_file)
     removed = f", {len(report.removed)} removed" if report.removed else ""
     click.echo(f"{report.folder}: {len(report.written)} files written, {report.unchanged} unchanged{removed}",
                err=True)

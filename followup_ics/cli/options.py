@@ -184,6 +184,15 @@ def checked_token(token: str | None) -> str | None:
     return token
 
 
+def say_column_note(csv_file: Path) -> None:
+    """Once per run: which CSV column was read as which field, where the names differ."""
+    from followup_ics.edges.spreadsheet import header_note
+
+    note = header_note(csv_file)
+    if note:
+        click.echo(f"note: {note}", err=True)
+
+
 def say_notices(notices: tuple[str, ...]) -> None:
     for notice in notices:
         click.echo(f"note: {notice}", err=True)

@@ -26,7 +26,7 @@ from followup_ics.core.errors import FollowupError, InputError
 from followup_ics.core.identity import file_stem
 from followup_ics.core.records import Schedule
 from followup_ics.edges.files import read_if_exists
-from followup_ics.edges.spreadsheet import CsvError, Row, RowError, read_rows
+from followup_ics.edges.spreadsheet import CsvError, Row, RowError, column_note, read_rows
 from followup_ics.ical.reference import widen
 from followup_ics.ical.writer import render, shell_head
 
@@ -39,7 +39,8 @@ _EVENTS_START = b"BEGIN:VEVENT\r\n"
 _CALENDAR_END = b"END:VCALENDAR\r\n"
 # Core field names -> CSV field names, for error messages.
 _CSV_FIELD = {"reference": "references", "offer-deadline": "offer_deadline",
-              "outcome-date": "outcome_date"}
+              "outcome-date": "outcome_date", "interviewer-email": "interviewer_email",
+              "contact-email": "contact_email", "contact-phone": "contact_phone"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,7 @@ class BatchReport:
     skipped: list[RowError] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     unknown_columns: tuple[str, ...] = ()
+    column_note: str | None = None  # which column was read as which field, where the names differ
     default_zone_rows: int = 0  # rows without a timezone of their own
     seconds: float = 0.0
 
@@ -75,7 +77,7 @@ def run_batch(source: Path, out_dir: Path, request: Request, *, skip_invalid: bo
     """Plan and write every interview in ``source``; raise CsvError if the file itself is unusable."""
     started = time.perf_counter()
     header, rows = read_rows(source)
-    report = BatchReport(unknown_columns=header.unknown)
+    report = BatchReport(unknown_columns=header.unknown, column_note=column_note(header))
     out_dir.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
