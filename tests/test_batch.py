@@ -29,7 +29,8 @@ def batch(tmp_path: Path, content: str | bytes, *args: str) -> tuple[Result, Pat
 
 
 def names(out: Path) -> list[str]:
-    return sorted(p.name for p in out.iterdir()) if out.exists() else []
+    """The files a user sees: batch's own bookkeeping (.followup-ics-*) is hidden."""
+    return sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) if out.exists() else []
 
 
 def uids(data: bytes) -> list[str]:
@@ -213,11 +214,16 @@ def test_a_failure_half_way_leaves_earlier_output_intact(tmp_path: Path, monkeyp
     changed = GOOD.replace("14:00,America/New_York,pending", "14:00,America/New_York,rejected")
     result, out = batch(tmp_path, changed)
     assert result.exit_code == 2 and "No space left on device" in result.stderr
+    assert "the next run finishes putting the files in place" in result.stderr
     assert names(out) == sorted(before)
     for name, data in before.items():
         current = (out / name).read_bytes()
         assert current.endswith(b"END:VCALENDAR\r\n")
         assert name == "acme-corp-2026-12-01.ics" or current == data
+    monkeypatch.setattr(os, "replace", real_replace)
+    repaired = CliRunner().invoke(cli, ["batch", str(tmp_path / "interviews.csv"), "-o", str(out), "--tz", "UTC"])
+    assert repaired.exit_code == 0 and "finished it first (" in repaired.stderr, repaired.stderr
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [".followup-ics-manifest"]
 
 
 def test_rerun_with_a_changed_row_raises_sequence_only_there(tmp_path: Path) -> None:

@@ -34,6 +34,7 @@ def export_site(csv_file: Path, out_dir: Path, base_url: str | None, state_dir: 
     """
     from followup_ics.core.errors import FollowupError
     from followup_ics.edges.feeds import FeedError
+    from followup_ics.edges.files import UnsafeOutput
     from followup_ics.edges.site import export_site as export
     from followup_ics.edges.web import default_state_dir
 
@@ -43,6 +44,8 @@ def export_site(csv_file: Path, out_dir: Path, base_url: str | None, state_dir: 
         request = run_request(params, say_default_zone=False)
         report = export(csv_file, out_dir, request, state_dir=state_dir or default_state_dir(csv_file),
                         base_url=base_url, token=checked_token(token), rotate_token=rotate_token)
+    except UnsafeOutput as error:
+        raise Fail(f"OUT_DIR: {error}") from None
     except FollowupError as error:
         fail(error)
     except FeedError as error:

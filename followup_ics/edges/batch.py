@@ -2,7 +2,9 @@
 
 Validation comes before writing: every row is planned and rendered into a staging folder inside the
 output folder, and only when no row is bad (or --skip-invalid) are the files renamed into place, each
-atomically. A failed or interrupted run leaves the earlier output as it was.
+atomically. A failed run leaves the earlier output as it was; a run killed while renaming is finished
+by the next one, and files of earlier runs no longer produced are removed (folder.py: the manifest and
+the journal).
 
 Each interview is built and serialised once; all.ics reuses those VEVENT bytes, streamed through a
 temp file, so memory stays flat however many rows there are. Large batches use every core.
@@ -25,7 +27,8 @@ from followup_ics.app.interview import make_schedule
 from followup_ics.core.errors import FollowupError, InputError
 from followup_ics.core.identity import file_stem
 from followup_ics.core.records import Schedule
-from followup_ics.edges.files import read_if_exists
+from followup_ics.edges.files import read_regular
+from followup_ics.edges.folder import commit, finish_interrupted, interrupted
 from followup_ics.edges.spreadsheet import CsvError, Row, RowError, column_note, read_rows
 from followup_ics.ical.reference import widen
 from followup_ics.ical.writer import render, shell_head
@@ -69,6 +72,8 @@ class BatchReport:
     unknown_columns: tuple[str, ...] = ()
     column_note: str | None = None  # which column was read as which field, where the names differ
     default_zone_rows: int = 0  # rows without a timezone of their own
+    removed: list[str] = field(default_factory=list)  # files of earlier runs no longer produced
+    repaired: int | None = None  # files an interrupted earlier run had left to put in place
     seconds: float = 0.0
 
 
@@ -79,8 +84,10 @@ def run_batch(source: Path, out_dir: Path, request: Request, *, skip_invalid: bo
     header, rows = read_rows(source)
     report = BatchReport(unknown_columns=header.unknown, column_note=column_note(header))
     out_dir.mkdir(parents=True, exist_ok=True)
+    report.repaired = finish_interrupted(out_dir, staging_prefix=STAGING_PREFIX, combined=COMBINED)
     _remove_stale_staging(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+    keep_staging = False
     try:
         combined = _stage(rows, staging, out_dir, request, report, jobs, progress)
         if report.errors and not skip_invalid:
@@ -91,17 +98,16 @@ def run_batch(source: Path, out_dir: Path, request: Request, *, skip_invalid: bo
         combined_path = staging / COMBINED
         _write_combined(combined_path, combined, report)
         _sync()
-        # The staged files are listed from the folder, not kept in memory: 100,000 names add up.
-        with os.scandir(staging) as entries:
-            for entry in entries:
-                if entry.name.endswith(".ics") and entry.name != COMBINED:
-                    os.replace(entry.path, out_dir / entry.name)
-                    report.files += 1
-        os.replace(combined_path, out_dir / COMBINED)
-        report.files += 1
+        try:
+            report.files, report.removed = commit(staging, out_dir, combined=COMBINED,
+                                                  keep_old=bool(report.skipped))
+        except OSError:
+            keep_staging = interrupted(out_dir)  # renaming began: the next run finishes it from staging
+            raise
         return report
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if not keep_staging:
+            shutil.rmtree(staging, ignore_errors=True)
         report.seconds = time.perf_counter() - started
 
 
@@ -135,7 +141,7 @@ def _stage(rows: Iterator[Row | RowError], staging: Path, out_dir: Path, request
                 assert isinstance(renamed, Rendered)
                 result = renamed
             name = f"{result.stem}.ics"
-            previous = read_if_exists(out_dir / name)
+            previous = read_regular(out_dir / name)  # never through a symlink to a file elsewhere
             data = _with_sequences(row, result, request, previous) if previous else result.data
             (staging / name).write_bytes(data)
             events_out.write(data[data.index(_EVENTS_START):-len(_CALENDAR_END)])
