@@ -200,3 +200,32 @@ def test_rows_from_a_utf16_file_are_the_same_as_from_utf8(tmp_path: Path) -> Non
     first = [r.raw for r in read_rows(tmp_path / "a.csv")[1] if isinstance(r, Row)]
     second = [r.raw for r in read_rows(tmp_path / "b.csv")[1] if isinstance(r, Row)]
     assert first == second and len(first) == 1
+
+
+def test_serve_says_which_column_was_read_as_which_field_once(tmp_path: Path) -> None:
+    """A real `serve` process prints the column note once at start, before its URLs."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    source = tmp_path / "interviews.csv"
+    source.write_bytes(b"Employer,Interview Date\r\nAcme,2026-12-01 14:00\r\n")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    command = [sys.executable, "-m", "followup_ics", "serve", str(source), "--port", str(port), "--tz", "UTC"]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env={**os.environ})
+    assert process.stderr is not None
+    lines = []
+    try:
+        for line in process.stderr:
+            lines.append(line)
+            if line.startswith("Ctrl-C"):
+                break
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=10)
+    note = "note: read column 'Employer' as company, column 'Interview Date' as date\n"
+    assert lines.count(note) == 1 and lines.index(note) < len(lines) - 1, lines
