@@ -19,11 +19,12 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-from followup_ics.edges.files import check_replaceable, write_atomic
+from followup_ics.edges.files import check_replaceable
 
 MANIFEST = ".followup-ics-manifest"
 JOURNAL = ".followup-ics-journal"
 _STAGED_MANIFEST = ".manifest"
+_STAGED_JOURNAL = ".journal"
 _MANIFEST_HEAD = "# Files written here by followup-ics batch; a later run removes those it no longer makes.\n"
 
 
@@ -38,13 +39,18 @@ def commit(staging: Path, out_dir: Path, *, combined: str, keep_old: bool) -> tu
     listed = set(staged)
     if keep_old:  # rows were skipped: one of them may have made an old file; keep them all, listed
         listed |= {name for name in read_manifest(out_dir) if (out_dir / name).exists()}
-    with (staging / _STAGED_MANIFEST).open("w", encoding="utf-8") as manifest:
-        manifest.write(_MANIFEST_HEAD)
-        manifest.writelines(f"{name}\n" for name in sorted(listed))
-        manifest.flush()
-        os.fsync(manifest.fileno())
-    write_atomic(out_dir / JOURNAL, f"{staging.name}\n".encode())
+    _write_synced(staging / _STAGED_MANIFEST, _MANIFEST_HEAD + "".join(f"{name}\n" for name in sorted(listed)))
+    # Written inside staging, then renamed: a kill mid-write leaves no stray file in the output folder.
+    _write_synced(staging / _STAGED_JOURNAL, f"{staging.name}\n")
+    os.replace(staging / _STAGED_JOURNAL, out_dir / JOURNAL)
     return _apply(staging, out_dir, combined)
+
+
+def _write_synced(path: Path, text: str) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def finish_interrupted(out_dir: Path, *, staging_prefix: str, combined: str) -> int | None:
