@@ -173,12 +173,13 @@ def test_the_tracker_export_from_the_issue_makes_no_offer_step_and_no_self_thank
 
 def test_which_column_was_read_as_which_field_is_said_once(tmp_path: Path) -> None:
     """Aliased columns are listed once per run on stderr; exact names are not."""
-    content = b"Company Name,Interview Date,Recruiter,timezone\r\nAcme,2026-12-01 14:00,Bo,UTC\r\n" \
-        b"Globex,2026-12-02 14:00,Cy,UTC\r\n"
+    content = b"Company Name,Interview Date,Recruiter,Time_Zone,Notes\r\nAcme,2026-12-01 14:00,Bo,UTC,\r\n" \
+        b"Globex,2026-12-02 14:00,Cy,UTC,\r\n"
     result, _ = batch(tmp_path, content)
     assert result.exit_code == 0, result.stderr
-    line = "note: read column 'Company Name' as company, column 'Interview Date' as date, column 'Recruiter' as contact"
-    assert result.stderr.count(line) == 1 and "'timezone' as" not in result.stderr
+    line = ("note: read column 'Company Name' as company, column 'Interview Date' as date, "
+            "column 'Recruiter' as contact, column 'Time_Zone' as timezone\n")
+    assert result.stderr.count(line) == 1 and "'Notes' as" not in result.stderr  # Notes is notes, not an alias
     quiet, _ = batch(tmp_path, content, "-q")
     assert "read column" not in quiet.stderr
 

@@ -119,7 +119,7 @@ def parse_header(names: list[str], delimiter: str) -> Header:
                 unknown.append(name.strip())
         else:
             seen[field] = name
-            if name.strip() != field:
+            if key != field:  # an alias, not the field's own name in another case or spacing
                 aliased.append((name.strip(), field))
         fields.append(field)
     missing = [f for f in REQUIRED if f not in seen]
