@@ -228,5 +228,6 @@ def test_serve_says_which_column_was_read_as_which_field_once(tmp_path: Path) ->
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=10)
+        process.stderr.close()
     note = "note: read column 'Employer' as company, column 'Interview Date' as date\n"
     assert lines.count(note) == 1 and lines.index(note) < len(lines) - 1, lines

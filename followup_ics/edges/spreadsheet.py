@@ -154,10 +154,14 @@ def decode_csv(data: bytes) -> str:
 def header_note(path: Path) -> str | None:
     """column_note for a CSV file, reading only its header (None if the header cannot be read)."""
     try:
-        header, rows = read_rows(path)
+        handle = _open(path)
     except CsvError:
         return None
-    rows.close()  # type: ignore[attr-defined]
+    with handle:  # the rows are never read: close the file here, not when the generator is collected
+        try:
+            header, _ = read_handle(handle)
+        except CsvError:
+            return None
     return column_note(header)
 
 
