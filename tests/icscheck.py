@@ -51,6 +51,7 @@ def check_bytes(data: bytes) -> None:
         if _name(line) == "METHOD":
             assert line == b"METHOD:PUBLISH"
     assert b"BEGIN:VTODO" not in data
+    _check_calendar_properties(lines)
     _check_events(lines)
     _check_timezones(lines)
 
@@ -70,6 +71,18 @@ def _blocks(lines: list[bytes], component: bytes) -> list[list[bytes]]:
         elif current is not None:
             current.append(line)
     return blocks
+
+
+def _check_calendar_properties(lines: list[bytes]) -> None:
+    """No calendar-level UID: vdirsyncer would file every event of a feed under it (its issue 1222)."""
+    depth = 0
+    for line in lines:
+        if line.startswith(b"BEGIN:"):
+            depth += 1
+        elif line.startswith(b"END:"):
+            depth -= 1
+        elif depth == 1:
+            assert _name(line) != "UID", "VCALENDAR carries a UID"
 
 
 def _check_events(lines: list[bytes]) -> None:

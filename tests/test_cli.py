@@ -240,7 +240,7 @@ def test_bad_plan_file_names_the_table_and_key(tmp_path: Path) -> None:
 def test_failed_write_leaves_the_old_file_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """If writing fails half-way, the earlier file is untouched and no temp file remains."""
     target = tmp_path / "a.ics"
-    target.write_bytes(b"earlier content")
+    target.write_bytes(b"BEGIN:VCALENDAR\r\nearlier content")
 
     def broken_replace(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device")
@@ -248,7 +248,7 @@ def test_failed_write_leaves_the_old_file_intact(tmp_path: Path, monkeypatch: py
     monkeypatch.setattr(os, "replace", broken_replace)
     result = run("generate", *BASE, "-o", str(target))
     assert result.exit_code == 2 and "No space left on device" in result.stderr
-    assert target.read_bytes() == b"earlier content"
+    assert target.read_bytes() == b"BEGIN:VCALENDAR\r\nearlier content"
     assert [p.name for p in tmp_path.iterdir()] == ["a.ics"]
 
 

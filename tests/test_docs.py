@@ -101,3 +101,22 @@ def test_help_does_not_import_the_commands() -> None:
             "print(sorted(m for m in sys.modules if m.startswith(('followup_ics.', 'icalendar', 'pytz'))))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip().splitlines()[-1] == "['followup_ics.app', 'followup_ics.app.environment', 'followup_ics.cli']"
+
+
+def test_the_venv_is_activated_before_the_first_bare_command() -> None:
+    """A newcomer fresh from the setup line is told how to get `followup-ics` on PATH before using it bare."""
+    first_bare = README.index("$ followup-ics ")
+    activation = README.find("source .venv/bin/activate")
+    assert 0 < activation < first_bare
+
+
+def test_the_file_names_the_readme_promises_are_the_ones_written(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """`<company>-<date>.ics` by default and `<id>.ics` with --id: README and behaviour agree."""
+    monkeypatch.chdir(tmp_path)
+    base = ["generate", "--company", "Acme Corp", "--date", "2026-12-01 14:00", "--tz", "UTC"]
+    assert CliRunner().invoke(cli, base).exit_code == 0
+    assert CliRunner().invoke(cli, [*base, "--id", "42"]).exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["42.ics", "acme-corp-2026-12-01.ics"]
+    assert "default `<company>-<date>.ics`, or `<id>.ics` with `--id`" in README
+    assert "`--id 42` writes `42.ics`" in README

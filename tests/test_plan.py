@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from conftest import local_times, plan_for
 
-from followup_ics.core.errors import InputError
+from followup_ics.core.errors import InputError, PlanFileError
 from followup_ics.core.settings import settings_from_mapping
 
 
@@ -165,6 +165,38 @@ def test_plan_settings_change_offsets_and_times() -> None:
 
 
 @pytest.mark.parametrize(
+    ("plan", "expected"),
+    [
+        # Afternoon business hours: the default 10:00 calls and checks move to 13:00.
+        ({"hours": {"business": "13:00-17:00"}},
+         {"follow-up-call": "Tue 2026-12-08 13:00", "status-check-1": "Tue 2026-12-15 13:00"}),
+        # Early business hours ending before 10:00: moved to their start, not left after closing.
+        ({"hours": {"business": "08:00-09:30"}},
+         {"follow-up-call": "Tue 2026-12-08 08:00", "status-check-1": "Tue 2026-12-15 08:00"}),
+        # 10:00 already inside: nothing moves.
+        ({"hours": {"business": "10:00-12:00"}},
+         {"follow-up-call": "Tue 2026-12-08 10:00", "status-check-1": "Tue 2026-12-15 10:00"}),
+        # A time set inside the new hours is kept as written.
+        ({"hours": {"business": "13:00-17:00"}, "status-check": {"time": "15:30"}},
+         {"follow-up-call": "Tue 2026-12-08 13:00", "status-check-1": "Tue 2026-12-15 15:30"}),
+    ],
+)
+def test_company_calls_follow_the_plan_business_hours(plan: dict[str, dict[str, str]],
+                                                      expected: dict[str, str]) -> None:
+    """Default call and status-check times outside [hours] business move to the start of them."""
+    schedule = plan_for("2026-12-01 14:00", "America/New_York", settings=settings_from_mapping(plan))
+    times = {key: value[:-6] for key, value in local_times(schedule).items()}
+    assert {key: times[key] for key in expected} == expected
+
+
+@pytest.mark.parametrize("table", ["follow-up-call", "status-check", "keep-in-touch"])
+def test_a_call_time_set_outside_business_hours_is_refused(table: str) -> None:
+    """A plan file that sets a company call outside its own business hours is refused, saying why."""
+    with pytest.raises(PlanFileError, match=rf"\[{table}\] time 10:00 is outside business hours 13:00-17:00"):
+        settings_from_mapping({"hours": {"business": "13:00-17:00"}, table: {"time": "10:00"}})
+
+
+@pytest.mark.parametrize(
     ("raw", "field"),
     [
         ({"company": "  "}, "company"),
@@ -178,7 +210,8 @@ def test_plan_settings_change_offsets_and_times() -> None:
         ({"duration": "0"}, "duration"),
         ({"url": "javascript:alert(1)"}, "url"),
         ({"interviewers": ("Ana <not-an-email>",)}, "interviewer"),
-        ({"contact_phone": "call me"}, "contact"),
+        ({"contact_phone": "call me"}, "contact-phone"),  # the phone's own field, not the contact's name
+        ({"contact_email": "bo-at-x"}, "contact-email"),
         ({"timezone": "Mars/Olympus"}, "timezone"),
     ],
 )

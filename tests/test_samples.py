@@ -34,7 +34,7 @@ def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.exit_code == 0, result.output
     if os.environ.get("UPDATE_SAMPLES"):
         shutil.rmtree(OUT, ignore_errors=True)
-        shutil.copytree(out, OUT)
+        shutil.copytree(out, OUT, ignore=shutil.ignore_patterns(".followup-ics-*"))
     return out
 
 

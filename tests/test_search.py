@@ -171,7 +171,8 @@ def rosters(draw: st.DrawFn) -> str:
     used: set[datetime] = set()
     for number in range(draw(st.integers(1, 6))):
         zone = draw(st.sampled_from(ZONES))
-        start = datetime(2026, 11, 30, 9) + timedelta(days=draw(st.integers(0, 20)), minutes=30 * draw(st.integers(0, 16)))
+        start = datetime(2026, 11, 30, 9) + timedelta(days=draw(st.integers(0, 20)),
+                                                      minutes=30 * draw(st.integers(0, 16)))
         rounds = []
         for _ in range(draw(st.integers(1, 3))):
             while tzinfo(zone).localize(start).astimezone(UTC) in used:
@@ -252,7 +253,8 @@ def test_no_waiting_step_after_an_application_is_decided(text: str) -> None:
         decided = outcomes.get(schedule.interview.company)
         if decided is None:
             continue
-        late = [s.key for s in schedule.steps if s.step_id in waiting and s.start >= max(decided, schedule.interview.end)]
+        after = max(decided, schedule.interview.end)
+        late = [s.key for s in schedule.steps if s.step_id in waiting and s.start >= after]
         assert not late
 
 

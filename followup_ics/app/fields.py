@@ -1,13 +1,16 @@
 """Raw user text (CLI options, CSV cells) -> a validated Interview.
 
-Dates: ISO 8601 first, then python-dateutil's common forms ("Dec 1 2026 2pm"). A numeric date whose
-day and month could be swapped ("03/12/2026") is an error unless the caller chose an order: never a
-guess that silently differs by locale.
+Dates: ISO 8601 first, then python-dateutil's common forms ("Dec 1 2026 2pm", "2026-12-01 2:00 PM").
+A date that starts with a four-digit year is always year, month, day. Any other numeric date whose day
+and month could be swapped ("03/12/2026") is an error unless the caller chose an order: never a guess
+that silently differs by locale. An offset is read as written ("UTC+3" is three hours ahead); a zone
+abbreviation ("EST") is refused in one line, since several zones share most of them.
 """
 
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -23,6 +26,16 @@ EARLIEST_YEAR, LATEST_YEAR = 2000, 2036  # pytz's zone rules are exact up to 203
 DATE_ONLY_DEADLINE = time(17, 0)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DURATION = re.compile(r"^(?:(?P<h>\d+)\s*h(?:ours?|rs?)?)?\s*(?:(?P<m>\d+)\s*(?:m|mins?|minutes?)?)?$")
+_YEAR_FIRST = re.compile(r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?=$|[\sT])")
+_UTC_OFFSET = re.compile(r"\s*\b(?:UTC|GMT)\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\b", re.IGNORECASE)
+# Suggestions only: an abbreviation is never read as a zone (CST is US Central or China, IST three zones).
+_ABBREVIATIONS = {
+    "EST": "America/New_York", "EDT": "America/New_York", "CST": "America/Chicago", "CDT": "America/Chicago",
+    "MST": "America/Denver", "MDT": "America/Denver", "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles",
+    "BST": "Europe/London", "CET": "Europe/Paris", "CEST": "Europe/Paris", "EET": "Europe/Athens",
+    "EEST": "Europe/Athens", "IST": "Asia/Kolkata", "JST": "Asia/Tokyo", "AEST": "Australia/Sydney",
+    "AEDT": "Australia/Sydney",
+}
 _PERSON = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<\s*(?P<email>[^<>\s]+)\s*>\s*$")
 
 
@@ -108,22 +121,64 @@ def _parse_naive(text: str, field_name: str, day_first: bool | None) -> tuple[da
         return datetime.fromisoformat(text.replace(" ", "T", 1)), True
     except ValueError:
         pass
-    from dateutil import parser  # imported here: only non-ISO dates need it
-
-    try:
-        month_first = parser.parse(text, dayfirst=False, default=datetime(2000, 1, 1, 0, 0))
-        day_first_reading = parser.parse(text, dayfirst=True, default=datetime(2000, 1, 1, 0, 0))
-        other_default = parser.parse(text, dayfirst=bool(day_first), default=datetime(2000, 1, 1, 1, 1))
-    except (parser.ParserError, ValueError, OverflowError):
-        raise InputError(field_name, "cannot read this date; write it as YYYY-MM-DD HH:MM",
-                         value=text) from None
+    text = _UTC_OFFSET.sub(_iso_offset, text)
+    year_first = _YEAR_FIRST.match(text)
+    if year_first:
+        return _parse_year_first(text, year_first, field_name)
+    month_first, _ = _dateutil(text, field_name, dayfirst=False)
+    day_first_reading, _ = _dateutil(text, field_name, dayfirst=True)
     if month_first != day_first_reading and day_first is None:
         raise InputError(field_name, f"day and month are ambiguous ({month_first:%d %b} or "
                          f"{day_first_reading:%d %b}); write YYYY-MM-DD or choose --day-first/--month-first",
                          value=text)
-    chosen = day_first_reading if day_first else month_first
-    has_time = other_default.time() == chosen.time()
-    return chosen, has_time
+    return _dateutil(text, field_name, dayfirst=bool(day_first))
+
+
+def _parse_year_first(text: str, match: re.Match[str], field_name: str) -> tuple[datetime, bool]:
+    """2026/12/01, 2026.12.01 14:00, 2026-12-01 2:00 PM: the year comes first, then always the month."""
+    try:
+        written = datetime(int(match["y"]), int(match["m"]), int(match["d"]))
+    except ValueError:
+        raise InputError(field_name, "not a valid date", value=text) from None
+    moment, has_time = _dateutil(text, field_name, yearfirst=True, dayfirst=False)
+    if moment.date() != written.date():  # dateutil swaps fields it cannot place; never accept a swap
+        raise InputError(field_name, "not a valid date", value=text)
+    return moment, has_time
+
+
+def _dateutil(text: str, field_name: str, **order: bool) -> tuple[datetime, bool]:
+    """dateutil's reading and whether a time was written; its warnings become one InputError."""
+    from dateutil import parser  # imported here: only non-ISO dates need it
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            # Two defaults that differ in the hour: equal hours mean the text gave the hour itself.
+            moment = parser.parse(text, default=datetime(2000, 1, 1, 0, 0), **order)
+            probe = parser.parse(text, default=datetime(2000, 1, 1, 1, 0), **order)
+        except (parser.ParserError, ValueError, OverflowError):
+            raise InputError(field_name, "cannot read this date; write it as YYYY-MM-DD HH:MM",
+                             value=text) from None
+    for warning in caught:
+        if issubclass(warning.category, parser.UnknownTimezoneWarning):
+            raise InputError(field_name, _abbreviation_refused(text), value=text)
+    return moment, probe.hour == moment.hour
+
+
+def _abbreviation_refused(text: str) -> str:
+    """Why a zone abbreviation is refused, with the --tz to give instead where one is common."""
+    words = re.findall(r"[A-Za-z]{2,5}", text)
+    name = next((w for w in words if w.upper() in _ABBREVIATIONS), None)
+    if name is None:
+        return ("a time zone abbreviation is ambiguous (IST is India, Israel or Ireland); "
+                "leave it off and give the zone with --tz or a timezone column")
+    return (f"a time zone abbreviation is ambiguous ({name} could be several zones); leave it off and "
+            f"give the zone with --tz or a timezone column, e.g. {_ABBREVIATIONS[name.upper()]}")
+
+
+def _iso_offset(match: re.Match[str]) -> str:
+    """'UTC+3' -> '+03:00': dateutil reads 'GMT+3' the POSIX way, three hours *behind*."""
+    return f" {match['sign']}{int(match['h']):02d}:{match['m'] or '00'}"
 
 
 def parse_duration(text: str, field_name: str = "duration") -> timedelta | None:
@@ -157,6 +212,7 @@ def parse_person(text: str, field_name: str, *, email: str = "", phone: str = ""
     """'Ana Diaz <ana@x.com>', 'ana@x.com' or 'Ana Diaz', plus separately given email and phone."""
     cleaned = " ".join(text.split())
     name = cleaned
+    separate_email = email.strip()
     match = _PERSON.match(cleaned)
     if match:
         name, email = match["name"].strip(' "'), email.strip() or match["email"]
@@ -164,7 +220,16 @@ def parse_person(text: str, field_name: str, *, email: str = "", phone: str = ""
         name, email = "", email.strip() or cleaned
     if any(ch in name for ch in "<>"):
         raise InputError(field_name, 'expected "Name <email>"', value=text)
-    return Person(name=name, email=email.strip(), phone=" ".join(phone.split()), role=field_name)
+    try:
+        return Person(name=name, email=email.strip(), phone=" ".join(phone.split()), role=field_name)
+    except InputError as error:
+        # A separately given email or phone is its own column (contact_email, interviewer_email):
+        # name that one, not the name column.
+        if error.value and error.value == separate_email:
+            raise InputError(f"{field_name}_email", error.message, value=error.value) from None
+        if error.value and error.value == " ".join(phone.split()):
+            raise InputError(f"{field_name}_phone", error.message, value=error.value) from None
+        raise
 
 
 def build_interview(raw: RawInterview, *, zone_name: str, day_first: bool | None = None,
@@ -201,8 +266,9 @@ def build_interview(raw: RawInterview, *, zone_name: str, day_first: bool | None
     interviewers = tuple(
         parse_person(text, "interviewer", email=emails[i] if i < len(emails) else "")
         for i, text in enumerate(raw.interviewers) if text.strip())
-    if not interviewers and any(e.strip() for e in emails):
-        interviewers = tuple(parse_person("", "interviewer", email=e) for e in emails if e.strip())
+    # Addresses beyond the named interviewers are interviewers too (a cell may list more addresses).
+    interviewers += tuple(parse_person("", "interviewer", email=e)
+                          for e in emails[len(raw.interviewers):] if e.strip())
     interview = Interview(
         company=" ".join(raw.company.split()),
         start=start,

@@ -35,6 +35,7 @@ def batch(csv_file: Path, out_dir: Path, skip_invalid: bool, quiet: bool, jobs: 
     """
     from followup_ics.core.errors import FollowupError
     from followup_ics.edges.batch import run_batch
+    from followup_ics.edges.files import UnsafeOutput
     from followup_ics.edges.spreadsheet import count_rows
 
     try:
@@ -50,10 +51,20 @@ def batch(csv_file: Path, out_dir: Path, skip_invalid: bool, quiet: bool, jobs: 
                                    progress=bar.update)
         else:
             report = run_batch(csv_file, out_dir, request, skip_invalid=skip_invalid, jobs=jobs)
+    except UnsafeOutput as error:
+        raise Fail(f"--output: {error}") from None
     except FollowupError as error:
         raise Fail(f"{source}: {error}") from None
     except OSError as error:
-        raise Fail(f"--output: cannot write to {out_dir} ({error.strerror or error})") from None
+        from followup_ics.edges.folder import interrupted
+
+        later = "; the next run finishes putting the files in place" if interrupted(out_dir) else ""
+        raise Fail(f"--output: cannot write to {out_dir} ({error.strerror or error}){later}") from None
+    if report.repaired is not None:
+        say_notices((f"an earlier batch into {out_dir} was stopped while putting its files in place; "
+                     f"finished it first ({report.repaired} files)",))
+    if report.column_note and not quiet:
+        click.echo(f"note: {report.column_note}", err=True)
     if report.unknown_columns and not quiet:
         names = ", ".join(repr(name) for name in report.unknown_columns)
         click.echo(f"note: ignoring unknown column(s) {names}", err=True)
@@ -69,8 +80,9 @@ def batch(csv_file: Path, out_dir: Path, skip_invalid: bool, quiet: bool, jobs: 
         raise Fail(f"{count} invalid row{'s' if count > 1 else ''}; nothing was written "
                    "(--skip-invalid writes the valid rows)", exit_code=1)
     skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
+    removed = f", {len(report.removed)} removed" if report.removed else ""
     click.echo(f"{report.interviews} interviews, {report.events} events, {report.files} files "
-               f"in {out_dir}{skipped}, {report.seconds:.2f} s", err=True)
+               f"in {out_dir}{removed}{skipped}, {report.seconds:.2f} s", err=True)
 
 
 command = batch

@@ -7,7 +7,15 @@ from typing import Any
 
 import click
 
-from followup_ics.cli.options import Fail, checked_token, csv_options, fail, feed_options, run_request
+from followup_ics.cli.options import (
+    Fail,
+    checked_token,
+    csv_options,
+    fail,
+    feed_options,
+    run_request,
+    say_column_note,
+)
 
 
 @click.command("export-site")
@@ -25,6 +33,7 @@ def export_site(csv_file: Path, out_dir: Path, base_url: str | None, state_dir: 
         followup-ics export-site samples/interviews.csv site/ --base-url https://example.org/cal
     """
     from followup_ics.core.errors import FollowupError
+    from followup_ics.edges.files import UnsafeOutput
     from followup_ics.edges.site import export_site as export
     from followup_ics.edges.web import default_state_dir
 
@@ -34,10 +43,13 @@ def export_site(csv_file: Path, out_dir: Path, base_url: str | None, state_dir: 
         request = run_request(params, say_default_zone=False)
         report = export(csv_file, out_dir, request, state_dir=state_dir or default_state_dir(csv_file),
                         base_url=base_url, token=checked_token(token), rotate_token=rotate_token)
+    except UnsafeOutput as error:
+        raise Fail(f"OUT_DIR: {error}") from None
     except FollowupError as error:
         fail(error)
     except OSError as error:
         raise Fail(f"cannot write to {out_dir} ({error.strerror or error})") from None
+    say_column_note(csv_file)
     removed = f", {len(report.removed)} removed" if report.removed else ""
     click.echo(f"{report.folder}: {len(report.written)} files written, {report.unchanged} unchanged{removed}",
                err=True)

@@ -13,8 +13,10 @@ from followup_ics.cli.options import Fail, fail, interview_options, planned_inte
 @click.command()
 @interview_options
 @click.option("-o", "--output", default=None,
-              help="File to write, or - for stdout [default: <company>-<date>.ics].")
-def generate(output: str | None, **params: Any) -> None:
+              help="File to write, or - for stdout [default: <company>-<date>.ics]. A symlink is written "
+                   "through to its file; a device, FIFO or folder is refused.")
+@click.option("--force", is_flag=True, help="Replace an existing -o file even if it is not an iCalendar file.")
+def generate(output: str | None, force: bool, **params: Any) -> None:
     """Write one interview's follow-up plan as an .ics file to import.
 
     \b
@@ -23,24 +25,32 @@ def generate(output: str | None, **params: Any) -> None:
     """
     from followup_ics.core.errors import FollowupError
     from followup_ics.core.identity import file_stem
-    from followup_ics.edges.files import read_if_exists, write_atomic
+    from followup_ics.edges.files import UnsafeOutput, is_icalendar, output_file, read_if_exists, write_atomic
     from followup_ics.ical.writer import render
 
     schedule, request = planned_interview(params)
     path = None if output == "-" else Path(output or f"{file_stem(schedule.interview)}.ics")
-    previous = read_if_exists(path) if path else None
+    target = None
+    if path is not None:
+        try:
+            target = output_file(path, force=force)
+        except UnsafeOutput as error:
+            raise Fail(f"--output: {error}") from None
+    # Only an earlier calendar carries SEQUENCEs to continue; a file replaced with --force does not.
+    previous = read_if_exists(target) if target and is_icalendar(target) else None
     try:
         data = render([schedule], stamp=request.now, previous=previous)
     except FollowupError as error:  # a zone that cannot be written as rules for these dates
         fail(error)
-    if path is None:
+    if path is None or target is None:
         click.echo(data, nl=False)
         return
     try:
-        write_atomic(path, data)
+        write_atomic(target, data)
     except OSError as error:
         raise Fail(f"--output: cannot write {path} ({error.strerror or error})") from None
-    click.echo(f"Wrote {path}: {len(schedule.steps)} events in {schedule.interview.zone}.", err=True)
+    shown = path if target == path else f"{path} (the file it links to, {target})"
+    click.echo(f"Wrote {shown}: {len(schedule.steps)} events in {schedule.interview.zone}.", err=True)
 
 
 command = generate

@@ -95,6 +95,8 @@ def interview_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--id", "interview_id", default="",
                      help="Your own stable id; keeps event UIDs when the date changes."),
         click.option("--no-interview", is_flag=True, help="Leave the interview event itself out."),
+        click.option("--skip-past", is_flag=True,
+                     help="Leave out steps already past (planning after the fact) [default: keep them, say how many]."),
         click.option("--plan", "plan_file", type=click.Path(path_type=Path, dir_okay=False),
                      envvar=f"{ENV_PREFIX}_PLAN", help="TOML file changing the plan's offsets and times."),
         click.option("--day-first/--month-first", "day_first", default=None,
@@ -153,7 +155,20 @@ def planned_interview(params: dict[str, Any]) -> tuple[Schedule, Request]:
     except FollowupError as error:
         fail(error)
     say_notices(schedule.notices)
-    return schedule, request
+    return _past_left_out(schedule, request, skip=bool(params.get("skip_past"))), request
+
+
+def _past_left_out(schedule: Schedule, request: Request, *, skip: bool) -> Schedule:
+    """Say how many steps are already past; with --skip-past, leave them out (never all of them)."""
+    from followup_ics.app.past import past_notice, past_steps, without_past
+
+    past = past_steps(schedule, request.now)
+    if skip and past and len(past) == len(schedule.steps):
+        raise Fail("--skip-past: every step of this plan is already past; nothing would be left")
+    notice = past_notice(past, len(schedule.steps), left_out=skip)
+    if notice:
+        say_notices((notice,))
+    return without_past(schedule, request.now) if skip else schedule
 
 
 def _invite(params: dict[str, Any]) -> Invite:
@@ -223,6 +238,15 @@ def checked_token(token: str | None) -> str | None:
     if token is not None and not valid_token(token):
         raise Fail("--token: use 16 or more letters, digits, '-' or '_'")
     return token
+
+
+def say_column_note(csv_file: Path) -> None:
+    """Once per run: which CSV column was read as which field, where the names differ."""
+    from followup_ics.edges.spreadsheet import header_note
+
+    note = header_note(csv_file)
+    if note:
+        click.echo(f"note: {note}", err=True)
 
 
 def say_notices(notices: tuple[str, ...]) -> None:

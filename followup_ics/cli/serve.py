@@ -7,7 +7,16 @@ from typing import Any
 
 import click
 
-from followup_ics.cli.options import ENV_PREFIX, Fail, checked_token, csv_options, fail, feed_options, run_request
+from followup_ics.cli.options import (
+    ENV_PREFIX,
+    Fail,
+    checked_token,
+    csv_options,
+    fail,
+    feed_options,
+    run_request,
+    say_column_note,
+)
 
 
 @click.command()
@@ -49,6 +58,7 @@ def serve(csv_file: Path, host: str, port: int, public_url: str | None, poll: fl
         raise Fail(f"--port: cannot listen on {host}:{port} ({error.strerror or error})") from None
     root = (public_url or f"http://{host}:{server.effective_port}").rstrip("/")  # type: ignore[union-attr]
     base = f"{root}/{app.token}/"
+    say_column_note(csv_file)
     click.echo(f"Serving {len(app.site.listings)} interviews from {csv_file}; watching it for changes.", err=True)
     click.echo(f"Page:  {base}", err=True)
     for name in app.site.feeds:

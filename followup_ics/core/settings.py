@@ -61,6 +61,10 @@ _BOUNDS: dict[str, tuple[int, int]] = {
 }
 
 
+# Steps that contact the company: they happen inside business hours.
+_BUSINESS_STEPS = ("follow_up_call", "status_check", "keep_in_touch")
+
+
 def settings_from_mapping(data: dict[str, Any], *, source: str = "plan") -> PlanSettings:
     settings = DEFAULT_SETTINGS
     for table, values in data.items():
@@ -76,7 +80,30 @@ def settings_from_mapping(data: dict[str, Any], *, source: str = "plan") -> Plan
         else:
             known = ", ".join(["hours", *_STEP_KEYS])
             raise PlanFileError(f"{where}: unknown table (known: {known})")
+    settings = _inside_business_hours(settings, data, source)
     _check_times(settings, source)
+    return settings
+
+
+def _inside_business_hours(settings: PlanSettings, data: dict[str, Any], source: str) -> PlanSettings:
+    """Calls and emails to the company happen inside business hours.
+
+    A default time of day (10:00) outside the plan's business hours moves to the start of them: the user
+    who writes business = "13:00-17:00" means the calls too. A time the plan file sets itself outside
+    them is a contradiction the user must resolve, so the file is refused with a line saying why.
+    """
+    business = settings.business
+    for name in _BUSINESS_STEPS:
+        rule: StepRule = getattr(settings, name)
+        if business.start <= rule.time < business.end:
+            continue
+        table = name.replace("_", "-")
+        values = data.get(table)
+        if isinstance(values, dict) and "time" in values:
+            raise PlanFileError(f"{source}: [{table}] time {rule.time:%H:%M} is outside business hours "
+                                f"{business.start:%H:%M}-{business.end:%H:%M}, where calls and emails to the "
+                                "company belong: change the time or [hours] business")
+        settings = replace(settings, **{name: replace(rule, time=business.start)})
     return settings
 
 

@@ -2,7 +2,9 @@
 
 Validation comes before writing: every row is planned and rendered into a staging folder inside the
 output folder, and only when no row is bad (or --skip-invalid) are the files renamed into place, each
-atomically. A failed or interrupted run leaves the earlier output as it was.
+atomically. A failed run leaves the earlier output as it was; a run killed while renaming is finished
+by the next one, and files of earlier runs no longer produced are removed (folder.py: the manifest and
+the journal).
 
 Each interview is built and serialised once; all.ics reuses those VEVENT bytes, streamed through a
 temp file, so memory stays flat however many rows there are. Large batches use every core.
@@ -27,8 +29,9 @@ from followup_ics.app.roster import Identified, Roster, RowError
 from followup_ics.core.errors import FollowupError
 from followup_ics.core.identity import COMBINED
 from followup_ics.core.records import Plan
-from followup_ics.edges.files import read_if_exists
-from followup_ics.edges.spreadsheet import CsvError, read_rows
+from followup_ics.edges.files import read_regular, write_atomic
+from followup_ics.edges.folder import commit, finish_interrupted, interrupted
+from followup_ics.edges.spreadsheet import CsvError, column_note, read_rows
 from followup_ics.ical.reference import widen
 from followup_ics.ical.writer import render, shell_head
 from followup_ics.wording.language import language
@@ -66,7 +69,10 @@ class BatchReport:
     skipped: list[RowError] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     unknown_columns: tuple[str, ...] = ()
+    column_note: str | None = None  # which column was read as which field, where the names differ
     default_zone_rows: int = 0  # rows without a timezone of their own
+    removed: list[str] = field(default_factory=list)  # files of earlier runs no longer produced
+    repaired: int | None = None  # files an interrupted earlier run had left to put in place
     seconds: float = 0.0
 
 
@@ -79,7 +85,9 @@ def run_batch(source: Path, out_dir: Path, request: Request, *, skip_invalid: bo
     """
     started = time.perf_counter()
     header, _ = read_rows(source)
-    report = BatchReport(unknown_columns=header.unknown)
+    report = BatchReport(unknown_columns=header.unknown, column_note=column_note(header))
+    if out_dir.is_dir():  # an earlier run killed while renaming is finished first, whatever this one finds
+        report.repaired = finish_interrupted(out_dir, staging_prefix=STAGING_PREFIX, combined=COMBINED)
     seen_path = out_dir / SEEN_FILE
     roster = Roster(lambda: read_rows(source)[1], request, _load_seen(seen_path))
     if roster.errors and not skip_invalid:
@@ -89,6 +97,7 @@ def run_batch(source: Path, out_dir: Path, request: Request, *, skip_invalid: bo
     out_dir.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+    keep_staging = False
     try:
         combined = _stage(roster, staging, out_dir, request, report, jobs, progress)
         if report.errors and not skip_invalid:
@@ -99,24 +108,21 @@ def run_batch(source: Path, out_dir: Path, request: Request, *, skip_invalid: bo
         combined_path = staging / COMBINED
         _write_combined(combined_path, combined, report, collection_name(language(request.language)))
         seen = roster.first_seen_dates()
-        if seen:
-            (staging / SEEN_FILE).write_text(_dump_seen(seen), encoding="utf-8")
         _sync()
-        # The staged files are listed from the folder, not kept in memory: 100,000 names add up.
-        with os.scandir(staging) as entries:
-            for entry in entries:
-                if entry.name.endswith(".ics") and entry.name != COMBINED:
-                    os.replace(entry.path, out_dir / entry.name)
-                    report.files += 1
-        os.replace(combined_path, out_dir / COMBINED)
+        try:
+            report.files, report.removed = commit(staging, out_dir, combined=COMBINED,
+                                                  keep_old=bool(report.skipped))
+        except OSError:
+            keep_staging = interrupted(out_dir)  # renaming began: the next run finishes it from staging
+            raise
         if seen:
-            os.replace(staging / SEEN_FILE, seen_path)
+            write_atomic(seen_path, _dump_seen(seen).encode("utf-8"))
         else:
             seen_path.unlink(missing_ok=True)
-        report.files += 1
         return report
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if not keep_staging:
+            shutil.rmtree(staging, ignore_errors=True)
         report.seconds = time.perf_counter() - started
 
 
@@ -149,7 +155,7 @@ def _stage(roster: Roster, staging: Path, out_dir: Path, request: Request, repor
         stream = roster.stream_schedule()
         if stream is not None:
             # The search's keep-searching stream belongs to no one interview: only all.ics holds it.
-            data = render([stream], stamp=request.now, previous=read_if_exists(out_dir / COMBINED))
+            data = render([stream], stamp=request.now, previous=read_regular(out_dir / COMBINED))
             events_out.write(_events(data))
             report.events += len(stream.steps)
             widen(combined.spans, stream.interview.zone, stream.steps[0].start, stream.steps[-1].end)
@@ -221,7 +227,8 @@ def process(item: tuple[Identified, Plan], request: Request, out_dir: Path) -> R
     identified, planned = item
     schedule = word_plan(planned, *words_for(identified.row.raw, request))
     try:
-        data = render([schedule], stamp=request.now, previous=read_if_exists(out_dir / f"{identified.stem}.ics"))
+        previous = read_regular(out_dir / f"{identified.stem}.ics")  # never through a symlink to a file elsewhere
+        data = render([schedule], stamp=request.now, previous=previous)
     except FollowupError as error:  # a zone that cannot be written as rules for these dates
         return RowError(identified.row.number, identified.row.column("timezone"), str(error))
     steps = schedule.steps
@@ -233,7 +240,7 @@ def process(item: tuple[Identified, Plan], request: Request, out_dir: Path) -> R
 
 def _load_seen(path: Path) -> dict[str, datetime]:
     """When each undated outcome was first seen, as kept by the last run (nothing if unreadable)."""
-    raw = read_if_exists(path)
+    raw = read_regular(path)
     if not raw:
         return {}
     try:

@@ -27,7 +27,7 @@ from followup_ics.core.records import Schedule
 from followup_ics.core.wallclock import local
 from followup_ics.core.zones import tzinfo
 from followup_ics.edges.files import read_if_exists, write_atomic
-from followup_ics.edges.spreadsheet import CsvError, read_text
+from followup_ics.edges.spreadsheet import CsvError, decode_csv, read_text
 from followup_ics.ical import reference as ics
 from followup_ics.ical import writer
 from followup_ics.wording.language import language
@@ -138,9 +138,9 @@ def build_site(csv_bytes: bytes, source: str, request: Request, state: State) ->
     digest = csv_digest(csv_bytes)
     changed_at = state.changed_at if digest == state.csv_sha256 and state.changed_at else request.now
     try:
-        text = csv_bytes.decode("utf-8")
-    except UnicodeDecodeError:
-        raise FeedError([f"{source}: not UTF-8 text (save the sheet as 'CSV UTF-8')"]) from None
+        text = decode_csv(csv_bytes)
+    except CsvError as error:
+        raise FeedError([f"{source}: {error}"]) from None
     schedules, stream, closed = _plan(text, source, replace(request, now=changed_at), state.closed)
     options = ics.FeedOptions(refresh=REFRESH)
     try:

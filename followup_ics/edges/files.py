@@ -1,10 +1,15 @@
-"""Writing files so that a reader never sees a partial one: temp file in the same folder, then rename."""
+"""Writing files so that a reader never sees a partial one (temp file in the same folder, then rename),
+and only where a write belongs: never over a device, FIFO or directory, never through a symlink out of an
+output folder, never over a file that is not ours to replace."""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+from followup_ics.core.errors import FollowupError
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -34,3 +39,97 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+class UnsafeOutput(FollowupError):
+    """An output path that must not be written: not a regular file, or a file we would destroy."""
+
+
+_ICALENDAR_START = b"BEGIN:VCALENDAR"
+
+
+def output_file(path: Path, *, force: bool = False) -> Path:
+    """The file to write for ``-o path``: ``path`` itself, or the file a symlink at ``path`` points to.
+
+    A symlink is written through: its target is replaced atomically and the link stays a link, so the
+    file it names is the one that changes (a link left pointing at a stale file helps nobody). A device,
+    FIFO, socket or directory is refused, and so is an existing file that is not an iCalendar file,
+    unless ``force``: `-o interviews.csv` must not turn a spreadsheet into a calendar without a word.
+    """
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    try:
+        info = target.stat()
+    except FileNotFoundError:
+        return target
+    except OSError as error:
+        raise UnsafeOutput(f"cannot write {path} ({error.strerror or error})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise UnsafeOutput(f"{path} is {_kind(info.st_mode)}, not a file; give a file name (or - for stdout)")
+    if not force and info.st_size and not is_icalendar(target):
+        raise UnsafeOutput(f"{path} exists and is not an iCalendar file; --force replaces it")
+    return target
+
+
+def is_icalendar(path: Path) -> bool:
+    """Whether the regular file at ``path`` starts as an iCalendar file does (BOM and blank lines allowed)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(256)
+    except OSError:
+        return False
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").upper().startswith(_ICALENDAR_START)
+
+
+def read_regular(path: Path) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file itself, never through a symlink (else None)."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        chunks = []
+        while chunk := os.read(descriptor, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+
+
+def check_replaceable(path: Path) -> None:
+    """Raise UnsafeOutput if an entry at ``path`` in an output folder must not be replaced by a file.
+
+    A regular file or a symlink may be: renaming over a symlink replaces the link itself, so the write
+    never lands outside the folder. A directory, device, FIFO or socket may not.
+    """
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return
+    if not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)):
+        raise UnsafeOutput(f"{path} is {_kind(info.st_mode)}; move it away, a file of that name is to be written")
+
+
+def real_folder(path: Path) -> Path:
+    """Create ``path`` as a directory if missing; refuse a symlink there, so writes cannot leave the tree."""
+    if path.is_symlink():
+        raise UnsafeOutput(f"{path} is a symlink; the files are written only into a real folder")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISLNK(mode):
+        return "a symlink"
+    return "not a regular file"

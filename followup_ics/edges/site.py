@@ -11,7 +11,7 @@ from pathlib import Path
 
 from followup_ics.app.config import Request
 from followup_ics.edges.feeds import build_site, load_state, save_state
-from followup_ics.edges.files import read_if_exists, write_atomic
+from followup_ics.edges.files import check_replaceable, read_regular, real_folder, write_atomic
 from followup_ics.edges.page import render_page
 
 # At the top of the site, where a listing would show the token folder: a page that shows nothing.
@@ -31,21 +31,23 @@ def export_site(source: Path, out_dir: Path, request: Request, *, state_dir: Pat
     """Build the feeds for ``source`` and write them under ``out_dir/<token>/``; FeedError if the CSV is bad."""
     state = load_state(state_dir, token=token, rotate=rotate_token)
     site, state = build_site(source.read_bytes(), str(source), request, state)
-    folder = out_dir / state.token
-    folder.mkdir(parents=True, exist_ok=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    folder = real_folder(out_dir / state.token)  # a symlink there would publish, and write, elsewhere
     report = ExportReport(folder)
     page_base = f"{base_url.rstrip('/')}/{state.token}/" if base_url else None
     files = {folder / name: feed.data for name, feed in site.feeds.items()}
     files[folder / "index.html"] = render_page(site, page_base).encode("utf-8")
     files[out_dir / "index.html"] = _ROOT_PAGE
     for path, data in files.items():
-        if read_if_exists(path) == data:
+        check_replaceable(path)
+        # Compared without following a symlink: a link is replaced by the file, never written through.
+        if read_regular(path) == data:
             report.unchanged += 1
             continue
         write_atomic(path, data)
         report.written.append(path)
     for stale in folder.glob("*.ics"):
-        if stale not in files:
+        if stale not in files and (stale.is_symlink() or stale.is_file()):
             stale.unlink()
             report.removed.append(stale)
     save_state(state_dir, state)

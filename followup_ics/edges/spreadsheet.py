@@ -1,11 +1,17 @@
 """CSV rows -> RawInterviews, streamed, with errors that name the row as a spreadsheet shows it.
 
 Row 1 is the header; the first interview is row 2. Spreadsheet exports just work: UTF-8 with or
-without BOM, comma, semicolon or tab delimiters, CRLF, quoted fields with commas and newlines.
+without BOM, UTF-16 with or without BOM (Excel's "Unicode text"), comma, semicolon or tab delimiters,
+CRLF, quoted fields with commas and newlines, rows that leave off their trailing empty cells.
+
+Column names are matched exactly or through aliases that cannot mean anything else: a job tracker's
+"Deadline" (of the application?) or "Email" (whose?) is not guessed to be an offer deadline or the
+recruiter's address. Header.aliased lets the caller say which column was read as which field.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -26,23 +32,24 @@ FIELDS = ("company", "date", "timezone", "duration", "role", "interviewer", "int
           "outcome_date", "notes", "id", "offer_arrived")
 FIELDS += ("language", "me")  # the texts' language and the name signing the drafts, per row
 REQUIRED = ("company", "date")
+# Only names that cannot mean anything else in a job-search sheet. Left out on purpose: email, phone
+# (the user's own?), deadline (the application's?), start/when (the job's start?), title, job, length,
+# link, address (an email address?), key, decision_date (expected or known?).
 ALIASES = {
     "company_name": "company", "employer": "company", "organization": "company", "organisation": "company",
-    "interview_date": "date", "date_time": "date", "datetime": "date", "when": "date", "start": "date",
-    "interview_time": "date",
-    "time_zone": "timezone", "tz": "timezone", "zone": "timezone",
-    "length": "duration", "duration_min": "duration", "duration_minutes": "duration",
-    "position": "role", "job_title": "role", "title": "role", "job": "role",
+    "interview_date": "date", "interview_datetime": "date", "interview_time": "date", "interview_start": "date",
+    "time_zone": "timezone", "tz": "timezone",
+    "interview_length": "duration", "duration_min": "duration", "duration_minutes": "duration",
+    "position": "role", "job_title": "role",
     "interviewers": "interviewer", "interviewer_name": "interviewer", "interviewer_names": "interviewer",
     "interviewer_emails": "interviewer_email",
     "recruiter": "contact", "hiring_manager": "contact", "contact_name": "contact",
-    "recruiter_email": "contact_email", "email": "contact_email",
-    "recruiter_phone": "contact_phone", "phone": "contact_phone",
-    "reference": "references", "job_url": "url", "posting": "url", "job_posting": "url", "link": "url",
-    "place": "location", "address": "location",
-    "outcome": "status", "offer_deadline_date": "offer_deadline", "deadline": "offer_deadline",
-    "decision_date": "outcome_date", "note": "notes", "comments": "notes",
-    "interview_id": "id", "key": "id",
+    "recruiter_email": "contact_email", "recruiter_phone": "contact_phone",
+    "reference": "references", "job_url": "url", "job_posting": "url", "posting_url": "url",
+    "interview_location": "location",
+    "outcome": "status", "offer_deadline_date": "offer_deadline", "competing_offer_deadline": "offer_deadline",
+    "note": "notes", "comments": "notes",
+    "interview_id": "id",
 }
 ALIASES.update({"lang": "language", "locale": "language", "my_name": "me", "signature": "me"})
 _LIST_SEPARATORS = re.compile(r"[;\n|]")
@@ -58,6 +65,14 @@ class Header:
     names: tuple[str, ...]
     unknown: tuple[str, ...]
     delimiter: str
+    aliased: tuple[tuple[str, str], ...] = ()  # (column as the file names it, field) where they differ
+
+
+def column_note(header: Header) -> str | None:
+    """One line for the user saying which columns were read as which field (None when all are exact)."""
+    if not header.aliased:
+        return None
+    return "read " + ", ".join(f"column {name!r} as {field}" for name, field in header.aliased)
 
 
 def normalise(name: str) -> str:
@@ -68,6 +83,7 @@ def normalise(name: str) -> str:
 def parse_header(names: list[str], delimiter: str) -> Header:
     fields: list[str | None] = []
     unknown: list[str] = []
+    aliased: list[tuple[str, str]] = []
     seen: dict[str, str] = {}
     for name in names:
         key = normalise(name)
@@ -79,12 +95,14 @@ def parse_header(names: list[str], delimiter: str) -> Header:
                 unknown.append(name.strip())
         else:
             seen[field] = name
+            if key != field:  # an alias, not the field's own name in another case or spacing
+                aliased.append((name.strip(), field))
         fields.append(field)
     missing = [f for f in REQUIRED if f not in seen]
     if missing:
         raise CsvError(f"row 1: missing required column {missing[0]!r} (the header row must name "
                        f"{' and '.join(REQUIRED)})")
-    return Header(tuple(fields), tuple(names), tuple(unknown), delimiter)
+    return Header(tuple(fields), tuple(names), tuple(unknown), delimiter, tuple(aliased))
 
 
 def sniff_delimiter(first_line: str) -> str:
@@ -100,6 +118,29 @@ def read_rows(path: Path) -> tuple[Header, Iterator[Row | RowError]]:
     return read_handle(_open(path))
 
 
+def decode_csv(data: bytes) -> str:
+    """The text of a CSV file's bytes, in whichever encoding _encoding finds (raises CsvError)."""
+    encoding = _encoding(data[:_SNIFF_BYTES])
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise CsvError(_not_text(encoding, _bad_row(io.BytesIO(data), encoding) or 1, error)) from None
+
+
+def header_note(path: Path) -> str | None:
+    """column_note for a CSV file, reading only its header (None if the header cannot be read)."""
+    try:
+        handle = _open(path)
+    except CsvError:
+        return None
+    with handle:  # the rows are never read: close the file here, not when the generator is collected
+        try:
+            header, _ = read_handle(handle)
+        except CsvError:
+            return None
+    return column_note(header)
+
+
 def read_text(text: str) -> tuple[Header, Iterator[Row | RowError]]:
     """read_rows for a CSV already in memory."""
     return read_handle(io.StringIO(text.removeprefix("\ufeff"), newline=""))
@@ -109,9 +150,11 @@ def read_handle(handle: TextIO) -> tuple[Header, Iterator[Row | RowError]]:
     """read_rows for an open text handle (newline=''); the handle is closed when the rows run out."""
     try:
         first_line = handle.readline()
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as error:
+        # The decoder reads ahead: the bad byte may be in any row of the first block, so find it.
         handle.close()
-        raise CsvError("row 1: not UTF-8 text (save the sheet as 'CSV UTF-8')") from None
+        row = _bad_row_in_file(handle) or 1
+        raise CsvError(_not_text(handle.encoding, row, error)) from None
     if not first_line.strip():
         handle.close()
         raise CsvError("the file is empty: expected a header row naming company and date")
@@ -135,7 +178,7 @@ def read_handle(handle: TextIO) -> tuple[Header, Iterator[Row | RowError]]:
 def count_rows(path: Path) -> int:
     """How many records the file holds after its header (for a progress bar); 0 if unreadable."""
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
+        with path.open(encoding=_file_encoding(path), newline="") as handle:
             delimiter = sniff_delimiter(handle.readline())
             handle.seek(0)
             return max(sum(1 for _ in csv.reader(handle, delimiter=delimiter)) - 1, 0)
@@ -145,9 +188,77 @@ def count_rows(path: Path) -> int:
 
 def _open(path: Path):  # type: ignore[no-untyped-def]
     try:
-        return path.open(encoding="utf-8-sig", newline="")
+        return path.open(encoding=_file_encoding(path), newline="")
     except OSError as error:
         raise CsvError(f"cannot read the file ({error.strerror})") from None
+
+
+_SNIFF_BYTES = 4096
+
+
+def _file_encoding(path: Path) -> str:
+    with path.open("rb") as raw:
+        return _encoding(raw.read(_SNIFF_BYTES))
+
+
+def _encoding(head: bytes) -> str:
+    """UTF-8 (BOM or not) unless the bytes say UTF-16: a BOM, or the zero bytes of ASCII text in it."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if not head.startswith(codecs.BOM_UTF8) and len(head) >= 4:
+        zeros_even, zeros_odd = head[0::2].count(0), head[1::2].count(0)
+        pairs = len(head) // 2
+        if zeros_odd > pairs // 2 and zeros_even * 4 < zeros_odd:
+            return "utf-16-le"
+        if zeros_even > pairs // 2 and zeros_odd * 4 < zeros_even:
+            return "utf-16-be"
+    return "utf-8-sig"
+
+
+def _not_text(encoding: str, row: int, error: UnicodeDecodeError) -> str:
+    byte = error.object[error.start:error.start + 1].hex() if error.object else ""
+    kind = "UTF-16" if encoding.startswith("utf-16") else "UTF-8"
+    return (f"row {row}: not {kind} text (byte 0x{byte}; save the sheet as 'CSV UTF-8')" if byte
+            else f"row {row}: not {kind} text (save the sheet as 'CSV UTF-8')")
+
+
+class _Undecodable(Exception):
+    pass
+
+
+def _bad_row_in_file(handle: TextIO) -> int | None:
+    """The spreadsheet row holding the first byte ``handle``'s encoding cannot read, from its file."""
+    name = getattr(handle, "name", None)
+    if not isinstance(name, str):
+        return None
+    try:
+        with open(name, "rb") as raw:
+            return _bad_row(raw, handle.encoding)
+    except OSError:
+        return None
+
+
+def _bad_row(raw: io.BufferedIOBase | io.BytesIO, encoding: str) -> int | None:
+    """Count the CSV records before the first undecodable line; quoted newlines do not make rows."""
+    if encoding.startswith("utf-16"):
+        return None  # lines of UTF-16 cannot be split on b"\n"; the caller says row 1
+
+    def lines() -> Iterator[str]:
+        for line in raw:
+            try:
+                yield line.decode(encoding)
+            except UnicodeDecodeError:
+                raise _Undecodable from None
+
+    records = 0
+    try:
+        for _ in csv.reader(lines()):
+            records += 1
+    except _Undecodable:
+        return records + 1
+    except csv.Error:
+        return None
+    return None
 
 
 def _rows(handle, reader, header: Header) -> Iterator[Row | RowError]:  # type: ignore[no-untyped-def]
@@ -162,8 +273,9 @@ def _rows(handle, reader, header: Header) -> Iterator[Row | RowError]:  # type: 
                 cells = next(reader)
             except StopIteration:
                 return
-            except UnicodeDecodeError:
-                yield RowError(reader.line_num + 1, "", "not UTF-8 text (save the sheet as 'CSV UTF-8')")
+            except UnicodeDecodeError as error:
+                row = _bad_row_in_file(handle) or reader.line_num + 1
+                yield RowError(row, "", _not_text(handle.encoding, row, error).split(": ", 1)[1])
                 return
             except csv.Error as error:
                 yield RowError(reader.line_num, "", f"cannot read this row ({error})")
@@ -172,6 +284,7 @@ def _rows(handle, reader, header: Header) -> Iterator[Row | RowError]:  # type: 
             number += 1
             if not any(cell.strip() for cell in cells):
                 continue
+            cells = _fit(cells, width)
             if len(cells) != width:
                 yield RowError(number, "", f"has {len(cells)} fields but the header has {width}")
                 continue
@@ -192,10 +305,32 @@ def _check_cells(number: int, cells: list[str], header: Header) -> RowError | No
     return None
 
 
-def _split(cell: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in _LIST_SEPARATORS.split(cell) if part.strip())
+def _fit(cells: list[str], width: int) -> list[str]:
+    """A short row's missing trailing cells are empty, as some exports leave them off; a long row's
+    extra cells may be dropped only when they are empty (a trailing delimiter)."""
+    if len(cells) < width:
+        return cells + [""] * (width - len(cells))
+    if len(cells) > width and not any(cell.strip() for cell in cells[width:]):
+        return cells[:width]
+    return cells
+
+
+def _split(cell: str, *, addresses: bool = False) -> tuple[str, ...]:
+    """A list cell: ';', '|' or line breaks separate entries. In address columns a comma does too when
+    every part holds an address ('a@x.com, b@y.com'); 'Diaz, Ana' stays one name."""
+    parts = [part.strip() for part in _LIST_SEPARATORS.split(cell) if part.strip()]
+    if addresses:
+        parts = [piece for part in parts for piece in _comma_list(part)]
+    return tuple(parts)
+
+
+def _comma_list(text: str) -> list[str]:
+    pieces = [piece.strip() for piece in text.split(",")]
+    if len(pieces) > 1 and all("@" in piece for piece in pieces):
+        return pieces
+    return [text]
 
 
 def _raw(values: dict[str, str]) -> RawInterview:
-    return RawInterview.from_values({field: _split(cell) if SPELLINGS.get(field, field) in LIST_FIELDS else cell
-                                     for field, cell in values.items()})
+    return RawInterview.from_values({field: _split(cell, addresses=True) if SPELLINGS.get(field, field) in LIST_FIELDS
+                                     else cell for field, cell in values.items()})

@@ -14,7 +14,7 @@ import pytz
 from icalendar import Alarm, Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration, vText
 
 from followup_ics import __version__
-from followup_ics.core.identity import UID_DOMAIN, interview_key, short_digest, uid_for
+from followup_ics.core.identity import interview_key, uid_for
 from followup_ics.core.records import Interview, Schedule, Step, WordedStep
 from followup_ics.ical import tzrules
 from followup_ics.ical.zonenames import writes_as_utc
@@ -70,7 +70,10 @@ def build_calendar(schedules: Sequence[Schedule], *, stamp: datetime, name: str 
 def calendar_shell(name: str, zones: Mapping[str, tuple[datetime, datetime]], *,
                    feed: FeedOptions | None = None) -> Calendar:
     """The calendar's own properties and its VTIMEZONEs, without events."""
-    calendar = Calendar.new(prodid=PRODID, uid=calendar_uid(name), calscale="GREGORIAN")
+    calendar = Calendar.new(prodid=PRODID, calscale="GREGORIAN")
+    # Calendar.new always sets a UID (a random one when none is given). A calendar-level UID makes
+    # vdirsyncer (khal, many Linux desktops) file every event of a feed under it: one event shown.
+    del calendar["UID"]
     # As Text: icalendar 7.3 writes NAME and X-WR-CALNAME unescaped when set through Calendar.new(name=).
     calendar.add("NAME", Text(name))
     calendar.add("X-WR-CALNAME", Text(name))
@@ -81,10 +84,6 @@ def calendar_shell(name: str, zones: Mapping[str, tuple[datetime, datetime]], *,
     for zone_name, (first, last) in zones.items():
         calendar.add_component(vtimezone(zone_name, first, last))
     return calendar
-
-
-def calendar_uid(name: str) -> str:
-    return f"{short_digest(name)}@{UID_DOMAIN}"
 
 
 def display_zone(zones: Mapping[str, tuple[datetime, datetime]]) -> str:

@@ -63,7 +63,6 @@ def shell_head(name: str, zones: Mapping[str, tuple[datetime, datetime]],
              "NAME:" + _text(name), "X-WR-CALNAME:" + _text(name)]
     if feed is not None:
         lines.append("REFRESH-INTERVAL;VALUE=DURATION:" + _duration(feed.refresh))
-    lines.append(f"UID:{_text(ics.calendar_uid(name))}")
     if feed is not None:
         lines.append("X-PUBLISHED-TTL:" + _duration(feed.refresh))
     lines.append("X-WR-TIMEZONE:" + _text(ics.display_zone(zones)))
