@@ -46,6 +46,8 @@ class RawInterview:
     offer_deadline: str = ""
     outcome_date: str = ""
     id: str = ""
+    country: str = ""
+    region: str = ""
 
 
 def parse_moment(text: str, zone_name: str, field_name: str, *, day_first: bool | None,

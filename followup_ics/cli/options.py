@@ -76,6 +76,11 @@ def interview_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      envvar=f"{ENV_PREFIX}_PLAN", help="TOML file changing the plan's offsets and times."),
         click.option("--day-first/--month-first", "day_first", default=None,
                      help="How to read 03/12/2026 [default: refuse ambiguous dates]."),
+        click.option("--country", default="",
+                     help="Whose working days and public holidays: ISO 3166 code (US, DE, JP) or none "
+                          "[default: $FOLLOWUP_ICS_COUNTRY, the plan file, else inferred from the zone]."),
+        click.option("--region", default="",
+                     help="The country's subdivision with its own holidays, e.g. CA (California), BY (Bavaria)."),
     ]
     return with_options(options, command)
 
@@ -103,7 +108,8 @@ def interview_input(params: dict[str, Any]) -> tuple[RawInterview, Request]:
         contact_email=params["contact_email"], contact_phone=params["contact_phone"],
         references=tuple(params["references"]), url=params["url"], location=params["location"],
         notes=params["notes"], status=params["status"], offer_deadline=params["offer_deadline"],
-        outcome_date=params["outcome_date"], id=params["interview_id"])
+        outcome_date=params["outcome_date"], id=params["interview_id"],
+        country=params["country"], region=params["region"])
     if invite is None:
         return raw, request
     from followup_ics.app.invitation import fill_from_invite
@@ -140,9 +146,11 @@ def _invite(params: dict[str, Any]) -> Invite:
 
 def run_request(params: dict[str, Any], *, say_default_zone: bool = True, invite_zone: str | None = None) -> Request:
     from followup_ics.app.config import request_for
+    from followup_ics.app.workweek import check_environment
 
     request, source = request_for(params["tz"] or invite_zone, params["plan_file"], day_first=params["day_first"],
                                   no_interview=bool(params.get("no_interview")))
+    check_environment(request.settings.workdays)
     if source and say_default_zone:
         click.echo(f"note: no --tz given; using {request.zone} (from {source})", err=True)
     return request

@@ -21,7 +21,8 @@ csv.field_size_limit(1 << 26)  # read huge cells whole, then reject them with a 
 
 FIELDS = ("company", "date", "timezone", "duration", "role", "interviewer", "interviewer_email", "contact",
           "contact_email", "contact_phone", "references", "url", "location", "status", "offer_deadline",
-          "outcome_date", "notes", "id")
+          "outcome_date", "notes", "id",
+          "country", "region")
 REQUIRED = ("company", "date")
 ALIASES = {
     "company_name": "company", "employer": "company", "organization": "company", "organisation": "company",
@@ -227,4 +228,5 @@ def _raw(values: dict[str, str]) -> RawInterview:
         contact_email=get("contact_email", ""), contact_phone=get("contact_phone", ""),
         references=_split(get("references", "")), url=get("url", ""), location=get("location", ""),
         notes=get("notes", ""), status=get("status", ""), offer_deadline=get("offer_deadline", ""),
-        outcome_date=get("outcome_date", ""), id=get("id", ""))
+        outcome_date=get("outcome_date", ""), id=get("id", ""),
+        country=get("country", ""), region=get("region", ""))
