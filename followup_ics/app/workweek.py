@@ -109,8 +109,8 @@ def inferred_country(zone: str) -> tuple[str, str]:
     countries = _zone_countries().get(zone) or _zone_countries().get(_links().get(zone, ""), ())
     supported = [code for code in countries if _supported(code)]
     if len(supported) == 1:
-        return supported[0], (f"no country given; using the working days and public holidays of "
-                              f"{supported[0]}, inferred from {zone} (--country or a country column changes it)")
+        return supported[0], (f"no country given; using the weekend and public holidays of {supported[0]}, "
+                              f"inferred from {zone}")
     if len(countries) > 1:
         why = f"{zone} is used in several countries ({', '.join(countries)})"
     elif countries:

@@ -30,6 +30,7 @@ from followup_ics.core.zones import tzinfo
 
 THANK_YOU_LIMIT = timedelta(hours=24)
 FOLLOW_UP_LIMIT = timedelta(days=7)
+FOLLOW_UP_EARLIEST = timedelta(days=3)  # the 7-day cap never brings the call closer than this
 ONE_DAY = timedelta(days=1)
 _When = TypeVar("_When", date, datetime)
 # Steps that only make sense while the outcome is unknown.
@@ -114,15 +115,16 @@ def _brief_references(interview: Interview, settings: PlanSettings, zone: pytz.B
 
 
 def _follow_up_call(interview: Interview, rule: StepRule, zone: pytz.BaseTzInfo, week: WorkWeek) -> Step:
-    """The Nth business day after the interview, but never more than 7 calendar days later when any
-    working day in those 7 allows it; when none does (Golden Week, Chinese New Year), the first working
-    day after them."""
+    """The Nth business day after the interview, but never more than 7 calendar days later when a
+    working day from the 3rd to the 7th day allows it; when none does (Golden Week, Chinese New Year),
+    the first working day after those 7 days. (A call the day after the interview would be pushy, so a
+    working day just before a long break does not count.)"""
     day = local(zone, interview.start).date()
 
     def call_day(days: WorkWeek) -> date:
         chosen = add_business_days(day, rule.business_days, days)
         latest = last_business_day_until(day + FOLLOW_UP_LIMIT, days)
-        if latest is not None and day < latest:
+        if latest is not None and day + FOLLOW_UP_EARLIEST <= latest:
             return min(chosen, latest)
         return min(chosen, next_business_day(day + FOLLOW_UP_LIMIT, days))
 
@@ -196,16 +198,18 @@ def _with_move(week: WorkWeek, since: date, pick: Callable[[WorkWeek], _When]) -
     chosen_day, usual_day = _day(chosen), _day(usual)
     if chosen_day == usual_day:
         return chosen, None
-    return chosen, _move(week, regular, since, usual_day, max(chosen_day, usual_day))
+    return chosen, _move(week, regular, since, usual_day, chosen_day)
 
 
-def _move(week: WorkWeek, regular: WorkWeek, since: date, usual: date, until: date) -> Move:
-    """Why the step left ``usual``: that day's holiday, else the first day off (or make-up working
-    day) the rule counted over."""
+def _move(week: WorkWeek, regular: WorkWeek, since: date, usual: date, chosen: date) -> Move:
+    """Why the step left ``usual``: it landed on a make-up working day, else ``usual`` is a holiday,
+    else the rule counted over a day off (or a make-up working day) between."""
+    if not regular.is_working_day(chosen):
+        return Move(usual, chosen, "")
     reason = week.why_off(usual)
     if reason is not None:
         return Move(usual, usual, reason)
-    day = since + ONE_DAY
+    day, until = since + ONE_DAY, max(usual, chosen)
     while day <= until:
         reason = week.why_off(day)
         if reason is not None and regular.is_working_day(day):

@@ -14,6 +14,7 @@ from followup_ics.core.workdays import (
     NO_SETTINGS,
     WorkdaySettings,
     country_code,
+    known_categories,
     region_code,
 )
 
@@ -21,7 +22,7 @@ CHANNELS = ("email", "phone")
 # Longest run of days off the plan file may add in one stretch: the planner looks at most 60 days ahead
 # for a working day, and a country's own holidays can lengthen a closure by a week or more.
 MAX_CLOSURE = 31
-_WORKDAY_KEYS = ("country", "region", "weekend", "days-off", "extra-working-days")
+_WORKDAY_KEYS = ("country", "region", "weekend", "days-off", "extra-working-days", "categories")
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,8 +175,24 @@ def _workdays(values: dict[str, Any], where: str) -> WorkdaySettings:
     _check_closures(days_off, f"{where} days-off")
     working = frozenset(_date(item, f"{where} extra-working-days")
                         for item in _list(values.get("extra-working-days", []), f"{where} extra-working-days"))
+    categories = NO_SETTINGS.categories
+    if "categories" in values:
+        categories = _categories(values["categories"], f"{where} categories")
     return WorkdaySettings(country=country.casefold() if country.casefold() == NO_COUNTRY else country,
-                           region=region, weekend=weekend, days_off=days_off, extra_working=working)
+                           region=region, weekend=weekend, days_off=days_off, extra_working=working,
+                           categories=categories)
+
+
+def _categories(value: object, where: str) -> tuple[str, ...]:
+    names = _list(value, where)
+    known = known_categories()
+    for name in names:
+        if not isinstance(name, str) or name.strip().lower() not in known:
+            raise PlanFileError(f"{where}: {name!r} is not a category of the holidays library "
+                                f"(e.g. public, optional, bank)")
+    if not names:
+        raise PlanFileError(f'{where}: name at least one, e.g. ["public"]')
+    return tuple(sorted({str(name).strip().lower() for name in names}))
 
 
 def _text(value: object, where: str) -> str:

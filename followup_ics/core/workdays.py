@@ -75,6 +75,9 @@ class WorkdaySettings:
     weekend: tuple[int, ...] | None = None  # weekday numbers (Monday 0); None = the country's own
     days_off: tuple[tuple[date, date], ...] = ()  # inclusive ranges (a single day is a range of one)
     extra_working: frozenset[date] = frozenset()  # days worked even if the weekend or a holiday
+    # The library's categories of days off; a country that lacks one ignores it. "optional" adds days most
+    # offices close on though the law does not require it (Brazil's Carnival).
+    categories: tuple[str, ...] = ("public",)
 
 
 NO_SETTINGS = WorkdaySettings()
@@ -116,7 +119,7 @@ def _days_off(week: CountryWeek, year: int) -> dict[date, str]:
     """Every day off in ``year`` with its reason; any other day of the year is a working day."""
     settings = week.settings
     days = list(_days_of(year))
-    calendar = _country_year(week.country, week.region, year) if week.country else None
+    calendar = _country_year(week.country, week.region, year, settings.categories) if week.country else None
     if settings.weekend is not None:
         weekend = frozenset(d for d in days if d.weekday() in settings.weekend)
     elif calendar is not None:
@@ -146,8 +149,11 @@ def _span(first: date, last: date) -> Iterator[date]:
 
 
 @functools.lru_cache(maxsize=1024)
-def _country_year(country: str, region: str, year: int) -> _Year:
-    calendar = _library_class(country)(subdiv=region or None, years=year, language=_language(country))
+def _country_year(country: str, region: str, year: int, categories: tuple[str, ...]) -> _Year:
+    cls = _library_class(country)
+    supported = getattr(cls, "supported_categories", ("public",))
+    calendar = cls(subdiv=region or None, years=year, language=_language(country),
+                   categories=tuple(c for c in categories if c in supported) or ("public",))
     names = {day: str(name) for day, name in calendar.items() if day.year == year}
     weekend = frozenset(d for d in _days_of(year) if calendar.is_weekend(d))
     working = frozenset(d for d in calendar.weekend_workdays if d.year == year)
@@ -181,6 +187,14 @@ def _country_codes() -> dict[str, str]:
             if code.isupper() and 2 <= len(code) <= 3:
                 codes[code] = entry[1]
     return codes
+
+
+def known_categories() -> frozenset[str]:
+    """Every category name the library uses ("public", "optional", "bank"...)."""
+    from holidays import constants
+
+    return frozenset(value for name, value in vars(constants).items()
+                     if name.isupper() and isinstance(value, str) and value.replace("_", "").isalpha())
 
 
 def country_code(text: str, field: str = "country") -> str:
