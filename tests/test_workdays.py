@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
+import pytz
 from conftest import plan_for
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from followup_ics.core.settings import DEFAULT_SETTINGS, settings_from_mapping
 from followup_ics.core.wallclock import local
@@ -211,3 +214,38 @@ def test_monday_to_friday_plans_do_not_import_holidays() -> None:
 def test_default_settings_know_no_country() -> None:
     """Without a plan file nothing is said about working days: the zone decides."""
     assert DEFAULT_SETTINGS.workdays.country == "" and DEFAULT_SETTINGS.workdays.categories == ("public",)
+
+
+def _library_countries() -> list[str]:
+    from holidays.registry import COUNTRIES
+
+    return sorted(entry[1] for entry in COUNTRIES.values())
+
+
+BUSINESS_STEPS = ("brief-references", "follow-up-call", "status-check", "keep-searching", "keep-in-touch")
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(country=st.sampled_from(_library_countries()), data=st.data(),
+       wall=st.datetimes(min_value=datetime(2005, 1, 1), max_value=datetime(2034, 12, 31)),
+       minutes=st.integers(min_value=15, max_value=240), rejected=st.booleans())
+def test_no_business_step_on_a_day_the_library_marks_off(country: str, data: st.DataObject, wall: datetime,
+                                                         minutes: int, rejected: bool) -> None:
+    """For random interviews in random countries (and regions), no business step lands on a day the
+    library marks off, and none outside business hours."""
+    import holidays
+
+    regions = getattr(holidays, country).subdivisions
+    region = data.draw(st.sampled_from(("", *regions)), label="region")
+    zone = data.draw(st.sampled_from(pytz.country_timezones.get(country) or ["UTC"]), label="zone")
+    wall = wall.replace(second=0, microsecond=0)
+    extra = {"status": "rejected", "outcome_date": f"{wall + timedelta(days=9):%Y-%m-%d}"} if rejected else {}
+    schedule = plan_for(f"{wall:%Y-%m-%d %H:%M}", zone, duration=str(minutes), country=country, region=region,
+                        **extra)
+    library = holidays.country_holidays(country, subdiv=region or None)
+    tz = tzinfo(zone)
+    for step in schedule.steps:
+        if step.step_id in BUSINESS_STEPS:
+            start = local(tz, step.start)
+            assert library.is_working_day(start.date()), (step.key, start, library.get(start.date()))
+            assert DEFAULT_SETTINGS.business.fits(start, step.duration), (step.key, start)
