@@ -202,9 +202,9 @@ def _with_move(week: WorkWeek, since: date, pick: Callable[[WorkWeek], _When]) -
 
 
 def _move(week: WorkWeek, regular: WorkWeek, since: date, usual: date, chosen: date) -> Move:
-    """Why the step left ``usual``: it landed on a make-up working day, else ``usual`` is a holiday,
+    """Why the step left ``usual``: it came earlier, onto a make-up working day; else ``usual`` is a holiday,
     else the rule counted over a day off (or a make-up working day) between."""
-    if not regular.is_working_day(chosen):
+    if chosen < usual and not regular.is_working_day(chosen):
         return Move(usual, chosen, "")
     reason = week.why_off(usual)
     if reason is not None:
