@@ -178,3 +178,28 @@ def test_a_bad_environment_country_stops_a_batch_once(tmp_path: Path) -> None:
     assert result.stderr.strip().splitlines() == [
         "Error: FOLLOWUP_ICS_COUNTRY: unknown country; use an ISO 3166 code such as US, GB, DE or JP "
         "(or none for Monday to Friday without holidays) ('XX')"]
+
+
+README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+SECTION = README.split("## Working days and holidays", 1)[1].split("\n## ", 1)[0]
+
+
+def test_readme_workdays_table_is_accepted() -> None:
+    """The README's [workdays] example is a valid plan file."""
+    import tomllib
+
+    from followup_ics.core.settings import settings_from_mapping
+
+    toml = SECTION.split("```toml\n", 1)[1].split("```", 1)[0]
+    workdays = settings_from_mapping(tomllib.loads(toml)).workdays
+    assert (workdays.country, workdays.region, workdays.weekend) == ("DE", "BY", (5, 6))
+    assert len(workdays.days_off) == 2 and workdays.categories == ("optional", "public")
+
+
+def test_readme_moved_example_is_what_plan_prints() -> None:
+    """The README's 'moved from' lines are real `plan` output."""
+    shown = SECTION.split("```\n", 2)[1].split("```", 1)[0].strip("\n").splitlines()
+    result = run("plan", "--company", "Acme Corp", "--date", "2026-11-19 14:00", "--tz", "America/New_York")
+    lines = result.stdout.splitlines()
+    start = lines.index(shown[0])
+    assert lines[start:start + len(shown)] == shown
