@@ -16,7 +16,7 @@ names where it has them, and the weekend days it marks as working (China's make-
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
@@ -95,15 +95,30 @@ class CountryWeek:
     region: str = ""
     settings: WorkdaySettings = NO_SETTINGS
     holidays: bool = True
+    # Memos, not state: the days off of each year asked for, and the regular week. A batch asks a week
+    # about tens of days per row, so these lookups must not hash the whole value each time.
+    _years: dict[int, dict[date, str]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _regular: list[CountryWeek] = field(default_factory=list, init=False, repr=False, compare=False)
 
     def is_working_day(self, day: date) -> bool:
-        return day not in _days_off(self, day.year)
+        off = self._years.get(day.year)
+        if off is None:
+            off = self._years[day.year] = _days_off(self, day.year)
+        return day not in off
 
     def why_off(self, day: date) -> str | None:
-        return _days_off(self, day.year).get(day)
+        off = self._years.get(day.year)
+        if off is None:
+            off = self._years[day.year] = _days_off(self, day.year)
+        return off.get(day)
 
     def regular(self) -> WorkWeek:
-        return CountryWeek(self.country, self.region, WorkdaySettings(weekend=self.settings.weekend), False)
+        if not self.holidays:
+            return self
+        if not self._regular:
+            self._regular.append(CountryWeek(self.country, self.region,
+                                             WorkdaySettings(weekend=self.settings.weekend), False))
+        return self._regular[0]
 
 
 class _Year(NamedTuple):
