@@ -203,3 +203,11 @@ def test_readme_moved_example_is_what_plan_prints() -> None:
     lines = result.stdout.splitlines()
     start = lines.index(shown[0])
     assert lines[start:start + len(shown)] == shown
+
+
+def test_batch_says_a_repeated_note_once_with_its_rows() -> None:
+    """Notes repeated on many rows are said once, naming a few rows and counting the rest."""
+    from followup_ics.cli.batch import said_once
+
+    notes = [f"row {n}: zone note" for n in range(2, 8)] + ["row 9: other", "a note of the whole run"]
+    assert said_once(notes) == ("rows 2, 3, 4 and 3 more: zone note", "row 9: other", "a note of the whole run")
