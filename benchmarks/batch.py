@@ -1,6 +1,7 @@
 """Batch throughput and memory, against the ics package (ics.py) writing the same events, in one run.
 
     .venv/bin/python benchmarks/batch.py [--rows 1000 10000 100000] [--keep DIR]
+    .venv/bin/python benchmarks/batch.py --rows 10000 --holidays --no-baseline [--repeat 3]
 
 For each size it makes a synthetic CSV (realistic rows: many zones, every status, offer deadlines,
 references, notes with commas and line breaks, non-ASCII names) and times, end to end:
@@ -10,6 +11,12 @@ references, notes with commas and line breaks, non-ASCII names) and times, end t
 It prints interviews/s, total time, bytes written, the peak RSS of the largest single process and the
 peak RSS summed over the whole process tree (sampled every 20 ms). Targets: ours at least 1.5x the
 baseline's interviews/s, and peak memory under 150 MB at 100,000 rows, flat as rows grow.
+
+--holidays also times ours without public holidays (the same rows with country "none": Monday to Friday)
+against the default, where each row's working days come from its zone's country (a dozen countries here) and a
+tenth of the rows name a country and region of their own. Target: at most 10% slower with holidays.
+Runs alternate and the one with the least CPU time of --repeat is kept; CPU time (user + system, the whole
+process tree) is printed beside wall time because other work on a shared machine inflates wall time.
 """
 
 from __future__ import annotations
@@ -32,29 +39,35 @@ ZONES = ["America/New_York", "America/Chicago", "America/Los_Angeles", "Europe/L
          "Europe/Paris", "Asia/Kolkata", "Asia/Tokyo", "Australia/Sydney", "America/Sao_Paulo",
          "Pacific/Auckland", "Asia/Singapore", "Africa/Johannesburg", "America/Toronto", "UTC"]
 STATUSES = ["pending"] * 6 + ["offer", "rejected", "withdrawn", "accepted"]
+# (country, region) for the rows that name their own: regions with their own holidays.
+OWN_CALENDARS = [("US", "CA"), ("DE", "BY"), ("GB", "SCT"), ("AU", "VIC"), ("IL", ""), ("CN", ""), ("JP", ""),
+                 ("AE", ""), ("SA", ""), ("IN", ""), ("BR", ""), ("FR", "")]
 COMPANIES = ["Acme", "Globex", "Initech, Inc.", "Müller & Söhne", "Umbrella", "Koala Labs", "Tata Widgets",
              "Contoso", "Fabrikam", "Zürich Analytics", "Hooli", "Stark Industries"]
 
 
-def make_csv(path: Path, rows: int, seed: int = 7) -> None:
+def make_csv(path: Path, rows: int, seed: int = 7, *, countries: bool = True) -> None:
     rng = random.Random(seed)
     with path.open("w", encoding="utf-8", newline="") as handle:
         out = csv.writer(handle)
         out.writerow(["company", "date", "timezone", "duration", "role", "interviewer", "interviewer_email",
                       "contact", "contact_email", "contact_phone", "references", "url", "location", "status",
-                      "offer_deadline", "outcome_date", "notes", "id"])
+                      "offer_deadline", "outcome_date", "notes", "id", "country", "region"])
         for number in range(rows):
             start = datetime(2026, 1, 5) + timedelta(days=rng.randrange(700), minutes=15 * rng.randrange(36, 72))
             status = rng.choice(STATUSES)
             outcome = "" if status == "pending" else f"{start + timedelta(days=rng.randrange(3, 30)):%Y-%m-%d}"
             deadline = f"{start + timedelta(days=rng.randrange(5, 20)):%Y-%m-%d}" if rng.random() < 0.15 else ""
+            country, region = rng.choice(OWN_CALENDARS) if rng.random() < 0.1 else ("", "")
+            if not countries:  # the same rows, every one Monday to Friday
+                country, region = "none", ""
             out.writerow([
                 f"{rng.choice(COMPANIES)} {number}", f"{start:%Y-%m-%d %H:%M}", rng.choice(ZONES),
                 rng.choice(["45", "60", "90"]), "Software Engineer", "Ana Diaz", "ana@corp.example",
                 "Bo Li", "bo.li@corp.example", "+1 212 555 0100",
                 "Cy Park <cy@example.org>; Dee Moss <dee@example.org>",
                 f"https://jobs.example/{number}", "HQ, 5th floor", status, deadline, outcome,
-                "Panel of two; asked about pipelines,\nand about on-call.", f"row-{number}",
+                "Panel of two; asked about pipelines,\nand about on-call.", f"row-{number}", country, region,
             ])
 
 
@@ -98,6 +111,7 @@ class Run:
     written: int
     largest_process_mb: float
     tree_mb: float
+    cpu_seconds: float  # user + system time of the whole process tree: steadier than wall time on a busy machine
 
 
 def _tree_rss(root: int) -> int:
@@ -123,13 +137,15 @@ def _tree_rss(root: int) -> int:
     return total
 
 
-def measure(command: list[str], out: Path) -> Run:
+def measure(command: list[str], out: Path, env: dict[str, str] | None = None) -> Run:
     shutil.rmtree(out, ignore_errors=True)
     wrapper = [sys.executable, "-c",
                "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); "
-               "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)", *command]
+               "usage = resource.getrusage(resource.RUSAGE_CHILDREN); "
+               "print(usage.ru_maxrss, usage.ru_utime + usage.ru_stime)", *command]
     started = time.perf_counter()
-    process = subprocess.Popen(wrapper, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    process = subprocess.Popen(wrapper, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                               env={**os.environ, **(env or {})})
     peak = 0
     done = threading.Event()
 
@@ -148,7 +164,8 @@ def measure(command: list[str], out: Path) -> Run:
     if process.returncode:
         raise SystemExit(f"{command[0]} failed with exit code {process.returncode}")
     written = sum(path.stat().st_size for path in out.iterdir())
-    return Run(seconds, written, int(stdout.split()[-1]) / 1024, peak / 2**20)
+    maxrss, cpu = stdout.split()[-2:]
+    return Run(seconds, written, int(maxrss) / 1024, peak / 2**20, float(cpu))
 
 
 def main() -> None:
@@ -156,29 +173,49 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temp folder)")
     parser.add_argument("--no-baseline", action="store_true", help="measure only followup-ics")
+    parser.add_argument("--holidays", action="store_true",
+                        help="also time ours without public holidays (country none) against the default")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each variant; the fastest is kept")
     options = parser.parse_args()
     work = options.keep or Path(tempfile.mkdtemp(prefix="followup-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     cli = str(Path(sys.executable).parent / "followup-ics")
     env_note = f"Python {sys.version.split()[0]}, {os.cpu_count()} cores"
     print(f"batch benchmark, {env_note}; memory: largest single process / whole process tree")
-    header = f"{'rows':>7}  {'tool':9} {'interviews/s':>12} {'time':>9} {'written':>10} {'peak RSS':>19}"
+    header = (f"{'rows':>7}  {'tool':9} {'interviews/s':>12} {'time':>9} {'CPU':>9} {'written':>10} "
+              f"{'peak RSS':>19}")
     print(header)
     try:
         for rows in options.rows:
             source = work / f"rows-{rows}.csv"
             make_csv(source, rows)
-            ours = measure([cli, "batch", str(source), "-o", str(work / "ours"), "-q", "--tz", "UTC"],
-                           work / "ours")
+            plain_source = work / f"rows-{rows}-monday-to-friday.csv"
+            if options.holidays:
+                make_csv(plain_source, rows, countries=False)
+            command = [cli, "batch", str(source), "-o", str(work / "ours"), "-q", "--tz", "UTC"]
+            plain: list[Run] = []
+            timed: list[Run] = []
+            for _ in range(options.repeat):
+                if options.holidays:
+                    plain_command = [*command[:2], str(plain_source), *command[3:]]
+                    plain.append(measure(plain_command, work / "ours", {"FOLLOWUP_ICS_COUNTRY": "none"}))
+                timed.append(measure(command, work / "ours", {"FOLLOWUP_ICS_COUNTRY": ""}))
+            ours = min(timed, key=lambda run: run.cpu_seconds)
             runs = [("followup", ours)]
+            if plain:
+                runs.insert(0, ("Mon-Fri", min(plain, key=lambda run: run.cpu_seconds)))
             if not options.no_baseline:
                 runs.append(("ics.py", measure([sys.executable, "-c", BASELINE, str(source), str(work / "icspy")],
                                                work / "icspy")))
             for name, run in runs:
-                print(f"{rows:>7}  {name:9} {rows / run.seconds:>12,.0f} {run.seconds:>8.2f}s "
+                print(f"{rows:>7}  {name:9} {rows / run.seconds:>12,.0f} {run.seconds:>8.2f}s {run.cpu_seconds:>8.2f}s "
                       f"{run.written / 2**20:>8.1f}MB {run.largest_process_mb:>7.1f}MB / {run.tree_mb:>6.1f}MB")
-            if len(runs) == 2:
-                print(f"{'':>7}  speed-up {(runs[1][1].seconds / ours.seconds):.2f}x (target >= 1.5x)")
+            if plain:
+                base = runs[0][1]
+                print(f"{'':>7}  holidays cost {ours.seconds / base.seconds - 1:+.1%} wall time, "
+                      f"{ours.cpu_seconds / base.cpu_seconds - 1:+.1%} CPU time (target <= +10%)")
+            if runs[-1][0] == "ics.py":
+                print(f"{'':>7}  speed-up {(runs[-1][1].seconds / ours.seconds):.2f}x (target >= 1.5x)")
     finally:
         if not options.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -40,7 +40,7 @@ def local_times(schedule: Schedule) -> dict[str, str]:
 def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test sees the same clock, so output is byte-for-byte reproducible."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
-    for name in ("FOLLOWUP_ICS_TZ", "FOLLOWUP_ICS_PLAN"):
+    for name in ("FOLLOWUP_ICS_TZ", "FOLLOWUP_ICS_PLAN", "FOLLOWUP_ICS_COUNTRY", "FOLLOWUP_ICS_REGION"):
         monkeypatch.delenv(name, raising=False)
 
 

@@ -219,7 +219,8 @@ def test_bad_input_is_one_line_exit_2_and_no_file(args: list[str], message: str,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Bad input: one line naming the option, exit code 2, no traceback, nothing written."""
     monkeypatch.chdir(tmp_path)
-    result = run("generate", *args, env={"FOLLOWUP_ICS_TZ": "UTC"})
+    # With a country given, no note about working days comes before the error.
+    result = run("generate", *args, env={"FOLLOWUP_ICS_TZ": "UTC", "FOLLOWUP_ICS_COUNTRY": "none"})
     assert result.exit_code == 2, result.output
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0], result.stderr

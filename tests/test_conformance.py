@@ -80,7 +80,7 @@ def test_an_unrepresentable_zone_is_one_line_and_exit_2(monkeypatch: pytest.Monk
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01: no step is past, no note
     out = tmp_path / "x.ics"
     result = CliRunner().invoke(cli, ["generate", "--company", "Acme", "--date", "2026-03-06 16:00",
-                                      "--tz", "America/New_York", "-o", str(out)])
+                                      "--tz", "America/New_York", "--country", "US", "-o", str(out)])
     assert result.exit_code == 2 and not out.exists()
     assert result.stderr.startswith("Error: the time zone America/New_York cannot be written as calendar rules")
     assert len(result.stderr.strip().splitlines()) == 1

@@ -87,7 +87,8 @@ def test_unreadable_dates_are_refused_in_one_line(typed: str, day_first: bool | 
 def test_the_forms_the_readme_shows_work_through_the_cli() -> None:
     """`--date "Dec 1 2026 2pm"` and friends: exit 0, nothing on stderr."""
     for typed in ("Dec 1 2026 2pm", "2026-12-01 2:00 PM", "2026/12/01 14:00"):
-        result = CliRunner().invoke(cli, ["generate", "--company", "Acme", "--date", typed, "--tz", ZONE, "-o", "-"])
+        result = CliRunner().invoke(cli, ["generate", "--company", "Acme", "--date", typed, "--tz", ZONE,
+                                          "--country", "US", "-o", "-"])
         assert result.exit_code == 0 and result.stderr == "", (typed, result.stderr)
         assert "DTSTART;TZID=America/New_York:20261201T140000" in result.stdout
 
@@ -95,7 +96,7 @@ def test_the_forms_the_readme_shows_work_through_the_cli() -> None:
 def test_a_zone_abbreviation_is_one_line_and_no_warning() -> None:
     """"1 dec 2026 2pm EST": one Error line, exit 2, no UnknownTimezoneWarning on stderr."""
     result = CliRunner().invoke(cli, ["generate", "--company", "Acme", "--date", "1 dec 2026 2pm EST",
-                                      "--tz", ZONE, "-o", "-"])
+                                      "--tz", ZONE, "--country", "US", "-o", "-"])
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.startswith("Error: --date: a time zone abbreviation") and "Warning" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1

@@ -172,7 +172,7 @@ def test_plan_table_in_the_chosen_language() -> None:
     """The plan table's headings, dates, alarms and titles follow --lang."""
     result = run("plan", *BASE, "--lang", "fr")
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    lines = result.stdout.splitlines()  # the working-days note goes to stderr
     assert lines[0] == "Acme Corp, heures du fuseau America/New_York"
     assert lines[2].split() == ["ÉTAPE", "QUAND", "RAPPEL", "QUOI"]
     assert "mar. 1 déc. 2026, 14:00-15:00" in lines[3] and "1 h avant" in lines[3]

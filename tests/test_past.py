@@ -10,7 +10,7 @@ from followup_ics.cli import cli
 
 # The clock is fixed at 2026-11-25 12:00 UTC (conftest): an interview on the 20th is five days old.
 LATE = ["--company", "Acme", "--date", "2026-11-20 14:00", "--tz", "UTC"]
-EARLY = ["--company", "Acme", "--date", "2026-12-01 14:00", "--tz", "UTC"]
+EARLY = ["--company", "Acme", "--date", "2026-12-01 14:00", "--tz", "UTC", "--country", "none"]
 PAST = "interview, thank-you, brief-references, keep-searching-1"
 
 

@@ -210,8 +210,8 @@ def test_a_call_time_set_outside_business_hours_is_refused(table: str) -> None:
         ({"duration": "0"}, "duration"),
         ({"url": "javascript:alert(1)"}, "url"),
         ({"interviewers": ("Ana <not-an-email>",)}, "interviewer"),
-        ({"contact_phone": "call me"}, "contact-phone"),  # the phone's own field, not the contact's name
-        ({"contact_email": "bo-at-x"}, "contact-email"),
+        ({"contact_phone": "call me"}, "contact_phone"),  # the phone's own field, not the contact's name
+        ({"contact_email": "bo-at-x"}, "contact_email"),
         ({"timezone": "Mars/Olympus"}, "timezone"),
     ],
 )

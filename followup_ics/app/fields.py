@@ -64,6 +64,8 @@ class RawInterview:
     offer_arrived: str = ""
     language: str = ""  # this interview's texts in another language than the run's
     me: str = ""  # the user's name for this interview's drafts, if not the run's
+    country: str = ""
+    region: str = ""
 
     @classmethod
     def from_values(cls, values: Mapping[str, str | Sequence[str] | None]) -> RawInterview:

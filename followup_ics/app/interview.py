@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from followup_ics.app.config import Request
 from followup_ics.app.fields import RawInterview, build_interview
+from followup_ics.app.workweek import week_for
 from followup_ics.core.planner import plan_interview
 from followup_ics.core.records import Schedule
 from followup_ics.wording.language import Language, language, resolve
@@ -18,8 +19,9 @@ def make_schedule(raw: RawInterview, request: Request) -> Schedule:
         raw, zone_name=request.zone, day_first=request.day_first,
         default_duration=timedelta(minutes=request.settings.interview.duration), as_of=request.now)
     lang, me = words_for(raw, request)
-    plan = plan_interview(interview, request.settings, as_of=request.now)
-    return word_plan(plan._replace(notices=notices + plan.notices), lang, me)
+    week, note = week_for(raw.country, raw.region, interview.zone, request.settings.workdays)
+    plan = plan_interview(interview, request.settings, week=week, as_of=request.now)
+    return word_plan(plan._replace(notices=notices + plan.notices + ((note,) if note else ())), lang, me)
 
 
 def words_for(raw: RawInterview, request: Request) -> tuple[Language, str]:

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from followup_ics.app.config import Request
 from followup_ics.app.fields import RawInterview, build_interview
 from followup_ics.app.interview import words_for
+from followup_ics.app.workweek import week_for
 from followup_ics.core.errors import FollowupError, InputError
 from followup_ics.core.identity import file_stem
 from followup_ics.core.records import Interview, Plan, Schedule, Status
@@ -100,8 +101,10 @@ def identify(row: Row, request: Request, naming: Naming) -> Identified | RowErro
             row.raw, zone_name=request.zone, day_first=request.day_first,
             default_duration=timedelta(minutes=request.settings.interview.duration))
         words_for(row.raw, request)  # an unknown language is the row's error, found before anything is planned
+        _, week_notice = week_for(row.raw.country, row.raw.region, interview.zone, request.settings.workdays)
     except FollowupError as error:
         return row.error(error)
+    notices += (week_notice,) if week_notice else ()
     if interview.status is Status.OFFER:
         # In a search, an offer row's deadline is that offer's own: when you must answer it.
         if interview.offer_deadline is None:
@@ -145,8 +148,10 @@ class Roster:
                                        now=request.now))
             if request.settings.interview.include:
                 self._stagger.reserve(item.interview.start, item.interview.end)
-        stream = plan_stream(self.facts, request.settings, request.zone)
-        self.stream = self._stagger.place_steps(stream, request.zone)
+        # The search's own stream keeps the working days of the run's zone (its country, or the one given).
+        week, _ = week_for("", "", request.zone, request.settings.workdays)
+        stream = plan_stream(self.facts, request.settings, request.zone, week=week)
+        self.stream = self._stagger.place_steps(stream, request.zone, week)
 
     def plans(self) -> Iterator[tuple[Identified, Plan] | RowError]:
         """Each row identified and planned once, in row order; bad rows as RowErrors."""
@@ -158,12 +163,13 @@ class Roster:
                 yield item
                 continue
             app = self.facts.applications[item.application]
-            planned = plan_round(item.interview, item.application, self.facts, settings,
+            week, _ = week_for(item.row.raw.country, item.row.raw.region, item.interview.zone, settings.workdays)
+            planned = plan_round(item.interview, item.application, self.facts, settings, week=week,
                                  first_round=item.interview.start == min(app.starts))
             if app.status is not item.interview.status:
                 # Every round says where the application stands, so a recorded outcome updates them all.
                 planned = planned._replace(interview=replace(item.interview, status=app.status))
-            planned = self._stagger.place(planned)
+            planned = self._stagger.place(planned, week)
             planned = planned._replace(steps=tuple(undecided(planned.steps, item.application, self.facts)))
             yield item, planned._replace(notices=item.notices + planned.notices)
 

@@ -26,8 +26,8 @@ def batch(csv_file: Path, out_dir: Path, skip_invalid: bool, quiet: bool, jobs: 
 
     Columns: company and date are required; timezone, duration, role, interviewer, interviewer_email,
     contact, contact_email, contact_phone, references, url, location, status, offer_deadline,
-    outcome_date, notes, id, language and me are optional. Nothing is written if any row is invalid, unless
-    --skip-invalid is given.
+    offer_arrived, outcome_date, notes, id, language, me, country and region are optional. Nothing is written
+    if any row is invalid, unless --skip-invalid is given.
 
     \b
     Example:
@@ -72,7 +72,7 @@ def batch(csv_file: Path, out_dir: Path, skip_invalid: bool, quiet: bool, jobs: 
         if report.default_zone_rows and not params["tz"]:
             say_notices((f"{report.default_zone_rows} row(s) without a timezone use {request.zone} "
                       "(no --tz given)",))
-        say_notices(tuple(report.notices))
+        say_notices(said_once(report.notices))
     for error in report.errors + report.skipped:
         click.echo(error.describe(source), err=True)
     if report.errors:
@@ -83,6 +83,25 @@ def batch(csv_file: Path, out_dir: Path, skip_invalid: bool, quiet: bool, jobs: 
     removed = f", {len(report.removed)} removed" if report.removed else ""
     click.echo(f"{report.interviews} interviews, {report.events} events, {report.files} files "
                f"in {out_dir}{removed}{skipped}, {report.seconds:.2f} s", err=True)
+
+
+def said_once(notices: list[str]) -> tuple[str, ...]:
+    """Row notices with the same text said once, naming their rows ("rows 2, 3 and 5 more: ..."): the
+    working days inferred from a zone would otherwise repeat on every row in that zone."""
+    rows: dict[str, list[str]] = {}
+    for notice in notices:
+        where, _, text = notice.partition(": ")
+        if not where.startswith("row ") or not text:
+            where, text = "", notice
+        rows.setdefault(text, []).append(where.removeprefix("row "))
+    said = []
+    for text, numbers in rows.items():
+        if numbers == [""]:
+            said.append(text)
+            continue
+        shown = ", ".join(numbers[:3]) + (f" and {len(numbers) - 3} more" if len(numbers) > 3 else "")
+        said.append(f"{'rows' if len(numbers) > 1 else 'row'} {shown}: {text}")
+    return tuple(said)
 
 
 command = batch

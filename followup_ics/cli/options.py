@@ -102,6 +102,11 @@ def interview_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--day-first/--month-first", "day_first", default=None,
                      help="How to read 03/12/2026 [default: refuse ambiguous dates]."),
         *language_options(),
+        click.option("--country", default="",
+                     help="Whose working days and public holidays: ISO 3166 code (US, DE, JP) or none "
+                          "[default: $FOLLOWUP_ICS_COUNTRY, the plan file, else inferred from the zone]."),
+        click.option("--region", default="",
+                     help="The country's subdivision with its own holidays, e.g. CA (California), BY (Bavaria)."),
     ]
     return with_options(options, command)
 
@@ -184,9 +189,11 @@ def _invite(params: dict[str, Any]) -> Invite:
 
 def run_request(params: dict[str, Any], *, say_default_zone: bool = True, invite_zone: str | None = None) -> Request:
     from followup_ics.app.config import request_for
+    from followup_ics.app.workweek import check_environment
 
     request, source = request_for(params["tz"] or invite_zone, params["plan_file"], day_first=params["day_first"],
                                   no_interview=bool(params.get("no_interview")))
+    check_environment(request.settings.workdays)
     if source and say_default_zone:
         click.echo(f"note: no --tz given; using {request.zone} (from {source})", err=True)
     return with_language(request, params)

@@ -7,12 +7,13 @@ Business steps land on working days of the interview's WorkWeek (Monday to Frida
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime, timedelta
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 import pytz
 
-from followup_ics.core.records import Interview, Plan, Status, Step
+from followup_ics.core.records import Interview, Move, Plan, Status, Step
 from followup_ics.core.settings import DEFAULT_SETTINGS, PlanSettings, StepRule
 from followup_ics.core.wallclock import (
     add_business_days,
@@ -29,6 +30,9 @@ from followup_ics.core.zones import tzinfo
 
 THANK_YOU_LIMIT = timedelta(hours=24)
 FOLLOW_UP_LIMIT = timedelta(days=7)
+FOLLOW_UP_EARLIEST = timedelta(days=3)  # the 7-day cap never brings the call closer than this
+ONE_DAY = timedelta(days=1)
+_When = TypeVar("_When", date, datetime)
 # Steps that only make sense while the outcome is unknown.
 WHILE_PENDING = frozenset({"brief-references", "follow-up-call", "status-check", "keep-searching",
                            "competing-offer"})
@@ -116,37 +120,58 @@ def _brief_references(interview: Interview, settings: PlanSettings, zone: pytz.B
     """The same day if it still fits business hours, else the next business morning."""
     rule = settings.brief_references
     wanted = round_up(interview.end + _minutes(rule.after))
-    start = next_slot(zone, wanted, _minutes(rule.duration), settings.business, week=week)
-    return _step("brief-references", start, rule)
+
+    def slot(days: WorkWeek) -> datetime:
+        return next_slot(zone, wanted, _minutes(rule.duration), settings.business, week=days)
+
+    start, moved = _with_move(week, local(zone, wanted).date() - ONE_DAY, slot)
+    return _step("brief-references", start, rule, moved=moved)
 
 
 def _follow_up_call(interview: Interview, rule: StepRule, zone: pytz.BaseTzInfo, week: WorkWeek) -> Step:
-    """The Nth business day after the interview, but never more than 7 calendar days later when any
-    working day in those 7 allows it (after a longer break, the first working day after it)."""
+    """The Nth business day after the interview, but never more than 7 calendar days later when a
+    working day from the 3rd to the 7th day allows it; when none does (Golden Week, Chinese New Year),
+    the first working day after those 7 days. (A call the day after the interview would be pushy, so a
+    working day just before a long break does not count.)"""
     day = local(zone, interview.start).date()
-    call_day = add_business_days(day, rule.business_days, week)
-    latest = last_business_day_until(day + FOLLOW_UP_LIMIT, week)
-    if latest is not None and day < latest < call_day:
-        call_day = latest
-    return _step("follow-up-call", at(zone, call_day, rule.time), rule, channel="phone")
+
+    def call_day(days: WorkWeek) -> date:
+        chosen = add_business_days(day, rule.business_days, days)
+        latest = last_business_day_until(day + FOLLOW_UP_LIMIT, days)
+        if latest is not None and day + FOLLOW_UP_EARLIEST <= latest:
+            return min(chosen, latest)
+        return min(chosen, next_business_day(day + FOLLOW_UP_LIMIT, days))
+
+    chosen, moved = _with_move(week, day, call_day)
+    return _step("follow-up-call", at(zone, chosen, rule.time), rule, channel="phone", moved=moved)
 
 
 def _status_checks(rule: StepRule, zone: pytz.BaseTzInfo, after_call: datetime, week: WorkWeek) -> Iterator[Step]:
-    """Weekly after the follow-up call, alternating email and phone."""
+    """Weekly after the follow-up call, alternating email and phone; a check on a day off moves to the
+    next working day."""
     call_day = local(zone, after_call).date()
     channels = ("email", "phone") if rule.first == "email" else ("phone", "email")
     for number in range(1, rule.count + 1):
-        day = on_or_after_business_day(call_day + timedelta(days=rule.every * number), week)
+        target = call_day + timedelta(days=rule.every * number)
+        day, moved = _with_move(week, target - ONE_DAY, lambda days, t=target: on_or_after_business_day(t, days))
         yield _step("status-check", at(zone, day, rule.time), rule, index=number, total=rule.count,
-                    channel=channels[(number - 1) % 2])
+                    channel=channels[(number - 1) % 2], moved=moved)
 
 
 def _keep_searching(interview: Interview, rule: StepRule, zone: pytz.BaseTzInfo, week: WorkWeek) -> Iterator[Step]:
-    """The next business day, then every ``every`` days while waiting."""
-    first = next_business_day(local(zone, interview.start).date(), week)
+    """The next business day, then every ``every`` days while waiting (a day off moves one to the next
+    working day)."""
+    day = local(zone, interview.start).date()
+    first, moved = _with_move(week, day, lambda days: next_business_day(day, days))
     for number in range(1, rule.count + 1):
-        day = on_or_after_business_day(first + timedelta(days=rule.every * (number - 1)), week)
-        yield _step("keep-searching", at(zone, day, rule.time), rule, index=number, total=rule.count)
+        if number > 1:
+            target = first + timedelta(days=rule.every * (number - 1))
+            chosen, moved = _with_move(week, target - ONE_DAY,
+                                       lambda days, t=target: on_or_after_business_day(t, days))
+        else:
+            chosen = first
+        yield _step("keep-searching", at(zone, chosen, rule.time), rule, index=number, total=rule.count,
+                    moved=moved)
 
 
 def competing_offer(interview: Interview, settings: PlanSettings, zone: pytz.BaseTzInfo, arrived: datetime,
@@ -159,15 +184,60 @@ def competing_offer(interview: Interview, settings: PlanSettings, zone: pytz.Bas
     if known + length > deadline:
         return None
     wanted = round_up(known + _minutes(rule.after))
-    start = next_slot(zone, wanted, length, settings.business, week=week)
-    if start + length > deadline:
-        start = next_slot(zone, wanted, length, settings.waking, week=None)
-    if start + length > deadline:
-        start = local(zone, known)
-    return _step("competing-offer", start, rule, channel="email", deadline=local(zone, deadline),
+
+    def soonest(days: WorkWeek) -> datetime:
+        start = next_slot(zone, wanted, length, settings.business, week=days)
+        if start + length > deadline:
+            start = next_slot(zone, wanted, length, settings.waking, week=None)
+        if start + length > deadline:
+            start = local(zone, known)
+        return start
+
+    start, moved = _with_move(week, local(zone, wanted).date() - ONE_DAY, soonest)
+    return _step("competing-offer", start, rule, channel="email", deadline=local(zone, deadline), moved=moved,
                  companies=(offered_by,) if offered_by else ())
 
 
 def _keep_in_touch(rule: StepRule, zone: pytz.BaseTzInfo, outcome: datetime, week: WorkWeek) -> Step:
-    day = next_business_day(local(zone, outcome).date(), week)
-    return _step("keep-in-touch", at(zone, day, rule.time), rule, channel="email")
+    known = local(zone, outcome).date()
+    day, moved = _with_move(week, known, lambda days: next_business_day(known, days))
+    return _step("keep-in-touch", at(zone, day, rule.time), rule, channel="email", moved=moved)
+
+
+def _with_move(week: WorkWeek, since: date, pick: Callable[[WorkWeek], _When]) -> tuple[_When, Move | None]:
+    """``pick(week)``, and a Move when ``pick`` of the ordinary week (no holidays) gives another day.
+
+    ``since`` is the last day before the step's rule starts counting: a day off after it can be the cause.
+    """
+    chosen = pick(week)
+    regular = week.regular()
+    if regular is week:
+        return chosen, None
+    usual = pick(regular)
+    chosen_day, usual_day = _day(chosen), _day(usual)
+    if chosen_day == usual_day:
+        return chosen, None
+    return chosen, _move(week, regular, since, usual_day, chosen_day)
+
+
+def _move(week: WorkWeek, regular: WorkWeek, since: date, usual: date, chosen: date) -> Move:
+    """Why the step left ``usual``: it came earlier, onto a make-up working day; else ``usual`` is a holiday,
+    else the rule counted over a day off (or a make-up working day) between."""
+    if chosen < usual and not regular.is_working_day(chosen):
+        return Move(usual, chosen, "")
+    reason = week.why_off(usual)
+    if reason is not None:
+        return Move(usual, usual, reason)
+    day, until = since + ONE_DAY, max(usual, chosen)
+    while day <= until:
+        reason = week.why_off(day)
+        if reason is not None and regular.is_working_day(day):
+            return Move(usual, day, reason)
+        if reason is None and not regular.is_working_day(day):
+            return Move(usual, day, "")
+        day += ONE_DAY
+    return Move(usual, usual, "")
+
+
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -110,6 +110,18 @@ class Interview:
         return f"{self.company} ({self.role})" if self.role else self.company
 
 
+class Move(NamedTuple):
+    """Why a business step is not on the day it would have had in an ordinary week.
+
+    ``cause`` is why ``cause_day`` is off (a holiday's name); "" when ``cause_day`` is a weekend day worked
+    instead (a make-up day) that the count of business days used.
+    """
+
+    usual_day: date  # where the step would be if no day were a holiday
+    cause_day: date
+    cause: str
+
+
 class Step(NamedTuple):
     """One planned calendar event: which step, when, how to be reminded, and what the words will need.
 
@@ -126,6 +138,7 @@ class Step(NamedTuple):
     deadline: datetime | None = None  # what the step must be done by (a thank-you), or the offer's deadline
     blocks_time: bool = False
     companies: tuple[str, ...] = ()  # the other applications a step is about (whose offer, who is waited on)
+    moved: Move | None = None  # set when a day off moved this business step from its usual day
 
     @property
     def end(self) -> datetime:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
 import pytz
@@ -46,6 +46,7 @@ ORDER = ("interview", "thank-you", "answer-offer", "competing-offer", "withdraw"
          "decide", "brief-references", "keep-in-touch", "keep-searching")
 # Steps that must happen on a working day, in business hours (the thank-you note is any day, waking hours).
 _ANY_DAY = frozenset({"thank-you"})
+MAX_MOVES = 400  # days' worth of moves a step may make before it shares a minute after all
 
 
 class RoundFacts(NamedTuple):
@@ -340,11 +341,13 @@ class Stagger:
 
     def __init__(self, settings: PlanSettings) -> None:
         self._settings = settings
-        self._taken: dict[int, int] = {}  # minute since the epoch -> length in minutes of what starts there
+        # minute since the epoch -> the next minute to try there: where what starts there ends. Chains are
+        # shortened as they are walked, so a crowded minute (a thousand 10:00 calls) costs little each time.
+        self._next: dict[int, int] = {}
 
     def reserve(self, start: datetime, end: datetime) -> None:
         """Hold an interview's minute before any step is placed: interviews never move."""
-        self._taken.setdefault(_minute(start), max(1, int((end - start).total_seconds() // 60)))
+        self._take(_minute(start), end - start)
 
     def place(self, plan: Plan, week: WorkWeek = MONDAY_TO_FRIDAY) -> Plan:
         zone = tzinfo(plan.interview.zone)
@@ -352,26 +355,43 @@ class Stagger:
         placed.sort(key=lambda s: (s.start, s.key))
         return plan._replace(steps=tuple(placed))
 
-    def place_steps(self, steps: Iterable[Step], zone_name: str, week: WorkWeek = MONDAY_TO_FRIDAY) -> tuple[Step, ...]:
+    def place_steps(self, steps: Iterable[Step], zone_name: str,
+                    week: WorkWeek = MONDAY_TO_FRIDAY) -> tuple[Step, ...]:
         zone = tzinfo(zone_name)
         return tuple(self._put(step, zone, week) for step in steps)
 
     def _put(self, step: Step, zone: pytz.BaseTzInfo, week: WorkWeek) -> Step:
         start = step.start
         if not step.blocks_time:
-            hours = self._settings.waking if step.step_id in _ANY_DAY else self._settings.business
-            days = None if step.step_id in _ANY_DAY else week
-            for _ in range(200):
-                taken = self._taken.get(_minute(start))
-                if taken is None:
+            # A step keeps to the hours it was planned in: business hours on working days, or waking hours on
+            # any day for the thank-you note and for what an early deadline pushed out of business hours.
+            business = step.step_id not in _ANY_DAY and self._settings.business.fits(local(zone, start), step.duration)
+            hours = self._settings.business if business else self._settings.waking
+            days = week if business else None
+            for _ in range(MAX_MOVES):
+                free = self._free(_minute(start))
+                if free == _minute(start):
                     break
-                start = start + timedelta(minutes=taken)
+                start = datetime.fromtimestamp(free * 60, UTC)
                 if not hours.fits(local(zone, start), step.duration):
                     start = next_slot(zone, start, step.duration, hours, week=days)
-            if step.deadline is not None and step.step_id == "thank-you" and start + step.duration > step.deadline:
-                start = step.start  # never past the 24 hours: sharing a minute is the lesser harm
-        self._taken.setdefault(_minute(start), max(1, int(step.duration.total_seconds() // 60)))
+            if step.deadline is not None and start + step.duration > step.deadline:
+                start = step.start  # never past its deadline: sharing a minute is the lesser harm
+        self._take(_minute(start), step.duration)
         return step._replace(start=local(zone, start))
+
+    def _free(self, minute: int) -> int:
+        """The first minute at or after ``minute`` that no placed step starts at, following the chain."""
+        walked = []
+        while minute in self._next:
+            walked.append(minute)
+            minute = self._next[minute]
+        for earlier in walked:
+            self._next[earlier] = minute
+        return minute
+
+    def _take(self, minute: int, length: timedelta) -> None:
+        self._next.setdefault(minute, minute + max(1, int(length.total_seconds() // 60)))
 
 
 def _order(step: Step) -> tuple[int, datetime]:

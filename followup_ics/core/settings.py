@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import time
+from datetime import date, time, timedelta
 from typing import Any
 
-from followup_ics.core.errors import PlanFileError
+from followup_ics.core.errors import InputError, PlanFileError
 from followup_ics.core.wallclock import Hours
+from followup_ics.core.workdays import (
+    DAY_NAMES,
+    NO_COUNTRY,
+    NO_SETTINGS,
+    WorkdaySettings,
+    country_code,
+    known_categories,
+    region_code,
+)
 
 CHANNELS = ("email", "phone")
+# Longest run of days off the plan file may add in one stretch: the planner looks at most 60 days ahead
+# for a working day, and a country's own holidays can lengthen a closure by a week or more.
+MAX_CLOSURE = 31
+_WORKDAY_KEYS = ("country", "region", "weekend", "days-off", "extra-working-days", "categories")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +53,7 @@ class PlanSettings:
     keep_searching: StepRule = StepRule(duration=30, count=4, every=7, time=time(9, 0))
     competing_offer: StepRule = StepRule(duration=15, after=60)
     keep_in_touch: StepRule = StepRule(duration=15, time=time(10, 0))
+    workdays: WorkdaySettings = NO_SETTINGS
 
 
 DEFAULT_SETTINGS = PlanSettings()
@@ -73,12 +87,14 @@ def settings_from_mapping(data: dict[str, Any], *, source: str = "plan") -> Plan
             raise PlanFileError(f"{where}: expected a table")
         if table == "hours":
             settings = replace(settings, **_hours(values, where))
+        elif table == "workdays":
+            settings = replace(settings, workdays=_workdays(values, where))
         elif table in _STEP_KEYS:
             attribute = table.replace("-", "_")
             rule = _step_rule(getattr(settings, attribute), values, _STEP_KEYS[table], where)
             settings = replace(settings, **{attribute: rule})
         else:
-            known = ", ".join(["hours", *_STEP_KEYS])
+            known = ", ".join(["hours", "workdays", *_STEP_KEYS])
             raise PlanFileError(f"{where}: unknown table (known: {known})")
     settings = _inside_business_hours(settings, data, source)
     _check_times(settings, source)
@@ -161,3 +177,113 @@ def _check_times(settings: PlanSettings, source: str) -> None:
             table = name.replace("_", "-")
             raise PlanFileError(f"{source}: [{table}] time {rule.time:%H:%M} is outside waking hours "
                                 f"{settings.waking.start:%H:%M}-{settings.waking.end:%H:%M}")
+
+
+def _workdays(values: dict[str, Any], where: str) -> WorkdaySettings:
+    """[workdays]: country, region, weekend = ["fri", "sat"], days-off (dates and "from..to" ranges) and
+    extra-working-days (dates)."""
+    for key in values:
+        if key not in _WORKDAY_KEYS:
+            raise PlanFileError(f"{where}: unknown key {key!r} (known: {', '.join(_WORKDAY_KEYS)})")
+    country = _text(values.get("country", ""), f"{where} country")
+    region = _text(values.get("region", ""), f"{where} region")
+    try:
+        if country and country.casefold() != NO_COUNTRY:
+            country = country_code(country)
+            region = region_code(country, region)
+        elif region:
+            raise PlanFileError(f"{where} region: needs a country (add country = \"..\" to the table)")
+    except InputError as error:
+        raise PlanFileError(f"{where} {error.field}: {error.message} ({error.value!r})") from None
+    weekend = None
+    if "weekend" in values:
+        weekend = _weekend(values["weekend"], f"{where} weekend")
+    days_off = tuple(_range(item, f"{where} days-off") for item in _list(values.get("days-off", []),
+                                                                       f"{where} days-off"))
+    _check_closures(days_off, f"{where} days-off")
+    working = frozenset(_date(item, f"{where} extra-working-days")
+                        for item in _list(values.get("extra-working-days", []), f"{where} extra-working-days"))
+    categories = NO_SETTINGS.categories
+    if "categories" in values:
+        categories = _categories(values["categories"], f"{where} categories")
+    return WorkdaySettings(country=country.casefold() if country.casefold() == NO_COUNTRY else country,
+                           region=region, weekend=weekend, days_off=days_off, extra_working=working,
+                           categories=categories)
+
+
+def _categories(value: object, where: str) -> tuple[str, ...]:
+    names = _list(value, where)
+    known = known_categories()
+    for name in names:
+        if not isinstance(name, str) or name.strip().lower() not in known:
+            raise PlanFileError(f"{where}: {name!r} is not a category of the holidays library "
+                                f"(e.g. public, optional, bank)")
+    if not names:
+        raise PlanFileError(f'{where}: name at least one, e.g. ["public"]')
+    return tuple(sorted({str(name).strip().lower() for name in names}))
+
+
+def _text(value: object, where: str) -> str:
+    if not isinstance(value, str):
+        raise PlanFileError(f"{where}: expected a text, got {value!r}")
+    return value.strip()
+
+
+def _list(value: object, where: str) -> list[object]:
+    if not isinstance(value, list):
+        raise PlanFileError(f'{where}: expected a list, e.g. ["2026-12-24..2027-01-01", 2026-11-27]')
+    return value
+
+
+def _weekend(value: object, where: str) -> tuple[int, ...]:
+    names = _list(value, where)
+    days = []
+    for name in names:
+        if not isinstance(name, str) or name.strip().lower()[:3] not in DAY_NAMES:
+            raise PlanFileError(f"{where}: expected day names ({', '.join(DAY_NAMES)}), got {name!r}")
+        days.append(DAY_NAMES.index(name.strip().lower()[:3]))
+    if len(set(days)) == len(DAY_NAMES):
+        raise PlanFileError(f"{where}: at least one day of the week must be a working day")
+    return tuple(sorted(set(days)))
+
+
+def _date(value: object, where: str) -> date:
+    if isinstance(value, date) and not hasattr(value, "hour"):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise PlanFileError(f"{where}: {value!r} is not a date (YYYY-MM-DD)")
+
+
+def _range(value: object, where: str) -> tuple[date, date]:
+    """A date, or "YYYY-MM-DD..YYYY-MM-DD" (both days included)."""
+    if isinstance(value, str) and ".." in value:
+        first, _, last = value.partition("..")
+        try:
+            start, end = date.fromisoformat(first.strip()), date.fromisoformat(last.strip())
+        except ValueError:
+            raise PlanFileError(f'{where}: {value!r} is not a range "YYYY-MM-DD..YYYY-MM-DD"') from None
+        if end < start:
+            raise PlanFileError(f"{where}: {value!r} ends before it starts")
+        return start, end
+    try:
+        day = _date(value, where)
+    except PlanFileError:
+        raise PlanFileError(f'{where}: {value!r} is not a date or a range "YYYY-MM-DD..YYYY-MM-DD"') from None
+    return day, day
+
+
+def _check_closures(ranges: tuple[tuple[date, date], ...], where: str) -> None:
+    """No stretch of days off (overlapping or touching ranges joined) longer than MAX_CLOSURE days."""
+    merged: list[list[date]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1] + timedelta(days=1):
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    for start, end in merged:
+        if (end - start).days + 1 > MAX_CLOSURE:
+            raise PlanFileError(f"{where}: {start}..{end} is longer than {MAX_CLOSURE} days in a row")

@@ -1,13 +1,34 @@
-"""Which days are working days: the protocol every country's calendar implements, and Monday to Friday.
+"""Which days are working days: the protocol every country's calendar implements, Monday to Friday, and
+the working days of a country from python-holidays.
 
-The planner asks only ``is_working_day``; ``why_off`` lets the edges say why a step moved ("Thanksgiving",
-"weekend"). Implementations are plain, immutable values so a plan stays a pure function of its inputs.
+The planner asks ``is_working_day``; ``why_off`` lets the edges say why a step moved ("Thanksgiving",
+"weekend"); ``regular`` is the same week without holidays or days off, so the planner can tell a move
+caused by a holiday from the ordinary weekend. Implementations are plain, immutable values so a plan
+stays a pure function of its inputs.
+
+``holidays`` is imported here only when a country's days are first needed (it costs about 150 ms), and
+each (country, region, year) is computed once per process. The library is the only source of holiday
+data: its public holidays (default category), its own weekend per country and per date (the UAE moved
+to Saturday-Sunday in 2022, Saudi Arabia to Friday-Saturday in 2013), its subdivisions, its English
+names where it has them, and the weekend days it marks as working (China's make-up days).
 """
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Protocol
+import functools
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+
+from followup_ics.core.errors import InputError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+WEEKEND = "weekend"
+DAY_OFF = "a day off in the plan file"
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+NO_COUNTRY = "none"  # an explicit "no country": Monday to Friday (or the plan's weekend), no public holidays
 
 
 class WorkWeek(Protocol):
@@ -17,6 +38,10 @@ class WorkWeek(Protocol):
 
     def why_off(self, day: date) -> str | None:
         """Why ``day`` is not a working day ("weekend", a holiday's name); None on a working day."""
+        ...
+
+    def regular(self) -> WorkWeek:
+        """The same weekend with no holidays, days off or make-up working days: the ordinary week."""
         ...
 
 
@@ -29,10 +54,186 @@ class MondayToFriday:
         return day.weekday() < 5
 
     def why_off(self, day: date) -> str | None:
-        return None if day.weekday() < 5 else "weekend"
+        return None if day.weekday() < 5 else WEEKEND
+
+    def regular(self) -> WorkWeek:
+        return self
 
     def __repr__(self) -> str:
         return "MondayToFriday()"
 
 
 MONDAY_TO_FRIDAY = MondayToFriday()
+
+
+@dataclass(frozen=True, slots=True)
+class WorkdaySettings:
+    """What a plan file says about working days; every part optional."""
+
+    country: str = ""  # ISO 3166 code as the library knows it, already checked; "" = not said
+    region: str = ""  # the library's subdivision code, already checked
+    weekend: tuple[int, ...] | None = None  # weekday numbers (Monday 0); None = the country's own
+    days_off: tuple[tuple[date, date], ...] = ()  # inclusive ranges (a single day is a range of one)
+    extra_working: frozenset[date] = frozenset()  # days worked even if the weekend or a holiday
+    # The library's categories of days off; a country that lacks one ignores it. "optional" adds days most
+    # offices close on though the law does not require it (Brazil's Carnival).
+    categories: tuple[str, ...] = ("public",)
+
+
+NO_SETTINGS = WorkdaySettings()
+
+
+@dataclass(frozen=True, slots=True)
+class CountryWeek:
+    """The working days of ``country`` (and ``region``), with the plan file's own weekend and days.
+
+    ``country`` "" means no country: Monday to Friday (or the settings' weekend) and no public holidays.
+    ``holidays`` False is the regular week: the weekend only.
+    """
+
+    country: str = ""
+    region: str = ""
+    settings: WorkdaySettings = NO_SETTINGS
+    holidays: bool = True
+    # Memos, not state: the days off of each year asked for, and the regular week. A batch asks a week
+    # about tens of days per row, so these lookups must not hash the whole value each time.
+    _years: dict[int, dict[date, str]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _regular: list[CountryWeek] = field(default_factory=list, init=False, repr=False, compare=False)
+
+    def is_working_day(self, day: date) -> bool:
+        off = self._years.get(day.year)
+        if off is None:
+            off = self._years[day.year] = _days_off(self, day.year)
+        return day not in off
+
+    def why_off(self, day: date) -> str | None:
+        off = self._years.get(day.year)
+        if off is None:
+            off = self._years[day.year] = _days_off(self, day.year)
+        return off.get(day)
+
+    def regular(self) -> WorkWeek:
+        if not self.holidays:
+            return self
+        if not self._regular:
+            self._regular.append(CountryWeek(self.country, self.region,
+                                             WorkdaySettings(weekend=self.settings.weekend), False))
+        return self._regular[0]
+
+
+class _Year(NamedTuple):
+    """One year of a country's calendar as the library gives it."""
+
+    names: dict[date, str]  # public holidays (observed days included)
+    weekend: frozenset[date]  # the days of that year that fall on the country's weekend
+    working: frozenset[date]  # weekend days marked as working days (make-up days)
+
+
+@functools.lru_cache(maxsize=4096)
+def _days_off(week: CountryWeek, year: int) -> dict[date, str]:
+    """Every day off in ``year`` with its reason; any other day of the year is a working day."""
+    settings = week.settings
+    days = list(_days_of(year))
+    calendar = _country_year(week.country, week.region, year, settings.categories) if week.country else None
+    if settings.weekend is not None:
+        weekend = frozenset(d for d in days if d.weekday() in settings.weekend)
+    elif calendar is not None:
+        weekend = calendar.weekend
+    else:
+        weekend = frozenset(d for d in days if d.weekday() >= 5)
+    off = dict.fromkeys(sorted(weekend), WEEKEND)
+    if calendar is not None and week.holidays:
+        for day in calendar.working:
+            off.pop(day, None)
+        off.update(calendar.names)
+    if week.holidays:
+        for start, end in settings.days_off:
+            off.update((d, DAY_OFF) for d in _span(max(start, date(year, 1, 1)), min(end, date(year, 12, 31))))
+        for day in settings.extra_working:
+            off.pop(day, None)
+    return off
+
+
+def _days_of(year: int) -> Iterator[date]:
+    return _span(date(year, 1, 1), date(year, 12, 31))
+
+
+def _span(first: date, last: date) -> Iterator[date]:
+    for offset in range((last - first).days + 1):
+        yield first + timedelta(days=offset)
+
+
+@functools.lru_cache(maxsize=1024)
+def _country_year(country: str, region: str, year: int, categories: tuple[str, ...]) -> _Year:
+    cls = _library_class(country)
+    supported = getattr(cls, "supported_categories", ("public",))
+    calendar = cls(subdiv=region or None, years=year, language=_language(country),
+                   categories=tuple(c for c in categories if c in supported) or ("public",))
+    names = {day: str(name) for day, name in calendar.items() if day.year == year}
+    weekend = frozenset(d for d in _days_of(year) if calendar.is_weekend(d))
+    working = frozenset(d for d in calendar.weekend_workdays if d.year == year)
+    return _Year(names, weekend, working)
+
+
+def _language(country: str) -> str | None:
+    """English names where the library has them (the texts are English), else its own language."""
+    cls = _library_class(country)
+    default = getattr(cls, "default_language", None) or ""
+    if default.startswith("en"):
+        return default
+    return "en_US" if "en_US" in (getattr(cls, "supported_languages", ()) or ()) else default or None
+
+
+@functools.cache
+def _library_class(country: str) -> Any:
+    import holidays  # here, not at the top: only plans in a country need it
+
+    return getattr(holidays, country)
+
+
+@functools.cache
+def _country_codes() -> dict[str, str]:
+    """Every code the library accepts (ISO 3166 alpha-2 and alpha-3) -> the alpha-2 code it files under."""
+    from holidays.registry import COUNTRIES
+
+    codes: dict[str, str] = {}
+    for entry in COUNTRIES.values():
+        for code in entry[1:]:
+            if code.isupper() and 2 <= len(code) <= 3:
+                codes[code] = entry[1]
+    return codes
+
+
+def known_categories() -> frozenset[str]:
+    """Every category name the library uses ("public", "optional", "bank"...)."""
+    from holidays import constants
+
+    return frozenset(value for name, value in vars(constants).items()
+                     if name.isupper() and isinstance(value, str) and value.replace("_", "").isalpha())
+
+
+def country_code(text: str, field: str = "country") -> str:
+    """The library's code for ``text`` ('us', 'USA' -> 'US'), or InputError naming ``field``."""
+    cleaned = text.strip()
+    code = _country_codes().get(cleaned.upper())
+    if code is None:
+        raise InputError(field, "unknown country; use an ISO 3166 code such as US, GB, DE or JP "
+                         f"(or {NO_COUNTRY} for Monday to Friday without holidays)", value=text)
+    return code
+
+
+def region_code(country: str, text: str, field: str = "region") -> str:
+    """The library's subdivision code of ``country`` for ``text`` ('ca', 'California' -> 'CA')."""
+    cleaned = " ".join(text.split())
+    if not cleaned:
+        return ""
+    cls = _library_class(country)
+    known = {code.casefold(): code for code in getattr(cls, "subdivisions", ())}
+    aliases = {alias.casefold(): code for alias, code in (getattr(cls, "subdivisions_aliases", {}) or {}).items()}
+    code = known.get(cleaned.casefold()) or aliases.get(cleaned.casefold())
+    if code is None:
+        choices = ", ".join(getattr(cls, "subdivisions", ())[:12]) or "it has none"
+        more = ", ..." if len(getattr(cls, "subdivisions", ())) > 12 else ""
+        raise InputError(field, f"unknown region of {country} (the holidays library's codes: {choices}{more})",
+                         value=text)
+    return code

@@ -184,6 +184,9 @@ def _results(items: Iterator[tuple[Identified, Plan] | RowError], request: Reque
     from collections import deque
 
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    from followup_ics.app.workweek import preload
+
+    preload(request.settings.workdays)  # once here rather than once in every forked worker
     with context.Pool(workers, initializer=_init_worker, initargs=(request, out_dir)) as pool:
         # A bounded window of chunks in flight keeps order and memory flat (Pool.imap would read
         # the whole CSV ahead).

@@ -31,6 +31,7 @@ FIELDS = ("company", "date", "timezone", "duration", "role", "interviewer", "int
           "contact_email", "contact_phone", "references", "url", "location", "status", "offer_deadline",
           "outcome_date", "notes", "id", "offer_arrived")
 FIELDS += ("language", "me")  # the texts' language and the name signing the drafts, per row
+FIELDS += ("country", "region")  # whose working days and holidays, per row
 REQUIRED = ("company", "date")
 # Only names that cannot mean anything else in a job-search sheet. Left out on purpose: email, phone
 # (the user's own?), deadline (the application's?), start/when (the job's start?), title, job, length,

@@ -90,6 +90,14 @@ class Language:
 
         return format_skeleton("yMMMEd", moment, locale=self._locale)
 
+    def day(self, day: date) -> str:
+        """'Thu 26 Nov'; 'Do., 26. Nov.' in German: a day of the coming weeks, without its year."""
+        if self._locale is None:
+            return f"{_ENGLISH_DAYS[day.weekday()]} {day.day} {_ENGLISH_MONTHS[day.month - 1]}"
+        from babel.dates import format_skeleton
+
+        return format_skeleton("MMMEd", day, locale=self._locale)
+
     def time(self, moment: datetime) -> str:
         """'14:00' (every language we speak writes 24-hour times)."""
         if self._locale is None:

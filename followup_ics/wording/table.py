@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from followup_ics.core.records import Schedule
+from followup_ics.core.records import Move, Schedule
 from followup_ics.core.wallclock import local
 from followup_ics.core.zones import tzinfo
 from followup_ics.wording.language import Language, language
@@ -23,12 +23,27 @@ def plan_table(schedule: Schedule, lang: Language | None = None) -> str:
                      alarm_text(step.alarm_before, lang), step.summary))
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
     lines = [_("{title}, times in {zone}", title=schedule.interview.title, zone=schedule.interview.zone), ""]
-    for row in [header, *rows]:
+    indent = " " * (sum(widths) + 2 * len(widths))
+    for row, step in zip([header, *rows], [None, *schedule.steps], strict=True):
         lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:3])) + "  " + row[3])
+        if step is not None and step.step.moved is not None:
+            lines.append(indent + moved_text(step.step.moved, lang))
     lines.append("")
     lines.append(lang.ngettext("{count} event, with one reminder.", "{count} events, each with one reminder.",
                                len(rows)))
     return "\n".join(lines)
+
+
+def moved_text(move: Move, lang: Language | None = None) -> str:
+    """'moved from Thu 26 Nov: Thanksgiving', or the day off the count of business days passed over."""
+    lang = lang or language()
+    _ = lang._
+    usual = lang.day(move.usual_day)
+    if not move.cause:
+        return _("moved from {day}: {other} is a working day", day=usual, other=lang.day(move.cause_day))
+    if move.cause_day == move.usual_day:
+        return _("moved from {day}: {cause}", day=usual, cause=move.cause)
+    return _("moved from {day}: {cause} on {other}", day=usual, cause=move.cause, other=lang.day(move.cause_day))
 
 
 def alarm_text(before: timedelta, lang: Language) -> str:

@@ -1,0 +1,171 @@
+"""Whose working days a plan uses: the country and region from the interview, the environment, the plan
+file, or else the time zone.
+
+The first source that names a country wins, with its own region:
+
+1. the interview's own ``country`` / ``region`` (``--country`` / ``--region``, the CSV columns);
+2. the environment: FOLLOWUP_ICS_COUNTRY / FOLLOWUP_ICS_REGION;
+3. the plan file's ``[workdays]`` table;
+4. the zone database's zone-to-country table (zone.tab, as pytz reads it), said in a notice. A zone that
+   belongs to no country (UTC) or to several infers nothing: Monday to Friday without public holidays.
+
+A region is a subdivision of a country: the interview's region goes with its own country, else with the
+environment's or the plan file's; a region with no country given (only an inferred one) is an error.
+The country ``none`` means Monday to Friday without public holidays, whatever the zone. The plan file's
+weekend, days off and extra working days apply to every country. WorkWeeks are cached per (country,
+region, plan settings): a batch of many rows builds one per country it meets.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+
+from followup_ics.core.errors import FollowupError, InputError
+from followup_ics.core.workdays import (
+    NO_COUNTRY,
+    CountryWeek,
+    WorkdaySettings,
+    WorkWeek,
+    country_code,
+    region_code,
+)
+
+ENV_COUNTRY = "FOLLOWUP_ICS_COUNTRY"
+ENV_REGION = "FOLLOWUP_ICS_REGION"
+
+
+class WorkdaysError(FollowupError):
+    """A working-days variable in the environment is unusable."""
+
+
+def week_for(country: str, region: str, zone: str, settings: WorkdaySettings) -> tuple[WorkWeek, str | None]:
+    """The WorkWeek for an interview in ``zone``, and a notice when the country was inferred from the zone.
+
+    Raises InputError naming ``country`` or ``region`` for the interview's own values, and FollowupError
+    naming the variable or plan key for the others.
+    """
+    country, region = country.strip(), region.strip()
+    if country:
+        return _checked_week(country, region, settings), None
+    env_country, env_region = environment()
+    if env_country:
+        week = _week_from_environment(env_country, env_region, settings)
+        return (_checked_week(env_country, region, settings) if region else week), None
+    if settings.country:
+        return (_checked_week(settings.country, region, settings) if region
+                else _week(settings.country, settings.region, settings)), None
+    if region:
+        raise InputError("region", "needs a country as well (the region is a subdivision of it)", value=region)
+    inferred, notice = inferred_country(zone)
+    return _week(inferred, "", settings), notice
+
+
+def preload(settings: WorkdaySettings) -> None:
+    """Import the holidays library now unless the run says "no country" (the environment or the plan
+    file): worker processes forked after this share it instead of importing it each (0.5 s apiece)."""
+    country = os.environ.get(ENV_COUNTRY, "").strip() or settings.country
+    if country.casefold() != NO_COUNTRY:
+        import holidays.countries  # noqa: F401
+
+
+def environment() -> tuple[str, str]:
+    """(country, region) from the environment, stripped; a region alone is an error."""
+    country = os.environ.get(ENV_COUNTRY, "").strip()
+    region = os.environ.get(ENV_REGION, "").strip()
+    if region and not country:
+        raise WorkdaysError(f"{ENV_REGION}: needs {ENV_COUNTRY} as well (the region is a subdivision of it)")
+    return country, region
+
+
+def check_environment(settings: WorkdaySettings) -> None:
+    """Fail early, once, on bad working-days variables (rather than once per CSV row)."""
+    country, region = environment()
+    if country:
+        _week_from_environment(country, region, settings)
+
+
+def _week_from_environment(country: str, region: str, settings: WorkdaySettings) -> WorkWeek:
+    try:
+        return _checked_week(country, region, settings)
+    except InputError as error:
+        name = ENV_COUNTRY if error.field == "country" else ENV_REGION
+        raise WorkdaysError(f"{name}: {error.message} ({error.value!r})") from None
+
+
+@functools.lru_cache(maxsize=256)
+def _checked_week(country: str, region: str, settings: WorkdaySettings) -> WorkWeek:
+    """As typed by a user: validated, case and spelling normalised (InputError naming the field)."""
+    if country.casefold() == NO_COUNTRY:
+        if region:
+            raise InputError("region", f"has no meaning with country {NO_COUNTRY}", value=region)
+        return _week("", "", settings)
+    code = country_code(country)
+    return _week(code, region_code(code, region), settings)
+
+
+@functools.lru_cache(maxsize=256)
+def _week(country: str, region: str, settings: WorkdaySettings) -> WorkWeek:
+    """Codes already checked; "" (or "none") is no country."""
+    code = "" if country == NO_COUNTRY else country
+    return CountryWeek(code, region, settings)
+
+
+@functools.lru_cache(maxsize=512)
+def inferred_country(zone: str) -> tuple[str, str]:
+    """(country code or "", the notice saying so) for ``zone``."""
+    countries = _zone_countries().get(zone) or _zone_countries().get(_links().get(zone, ""), ())
+    supported = [code for code in countries if _supported(code)]
+    if len(supported) == 1:
+        return supported[0], (f"no country given; using the weekend and public holidays of {supported[0]}, "
+                              f"inferred from {zone}")
+    if len(countries) > 1:
+        why = f"{zone} is used in several countries ({', '.join(countries)})"
+    elif countries:
+        why = f"the holidays library has no calendar for {countries[0]}, the country of {zone}"
+    else:
+        why = f"{zone} belongs to no country"
+    return "", f"no country given and {why}; using Monday to Friday without public holidays"
+
+
+def _supported(code: str) -> bool:
+    try:
+        country_code(code)
+    except InputError:
+        return False
+    return True
+
+
+@functools.cache
+def _zone_countries() -> dict[str, tuple[str, ...]]:
+    """Zone name -> the countries whose zone.tab rows name it."""
+    import pytz
+
+    table: dict[str, list[str]] = {}
+    for country, zones in pytz.country_timezones.items():
+        for zone in zones:
+            table.setdefault(zone, []).append(country)
+    return {zone: tuple(codes) for zone, codes in table.items()}
+
+
+@functools.cache
+def _links() -> dict[str, str]:
+    """Old and alias zone names -> the zone they stand for ('US/Eastern' -> 'America/New_York'), from
+    the zone database's own link lines; links of links followed."""
+    import pytz
+
+    links: dict[str, str] = {}
+    try:
+        with pytz.open_resource("tzdata.zi") as handle:
+            for line in handle.read().decode("utf-8").splitlines():
+                parts = line.split()
+                if len(parts) == 3 and parts[0] == "L":
+                    links[parts[2]] = parts[1]
+    except OSError:
+        return {}
+    for name in list(links):
+        seen = {name}
+        while links[name] in links and links[name] not in seen:
+            seen.add(links[name])
+            links[name] = links[links[name]]
+    return links

@@ -1,0 +1,220 @@
+"""Working days through every entrance: --country/--region, the CSV columns, the plan file's [workdays]
+table, the environment; and every bad input as one line naming what to fix, with nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import icalendar
+import pytest
+from click.testing import CliRunner, Result
+
+from followup_ics.cli import cli
+
+THANKSGIVING_WEEK = ["--company", "Acme", "--date", "2026-11-19 14:00", "--tz", "America/New_York"]
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(cli, list(args), env=env)
+
+
+def starts(data: bytes) -> dict[str, str]:
+    """step key -> local start 'YYYY-MM-DD HH:MM'."""
+    return {str(e["UID"]).split(".", 1)[1].split("@")[0]: e.decoded("DTSTART").strftime("%Y-%m-%d %H:%M")
+            for e in icalendar.Calendar.from_ical(data).walk("VEVENT")}
+
+
+def test_plan_table_says_why_a_step_moved() -> None:
+    """The plan table words the move: 'moved from Thu 26 Nov: Thanksgiving Day' under the step."""
+    result = run("plan", *THANKSGIVING_WEEK)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    call = next(i for i, line in enumerate(lines) if line.startswith("follow-up-call"))
+    assert "Wed 25 Nov 2026, 10:00" in lines[call]
+    assert lines[call + 1].strip() == "moved from Thu 26 Nov: Thanksgiving Day"
+    assert "inferred from America/New_York" in result.stderr
+
+
+def test_country_and_region_options(tmp_path: Path) -> None:
+    """--country and --region choose the calendar: Cesar Chavez Day moves a step in California only."""
+    args = ["--company", "Acme", "--date", "2026-03-30 16:00", "--tz", "America/Los_Angeles", "-o", "-"]
+    federal = starts(run("generate", *args, "--country", "us").stdout_bytes)
+    california = starts(run("generate", *args, "--country", "US", "--region", "california").stdout_bytes)
+    assert federal["brief-references"] == "2026-03-31 09:00"
+    assert california["brief-references"] == "2026-04-01 09:00"
+
+
+
+def _notes(stderr: str) -> list[str]:
+    """What stderr says besides the steps already past (these tests plan dates before the fixed clock)."""
+    return [line for line in stderr.splitlines() if "already past" not in line]
+
+
+def test_country_none_means_monday_to_friday() -> None:
+    """--country none: no holidays, no note, whatever the zone."""
+    result = run("generate", *THANKSGIVING_WEEK, "--country", "none", "-o", "-")
+    assert result.exit_code == 0 and not _notes(result.stderr)
+    assert starts(result.stdout_bytes)["follow-up-call"] == "2026-11-26 10:00"
+
+
+def test_environment_gives_the_country() -> None:
+    """FOLLOWUP_ICS_COUNTRY / FOLLOWUP_ICS_REGION stand in for the options; the options win."""
+    args = ["generate", "--company", "Acme", "--date", "2025-10-30 14:00", "--tz", "UTC", "-o", "-"]
+    saxony = run(*args, env={"FOLLOWUP_ICS_COUNTRY": "DE", "FOLLOWUP_ICS_REGION": "SN"})
+    assert saxony.exit_code == 0 and not _notes(saxony.stderr)
+    assert starts(saxony.stdout_bytes)["keep-searching-1"] == "2025-11-03 09:00"
+    bavaria = run(*args, "--country", "DE", "--region", "BY", env={"FOLLOWUP_ICS_COUNTRY": "DE"})
+    assert starts(bavaria.stdout_bytes)["keep-searching-1"] == "2025-10-31 09:00"
+
+
+def test_plan_file_workdays_table(tmp_path: Path) -> None:
+    """[workdays] in the plan file: a country, a closure range and an extra working day."""
+    plan = tmp_path / "plan.toml"
+    plan.write_text('[workdays]\ncountry = "US"\ndays-off = ["2026-12-24..2027-01-01"]\n'
+                    'extra-working-days = [2027-01-02]\n', encoding="utf-8")
+    result = run("generate", "--company", "Acme", "--date", "2026-12-23 16:00", "--tz", "UTC", "--plan", str(plan),
+                 "-o", "-")
+    assert result.exit_code == 0 and not _notes(result.stderr)
+    planned = starts(result.stdout_bytes)
+    assert planned["brief-references"] == "2027-01-02 09:00"  # the Saturday worked after the closure
+    shown = run("plan", "--company", "Acme", "--date", "2026-12-23 16:00", "--tz", "UTC", "--plan", str(plan))
+    assert "moved from Thu 24 Dec: a day off in the plan file" in shown.stdout
+
+
+def test_csv_country_and_region_columns(tmp_path: Path) -> None:
+    """The CSV's country and region columns choose each row's calendar; the zone's note is said once."""
+    source = tmp_path / "interviews.csv"
+    source.write_text("company,date,timezone,country,region\n"
+                      "Saxony,2025-10-30 16:00,Europe/Berlin,DE,SN\n"
+                      "Bavaria,2025-10-30 16:00,Europe/Berlin,de,by\n"
+                      "Inferred A,2025-10-30 14:00,Europe/Berlin,,\n"
+                      "Inferred B,2025-10-31 14:00,Europe/Berlin,,\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("batch", str(source), "-o", str(out), "--tz", "UTC")
+    assert result.exit_code == 0, result.output
+    # briefing the references the next business morning: Reformation Day is Saxony's holiday, not Bavaria's
+    assert starts((out / "saxony-2025-10-30.ics").read_bytes())["brief-references"] == "2025-11-03 09:00"
+    assert starts((out / "bavaria-2025-10-30.ics").read_bytes())["brief-references"] == "2025-10-31 09:00"
+    notes = [line for line in result.stderr.splitlines() if "inferred from Europe/Berlin" in line]
+    assert notes == ["note: rows 4, 5: no country given; using the weekend and public holidays of DE, "
+                     "inferred from Europe/Berlin"]
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "plan", "message"),
+    [
+        # An unknown country code.
+        (["--country", "XX"], {}, None, "Error: --country: unknown country; use an ISO 3166 code"),
+        # A region the library does not know for that country.
+        (["--country", "US", "--region", "ZZ"], {}, None, "Error: --region: unknown region of US"),
+        # A region without a country (the zone's inferred country is not enough).
+        (["--region", "CA"], {}, None, "Error: --region: needs a country as well"),
+        # A region with the explicit "no country".
+        (["--country", "none", "--region", "CA"], {}, None, "Error: --region: has no meaning with country none"),
+        # The environment: an unknown country, and a region without one.
+        ([], {"FOLLOWUP_ICS_COUNTRY": "Atlantis"}, None, "Error: FOLLOWUP_ICS_COUNTRY: unknown country"),
+        ([], {"FOLLOWUP_ICS_COUNTRY": "US", "FOLLOWUP_ICS_REGION": "Bavaria"}, None,
+         "Error: FOLLOWUP_ICS_REGION: unknown region of US"),
+        ([], {"FOLLOWUP_ICS_REGION": "CA"}, None, "Error: FOLLOWUP_ICS_REGION: needs FOLLOWUP_ICS_COUNTRY"),
+        # The plan file: unknown country and region, a region alone.
+        ([], {}, 'country = "XX"', "[workdays] country: unknown country"),
+        ([], {}, 'country = "DE"\nregion = "CA"', "[workdays] region: unknown region of DE"),
+        ([], {}, 'region = "BY"', "[workdays] region: needs a country"),
+        # Malformed dates and ranges, named by their key.
+        ([], {}, 'days-off = ["2026-13-01"]', "[workdays] days-off: '2026-13-01' is not a date or a range"),
+        ([], {}, 'days-off = ["2026-12-24..soon"]', "[workdays] days-off: '2026-12-24..soon' is not a range"),
+        ([], {}, 'days-off = ["2027-01-01..2026-12-24"]', "ends before it starts"),
+        ([], {}, 'days-off = "2026-12-24"', "[workdays] days-off: expected a list"),
+        ([], {}, 'days-off = ["2026-07-01..2026-08-15"]', "is longer than 31 days in a row"),
+        ([], {}, 'extra-working-days = ["next saturday"]', "[workdays] extra-working-days: 'next saturday' is not"),
+        # The weekend: unknown day names, or no working day left.
+        ([], {}, 'weekend = ["fri", "shabbat"]', "[workdays] weekend: expected day names"),
+        ([], {}, 'weekend = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]', "at least one day"),
+        # Unknown keys and categories.
+        ([], {}, 'holidays = false', "[workdays]: unknown key 'holidays'"),
+        ([], {}, 'categories = ["fun"]', "[workdays] categories: 'fun' is not a category"),
+    ],
+)
+def test_bad_workdays_input_is_one_line_exit_2_nothing_written(args: list[str], env: dict[str, str],
+                                                              plan: str | None, message: str, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bad country, region, variable or plan key: one line naming it, exit code 2, no file."""
+    monkeypatch.chdir(tmp_path)
+    extra = []
+    if plan is not None:
+        (tmp_path / "plan.toml").write_text(f"[workdays]\n{plan}\n", encoding="utf-8")
+        extra = ["--plan", "plan.toml"]
+    result = run("generate", *THANKSGIVING_WEEK, *args, *extra, env=env)
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+    assert lines[0].startswith("Error: ")
+    assert list(tmp_path.glob("*.ics")) == []
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "message"),
+    [
+        # An unknown country in a row names the row and the column as the file spells it.
+        ("XX,", "Country", "unknown country"),
+        # An unknown region of a known country.
+        ("GB,Wessex", "Region", "unknown region of GB"),
+        # A region with no country in the row, the environment or the plan file.
+        (",BY", "Region", "needs a country as well"),
+    ],
+)
+def test_bad_country_cell_names_row_and_column(cells: str, column: str, message: str, tmp_path: Path) -> None:
+    """A bad country or region cell: 'file:row: column ...', nothing written."""
+    source = tmp_path / "interviews.csv"
+    source.write_text(f"company,date,timezone,Country,Region\nGood,2026-12-01 14:00,UTC,,\n"
+                      f"Bad,2026-12-01 14:00,UTC,{cells}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("batch", str(source), "-o", str(out), "--tz", "UTC", "-q")
+    assert result.exit_code == 1
+    assert f"interviews.csv:3: column {column!r}: {message}" in result.stderr
+    assert not out.exists() or list(out.glob("*.ics")) == []
+
+
+def test_a_bad_environment_country_stops_a_batch_once(tmp_path: Path) -> None:
+    """A bad FOLLOWUP_ICS_COUNTRY is one error before any row is read, not one per row."""
+    source = tmp_path / "interviews.csv"
+    source.write_text("company,date\nA,2026-12-01 14:00\nB,2026-12-02 14:00\n", encoding="utf-8")
+    result = run("batch", str(source), "-o", str(tmp_path / "out"), "--tz", "UTC",
+                 env={"FOLLOWUP_ICS_COUNTRY": "XX"})
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "Error: FOLLOWUP_ICS_COUNTRY: unknown country; use an ISO 3166 code such as US, GB, DE or JP "
+        "(or none for Monday to Friday without holidays) ('XX')"]
+
+
+README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+SECTION = README.split("## Working days and holidays", 1)[1].split("\n## ", 1)[0]
+
+
+def test_readme_workdays_table_is_accepted() -> None:
+    """The README's [workdays] example is a valid plan file."""
+    import tomllib
+
+    from followup_ics.core.settings import settings_from_mapping
+
+    toml = SECTION.split("```toml\n", 1)[1].split("```", 1)[0]
+    workdays = settings_from_mapping(tomllib.loads(toml)).workdays
+    assert (workdays.country, workdays.region, workdays.weekend) == ("DE", "BY", (5, 6))
+    assert len(workdays.days_off) == 2 and workdays.categories == ("optional", "public")
+
+
+def test_readme_moved_example_is_what_plan_prints() -> None:
+    """The README's 'moved from' lines are real `plan` output."""
+    shown = SECTION.split("```\n", 2)[1].split("```", 1)[0].strip("\n").splitlines()
+    result = run("plan", "--company", "Acme Corp", "--date", "2026-11-19 14:00", "--tz", "America/New_York")
+    lines = result.stdout.splitlines()
+    start = lines.index(shown[0])
+    assert lines[start:start + len(shown)] == shown
+
+
+def test_batch_says_a_repeated_note_once_with_its_rows() -> None:
+    """Notes repeated on many rows are said once, naming a few rows and counting the rest."""
+    from followup_ics.cli.batch import said_once
+
+    notes = [f"row {n}: zone note" for n in range(2, 8)] + ["row 9: other", "a note of the whole run"]
+    assert said_once(notes) == ("rows 2, 3, 4 and 3 more: zone note", "row 9: other", "a note of the whole run")
