@@ -30,26 +30,31 @@ def serve(csv_file: Path, host: str, port: int, public_url: str | None, poll: fl
     """
     import signal
 
-    from waitress.server import create_server
-
     from followup_ics.core.errors import FollowupError
     from followup_ics.edges.feeds import FeedError
-    from followup_ics.edges.web import FeedApp
+    from followup_ics.edges.listener import make_server
+    from followup_ics.edges.web import FeedApp, LateApp
 
     if public_url and not public_url.startswith(("https://", "http://")):
         raise Fail("--public-url: must start with https:// (or http://)")
-    try:
-        request = run_request(params, say_default_zone=False)
-        app = FeedApp(csv_file, request, state_dir=state_dir, token=checked_token(token), rotate_token=rotate_token,
-                      poll=poll, public_url=public_url)
-    except FollowupError as error:
-        fail(error)
-    except FeedError as error:
-        raise Fail(str(error), exit_code=1) from None
-    try:
-        server = create_server(app, host=host, port=port, threads=8, ident="followup-ics")
+    token = checked_token(token)
+    late = LateApp()
+    try:  # listen first: a busy port must change nothing, not even rotate the token
+        server = make_server(late, host=host, port=port)
     except OSError as error:
         raise Fail(f"--port: cannot listen on {host}:{port} ({error.strerror or error})") from None
+    try:
+        request = run_request(params, say_default_zone=False)
+        app = FeedApp(csv_file, request, state_dir=state_dir, token=token, rotate_token=rotate_token,
+                      poll=poll, public_url=public_url)
+    except FollowupError as error:
+        server.close()
+        fail(error)
+    except FeedError as error:
+        server.close()
+        raise Fail(str(error), exit_code=1) from None
+    late.app = app
+    app.capture_server_log()
     root = (public_url or f"http://{host}:{server.effective_port}").rstrip("/")  # type: ignore[union-attr]
     base = f"{root}/{app.token}/"
     click.echo(f"Serving {len(app.site.listings)} interviews from {csv_file}; watching it for changes.", err=True)

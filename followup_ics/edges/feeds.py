@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import secrets
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -36,6 +38,7 @@ REFRESH = timedelta(hours=4)
 STATE_FILE = "state.json"
 LAST_GOOD = "last-good-all.ics"
 TOKEN_BYTES = 24
+PRIVATE_FOLDER, PRIVATE_FILE = 0o700, 0o600  # the state holds the token: for the user's eyes only
 
 
 class FeedError(Exception):
@@ -87,12 +90,16 @@ def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
+TOKEN_RULE = "use 16 or more letters, digits, '-' or '_'"
+
+
 def valid_token(token: str) -> bool:
     return len(token) >= 16 and all(char.isascii() and (char.isalnum() or char in "-_") for char in token)
 
 
 def load_state(folder: Path, *, token: str | None = None, rotate: bool = False) -> State:
     """The state kept in ``folder``, or a fresh one with a new token; ``token``/``rotate`` replace it."""
+    check_private(folder)
     state = State(token="")
     raw = read_if_exists(folder / STATE_FILE)
     if raw:
@@ -115,16 +122,41 @@ def load_state(folder: Path, *, token: str | None = None, rotate: bool = False) 
 
 
 def save_state(folder: Path, state: State) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+    check_private(folder)
     if state.last_good is not None:
-        write_atomic(folder / LAST_GOOD, state.last_good)
+        write_atomic(folder / LAST_GOOD, state.last_good, mode=PRIVATE_FILE)
     saved = {
         "token": state.token, "csv_sha256": state.csv_sha256,
         "changed_at": state.changed_at.isoformat() if state.changed_at else None,
         "closed": {key: moment.isoformat() for key, moment in sorted(state.closed.items())},
         "feeds": {name: [etag, moment.isoformat()] for name, (etag, moment) in sorted(state.feeds.items())},
     }
-    write_atomic(folder / STATE_FILE, (json.dumps(saved, indent=1) + "\n").encode("utf-8"))
+    write_atomic(folder / STATE_FILE, (json.dumps(saved, indent=1) + "\n").encode("utf-8"), mode=PRIVATE_FILE)
+
+
+def check_private(folder: Path) -> None:
+    """Refuse a state folder, or a file in it, that another user owns or may write, as ssh does.
+
+    The state holds the secret token: whoever can write it chooses the token (and so where export-site
+    publishes). One that is ours but readable by others (made by an earlier version) is made private.
+    """
+    for path in (folder, *(folder / name for name in (STATE_FILE, LAST_GOOD))):
+        try:
+            info = path.lstat()
+        except FileNotFoundError:
+            continue
+        if stat.S_ISLNK(info.st_mode):
+            raise FeedError([f"{path}: is a symbolic link; the state must be a plain folder and files"])
+        if hasattr(os, "getuid") and info.st_uid != os.getuid():
+            raise FeedError([f"{path}: owned by another user (uid {info.st_uid}); the state folder holds the "
+                             "secret token and must be yours alone: remove it or choose another with --state"])
+        if info.st_mode & 0o022:
+            raise FeedError([f"{path}: other users may write to it (mode {stat.S_IMODE(info.st_mode):04o}); "
+                             "the state folder holds the secret token: remove it or choose another with --state"])
+        private = PRIVATE_FOLDER if path == folder else PRIVATE_FILE
+        if stat.S_IMODE(info.st_mode) & ~private:
+            os.chmod(path, private)
 
 
 def csv_digest(csv_bytes: bytes) -> str:

@@ -7,8 +7,11 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` whole, or leave it as it was (raises OSError)."""
+def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Replace ``path`` with ``data`` whole, or leave it as it was (raises OSError).
+
+    ``mode`` is the new file's permissions; by default what the umask gives a new file.
+    """
     folder = path.parent if str(path.parent) else Path(".")
     descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
@@ -16,7 +19,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp_name, 0o666 & ~_umask())
+        os.chmod(temp_name, 0o666 & ~_umask() if mode is None else mode)
         os.replace(temp_name, path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 from html import escape
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from followup_ics.edges.batch import COMBINED, COMBINED_NAME
 from followup_ics.edges.feeds import Site
@@ -22,6 +23,29 @@ def subscribe_links(feed_url: str, name: str) -> dict[str, str]:
     }
 
 
+def unreachable(base_url: str) -> str | None:
+    """Why Google Calendar and Outlook cannot subscribe to feeds under ``base_url``, or None if they can.
+
+    Their servers fetch the feed themselves: it must be https (Outlook refuses http) on an address they can
+    reach from the internet, not 127.0.0.1, a LAN address or a name only the local network knows.
+    """
+    parts = urlsplit(base_url)
+    host = (parts.hostname or "").rstrip(".").lower()
+    if not host or host == "localhost" or host.endswith((".localhost", ".local", ".lan", ".internal", ".home.arpa")):
+        return f"{host or 'this host'} is a local name"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        if "." not in host:
+            return f"{host} is a local name"
+    else:
+        if not address.is_global:
+            return f"{host} is not a public address"
+    if parts.scheme != "https":
+        return "the address is not https"
+    return None
+
+
 def render_page(site: Site, base_url: str | None, problem: str | None = None) -> str:
     """The page for the token folder; ``base_url`` is that folder's absolute URL, if known."""
     rows = [_feed(site, COMBINED, COMBINED_NAME, "every interview below, in one calendar", base_url)]
@@ -32,6 +56,13 @@ def render_page(site: Site, base_url: str | None, problem: str | None = None) ->
     if problem:
         warning = ("<section class='problem'><h2>The CSV has problems; the feeds below are from the last good "
                    f"version</h2><pre>{escape(problem)}</pre></section>")
+    reason = unreachable(base_url) if base_url else None
+    if reason:
+        warning += ("<section class='problem'><h2>Google Calendar and Outlook cannot subscribe here</h2>"
+                    f"<p>Their servers fetch the feed themselves, and {escape(reason)}: their subscribe buttons "
+                    "below will fail. Apple Calendar and other apps on this network can subscribe. Put the server "
+                    "behind https on a public address (see the README) and set <code>--public-url</code>."
+                    "</p></section>")
     hint = "" if base_url else (
         "<p>These files were exported without <code>--base-url</code>: put them on an https host and export "
         "again with its address to get one-click subscribe links.</p>")

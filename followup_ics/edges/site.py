@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from followup_ics.app.config import Request
-from followup_ics.edges.feeds import build_site, load_state, save_state
+from followup_ics.edges.feeds import FeedError, build_site, load_state, save_state
 from followup_ics.edges.files import read_if_exists, write_atomic
 from followup_ics.edges.page import render_page
 
@@ -29,8 +29,12 @@ class ExportReport:
 def export_site(source: Path, out_dir: Path, request: Request, *, state_dir: Path,
                 base_url: str | None = None, token: str | None = None, rotate_token: bool = False) -> ExportReport:
     """Build the feeds for ``source`` and write them under ``out_dir/<token>/``; FeedError if the CSV is bad."""
+    try:
+        data = source.read_bytes()
+    except OSError as error:  # named here: the caller's OSError means the output folder
+        raise FeedError([f"{source}: cannot read it ({error.strerror or error})"]) from None
     state = load_state(state_dir, token=token, rotate=rotate_token)
-    site, state = build_site(source.read_bytes(), str(source), request, state)
+    site, state = build_site(data, str(source), request, state)
     folder = out_dir / state.token
     folder.mkdir(parents=True, exist_ok=True)
     report = ExportReport(folder)

@@ -8,9 +8,11 @@ why. Any WSGI server can run ``create_app``; ``followup-ics serve`` runs it unde
 from __future__ import annotations
 
 import hmac
+import logging
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
@@ -20,11 +22,23 @@ from typing import Any, TextIO
 
 from followup_ics.app import clock
 from followup_ics.app.config import Request
-from followup_ics.edges.feeds import Feed, FeedError, Site, State, build_site, csv_digest, load_state, save_state
+from followup_ics.edges.feeds import (
+    TOKEN_RULE,
+    Feed,
+    FeedError,
+    Site,
+    State,
+    build_site,
+    csv_digest,
+    load_state,
+    save_state,
+    valid_token,
+)
 from followup_ics.edges.page import render_page
 
 StartResponse = Callable[..., Any]
 _METHODS = ("GET", "HEAD")
+SETTLE = 2.0  # seconds a CSV must stay unchanged before it is published
 
 
 def default_state_dir(source: Path) -> Path:
@@ -37,11 +51,14 @@ class FeedApp:
 
     def __init__(self, source: Path, request: Request, *, state_dir: Path | None = None,
                  token: str | None = None, rotate_token: bool = False, poll: float = 1.0,
-                 public_url: str | None = None, log: TextIO | None = None) -> None:
+                 settle: float = SETTLE, public_url: str | None = None, log: TextIO | None = None) -> None:
+        if token is not None and not valid_token(token):
+            raise ValueError(f"token: {TOKEN_RULE}")
         self.source = source
         self.request = request
         self.state_dir = state_dir or default_state_dir(source)
         self.poll = poll
+        self.settle = settle
         self.public_url = public_url.rstrip("/") if public_url else None
         self.log = log or sys.stderr
         self.problem: str | None = None
@@ -101,7 +118,10 @@ class FeedApp:
 
     def _fail(self, problem: str) -> None:
         if problem != self.problem:
-            self._say(f"error: {problem}" + ("; still serving the last good feeds" if hasattr(self, "site") else ""))
+            lines = problem.splitlines() or [""]
+            lines[-1] += "; still serving the last good feeds" if hasattr(self, "site") else ""
+            for number, line in enumerate(lines):  # one log line per problem: a log line never holds a newline
+                self._say(("error: " if number == 0 else "  ") + line)
         self.problem = problem
 
     # Watching -----------------------------------------------------------------------------------
@@ -119,21 +139,21 @@ class FeedApp:
             self._watcher.join(timeout=5)
 
     def _watch(self) -> None:
+        seen = self._signature
         while not self._stop.wait(self.poll):
             try:
                 signature = _signature(self.source)
-            except OSError:
-                continue  # mid-replace, or gone for now: keep serving, look again later
-            if signature == self._signature:
+            except FileNotFoundError:
+                if seen is None:  # gone on two checks in a row: not a save in progress but a deleted file
+                    self._fail(f"{self.source}: the file is gone (deleted or moved)")
+                seen = None
                 continue
-            # Let a writer finish: rebuild only once the file has stopped changing.
-            if self._stop.wait(min(self.poll, 0.2)):
-                return
-            try:
-                if _signature(self.source) != signature:
-                    continue
-            except OSError:
+            except OSError as error:
+                self._fail(f"{self.source}: cannot read it ({error.strerror or error})")
                 continue
+            previous, seen = seen, signature
+            if signature == self._signature or signature != previous or not _settled(signature, self.settle):
+                continue  # unchanged, or still being written: publish only a file that has stopped changing
             try:
                 self.refresh()
             except Exception as error:  # the watcher must outlive any one bad rebuild
@@ -142,7 +162,11 @@ class FeedApp:
     # Serving ------------------------------------------------------------------------------------
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        status, headers, body = self._respond(environ)
+        try:
+            status, headers, body = self._respond(environ)
+        except Exception as error:  # one line in the log, masked; never a traceback holding the raw path
+            self._say(f"error: {type(error).__name__} while serving {environ.get('PATH_INFO', '')}: {error}")
+            status, headers, body = _plain("500 Internal Server Error", b"Internal server error\n")
         start_response(status, headers)
         self._access(environ, status, headers)
         return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
@@ -183,12 +207,63 @@ class FeedApp:
         self._say(f'{environ.get("REMOTE_ADDR", "-")} "{environ.get("REQUEST_METHOD")} {"/".join(parts)}" '
                   f"{status.split()[0]} {length}")
 
+    def capture_server_log(self, name: str = "waitress") -> None:
+        """Send the logger ``name`` (the WSGI server's) through this app's log, so no line escapes masking."""
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [_ServerLog(self)]
+        logger.propagate = False
+        logger.setLevel(logging.INFO)
+
     def _say(self, line: str) -> None:
+        line = loggable(line, self._state.token)
         try:
             self.log.write(f"[{datetime.now():%Y-%m-%d %H:%M:%S}] {line}\n")
             self.log.flush()
         except (OSError, ValueError):
             pass
+
+
+class LateApp:
+    """A WSGI app to listen with before the real one exists (it answers 503 until then)."""
+
+    app: FeedApp | None = None
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if self.app is None:
+            status, headers, body = _plain("503 Service Unavailable", b"Starting\n")
+            start_response(status, headers)
+            return [body]
+        return self.app(environ, start_response)
+
+
+class _ServerLog(logging.Handler):
+    """The WSGI server's own messages, through the app's log: masked, escaped, one line, no traceback."""
+
+    def __init__(self, app: FeedApp) -> None:
+        super().__init__(logging.INFO)
+        self.app = app
+
+    def emit(self, record: logging.LogRecord) -> None:
+        detail = f" ({record.exc_info[0].__name__})" if record.exc_info and record.exc_info[0] else ""
+        self.app._say(f"server: {record.getMessage()}{detail}")
+
+
+def loggable(line: str, token: str) -> str:
+    """``line`` safe to write to a log: the token masked wherever it appears, every non-printable escaped.
+
+    Paths arrive percent-decoded, so a request can carry CR, LF or ESC: written raw they would forge log
+    lines or send escape codes to the terminal that shows the log.
+    """
+    if token:
+        line = line.replace(token, "<token>")
+    return "".join(char if char.isprintable() and char != "\\" else _escape(char) for char in line)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if char == "\\":
+        return "\\\\"  # so that an escape in the log always means the request held that character
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def _feed_response(name: str, feed: Feed, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
@@ -212,8 +287,8 @@ def _not_modified(feed: Feed, environ: dict[str, Any]) -> bool:
     if if_modified_since:
         try:
             since = parsedate_to_datetime(if_modified_since)
-        except (TypeError, ValueError, IndexError):
-            return False
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return False  # an unreadable validator is treated as absent (RFC 9110 says to ignore it)
         return since.tzinfo is not None and feed.last_modified <= since
     return False
 
@@ -224,6 +299,14 @@ def _plain(status: str, body: bytes) -> tuple[str, list[tuple[str, str]], bytes]
 
 def _same(given: str, token: str) -> bool:
     return hmac.compare_digest(given.encode("utf-8", "surrogateescape"), token.encode("utf-8"))
+
+
+def _settled(signature: tuple[int, int, int], settle: float) -> bool:
+    """Whether the file was last written at least ``settle`` seconds ago.
+
+    A CSV saved in place can pause between rows; publishing it then would serve half the interviews.
+    """
+    return time.time_ns() - signature[0] >= settle * 1e9
 
 
 def _signature(path: Path) -> tuple[int, int, int]:
@@ -246,6 +329,8 @@ def create_app(csv_path: str | None = None, **options: Any) -> FeedApp:
     request, _ = request_for(os.environ.get("FOLLOWUP_ICS_TZ"), Path(plan) if plan else None)
     state = os.environ.get("FOLLOWUP_ICS_STATE")
     options.setdefault("state_dir", Path(state) if state else None)
-    options.setdefault("token", os.environ.get("FOLLOWUP_ICS_TOKEN") or None)
+    token = options.setdefault("token", os.environ.get("FOLLOWUP_ICS_TOKEN") or None)
+    if token is not None and not valid_token(token):  # the CLI's rule: a bad token would make every feed 404
+        raise SystemExit(f"followup-ics: FOLLOWUP_ICS_TOKEN: {TOKEN_RULE}")
     options.setdefault("public_url", os.environ.get("FOLLOWUP_ICS_PUBLIC_URL") or None)
     return FeedApp(Path(source), request, **options).start()
