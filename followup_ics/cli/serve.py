@@ -9,6 +9,8 @@ import click
 
 from followup_ics.cli.options import ENV_PREFIX, Fail, checked_token, csv_options, fail, feed_options, run_request
 
+_FEEDS_LISTED = 10  # at start; the page lists them all
+
 
 @click.command()
 @click.argument("csv_file", type=click.Path(path_type=Path, dir_okay=False))
@@ -59,8 +61,11 @@ def serve(csv_file: Path, host: str, port: int, public_url: str | None, poll: fl
     base = f"{root}/{app.token}/"
     click.echo(f"Serving {len(app.site.listings)} interviews from {csv_file}; watching it for changes.", err=True)
     click.echo(f"Page:  {base}", err=True)
-    for name in app.site.feeds:
+    names = list(app.site.feeds)
+    for name in names[:_FEEDS_LISTED]:
         click.echo(f"Feed:  {base}{name}   webcal://{base.split('://', 1)[1]}{name}", err=True)
+    if len(names) > _FEEDS_LISTED:
+        click.echo(f"       ... and {len(names) - _FEEDS_LISTED:,} more feeds: see the page.", err=True)
     click.echo("Ctrl-C to stop.", err=True)
 
     def stop(*_: object) -> None:

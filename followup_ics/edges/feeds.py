@@ -7,19 +7,30 @@ varies is derived from the data and a small persisted state (state.json plus the
 - a closed interview without an outcome date is closed as of the build that first saw it closed, so its
   earlier follow-ups stay and later ones leave the feed, now and on every later build;
 - each feed's Last-Modified moves only when its bytes change.
+
+A build is a folder of plain files under the state folder (builds/<id>/: the feeds, index.json and the
+revisions), written whole before it is published and never changed after, so a server streams feeds from
+disk instead of holding them, and swapping builds is swapping one reference. Memory stays bounded: each
+interview is rendered, written and dropped in turn; all.ics is streamed from the interviews' events; the
+revisions of the previous build are looked up per interview in its SQLite file, not parsed from its all.ics.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import secrets
+import shutil
+import sqlite3
 import stat
-from collections.abc import Mapping
+import time
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import BinaryIO
 
 from followup_ics.app.config import Request
 from followup_ics.core.errors import FollowupError
@@ -32,11 +43,18 @@ from followup_ics.edges.files import read_if_exists, write_atomic
 from followup_ics.edges.spreadsheet import CsvError, RowError, read_text
 from followup_ics.ical import reference as ics
 from followup_ics.ical import writer
+from followup_ics.ical.reference import widen
+from followup_ics.ical.revisions import Revision, event_revisions
 from followup_ics.wording.english import when
 
 REFRESH = timedelta(hours=4)
 STATE_FILE = "state.json"
-LAST_GOOD = "last-good-all.ics"
+LAST_GOOD = "last-good-all.ics"  # where states before builds kept the last all.ics served
+BUILDS = "builds"
+INDEX = "index.json"
+REVISIONS = "revisions.sqlite"
+_EVENTS_START = b"BEGIN:VEVENT\r\n"
+_CALENDAR_END = b"END:VCALENDAR\r\n"
 TOKEN_BYTES = 24
 PRIVATE_FOLDER, PRIVATE_FILE = 0o700, 0o600  # the state holds the token: for the user's eyes only
 
@@ -51,9 +69,16 @@ class FeedError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Feed:
-    data: bytes
+    """One feed of a build: a file that never changes once written."""
+
+    path: Path
     etag: str  # a strong validator: a hash of the bytes, quoted as HTTP wants it
     last_modified: datetime
+    size: int
+
+    @property
+    def data(self) -> bytes:
+        return self.path.read_bytes()
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,18 +97,22 @@ class Site:
     feeds: Mapping[str, Feed]
     listings: tuple[Listing, ...]
     changed_at: datetime
+    folder: Path | None = None  # the build folder the feeds live in
+    events: int = 0
 
 
 @dataclass
 class State:
-    """What survives restarts: the token, when the data last changed, and what each feed looked like."""
+    """What survives restarts: the token, when the data last changed, and which build was published."""
 
     token: str
     csv_sha256: str = ""
     changed_at: datetime | None = None
     closed: dict[str, datetime] = field(default_factory=dict)  # interview key -> closed as of
-    feeds: dict[str, tuple[str, datetime]] = field(default_factory=dict)  # name -> (etag, last modified)
-    last_good: bytes | None = None  # the last all.ics served: the events calendars already hold
+    build: str = ""  # the folder under builds/ holding the published feeds
+    # From a state written before builds existed, read once to carry SEQUENCE and Last-Modified over.
+    legacy_feeds: dict[str, tuple[str, datetime]] = field(default_factory=dict)
+    legacy_last_good: bytes | None = None
 
 
 def new_token() -> str:
@@ -109,8 +138,11 @@ def load_state(folder: Path, *, token: str | None = None, rotate: bool = False) 
                 token=str(saved["token"]), csv_sha256=str(saved.get("csv_sha256", "")),
                 changed_at=_time(saved["changed_at"]) if saved.get("changed_at") else None,
                 closed={key: _time(value) for key, value in saved.get("closed", {}).items()},
-                feeds={name: (etag, _time(moment)) for name, (etag, moment) in saved.get("feeds", {}).items()},
-                last_good=read_if_exists(folder / LAST_GOOD))
+                build=str(saved.get("build", "")))
+            if not state.build:
+                state.legacy_feeds = {name: (etag, _time(moment))
+                                      for name, (etag, moment) in saved.get("feeds", {}).items()}
+                state.legacy_last_good = read_if_exists(folder / LAST_GOOD)
         except (ValueError, KeyError, TypeError):
             raise FeedError([f"{folder / STATE_FILE}: not a state file this version can read; "
                              "move it away to start afresh"]) from None
@@ -124,15 +156,15 @@ def load_state(folder: Path, *, token: str | None = None, rotate: bool = False) 
 def save_state(folder: Path, state: State) -> None:
     folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
     check_private(folder)
-    if state.last_good is not None:
-        write_atomic(folder / LAST_GOOD, state.last_good, mode=PRIVATE_FILE)
     saved = {
         "token": state.token, "csv_sha256": state.csv_sha256,
         "changed_at": state.changed_at.isoformat() if state.changed_at else None,
         "closed": {key: moment.isoformat() for key, moment in sorted(state.closed.items())},
-        "feeds": {name: [etag, moment.isoformat()] for name, (etag, moment) in sorted(state.feeds.items())},
+        "build": state.build,
     }
     write_atomic(folder / STATE_FILE, (json.dumps(saved, indent=1) + "\n").encode("utf-8"), mode=PRIVATE_FILE)
+    if state.build:
+        (folder / LAST_GOOD).unlink(missing_ok=True)  # superseded by the build folder
 
 
 def check_private(folder: Path) -> None:
@@ -141,11 +173,11 @@ def check_private(folder: Path) -> None:
     The state holds the secret token: whoever can write it chooses the token (and so where export-site
     publishes). One that is ours but readable by others (made by an earlier version) is made private.
     """
-    for path in (folder, *(folder / name for name in (STATE_FILE, LAST_GOOD))):
+    for path in (folder, *(folder / name for name in (STATE_FILE, LAST_GOOD, BUILDS))):
         try:
             info = path.lstat()
-        except FileNotFoundError:
-            continue
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # nothing there yet: it will be made private
         if stat.S_ISLNK(info.st_mode):
             raise FeedError([f"{path}: is a symbolic link; the state must be a plain folder and files"])
         if hasattr(os, "getuid") and info.st_uid != os.getuid():
@@ -154,9 +186,10 @@ def check_private(folder: Path) -> None:
         if info.st_mode & 0o022:
             raise FeedError([f"{path}: other users may write to it (mode {stat.S_IMODE(info.st_mode):04o}); "
                              "the state folder holds the secret token: remove it or choose another with --state"])
-        private = PRIVATE_FOLDER if path == folder else PRIVATE_FILE
+        private = PRIVATE_FOLDER if stat.S_ISDIR(info.st_mode) else PRIVATE_FILE
         if stat.S_IMODE(info.st_mode) & ~private:
-            os.chmod(path, private)
+            with contextlib.suppress(OSError):  # a read-only copy still works; refusing it would help no one
+                os.chmod(path, private)
 
 
 def csv_digest(csv_bytes: bytes) -> str:
@@ -164,44 +197,226 @@ def csv_digest(csv_bytes: bytes) -> str:
     return hashlib.sha256(csv_bytes).hexdigest()
 
 
-def build_site(csv_bytes: bytes, source: str, request: Request, state: State) -> tuple[Site, State]:
-    """The feeds for this CSV content and the state to keep; FeedError lists every bad row."""
+def build_site(csv_bytes: bytes, source: str, request: Request, state: State,
+               state_dir: Path) -> tuple[Site, State]:
+    """Write the feeds for this CSV content as a new build under ``state_dir``; FeedError lists every bad row.
+
+    The build is not published: the caller saves the returned State (which names it) once it serves it.
+    """
     digest = csv_digest(csv_bytes)
     changed_at = state.changed_at if digest == state.csv_sha256 and state.changed_at else request.now
     try:
         text = csv_bytes.decode("utf-8")
     except UnicodeDecodeError:
         raise FeedError([f"{source}: not UTF-8 text (save the sheet as 'CSV UTF-8')"]) from None
+    del csv_bytes
     schedules, closed = _plan(text, source, replace(request, now=changed_at), state.closed)
-    options = ics.FeedOptions(refresh=REFRESH)
+    del text
+    builds = state_dir / BUILDS
+    builds.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+    folder = builds / f"{time.time_ns()}-{secrets.token_hex(4)}"
+    umask = os.umask(0o077)  # every file of the build private (0600), like the rest of the state
     try:
-        return _build(schedules, changed_at, options, state, digest, closed)
+        site = _build(schedules, changed_at, ics.FeedOptions(refresh=REFRESH), _Previous(state_dir, state),
+                      folder)
     except FollowupError as error:  # a zone that cannot be written as rules for these dates
+        shutil.rmtree(folder, ignore_errors=True)
         raise FeedError([f"{source}: {error}"]) from None
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    finally:
+        os.umask(umask)
+    new_state = State(token=state.token, csv_sha256=digest, changed_at=changed_at, closed=closed,
+                      build=folder.name)
+    return site, new_state
 
 
-def _build(schedules: list[tuple[str, Schedule]], changed_at: datetime, options: ics.FeedOptions, state: State,
-           digest: str, closed: dict[str, datetime]) -> tuple[Site, State]:
-    revisions = writer.revisions([s for _, s in schedules], stamp=changed_at, previous=state.last_good or b"",
-                                 feed=options)
+def load_site(state_dir: Path, state: State) -> Site | None:
+    """The published build named by ``state``, or None if there is none or it is incomplete."""
+    if not state.build:
+        return None
+    folder = state_dir / BUILDS / state.build
+    raw = read_if_exists(folder / INDEX)
+    if raw is None:
+        return None
+    try:
+        index = json.loads(raw)
+        feeds = {name: Feed(folder / name, etag, _time(moment), int(size))
+                 for name, (etag, moment, size) in index["feeds"].items()}
+        listings = tuple(Listing(*item) for item in index["listings"])
+        return Site(feeds, listings, _time(index["changed_at"]), folder, int(index["events"]))
+    except (ValueError, KeyError, TypeError):
+        return None
 
-    def render(group: list[Schedule], name: str | None = None) -> bytes:
-        return writer.calendar_text(group, stamp=changed_at, name=name, revisions=revisions,
-                                    feed=options).encode("utf-8")
 
-    contents = {COMBINED: render([s for _, s in schedules], COMBINED_NAME)}
-    contents.update({f"{stem}.ics": render([schedule]) for stem, schedule in schedules})
-    feeds, kept = {}, {}
-    for name, data in contents.items():
-        etag = f'"{hashlib.sha256(data).hexdigest()[:32]}"'
-        before = state.feeds.get(name)
-        modified = before[1] if before and before[0] == etag else changed_at
-        feeds[name] = Feed(data, etag, modified)
-        kept[name] = (etag, modified)
-    listings = tuple(_listing(stem, schedule) for stem, schedule in schedules)
-    new_state = State(token=state.token, csv_sha256=digest, changed_at=changed_at, closed=closed, feeds=kept,
-                      last_good=contents[COMBINED])
-    return Site(feeds, listings, changed_at), new_state
+def prune_builds(state_dir: Path, keep: Iterable[str]) -> None:
+    """Remove builds other than ``keep`` that are over a minute old (a younger one may be in the making)."""
+    builds = state_dir / BUILDS
+    kept = set(keep)
+    cutoff = time.time_ns() - 60 * 10**9
+    try:
+        folders = list(builds.iterdir())
+    except OSError:
+        return
+    for folder in folders:
+        try:
+            started = int(folder.name.split("-", 1)[0])
+        except ValueError:
+            continue  # not ours
+        if folder.name not in kept and started < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+class _Previous:
+    """What the last published build says about each feed and event, looked up one interview at a time."""
+
+    def __init__(self, state_dir: Path, state: State) -> None:
+        self.feeds: dict[str, tuple[str, datetime]] = dict(state.legacy_feeds)
+        self._legacy: dict[str, Revision] = {}
+        self._db: sqlite3.Connection | None = None
+        if state.legacy_last_good:
+            self._legacy = event_revisions(state.legacy_last_good)
+        site = load_site(state_dir, state)
+        if site is not None and site.folder is not None:
+            self.feeds = {name: (feed.etag, feed.last_modified) for name, feed in site.feeds.items()}
+            path = site.folder / REVISIONS
+            if path.exists():
+                self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+    def revisions(self, key: str) -> dict[str, tuple[str, int, datetime]]:
+        """UID -> (fingerprint digest, SEQUENCE, stamp) of each event the interview ``key`` had."""
+        if self._legacy:
+            return {}  # looked up by UID in events()
+        if self._db is None:
+            return {}
+        row = self._db.execute("SELECT events FROM revisions WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return {}
+        return {uid: (digest, sequence, _time(stamp)) for uid, (digest, sequence, stamp) in json.loads(row[0]).items()}
+
+    def event(self, uid: str,
+              known: Mapping[str, tuple[str, int, datetime]]) -> tuple[str, int, datetime | None] | None:
+        if uid in known:
+            return known[uid]
+        legacy = self._legacy.get(uid)
+        if legacy is None:
+            return None
+        return _fingerprint(legacy.fingerprint), legacy.sequence, legacy.stamp
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+
+
+def _build(schedules: list[tuple[str, Schedule]], changed_at: datetime, options: ics.FeedOptions,
+           previous: _Previous, folder: Path) -> Site:
+    folder.mkdir(mode=PRIVATE_FOLDER)
+    spans: dict[str, tuple[datetime, datetime]] = {}
+    feeds: dict[str, Feed] = {}
+    listings: list[Listing] = []
+    events = 0
+    database = sqlite3.connect(folder / REVISIONS)
+    database.execute("CREATE TABLE revisions (key TEXT PRIMARY KEY, events TEXT NOT NULL)")
+    body_path = folder / ".all-events"
+    schedules.reverse()  # popped from the end, so each schedule is freed as soon as it is written
+    try:
+        with body_path.open("wb") as body:
+            while schedules:
+                stem, schedule = schedules.pop()
+                data, kept = _render(schedule, changed_at, options, previous)
+                feeds[f"{stem}.ics"] = _write_feed(folder / f"{stem}.ics", data, changed_at, previous)
+                start = data.find(_EVENTS_START)
+                if start >= 0:
+                    body.write(data[start:-len(_CALENDAR_END)])
+                if schedule.steps:
+                    widen(spans, schedule.interview.zone, min(step.start for step in schedule.steps),
+                          max(step.end for step in schedule.steps))
+                database.execute("INSERT OR REPLACE INTO revisions VALUES (?, ?)",
+                                 (interview_key(schedule.interview), json.dumps(kept, separators=(",", ":"))))
+                listings.append(_listing(stem, schedule))
+                events += len(schedule.steps)
+        database.commit()
+    finally:
+        database.close()
+        previous.close()
+    feeds[COMBINED] = _write_combined(folder, body_path, spans, options, changed_at, previous)
+    feeds = {COMBINED: feeds.pop(COMBINED), **feeds}
+    index = {
+        "changed_at": changed_at.isoformat(), "events": events,
+        "feeds": {name: [feed.etag, feed.last_modified.isoformat(), feed.size] for name, feed in feeds.items()},
+        "listings": [[item.file, item.title, item.when, item.status, item.events] for item in listings],
+    }
+    # Written last: a build folder without its index is unfinished and never served.
+    write_atomic(folder / INDEX, json.dumps(index, separators=(",", ":")).encode("utf-8"), mode=PRIVATE_FILE)
+    return Site(feeds, tuple(listings), changed_at, folder, events)
+
+
+def _render(schedule: Schedule, changed_at: datetime, options: ics.FeedOptions,
+            previous: _Previous) -> tuple[bytes, dict[str, list[object]]]:
+    """One interview's feed, each event's SEQUENCE and stamp carried over from the previous build or moved
+    on (revisions.py's rule), and what to remember of each event for the next build."""
+    fresh = writer.calendar_text([schedule], stamp=changed_at, feed=options).encode("utf-8")
+    known = previous.revisions(interview_key(schedule.interview))
+    found: dict[str, tuple[int, datetime]] = {}
+    kept: dict[str, list[object]] = {}
+    for uid, revision in event_revisions(fresh).items():
+        digest = _fingerprint(revision.fingerprint)
+        before = previous.event(uid, known)
+        if before is None:
+            sequence, stamp = 0, changed_at
+        elif before[0] == digest:
+            sequence, stamp = before[1], before[2] or changed_at
+        else:
+            sequence, stamp = before[1] + 1, changed_at
+        if (sequence, stamp) != (0, changed_at):
+            found[uid] = (sequence, stamp)
+        kept[uid] = [digest, sequence, stamp.isoformat()]
+    if not found:
+        return fresh, kept
+    return writer.calendar_text([schedule], stamp=changed_at, revisions=found, feed=options).encode("utf-8"), kept
+
+
+def _write_feed(path: Path, data: bytes, changed_at: datetime, previous: _Previous) -> Feed:
+    path.write_bytes(data)
+    return _feed(path, _etag(hashlib.sha256(data)), len(data), changed_at, previous)
+
+
+def _write_combined(folder: Path, body_path: Path, spans: dict[str, tuple[datetime, datetime]],
+                    options: ics.FeedOptions, changed_at: datetime, previous: _Previous) -> Feed:
+    """all.ics: the shell's head (its VTIMEZONEs need every interview's span), then the events, streamed."""
+    path = folder / COMBINED
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("wb") as out, body_path.open("rb") as body:
+        for chunk in _chain_chunks(writer.shell_head(COMBINED_NAME, spans, options).encode("utf-8"), body,
+                                   _CALENDAR_END):
+            out.write(chunk)
+            digest.update(chunk)
+            size += len(chunk)
+    body_path.unlink()
+    return _feed(path, _etag(digest), size, changed_at, previous)
+
+
+def _chain_chunks(head: bytes, body: BinaryIO, tail: bytes) -> Iterator[bytes]:
+    yield head
+    while chunk := body.read(1 << 20):
+        yield chunk
+    yield tail
+
+
+def _feed(path: Path, etag: str, size: int, changed_at: datetime, previous: _Previous) -> Feed:
+    before = previous.feeds.get(path.name)
+    modified = before[1] if before and before[0] == etag else changed_at
+    return Feed(path, etag, modified, size)
+
+
+def _etag(digest: hashlib._Hash) -> str:
+    return f'"{digest.hexdigest()[:32]}"'
+
+
+def _fingerprint(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()[:32]
 
 
 def _plan(text: str, source: str, request: Request,
