@@ -77,9 +77,15 @@ def _end(process: Any) -> None:
     process.join(2)
 
 
+def _unwind(*_: object) -> None:
+    raise SystemExit(1)
+
+
 def _child(sender: Connection, source: Path, request: Request, state: State, state_dir: Path) -> None:
-    # Ctrl-C reaches the whole process group; the server stops this process itself, without a traceback.
+    # Ctrl-C reaches the whole process group; the server stops this process itself, without a traceback,
+    # with SIGTERM, which unwinds the build so that its unfinished folder is removed.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _unwind)
     outcome: tuple[str, Any]
     try:
         data = source.read_bytes()

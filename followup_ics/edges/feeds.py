@@ -309,7 +309,7 @@ class _Previous:
             self._db.close()
 
 
-def _build(schedules: list[tuple[str, Schedule]], changed_at: datetime, options: ics.FeedOptions,
+def _build(schedules: Iterable[tuple[str, Schedule]], changed_at: datetime, options: ics.FeedOptions,
            previous: _Previous, folder: Path) -> Site:
     folder.mkdir(mode=PRIVATE_FOLDER)
     spans: dict[str, tuple[datetime, datetime]] = {}
@@ -319,11 +319,9 @@ def _build(schedules: list[tuple[str, Schedule]], changed_at: datetime, options:
     database = sqlite3.connect(folder / REVISIONS)
     database.execute("CREATE TABLE revisions (key TEXT PRIMARY KEY, events TEXT NOT NULL)")
     body_path = folder / ".all-events"
-    schedules.reverse()  # popped from the end, so each schedule is freed as soon as it is written
     try:
         with body_path.open("wb") as body:
-            while schedules:
-                stem, schedule = schedules.pop()
+            for stem, schedule in _one_by_one(schedules):
                 data, kept = _render(schedule, changed_at, options, previous)
                 feeds[f"{stem}.ics"] = _write_feed(folder / f"{stem}.ics", data, changed_at, previous)
                 start = data.find(_EVENTS_START)
@@ -350,6 +348,17 @@ def _build(schedules: list[tuple[str, Schedule]], changed_at: datetime, options:
     # Written last: a build folder without its index is unfinished and never served.
     write_atomic(folder / INDEX, json.dumps(index, separators=(",", ":")).encode("utf-8"), mode=PRIVATE_FILE)
     return Site(feeds, tuple(listings), changed_at, folder, events)
+
+
+def _one_by_one(schedules: Iterable[tuple[str, Schedule]]) -> Iterator[tuple[str, Schedule]]:
+    """Each planned interview in order, let go of once written: a list is emptied as it is read, and a
+    generator (a streaming roster) never holds more than one."""
+    if isinstance(schedules, list):
+        schedules.reverse()
+        while schedules:
+            yield schedules.pop()
+    else:
+        yield from schedules
 
 
 def _render(schedule: Schedule, changed_at: datetime, options: ics.FeedOptions,

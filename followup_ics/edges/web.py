@@ -124,6 +124,7 @@ class FeedApp:
                 return current
             request = replace(self.request, now=clock.now())
             started = time.monotonic()
+            self._say(f"{self.source} changed: building the new feeds; serving the previous ones meanwhile")
             try:
                 site, state = build_in_child(self.source, request, self._state, self.state_dir, self._stop)
             except FeedError as error:
