@@ -92,15 +92,14 @@ def client(port: int, paths: list[tuple[str, dict[str, str]]], stop: threading.E
     connection.close()
 
 
-def fetch(port: int, path: str) -> tuple[float, int, dict[str, str]]:
+def fetch(port: int, path: str) -> tuple[float, int, http.client.HTTPMessage]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
     started = time.perf_counter()
     connection.request("GET", path)
     response = connection.getresponse()
     size = len(response.read())
-    headers = dict(response.getheaders())
     connection.close()
-    return time.perf_counter() - started, size, headers
+    return time.perf_counter() - started, size, response.msg
 
 
 def run(rows: int, clients: int, work: Path) -> None:
@@ -121,7 +120,7 @@ def run(rows: int, clients: int, work: Path) -> None:
         _, _, first = fetch(port, f"/{token}/all.ics")
         one = next(line for _, line in log.lines if "Feed:" in line and "all.ics" not in line)
         one_path = "/" + one.split()[1].split("/", 3)[3]
-        paths = [(f"/{token}/all.ics", {"If-None-Match": first["ETag"]}), (one_path, {}), (f"/{token}/", {})]
+        paths = [(f"/{token}/all.ics", {"If-None-Match": first["ETag"] or ""}), (one_path, {}), (f"/{token}/", {})]
 
         peak_server = peak_tree = 0
         sampling = threading.Event()
