@@ -58,6 +58,9 @@ def test_a_feed_is_streamed_through_the_servers_file_wrapper(tmp_path: Path) -> 
                lambda status, headers: seen.append(status))
     assert seen == ["200 OK"] and len(wrapped) == 1
     assert b"".join(body) == (app.site.folder / "all.ics").read_bytes()  # type: ignore[operator]
+    body = app({"REQUEST_METHOD": "GET", "PATH_INFO": f"/{app.token}/all.ics", "wsgi.file_wrapper": file_wrapper,
+                "HTTP_IF_NONE_MATCH": app.site.feeds["all.ics"].etag}, lambda status, headers: seen.append(status))
+    assert seen[-1] == "304 Not Modified" and list(body) == [] and len(wrapped) == 1  # no file opened
 
 
 def test_the_page_is_rendered_once_per_build_and_answers_304(tmp_path: Path,

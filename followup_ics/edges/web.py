@@ -201,7 +201,7 @@ class FeedApp:
         handle = None
         try:
             status, headers, body = self._respond(environ)
-            if isinstance(body, Feed) and environ.get("REQUEST_METHOD") != "HEAD":
+            if isinstance(body, Feed) and status.startswith("200") and environ.get("REQUEST_METHOD") != "HEAD":
                 handle = body.path.open("rb")  # a build's files never change; an open one outlives pruning
         except Exception as error:  # one line in the log, masked; never a traceback holding the raw path
             self._say(f"error: {type(error).__name__} while serving {environ.get('PATH_INFO', '')}: {error}")
