@@ -72,7 +72,7 @@ class Log:
 
 
 def client(port: int, paths: list[tuple[str, dict[str, str]]], stop: threading.Event,
-           latencies: list[float], errors: list[str]) -> None:
+           latencies: list[float], errors: list[str], slowest: dict[str, float]) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     while not stop.is_set():
         for path, headers in paths:
@@ -87,6 +87,8 @@ def client(port: int, paths: list[tuple[str, dict[str, str]]], stop: threading.E
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                 continue
             latencies.append(time.perf_counter() - started)
+            kind = "304 all.ics" if path.endswith("all.ics") else "page" if path.endswith("/") else "one feed"
+            slowest[kind] = max(slowest.get(kind, 0.0), latencies[-1])
             if response.status not in (200, 304):
                 errors.append(str(response.status))
     connection.close()
@@ -137,7 +139,8 @@ def run(rows: int, clients: int, work: Path) -> None:
         stop = threading.Event()
         latencies: list[float] = []
         errors: list[str] = []
-        workers = [threading.Thread(target=client, args=(port, paths, stop, latencies, errors))
+        slowest: dict[str, float] = {}
+        workers = [threading.Thread(target=client, args=(port, paths, stop, latencies, errors, slowest))
                    for _ in range(clients)]
         for worker in workers:
             worker.start()
@@ -163,7 +166,8 @@ def run(rows: int, clients: int, work: Path) -> None:
               f"build child) peak {peak_tree / 2**20:.0f} MB; server after the build {rss(process.pid) / 2**20:.0f} MB")
         print(f"  during the build: {len(latencies):,} requests from {clients} clients, max "
               f"{latencies[-1] * 1000 if latencies else 0:.0f} ms, p99 {p99 * 1000:.0f} ms, {over} over 1 s, "
-              f"{len(errors)} errors")
+              f"{len(errors)} errors; slowest "
+              + ", ".join(f"{kind} {value * 1000:.0f} ms" for kind, value in sorted(slowest.items())))
         print(f"  after: all.ics {size / 2**20:.0f} MB downloaded in {download:.1f} s; page {page_size / 1024:.0f} KB "
               f"in {page_time * 1000:.0f} ms")
         with big.open("a", encoding="utf-8") as handle:  # a second build, interrupted by SIGTERM
