@@ -212,8 +212,9 @@ def build_site(csv_bytes: bytes, source: str, request: Request, state: State,
     del csv_bytes
     schedules, closed = _plan(text, source, replace(request, now=changed_at), state.closed)
     del text
+    state_dir.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
     builds = state_dir / BUILDS
-    builds.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+    builds.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
     folder = builds / f"{time.time_ns()}-{secrets.token_hex(4)}"
     umask = os.umask(0o077)  # every file of the build private (0600), like the rest of the state
     try:
