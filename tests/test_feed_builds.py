@@ -87,3 +87,19 @@ def test_a_state_from_before_builds_carries_its_revisions_over(tmp_path: Path) -
     assert state.token == "a-token-of-twenty-chars"
     sequences = {revision.sequence for revision in event_revisions(site.feeds["all.ics"].data).values()}
     assert sequences == {3}  # unchanged events keep the SEQUENCE calendars already hold
+
+
+def test_old_builds_are_pruned_but_the_kept_and_the_young_stay(tmp_path: Path) -> None:
+    """The published and the previous build stay; so does one a minute young (it may be in the making)."""
+    import time
+
+    from followup_ics.edges.feeds import prune_builds
+
+    builds = tmp_path / "state" / "builds"
+    names = {"old": "1000-aaaa", "kept": "2000-bbbb", "young": f"{time.time_ns()}-cccc", "foreign": "notes"}
+    for name in names.values():
+        (builds / name).mkdir(parents=True)
+        (builds / name / "index.json").write_bytes(b"{}")
+    prune_builds(tmp_path / "state", [names["kept"]])
+    assert sorted(path.name for path in builds.iterdir()) == sorted(
+        [names["kept"], names["young"], names["foreign"]])
