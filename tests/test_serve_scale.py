@@ -36,7 +36,7 @@ def fake_site(count: int, tmp_path: Path) -> Site:
     """A site of ``count`` interviews without planning them: the page only needs listings and feed names."""
     listings = tuple(Listing(f"company-{n}.ics", f"Company {n}", "Tue 1 Dec 2026 10:00 (UTC)",
                              "pending" if n % 3 else "offer", 12) for n in range(count))
-    feed = Feed(tmp_path / "x", '"e"', STAMP, 0)
+    feed = Feed(tmp_path, "x", '"e"', STAMP, 0)
     feeds = {"all.ics": feed, **{listing.file: feed for listing in listings}}
     return Site(feeds, listings, STAMP, tmp_path, events=12 * count)
 

@@ -25,6 +25,7 @@ import secrets
 import shutil
 import sqlite3
 import stat
+import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -71,10 +72,15 @@ class FeedError(Exception):
 class Feed:
     """One feed of a build: a file that never changes once written."""
 
-    path: Path
+    folder: Path  # the build's folder, one object shared by all its feeds (a server holds 50,000 of these)
+    name: str
     etag: str  # a strong validator: a hash of the bytes, quoted as HTTP wants it
     last_modified: datetime
     size: int
+
+    @property
+    def path(self) -> Path:
+        return self.folder / self.name
 
     @property
     def data(self) -> bytes:
@@ -243,9 +249,12 @@ def load_site(state_dir: Path, state: State) -> Site | None:
         return None
     try:
         index = json.loads(raw)
-        feeds = {name: Feed(folder / name, etag, _time(moment), int(size))
+        moments: dict[str, datetime] = {}  # most feeds share a few Last-Modified values: one object each
+        feeds = {name: Feed(folder, name, etag, moments.get(moment) or moments.setdefault(moment, _time(moment)),
+                            int(size))
                  for name, (etag, moment, size) in index["feeds"].items()}
-        listings = tuple(Listing(*item) for item in index["listings"])
+        listings = tuple(Listing(file, title, when, sys.intern(status), events)
+                         for file, title, when, status, events in index["listings"])
         return Site(feeds, listings, _time(index["changed_at"]), folder, int(index["events"]))
     except (ValueError, KeyError, TypeError):
         return None
@@ -445,7 +454,7 @@ def _chain_chunks(head: bytes, body: BinaryIO, tail: bytes) -> Iterator[bytes]:
 def _feed(path: Path, etag: str, size: int, changed_at: datetime, previous: _Previous) -> Feed:
     before = previous.feeds.get(path.name)
     modified = before[1] if before and before[0] == etag else changed_at
-    return Feed(path, etag, modified, size)
+    return Feed(path.parent, path.name, etag, modified, size)
 
 
 def _etag(digest: hashlib._Hash) -> str:
