@@ -202,3 +202,17 @@ def test_a_build_left_unfinished_is_never_served(tmp_path: Path) -> None:
     again = FeedApp(source, Request(zone="UTC", now=datetime(2026, 12, 1, tzinfo=UTC)),
                     state_dir=tmp_path / "state")
     assert again.site.folder != first.site.folder and again.site.feeds["all.ics"].data.count(b"BEGIN:VEVENT") == 24
+
+
+def test_export_site_with_a_new_token_removes_the_old_token_folder(tmp_path: Path) -> None:
+    """--rotate-token is meant to break the old URLs: on a static host that means the old folder goes."""
+    source = tmp_path / "interviews.csv"
+    source.write_text(roster(2), encoding="utf-8")
+    site = tmp_path / "site"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["export-site", str(source), str(site), "--tz", "UTC"]).exit_code == 0
+    (old,) = [path for path in site.iterdir() if path.is_dir()]
+    result = runner.invoke(cli, ["export-site", str(source), str(site), "--tz", "UTC", "--rotate-token"])
+    assert result.exit_code == 0, result.output
+    (new,) = [path for path in site.iterdir() if path.is_dir()]
+    assert new != old and (new / "all.ics").is_file() and "removed" in result.stderr

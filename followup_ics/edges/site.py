@@ -50,6 +50,7 @@ def export_site(source: Path, out_dir: Path, request: Request, *, state_dir: Pat
         data = source.read_bytes()
     except OSError as error:  # named here: the caller's OSError means the output folder
         raise FeedError([f"{source}: cannot read it ({error.strerror or error})"]) from None
+    before = load_state(state_dir)
     state = load_state(state_dir, token=token, rotate=rotate_token)
     published = state.build
     site = load_site(state_dir, state) if csv_digest(data) == state.csv_sha256 else None
@@ -75,6 +76,10 @@ def export_site(source: Path, out_dir: Path, request: Request, *, state_dir: Pat
             if stale not in wanted:
                 stale.unlink()
                 report.removed.append(stale)
+        old_folder = out_dir / before.token
+        if before.token != state.token and (old_folder / "all.ics").is_file():
+            shutil.rmtree(old_folder)  # a new token: the old URLs must stop working here too
+            report.removed.append(old_folder)
     save_state(state_dir, state)
     prune_builds(state_dir, [state.build, published])
     return report
