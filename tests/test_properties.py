@@ -5,12 +5,15 @@ from __future__ import annotations
 import itertools
 from datetime import datetime, timedelta
 
+import pytest
 import pytz
 from conftest import STAMP, plan_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from icscheck import assert_parsers_agree, expected_readings
 
+from followup_ics.app.fields import CONTROL
+from followup_ics.core.errors import InputError
 from followup_ics.core.settings import DEFAULT_SETTINGS
 from followup_ics.core.wallclock import local
 from followup_ics.core.workdays import MONDAY_TO_FRIDAY
@@ -76,8 +79,12 @@ def test_every_parser_reads_the_intended_instants(wall: datetime, zone: str) -> 
     assert_parsers_agree(data, expected_readings([schedule]))
 
 
+# Any character a value may hold: control characters other than tab and line breaks are refused (fields.py).
+_TEXT_CHARACTER = st.characters(blacklist_categories=("Cs",)).filter(lambda char: not CONTROL.match(char))
+
+
 @FAST
-@given(st.text(min_size=1, max_size=80).filter(lambda s: s.strip()))
+@given(st.text(_TEXT_CHARACTER, min_size=1, max_size=80).filter(lambda s: s.strip()))
 def test_any_company_name_survives_escaping(company: str) -> None:
     """Commas, semicolons, backslashes, newlines and any script come back unchanged."""
     import icalendar
@@ -88,6 +95,15 @@ def test_any_company_name_survives_escaping(company: str) -> None:
     expected = schedule.interview.company
     assert all(expected in str(event["SUMMARY"]) or expected in str(event["DESCRIPTION"]) for event in events)
     assert data.count(b"BEGIN:VEVENT") == len(schedule.steps)
+
+
+@FAST
+@given(st.text(_TEXT_CHARACTER, max_size=20), st.from_regex(CONTROL, fullmatch=True),
+       st.text(_TEXT_CHARACTER, max_size=20))
+def test_a_control_character_anywhere_is_refused(before: str, control: str, after: str) -> None:
+    """One rule for every value: a control character (but tab, CR, LF) is an error naming the field."""
+    with pytest.raises(InputError, match=r"^company: contains control characters"):
+        plan_for("2026-12-01 14:00", "Europe/Paris", company="Acme " + before + control + after)
 
 
 @FAST

@@ -76,7 +76,8 @@ def served(tmp_path: Path) -> Iterator[Served]:
     source = tmp_path / "interviews.csv"
     write_csv(source, csv_text())
     log = io.StringIO()
-    app = FeedApp(source, Request(zone="UTC", now=STAMP), state_dir=tmp_path / "state", poll=0.05, log=log)
+    app = FeedApp(source, Request(zone="UTC", now=STAMP), state_dir=tmp_path / "state", poll=0.05, settle=0.2,
+                  log=log)
     server = create_server(app, host="127.0.0.1", port=0, threads=8, asyncore_loop_timeout=0.05)
     stopping = threading.Event()
 

@@ -36,6 +36,10 @@ _ABBREVIATIONS = {
     "EEST": "Europe/Athens", "IST": "Asia/Kolkata", "JST": "Asia/Tokyo", "AEST": "Australia/Sydney",
     "AEDT": "Australia/Sydney",
 }
+MAX_TEXT = 10_000  # characters in one value, from an option or a CSV cell; apps truncate long before this
+# C0 controls but tab, CR and LF (whitespace, folded away or kept in notes), DEL, and the C1 controls:
+# iCalendar text may not hold them, and strict parsers refuse the whole file.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _PERSON = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<\s*(?P<email>[^<>\s]+)\s*>\s*$")
 
 
@@ -234,10 +238,35 @@ def parse_person(text: str, field_name: str, *, email: str = "", phone: str = ""
         raise
 
 
+def check_text(raw: RawInterview) -> None:
+    """Every value of ``raw`` is at most MAX_TEXT characters and free of control characters."""
+    for name in RawInterview.__slots__:
+        value = getattr(raw, name)
+        for text in value if isinstance(value, tuple) else (value,):
+            problem = text_problem(text)
+            if problem:
+                raise InputError(_FIELD_NAMES.get(name, name.replace("_", "-")), problem,
+                                 value=text if len(text) <= MAX_TEXT else None)
+
+
+def text_problem(text: str) -> str | None:
+    """What makes ``text`` unusable in a calendar, or None."""
+    if len(text) > MAX_TEXT:
+        return f"longer than {MAX_TEXT} characters ({len(text)})"
+    found = CONTROL.search(text)
+    if found:
+        return f"contains control characters (U+{ord(found.group()):04X}; is this a binary file?)"
+    return None
+
+
+_FIELD_NAMES = {"interviewers": "interviewer", "interviewer_emails": "interviewer-email", "references": "reference"}
+
+
 def build_interview(raw: RawInterview, *, zone_name: str, day_first: bool | None = None,
                     default_duration: timedelta = timedelta(minutes=60),
                     as_of: datetime | None = None) -> tuple[Interview, tuple[str, ...]]:
     """Validate every field of ``raw``; return the Interview and notices for the user."""
+    check_text(raw)
     if not raw.company.strip():
         raise InputError("company", "must not be empty")
     zone = resolve_zone(raw.timezone, "timezone") if raw.timezone.strip() else zone_name

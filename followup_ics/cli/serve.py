@@ -18,6 +18,8 @@ from followup_ics.cli.options import (
     say_column_note,
 )
 
+_FEEDS_LISTED = 10  # at start; the page lists them all
+
 
 @click.command()
 @click.argument("csv_file", type=click.Path(path_type=Path, dir_okay=False))
@@ -39,30 +41,41 @@ def serve(csv_file: Path, host: str, port: int, public_url: str | None, poll: fl
     """
     import signal
 
-    from waitress.server import create_server
-
     from followup_ics.core.errors import FollowupError
-    from followup_ics.edges.web import FeedApp
+    from followup_ics.edges.feeds import FeedError
+    from followup_ics.edges.listener import make_server
+    from followup_ics.edges.web import FeedApp, LateApp
 
     if public_url and not public_url.startswith(("https://", "http://")):
         raise Fail("--public-url: must start with https:// (or http://)")
-    try:
-        request = run_request(params, say_default_zone=False)
-        app = FeedApp(csv_file, request, state_dir=state_dir, token=checked_token(token), rotate_token=rotate_token,
-                      poll=poll, public_url=public_url)
-    except FollowupError as error:
-        fail(error)
-    try:
-        server = create_server(app, host=host, port=port, threads=8, ident="followup-ics")
+    token = checked_token(token)
+    late = LateApp()
+    try:  # listen first: a busy port must change nothing, not even rotate the token
+        server = make_server(late, host=host, port=port)
     except OSError as error:
         raise Fail(f"--port: cannot listen on {host}:{port} ({error.strerror or error})") from None
+    try:
+        request = run_request(params, say_default_zone=False)
+        app = FeedApp(csv_file, request, state_dir=state_dir, token=token, rotate_token=rotate_token,
+                      poll=poll, public_url=public_url)
+    except FollowupError as error:
+        server.close()
+        fail(error)
+    except FeedError as error:
+        server.close()
+        raise Fail(str(error), exit_code=1) from None
+    late.app = app
+    app.capture_server_log()
     root = (public_url or f"http://{host}:{server.effective_port}").rstrip("/")  # type: ignore[union-attr]
     base = f"{root}/{app.token}/"
     say_column_note(csv_file)
     click.echo(f"Serving {len(app.site.listings)} interviews from {csv_file}; watching it for changes.", err=True)
     click.echo(f"Page:  {base}", err=True)
-    for name in app.site.feeds:
+    names = list(app.site.feeds)
+    for name in names[:_FEEDS_LISTED]:
         click.echo(f"Feed:  {base}{name}   webcal://{base.split('://', 1)[1]}{name}", err=True)
+    if len(names) > _FEEDS_LISTED:
+        click.echo(f"       ... and {len(names) - _FEEDS_LISTED:,} more feeds: see the page.", err=True)
     click.echo("Ctrl-C to stop.", err=True)
 
     def stop(*_: object) -> None:

@@ -7,22 +7,36 @@ varies is derived from the data and a small persisted state (state.json plus the
 - a closed interview without an outcome date is closed as of the build that first saw it closed, so its
   earlier follow-ups stay and later ones leave the feed, now and on every later build;
 - each feed's Last-Modified moves only when its bytes change.
+
+A build is a folder of plain files under the state folder (builds/<id>/: the feeds, index.json and the
+revisions), written whole before it is published and never changed after, so a server streams feeds from
+disk instead of holding them, and swapping builds is swapping one reference. Memory stays bounded: each
+interview is rendered, written and dropped in turn; all.ics is streamed from the interviews' events; the
+revisions of the previous build are looked up per interview in its SQLite file, not parsed from its all.ics.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import secrets
-from collections.abc import Mapping
+import shutil
+import sqlite3
+import stat
+import sys
+import time
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import BinaryIO
 
 from followup_ics.app.config import Request
 from followup_ics.app.roster import Roster, RowError
 from followup_ics.core.errors import DataError, FollowupError
-from followup_ics.core.identity import COMBINED
+from followup_ics.core.identity import COMBINED, interview_key
 from followup_ics.core.records import Schedule
 from followup_ics.core.wallclock import local
 from followup_ics.core.zones import tzinfo
@@ -30,13 +44,21 @@ from followup_ics.edges.files import read_if_exists, write_atomic
 from followup_ics.edges.spreadsheet import CsvError, decode_csv, read_text
 from followup_ics.ical import reference as ics
 from followup_ics.ical import writer
+from followup_ics.ical.reference import widen
+from followup_ics.ical.revisions import Revision, event_revisions
 from followup_ics.wording.language import language
 from followup_ics.wording.texts import collection_name
 
 REFRESH = timedelta(hours=4)
 STATE_FILE = "state.json"
-LAST_GOOD = "last-good-all.ics"
+LAST_GOOD = "last-good-all.ics"  # where states before builds kept the last all.ics served
+BUILDS = "builds"
+INDEX = "index.json"
+REVISIONS = "revisions.sqlite"
+_EVENTS_START = b"BEGIN:VEVENT\r\n"
+_CALENDAR_END = b"END:VCALENDAR\r\n"
 TOKEN_BYTES = 24
+PRIVATE_FOLDER, PRIVATE_FILE = 0o700, 0o600  # the state holds the token: for the user's eyes only
 
 
 class FeedError(DataError):
@@ -49,9 +71,21 @@ class FeedError(DataError):
 
 @dataclass(frozen=True, slots=True)
 class Feed:
-    data: bytes
+    """One feed of a build: a file that never changes once written."""
+
+    folder: Path  # the build's folder, one object shared by all its feeds (a server holds 50,000 of these)
+    name: str
     etag: str  # a strong validator: a hash of the bytes, quoted as HTTP wants it
     last_modified: datetime
+    size: int
+
+    @property
+    def path(self) -> Path:
+        return self.folder / self.name
+
+    @property
+    def data(self) -> bytes:
+        return self.path.read_bytes()
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,22 +104,29 @@ class Site:
     feeds: Mapping[str, Feed]
     listings: tuple[Listing, ...]
     changed_at: datetime
+    folder: Path | None = None  # the build folder the feeds live in
+    events: int = 0
 
 
 @dataclass
 class State:
-    """What survives restarts: the token, when the data last changed, and what each feed looked like."""
+    """What survives restarts: the token, when the data last changed, and which build was published."""
 
     token: str
     csv_sha256: str = ""
     changed_at: datetime | None = None
-    closed: dict[str, datetime] = field(default_factory=dict)  # application and status -> first seen
-    feeds: dict[str, tuple[str, datetime]] = field(default_factory=dict)  # name -> (etag, last modified)
-    last_good: bytes | None = None  # the last all.ics served: the events calendars already hold
+    closed: dict[str, datetime] = field(default_factory=dict)  # interview key -> closed as of
+    build: str = ""  # the folder under builds/ holding the published feeds
+    # From a state written before builds existed, read once to carry SEQUENCE and Last-Modified over.
+    legacy_feeds: dict[str, tuple[str, datetime]] = field(default_factory=dict)
+    legacy_last_good: bytes | None = None
 
 
 def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+TOKEN_RULE = "use 16 or more letters, digits, '-' or '_'"
 
 
 def valid_token(token: str) -> bool:
@@ -94,6 +135,7 @@ def valid_token(token: str) -> bool:
 
 def load_state(folder: Path, *, token: str | None = None, rotate: bool = False) -> State:
     """The state kept in ``folder``, or a fresh one with a new token; ``token``/``rotate`` replace it."""
+    check_private(folder)
     state = State(token="")
     raw = read_if_exists(folder / STATE_FILE)
     if raw:
@@ -103,8 +145,11 @@ def load_state(folder: Path, *, token: str | None = None, rotate: bool = False) 
                 token=str(saved["token"]), csv_sha256=str(saved.get("csv_sha256", "")),
                 changed_at=_time(saved["changed_at"]) if saved.get("changed_at") else None,
                 closed={key: _time(value) for key, value in saved.get("closed", {}).items()},
-                feeds={name: (etag, _time(moment)) for name, (etag, moment) in saved.get("feeds", {}).items()},
-                last_good=read_if_exists(folder / LAST_GOOD))
+                build=str(saved.get("build", "")))
+            if not state.build:
+                state.legacy_feeds = {name: (etag, _time(moment))
+                                      for name, (etag, moment) in saved.get("feeds", {}).items()}
+                state.legacy_last_good = read_if_exists(folder / LAST_GOOD)
         except (ValueError, KeyError, TypeError):
             raise FeedError([f"{folder / STATE_FILE}: not a state file this version can read; "
                              "move it away to start afresh"]) from None
@@ -116,16 +161,42 @@ def load_state(folder: Path, *, token: str | None = None, rotate: bool = False) 
 
 
 def save_state(folder: Path, state: State) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    if state.last_good is not None:
-        write_atomic(folder / LAST_GOOD, state.last_good)
+    folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+    check_private(folder)
     saved = {
         "token": state.token, "csv_sha256": state.csv_sha256,
         "changed_at": state.changed_at.isoformat() if state.changed_at else None,
         "closed": {key: moment.isoformat() for key, moment in sorted(state.closed.items())},
-        "feeds": {name: [etag, moment.isoformat()] for name, (etag, moment) in sorted(state.feeds.items())},
+        "build": state.build,
     }
-    write_atomic(folder / STATE_FILE, (json.dumps(saved, indent=1) + "\n").encode("utf-8"))
+    write_atomic(folder / STATE_FILE, (json.dumps(saved, indent=1) + "\n").encode("utf-8"), mode=PRIVATE_FILE)
+    if state.build:
+        (folder / LAST_GOOD).unlink(missing_ok=True)  # superseded by the build folder
+
+
+def check_private(folder: Path) -> None:
+    """Refuse a state folder, or a file in it, that another user owns or may write, as ssh does.
+
+    The state holds the secret token: whoever can write it chooses the token (and so where export-site
+    publishes). One that is ours but readable by others (made by an earlier version) is made private.
+    """
+    for path in (folder, *(folder / name for name in (STATE_FILE, LAST_GOOD, BUILDS))):
+        try:
+            info = path.lstat()
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # nothing there yet: it will be made private
+        if stat.S_ISLNK(info.st_mode):
+            raise FeedError([f"{path}: is a symbolic link; the state must be a plain folder and files"])
+        if hasattr(os, "getuid") and info.st_uid != os.getuid():
+            raise FeedError([f"{path}: owned by another user (uid {info.st_uid}); the state folder holds the "
+                             "secret token and must be yours alone: remove it or choose another with --state"])
+        if info.st_mode & 0o022:
+            raise FeedError([f"{path}: other users may write to it (mode {stat.S_IMODE(info.st_mode):04o}); "
+                             "the state folder holds the secret token: remove it or choose another with --state"])
+        private = PRIVATE_FOLDER if stat.S_ISDIR(info.st_mode) else PRIVATE_FILE
+        if stat.S_IMODE(info.st_mode) & ~private:
+            with contextlib.suppress(OSError):  # a read-only copy still works; refusing it would help no one
+                os.chmod(path, private)
 
 
 def csv_digest(csv_bytes: bytes) -> str:
@@ -133,74 +204,306 @@ def csv_digest(csv_bytes: bytes) -> str:
     return hashlib.sha256(csv_bytes).hexdigest()
 
 
-def build_site(csv_bytes: bytes, source: str, request: Request, state: State) -> tuple[Site, State]:
-    """The feeds for this CSV content and the state to keep; FeedError lists every bad row."""
+def build_site(csv_bytes: bytes, source: str, request: Request, state: State,
+               state_dir: Path) -> tuple[Site, State]:
+    """Write the feeds for this CSV content as a new build under ``state_dir``; FeedError lists every bad row.
+
+    The build is not published: the caller saves the returned State (which names it) once it serves it.
+    """
     digest = csv_digest(csv_bytes)
     changed_at = state.changed_at if digest == state.csv_sha256 and state.changed_at else request.now
     try:
         text = decode_csv(csv_bytes)
     except CsvError as error:
         raise FeedError([f"{source}: {error}"]) from None
+    del csv_bytes
     schedules, stream, closed = _plan(text, source, replace(request, now=changed_at), state.closed)
-    options = ics.FeedOptions(refresh=REFRESH)
+    state_dir.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+    builds = state_dir / BUILDS
+    builds.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
+    folder = builds / f"{time.time_ns()}-{secrets.token_hex(4)}"
+    umask = os.umask(0o077)  # every file of the build private (0600), like the rest of the state
     try:
-        return _build(schedules, stream, changed_at, options, state, digest, closed,
-                      collection_name(language(request.language)))
+        site = _build(schedules, stream, changed_at, ics.FeedOptions(refresh=REFRESH), _Previous(state_dir, state),
+                      folder, collection_name(language(request.language)))
+    except FeedError:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     except FollowupError as error:  # a zone that cannot be written as rules for these dates
+        shutil.rmtree(folder, ignore_errors=True)
         raise FeedError([f"{source}: {error}"]) from None
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    finally:
+        os.umask(umask)
+    new_state = State(token=state.token, csv_sha256=digest, changed_at=changed_at, closed=closed,
+                      build=folder.name)
+    return site, new_state
 
 
-def _build(schedules: list[tuple[str, Schedule]], stream: Schedule | None, changed_at: datetime,
-           options: ics.FeedOptions, state: State, digest: str, closed: dict[str, datetime],
-           combined_name: str) -> tuple[Site, State]:
-    everything = [s for _, s in schedules] + ([stream] if stream is not None else [])
-    revisions = writer.revisions(everything, stamp=changed_at, previous=state.last_good or b"", feed=options)
-
-    def render(group: list[Schedule], name: str | None = None) -> bytes:
-        return writer.calendar_text(group, stamp=changed_at, name=name, revisions=revisions,
-                                    feed=options).encode("utf-8")
-
-    contents = {COMBINED: render(everything, combined_name)}
-    contents.update({f"{stem}.ics": render([schedule]) for stem, schedule in schedules})
-    feeds, kept = {}, {}
-    for name, data in contents.items():
-        etag = f'"{hashlib.sha256(data).hexdigest()[:32]}"'
-        before = state.feeds.get(name)
-        modified = before[1] if before and before[0] == etag else changed_at
-        feeds[name] = Feed(data, etag, modified)
-        kept[name] = (etag, modified)
-    listings = tuple(_listing(stem, schedule) for stem, schedule in schedules)
-    new_state = State(token=state.token, csv_sha256=digest, changed_at=changed_at, closed=closed, feeds=kept,
-                      last_good=contents[COMBINED])
-    return Site(feeds, listings, changed_at), new_state
+def load_site(state_dir: Path, state: State) -> Site | None:
+    """The published build named by ``state``, or None if there is none or it is incomplete."""
+    if not state.build:
+        return None
+    folder = state_dir / BUILDS / state.build
+    raw = read_if_exists(folder / INDEX)
+    if raw is None:
+        return None
+    try:
+        index = json.loads(raw)
+        moments: dict[str, datetime] = {}  # most feeds share a few Last-Modified values: one object each
+        feeds = {name: Feed(folder, name, etag, moments.get(moment) or moments.setdefault(moment, _time(moment)),
+                            int(size))
+                 for name, (etag, moment, size) in index["feeds"].items()}
+        listings = tuple(Listing(file, title, when, sys.intern(status), events)
+                         for file, title, when, status, events in index["listings"])
+        return Site(feeds, listings, _time(index["changed_at"]), folder, int(index["events"]))
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
-Planned = tuple[list[tuple[str, Schedule]], Schedule | None, dict[str, datetime]]
+def prune_builds(state_dir: Path, keep: Iterable[str]) -> None:
+    """Remove builds other than ``keep`` that are over a minute old (a younger one may be in the making)."""
+    builds = state_dir / BUILDS
+    kept = set(keep)
+    cutoff = time.time_ns() - 60 * 10**9
+    try:
+        folders = list(builds.iterdir())
+    except OSError:
+        return
+    for folder in folders:
+        try:
+            started = int(folder.name.split("-", 1)[0])
+        except ValueError:
+            continue  # not ours
+        if folder.name not in kept and started < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+class _Previous:
+    """What the last published build says about each feed and event, looked up one interview at a time."""
+
+    def __init__(self, state_dir: Path, state: State) -> None:
+        self.feeds: dict[str, tuple[str, datetime]] = dict(state.legacy_feeds)
+        self._legacy: dict[str, Revision] = {}
+        self._db: sqlite3.Connection | None = None
+        if state.legacy_last_good:
+            self._legacy = event_revisions(state.legacy_last_good)
+        site = load_site(state_dir, state)
+        if site is not None and site.folder is not None:
+            self.feeds = {name: (feed.etag, feed.last_modified) for name, feed in site.feeds.items()}
+            path = site.folder / REVISIONS
+            if path.exists():
+                self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+    def revisions(self, key: str) -> dict[str, tuple[str, int, datetime]]:
+        """UID -> (fingerprint digest, SEQUENCE, stamp) of each event the interview ``key`` had."""
+        if self._legacy:
+            return {}  # looked up by UID in events()
+        if self._db is None:
+            return {}
+        row = self._db.execute("SELECT events FROM revisions WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return {}
+        return {uid: (digest, sequence, _time(stamp)) for uid, (digest, sequence, stamp) in json.loads(row[0]).items()}
+
+    def event(self, uid: str,
+              known: Mapping[str, tuple[str, int, datetime]]) -> tuple[str, int, datetime | None] | None:
+        if uid in known:
+            return known[uid]
+        legacy = self._legacy.get(uid)
+        if legacy is None:
+            return None
+        return _fingerprint(legacy.fingerprint), legacy.sequence, legacy.stamp
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+
+
+def _build(schedules: Iterable[tuple[str, Schedule]], stream: Schedule | None, changed_at: datetime,
+           options: ics.FeedOptions, previous: _Previous, folder: Path, combined_name: str) -> Site:
+    folder.mkdir(mode=PRIVATE_FOLDER)
+    spans: dict[str, tuple[datetime, datetime]] = {}
+    feeds: dict[str, Feed] = {}
+    listings: list[Listing] = []
+    events = 0
+    database = sqlite3.connect(folder / REVISIONS)
+    database.execute("CREATE TABLE revisions (key TEXT PRIMARY KEY, events TEXT NOT NULL)")
+    body_path = folder / ".all-events"
+    try:
+        with body_path.open("wb") as body:
+            for stem, schedule in _one_by_one(schedules):
+                data, kept = _render(schedule, changed_at, options, previous)
+                feeds[f"{stem}.ics"] = _write_feed(folder / f"{stem}.ics", data, changed_at, previous)
+                start = data.find(_EVENTS_START)
+                if start >= 0:
+                    body.write(data[start:-len(_CALENDAR_END)])
+                if schedule.steps:
+                    widen(spans, schedule.interview.zone, min(step.start for step in schedule.steps),
+                          max(step.end for step in schedule.steps))
+                database.execute("INSERT OR REPLACE INTO revisions VALUES (?, ?)",
+                                 (interview_key(schedule.interview), json.dumps(kept, separators=(",", ":"))))
+                listings.append(_listing(stem, schedule))
+                events += len(schedule.steps)
+            if stream is not None:
+                # The search's keep-searching stream belongs to no one interview: only all.ics holds it.
+                data, kept = _render(stream, changed_at, options, previous)
+                body.write(data[data.find(_EVENTS_START):-len(_CALENDAR_END)])
+                widen(spans, stream.interview.zone, stream.steps[0].start, stream.steps[-1].end)
+                database.execute("INSERT OR REPLACE INTO revisions VALUES (?, ?)",
+                                 (interview_key(stream.interview), json.dumps(kept, separators=(",", ":"))))
+                events += len(stream.steps)
+        database.commit()
+    finally:
+        database.close()
+        previous.close()
+    feeds[COMBINED] = _write_combined(folder, body_path, spans, options, changed_at, previous, combined_name)
+    feeds = {COMBINED: feeds.pop(COMBINED), **feeds}
+    index = {
+        "changed_at": changed_at.isoformat(), "events": events,
+        "feeds": {name: [feed.etag, feed.last_modified.isoformat(), feed.size] for name, feed in feeds.items()},
+        "listings": [[item.file, item.title, item.when, item.status, item.events] for item in listings],
+    }
+    # Written last: a build folder without its index is unfinished and never served.
+    write_atomic(folder / INDEX, json.dumps(index, separators=(",", ":")).encode("utf-8"), mode=PRIVATE_FILE)
+    return Site(feeds, tuple(listings), changed_at, folder, events)
+
+
+def _one_by_one(schedules: Iterable[tuple[str, Schedule]]) -> Iterator[tuple[str, Schedule]]:
+    """Each planned interview in order, let go of once written: a list is emptied as it is read, and a
+    generator (a streaming roster) never holds more than one."""
+    if isinstance(schedules, list):
+        schedules.reverse()
+        while schedules:
+            yield schedules.pop()
+    else:
+        yield from schedules
+
+
+def _render(schedule: Schedule, changed_at: datetime, options: ics.FeedOptions,
+            previous: _Previous) -> tuple[bytes, dict[str, list[object]]]:
+    """One interview's feed, each event's SEQUENCE and stamp carried over from the previous build or moved
+    on (revisions.py's rule), and what to remember of each event for the next build."""
+    fresh = writer.calendar_text([schedule], stamp=changed_at, feed=options).encode("utf-8")
+    known = previous.revisions(interview_key(schedule.interview))
+    found: dict[str, tuple[int, datetime]] = {}
+    kept: dict[str, list[object]] = {}
+    current = event_revisions(fresh)
+    for uid, revision in current.items():
+        digest = _fingerprint(revision.fingerprint)
+        before = previous.event(uid, known)
+        if before is None:
+            sequence, stamp = 0, changed_at
+        elif before[0] == digest:
+            sequence, stamp = before[1], before[2] or changed_at
+        else:
+            sequence, stamp = before[1] + 1, changed_at
+        if (sequence, stamp) != (0, changed_at):
+            found[uid] = (sequence, stamp)
+        kept[uid] = [digest, sequence, stamp.isoformat()]
+    if not found:
+        return fresh, kept
+    return _restamp(fresh, list(current), changed_at, found), kept
+
+
+def _restamp(fresh: bytes, uids: list[str], changed_at: datetime,
+             found: Mapping[str, tuple[int, datetime]]) -> bytes:
+    """``fresh`` (every event at SEQUENCE 0, stamped ``changed_at``) with each event's SEQUENCE and stamps
+    as ``found`` says: the bytes writer.calendar_text gives with those revisions, without rendering twice.
+
+    Those three lines are short and never folded, and each follows a line break, so a description that
+    quotes them cannot be mistaken for them.
+    """
+    default = _utc_value(changed_at)
+    blocks = fresh.split(_EVENTS_START)  # blocks[0] is the head; then one per event, in the order of uids
+    for index, uid in enumerate(uids, start=1):
+        if uid not in found:
+            continue
+        sequence, stamp = found[uid]
+        block = blocks[index].replace(b"\r\nSEQUENCE:0\r\n", b"\r\nSEQUENCE:%d\r\n" % sequence, 1)
+        value = _utc_value(stamp)
+        for name in (b"DTSTAMP", b"LAST-MODIFIED"):
+            block = block.replace(b"\r\n" + name + default, b"\r\n" + name + value, 1)
+        blocks[index] = block
+    return _EVENTS_START.join(blocks)
+
+
+def _utc_value(moment: datetime) -> bytes:
+    return f":{moment.astimezone(UTC):%Y%m%dT%H%M%S}Z\r\n".encode("ascii")
+
+
+def _write_feed(path: Path, data: bytes, changed_at: datetime, previous: _Previous) -> Feed:
+    path.write_bytes(data)
+    return _feed(path, _etag(hashlib.sha256(data)), len(data), changed_at, previous)
+
+
+def _write_combined(folder: Path, body_path: Path, spans: dict[str, tuple[datetime, datetime]],
+                    options: ics.FeedOptions, changed_at: datetime, previous: _Previous, name: str) -> Feed:
+    """all.ics: the shell's head (its VTIMEZONEs need every interview's span), then the events, streamed."""
+    path = folder / COMBINED
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("wb") as out, body_path.open("rb") as body:
+        for chunk in _chain_chunks(writer.shell_head(name, spans, options).encode("utf-8"), body,
+                                   _CALENDAR_END):
+            out.write(chunk)
+            digest.update(chunk)
+            size += len(chunk)
+    body_path.unlink()
+    return _feed(path, _etag(digest), size, changed_at, previous)
+
+
+def _chain_chunks(head: bytes, body: BinaryIO, tail: bytes) -> Iterator[bytes]:
+    yield head
+    while chunk := body.read(1 << 20):
+        yield chunk
+    yield tail
+
+
+def _feed(path: Path, etag: str, size: int, changed_at: datetime, previous: _Previous) -> Feed:
+    before = previous.feeds.get(path.name)
+    modified = before[1] if before and before[0] == etag else changed_at
+    return Feed(path.parent, path.name, etag, modified, size)
+
+
+def _etag(digest: hashlib._Hash) -> str:
+    return f'"{digest.hexdigest()[:32]}"'
+
+
+def _fingerprint(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()[:32]
+
+
+Planned = tuple[Iterator[tuple[str, Schedule]], Schedule | None, dict[str, datetime]]
 
 
 def _plan(text: str, source: str, request: Request, seen_before: Mapping[str, datetime]) -> Planned:
-    """(stem, schedule) per row, the search's keep-searching stream, and the first-seen dates to keep."""
+    """(stem, schedule) per row, planned one at a time as they are written; the search's keep-searching
+    stream; the first-seen dates to keep. Every row is checked before anything is planned."""
     try:
         roster = Roster(lambda: read_text(text)[1], request, seen_before)
     except CsvError as error:
         raise FeedError([f"{source}: {error}"]) from None
     if roster.errors:
         raise FeedError([error.describe(source) for error in roster.errors])
-    planned = []
-    for result in roster.schedules():
-        assert not isinstance(result, RowError)  # every row was checked above
-        planned.append((result[0].stem, result[1]))
-    if not planned:
+    if not roster.facts.applications:
         raise FeedError([f"{source}: no interviews below the header row"])
-    return planned, roster.stream_schedule(), roster.first_seen_dates()
+
+    def planned() -> Iterator[tuple[str, Schedule]]:
+        for result in roster.schedules():
+            assert not isinstance(result, RowError)  # every row was checked above
+            yield result[0].stem, result[1]
+
+    return planned(), roster.stream_schedule(), roster.first_seen_dates()
 
 
 def _listing(stem: str, schedule: Schedule) -> Listing:
     interview = schedule.interview
     start = local(tzinfo(interview.zone), interview.start)
-    when = language().when(start)  # the subscribe page is English for now
-    return Listing(f"{stem}.ics", interview.title, f"{when} ({interview.zone})", str(interview.status),
-                   len(schedule.steps))
+    when = f"{language().when(start)} ({interview.zone})"  # the subscribe page is English for now
+    return Listing(f"{stem}.ics", interview.title, when, str(interview.status), len(schedule.steps))
 
 
 def _time(value: object) -> datetime:

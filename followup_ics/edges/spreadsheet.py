@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from followup_ics.app.fields import LIST_FIELDS, SPELLINGS, RawInterview
+from followup_ics.app.fields import LIST_FIELDS, MAX_TEXT, SPELLINGS, RawInterview, text_problem
 from followup_ics.app.roster import Row, RowError
 from followup_ics.core.errors import FollowupError
 
-MAX_CELL = 10_000  # characters; calendar apps truncate long descriptions long before this
+MAX_CELL = MAX_TEXT
 csv.field_size_limit(1 << 26)  # read huge cells whole, then reject them with a clear message
 
 FIELDS = ("company", "date", "timezone", "duration", "role", "interviewer", "interviewer_email", "contact",
@@ -298,11 +298,11 @@ def _rows(handle, reader, header: Header) -> Iterator[Row | RowError]:  # type: 
 
 
 def _check_cells(number: int, cells: list[str], header: Header) -> RowError | None:
+    # Every cell, known column or not: the same rule as for a value typed as an option.
     for name, cell in zip(header.names, cells, strict=True):
-        if len(cell) > MAX_CELL:
-            return RowError(number, name, f"longer than {MAX_CELL} characters ({len(cell)})")
-        if "\x00" in cell or any(ord(ch) < 32 and ch not in "\t\r\n" for ch in cell):
-            return RowError(number, name, "contains control characters (is this a binary file?)")
+        problem = text_problem(cell)
+        if problem:
+            return RowError(number, name, problem)
     return None
 
 

@@ -1,0 +1,111 @@
+"""Builds: feeds written as files in bounded steps, byte for byte what the reference writer gives."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import STAMP, plan_for
+
+from followup_ics.app.config import Request
+from followup_ics.app.roster import Roster
+from followup_ics.edges.feeds import _restamp, build_site, load_site, load_state, save_state
+from followup_ics.edges.spreadsheet import read_text
+from followup_ics.ical import reference as ics
+from followup_ics.ical import writer
+from followup_ics.ical.revisions import event_revisions
+
+HEADER = "company,date,timezone,status,outcome_date\r\n"
+ACME = "Acme Corp,2026-12-01 14:00,America/New_York,{status},\r\n"
+GLOBEX = "Globex,2026-12-02 10:00,Europe/Paris,pending,\r\n"
+
+
+@pytest.mark.parametrize(
+    "revised",
+    [{}, {0: (1, STAMP - timedelta(days=3))}, {0: (4, STAMP), 5: (2, STAMP - timedelta(hours=1))},
+     {"all": (7, datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))}],
+    ids=["none", "first-event", "two-events", "every-event"],
+)
+def test_restamping_gives_the_writers_bytes(revised: dict[object, tuple[int, datetime]]) -> None:
+    """Patching SEQUENCE, DTSTAMP and LAST-MODIFIED equals rendering again with those revisions."""
+    schedule = plan_for("2026-12-01 14:00", "America/New_York", notes="DTSTAMP:20261125T120000Z\nSEQUENCE:0")
+    options = ics.FeedOptions()
+    fresh = writer.calendar_text([schedule], stamp=STAMP, feed=options).encode()
+    uids = list(event_revisions(fresh))
+    found = {uid: value for index, uid in enumerate(uids)
+             for key, value in revised.items() if key in (index, "all")}
+    expected = writer.calendar_text([schedule], stamp=STAMP, revisions=found, feed=options).encode()
+    assert _restamp(fresh, uids, STAMP, found) == expected
+
+
+def test_a_build_is_a_folder_of_files_and_all_ics_is_the_writers_calendar(tmp_path: Path) -> None:
+    """all.ics streamed from the interviews' events equals the calendar rendered whole."""
+    csv = (HEADER + ACME.format(status="pending") + GLOBEX).encode()
+    state = load_state(tmp_path / "state")
+    site, _ = build_site(csv, "interviews.csv", Request(zone="UTC", now=STAMP), state, tmp_path / "state")
+    # the same CSV planned as one search: each interview's events, then the search's keep-searching stream
+    roster = Roster(lambda: read_text(csv.decode())[1], Request(zone="UTC", now=STAMP))
+    schedules = [schedule for _, schedule in roster.schedules()]  # type: ignore[misc]
+    stream = roster.stream_schedule()
+    assert stream is not None
+    schedules.append(stream)
+    whole = writer.calendar_text(schedules, stamp=STAMP, name="Interview follow-ups", feed=ics.FeedOptions())
+    assert site.folder is not None and (site.folder / "all.ics").read_bytes() == whole.encode()
+    assert list(site.feeds) == ["all.ics", "acme-corp-2026-12-01.ics", "globex-2026-12-02.ics"]
+    assert {feed.size for feed in site.feeds.values()} == {len(feed.data) for feed in site.feeds.values()}
+    assert not [path.name for path in site.folder.iterdir() if path.name.startswith(".")]  # no temp left
+
+
+def test_a_restart_serves_the_published_build_and_a_change_builds_anew(tmp_path: Path) -> None:
+    """The state names the build; an unchanged CSV needs no build; a change keeps SEQUENCE history."""
+    state_dir = tmp_path / "state"
+    request = Request(zone="UTC", now=STAMP)
+    first, state = build_site((HEADER + ACME.format(status="pending")).encode(), "x.csv", request,
+                              load_state(state_dir), state_dir)
+    save_state(state_dir, state)
+    again = load_site(state_dir, load_state(state_dir))
+    assert again is not None and again.folder == first.folder and again.feeds == first.feeds
+    later = Request(zone="UTC", now=STAMP + timedelta(days=1))
+    second, _ = build_site((HEADER + ACME.format(status="withdrawn")).encode(), "x.csv", later,
+                           load_state(state_dir), state_dir)
+    assert second.folder != first.folder
+    sequences = {uid: revision.sequence for uid, revision in event_revisions(second.feeds["all.ics"].data).items()}
+    assert max(sequences.values()) == 1  # changed events moved on from the build before
+
+
+def test_a_state_from_before_builds_carries_its_revisions_over(tmp_path: Path) -> None:
+    """Upgrading: last-good-all.ics and the feeds' Last-Modified of the old state are honoured once."""
+    state_dir = tmp_path / "state"
+    state_dir.mkdir(mode=0o700)
+    request = Request(zone="UTC", now=STAMP)
+    csv = (HEADER + ACME.format(status="pending")).encode()
+    old_site, _ = build_site(csv, "x.csv", request, load_state(state_dir), state_dir)
+    old_all = old_site.feeds["all.ics"].data.replace(b"SEQUENCE:0", b"SEQUENCE:3")
+    (state_dir / "last-good-all.ics").write_bytes(old_all)
+    (state_dir / "state.json").write_text(json.dumps({
+        "token": "a-token-of-twenty-chars", "csv_sha256": "old", "changed_at": STAMP.isoformat(), "closed": {},
+        "feeds": {"all.ics": ['"x"', STAMP.isoformat()]}}))
+    upgraded = load_state(state_dir)
+    later = Request(zone="UTC", now=STAMP + timedelta(days=1))
+    site, state = build_site(csv, "x.csv", later, upgraded, state_dir)
+    assert state.token == "a-token-of-twenty-chars"
+    sequences = {revision.sequence for revision in event_revisions(site.feeds["all.ics"].data).values()}
+    assert sequences == {3}  # unchanged events keep the SEQUENCE calendars already hold
+
+
+def test_old_builds_are_pruned_but_the_kept_and_the_young_stay(tmp_path: Path) -> None:
+    """The published and the previous build stay; so does one a minute young (it may be in the making)."""
+    import time
+
+    from followup_ics.edges.feeds import prune_builds
+
+    builds = tmp_path / "state" / "builds"
+    names = {"old": "1000-aaaa", "kept": "2000-bbbb", "young": f"{time.time_ns()}-cccc", "foreign": "notes"}
+    for name in names.values():
+        (builds / name).mkdir(parents=True)
+        (builds / name / "index.json").write_bytes(b"{}")
+    prune_builds(tmp_path / "state", [names["kept"]])
+    assert sorted(path.name for path in builds.iterdir()) == sorted(
+        [names["kept"], names["young"], names["foreign"]])
