@@ -178,7 +178,8 @@ def test_serve_keeps_answering_during_a_build_and_stops_within_5_s_on_sigterm(tm
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         connection.request("GET", f"/{token}/all.ics")
         response = connection.getresponse()
-        assert response.status == 200 and response.read().count(b"BEGIN:VEVENT") == 21  # 2 x 8, and 5 keep-searching for the search
+        # two interviews of 8 events, and 5 weeks of keep-searching for the search
+        assert response.status == 200 and response.read().count(b"BEGIN:VEVENT") == 21
         assert time.monotonic() - started < 1.0
         connection.close()
         signalled = time.monotonic()
