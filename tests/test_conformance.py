@@ -67,6 +67,12 @@ def test_rules_that_do_not_give_the_zones_offsets_are_refused() -> None:
         tzrules.check("America/New_York", shifted, first, last)
 
 
+def _forget_derived_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rules are derived once per zone and span class: a patched derivation needs an empty cache."""
+    monkeypatch.setattr(tzrules, "_DERIVED", {})
+    monkeypatch.setattr(tzrules, "_CHECKED", set())
+
+
 def test_an_unrepresentable_zone_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Were the zone data ever beyond our rules, the user gets an explicit error, never a shifted event."""
     real = tzrules._rule
@@ -76,6 +82,7 @@ def test_an_unrepresentable_zone_is_one_line_and_exit_2(monkeypatch: pytest.Monk
         return tzrules.Rule(rule.month % 12 + 1, rule.byday, rule.bymonthday, rule.count)
 
     monkeypatch.setattr(tzrules, "_rule", off_by_a_month)
+    _forget_derived_rules(monkeypatch)
     out = tmp_path / "x.ics"
     result = CliRunner().invoke(cli, ["generate", "--company", "Acme", "--date", "2026-03-06 16:00",
                                       "--tz", "America/New_York", "-o", str(out)])
@@ -88,6 +95,7 @@ def test_an_unrepresentable_zone_in_a_batch_names_the_row(monkeypatch: pytest.Mo
     real = tzrules._rule
     monkeypatch.setattr(tzrules, "_rule", lambda run, onset: tzrules.Rule(
         real(run, onset).month % 12 + 1, real(run, onset).byday, (), real(run, onset).count))
+    _forget_derived_rules(monkeypatch)
     source = tmp_path / "interviews.csv"
     source.write_text("company,date,timezone\nAcme,2026-03-06 16:00,America/New_York\nB,2026-03-06 16:00,UTC\n",
                       encoding="utf-8")
