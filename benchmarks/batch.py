@@ -1,22 +1,21 @@
-"""Batch throughput and memory, against the ics package (ics.py) writing the same events, in one run.
+"""Batch throughput per wall second and per CPU-second, and peak memory, against ics.py and icalendar.
 
-    .venv/bin/python benchmarks/batch.py [--rows 1000 10000 100000] [--keep DIR]
-    .venv/bin/python benchmarks/batch.py --rows 10000 --holidays --no-baseline [--repeat 3]
+    .venv/bin/python benchmarks/batch.py [--rows 10000] [--repeat 3] [--keep DIR]
 
 For each size it makes a synthetic CSV (realistic rows: many zones, every status, offer deadlines,
-references, notes with commas and line breaks, non-ASCII names) and times, end to end:
-- ours: `followup-ics batch rows.csv -o out -q` (per-interview files plus all.ics, both cores);
-- baseline: ics.py writing the same events (planned by our core, as ics.py has no planner) to one file
-  per interview plus a combined file, streaming events so it never holds them all.
-It prints interviews/s, total time, bytes written, the peak RSS of the largest single process and the
-peak RSS summed over the whole process tree (sampled every 20 ms). Targets: ours at least 1.5x the
-baseline's interviews/s, and peak memory under 150 MB at 100,000 rows, flat as rows grow.
-
---holidays also times ours without public holidays (the same rows with country "none": Monday to Friday)
-against the default, where each row's working days come from its zone's country (a dozen countries here) and a
-tenth of the rows name a country and region of their own. Target: at most 10% slower with holidays.
-Runs alternate and the one with the least CPU time of --repeat is kept; CPU time (user + system, the whole
-process tree) is printed beside wall time because other work on a shared machine inflates wall time.
+references, notes with commas and line breaks, non-ASCII names; 10,000 rows is the reference) and runs,
+end to end, each as its own process tree:
+- `followup-ics batch rows.csv -o out -q --jobs 1`, and the same with the default jobs (every core);
+- ics.py and icalendar writing the same events: the CSV read by our reader, planned and worded by our
+  roster (they have no planner), each interview serialised once to its own file and its events copied
+  into one combined file, as the batch does; one process, like `--jobs 1`;
+- "plan only": the same reading, planning and wording with no writing at all, the floor under every
+  writer here (what is left of a tool's time above it is its writer and its files).
+Each round runs every tool once, in turn, so that load from other users of the machine hits them alike;
+the figures are medians over the rounds. CPU time is the kernel's for the whole process tree (user +
+system of the tool and every worker it waited for: getrusage(RUSAGE_CHILDREN) in a small wrapper), so
+it does not flatter the parallel run; "peak tree" is the largest resident size summed over the tree
+(sampled every 20 ms), "peak proc" the largest single process (from the kernel).
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ import csv
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,79 +39,95 @@ ZONES = ["America/New_York", "America/Chicago", "America/Los_Angeles", "Europe/L
          "Europe/Paris", "Asia/Kolkata", "Asia/Tokyo", "Australia/Sydney", "America/Sao_Paulo",
          "Pacific/Auckland", "Asia/Singapore", "Africa/Johannesburg", "America/Toronto", "UTC"]
 STATUSES = ["pending"] * 6 + ["offer", "rejected", "withdrawn", "accepted"]
-# (country, region) for the rows that name their own: regions with their own holidays.
-OWN_CALENDARS = [("US", "CA"), ("DE", "BY"), ("GB", "SCT"), ("AU", "VIC"), ("IL", ""), ("CN", ""), ("JP", ""),
-                 ("AE", ""), ("SA", ""), ("IN", ""), ("BR", ""), ("FR", "")]
 COMPANIES = ["Acme", "Globex", "Initech, Inc.", "Müller & Söhne", "Umbrella", "Koala Labs", "Tata Widgets",
              "Contoso", "Fabrikam", "Zürich Analytics", "Hooli", "Stark Industries"]
+STAMP_EPOCH = "1767225600"  # 2026-01-01 00:00 UTC: every tool stamps its events alike
 
 
-def make_csv(path: Path, rows: int, seed: int = 7, *, countries: bool = True) -> None:
+def make_csv(path: Path, rows: int, seed: int = 7) -> None:
     rng = random.Random(seed)
     with path.open("w", encoding="utf-8", newline="") as handle:
         out = csv.writer(handle)
         out.writerow(["company", "date", "timezone", "duration", "role", "interviewer", "interviewer_email",
                       "contact", "contact_email", "contact_phone", "references", "url", "location", "status",
-                      "offer_deadline", "outcome_date", "notes", "id", "country", "region"])
+                      "offer_deadline", "outcome_date", "notes", "id"])
         for number in range(rows):
             start = datetime(2026, 1, 5) + timedelta(days=rng.randrange(700), minutes=15 * rng.randrange(36, 72))
             status = rng.choice(STATUSES)
             outcome = "" if status == "pending" else f"{start + timedelta(days=rng.randrange(3, 30)):%Y-%m-%d}"
             deadline = f"{start + timedelta(days=rng.randrange(5, 20)):%Y-%m-%d}" if rng.random() < 0.15 else ""
-            country, region = rng.choice(OWN_CALENDARS) if rng.random() < 0.1 else ("", "")
-            if not countries:  # the same rows, every one Monday to Friday
-                country, region = "none", ""
+            if status == "offer":  # an offer row carries its own deadline, after the day it arrived
+                deadline = f"{datetime.fromisoformat(outcome) + timedelta(days=rng.randrange(3, 10)):%Y-%m-%d}"
             out.writerow([
                 f"{rng.choice(COMPANIES)} {number}", f"{start:%Y-%m-%d %H:%M}", rng.choice(ZONES),
                 rng.choice(["45", "60", "90"]), "Software Engineer", "Ana Diaz", "ana@corp.example",
                 "Bo Li", "bo.li@corp.example", "+1 212 555 0100",
                 "Cy Park <cy@example.org>; Dee Moss <dee@example.org>",
                 f"https://jobs.example/{number}", "HQ, 5th floor", status, deadline, outcome,
-                "Panel of two; asked about pipelines,\nand about on-call.", f"row-{number}", country, region,
+                "Panel of two; asked about pipelines,\nand about on-call.", f"row-{number}",
             ])
 
 
-BASELINE = r'''
-import csv, sys
+# The peers: our reader and roster plan every row, then a writer serialises each interview once.
+PEER = r'''
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from ics import Calendar, Event
-from ics.alarm import DisplayAlarm
 from followup_ics.app.config import Request
-from followup_ics.app.interview import make_schedule
-from followup_ics.app.fields import RawInterview
+from followup_ics.app.roster import RowError, plan_rows
+from followup_ics.edges.spreadsheet import read_rows
 
-source, out = Path(sys.argv[1]), Path(sys.argv[2])
+tool, source, out = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 out.mkdir(parents=True, exist_ok=True)
-request = Request(zone="UTC", now=datetime(2026, 1, 1, tzinfo=UTC))
-fields = RawInterview.__dataclass_fields__
-with source.open(encoding="utf-8", newline="") as handle, (out / "all.ics").open("w", encoding="utf-8") as combined:
-    combined.write("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:ics.py\r\n")
-    for row in csv.DictReader(handle):
-        values = {name: row.get(name, "") for name in fields if name not in ("interviewers", "references")}
-        values["interviewers"] = (row["interviewer"],)
-        values["references"] = tuple(part for part in row["references"].split(";"))
-        schedule = make_schedule(RawInterview(**values), request)
+now = datetime(2026, 1, 1, tzinfo=UTC)
+request = Request(zone="UTC", now=now)
+_, rows = read_rows(source)
+
+if tool == "ics.py":
+    from ics import Calendar, Event
+    from ics.alarm import DisplayAlarm
+
+    def serialise(item, schedule):
         calendar = Calendar()
         for step in schedule.steps:
-            event = Event(name=step.summary, begin=step.start, end=step.end, uid=f"{row['id']}.{step.key}",
-                          description=step.description, location=step.location or None, url=step.url or None,
-                          transparent=not step.blocks_time, categories={"Job search"}, classification="PRIVATE",
-                          alarms=[DisplayAlarm(trigger=-step.alarm_before, display_text=step.alarm_text)])
-            calendar.events.add(event)
-            combined.write(str(event) + "\r\n")
-        (out / f"{row['id']}.ics").write_text(str(calendar), encoding="utf-8")
-    combined.write("END:VCALENDAR\r\n")
+            calendar.events.add(Event(
+                name=step.summary, begin=step.start, end=step.end, uid=f"{item.stem}.{step.key}",
+                created=now, description=step.description, location=step.location or None,
+                url=step.url or None, transparent=not step.blocks_time, categories={"Job search"},
+                classification="PRIVATE",
+                alarms=[DisplayAlarm(trigger=-step.alarm_before, display_text=step.alarm_text)]))
+        return str(calendar).encode("utf-8")
+elif tool == "icalendar":
+    from followup_ics.ical.reference import build_calendar
+
+    def serialise(item, schedule):
+        return build_calendar([schedule], stamp=now).to_ical()
+else:
+    serialise = None
+
+with (out / "all.ics").open("wb") as combined:
+    combined.write(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:peer\r\n")
+    for result in plan_rows(rows, request):
+        if isinstance(result, RowError) or serialise is None:
+            continue
+        data = serialise(*result)
+        (out / f"{result[0].stem}.ics").write_bytes(data)
+        combined.write(data[data.index(b"BEGIN:VEVENT"):data.rindex(b"END:VCALENDAR")])
+    combined.write(b"END:VCALENDAR\r\n")
 '''
+
+# Runs the tool and reports the kernel's accounting of its whole tree (every waited-for descendant).
+WRAPPER = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); "
+           "u = resource.getrusage(resource.RUSAGE_CHILDREN); print(u.ru_utime + u.ru_stime, u.ru_maxrss)")
 
 
 @dataclass
 class Run:
-    seconds: float
-    written: int
-    largest_process_mb: float
+    wall: float
+    cpu: float
+    proc_mb: float
     tree_mb: float
-    cpu_seconds: float  # user + system time of the whole process tree: steadier than wall time on a busy machine
+    written: int
 
 
 def _tree_rss(root: int) -> int:
@@ -137,15 +153,12 @@ def _tree_rss(root: int) -> int:
     return total
 
 
-def measure(command: list[str], out: Path, env: dict[str, str] | None = None) -> Run:
+def measure(command: list[str], out: Path) -> Run:
     shutil.rmtree(out, ignore_errors=True)
-    wrapper = [sys.executable, "-c",
-               "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); "
-               "usage = resource.getrusage(resource.RUSAGE_CHILDREN); "
-               "print(usage.ru_maxrss, usage.ru_utime + usage.ru_stime)", *command]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": STAMP_EPOCH}
     started = time.perf_counter()
-    process = subprocess.Popen(wrapper, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                               env={**os.environ, **(env or {})})
+    process = subprocess.Popen([sys.executable, "-c", WRAPPER, *command], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True, env=env, cwd=out.parent)
     peak = 0
     done = threading.Event()
 
@@ -158,64 +171,67 @@ def measure(command: list[str], out: Path, env: dict[str, str] | None = None) ->
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     stdout, _ = process.communicate()
-    seconds = time.perf_counter() - started
+    wall = time.perf_counter() - started
     done.set()
     sampler.join()
     if process.returncode:
-        raise SystemExit(f"{command[0]} failed with exit code {process.returncode}")
-    written = sum(path.stat().st_size for path in out.iterdir())
-    maxrss, cpu = stdout.split()[-2:]
-    return Run(seconds, written, int(maxrss) / 1024, peak / 2**20, float(cpu))
+        raise SystemExit(f"{' '.join(command[:3])} failed with exit code {process.returncode}")
+    cpu, maxrss = stdout.split()
+    written = sum(path.stat().st_size for path in out.iterdir()) if out.exists() else 0
+    return Run(wall, float(cpu), int(maxrss) / 1024, peak / 2**20, written)
+
+
+def tools(source: Path, work: Path, *, peers: bool) -> dict[str, list[str]]:
+    """Each tool's command line, in the order a round runs them."""
+    cli = str(Path(sys.executable).parent / "followup-ics")
+    ours = [cli, "batch", str(source), "-q", "--tz", "UTC", "-o"]
+    found = {"followup --jobs 1": [*ours, str(work / "out"), "--jobs", "1"],
+             "followup (default)": [*ours, str(work / "out")]}
+    if peers:
+        for name in ("ics.py", "icalendar", "plan only"):
+            found[name] = [sys.executable, "-c", PEER, name, str(source), str(work / "out")]
+    return found
+
+
+def report(rows: int, results: dict[str, list[Run]]) -> None:
+    print(f"{'tool':20} {'per wall s':>10} {'per CPU-s':>10} {'CPU s':>7} {'wall s':>7} {'written':>9} "
+          f"{'peak tree':>10} {'peak proc':>10}")
+    per_cpu: dict[str, float] = {}
+    for name, runs in results.items():
+        wall = statistics.median(run.wall for run in runs)
+        cpu = statistics.median(run.cpu for run in runs)
+        per_cpu[name] = rows / cpu
+        print(f"{name:20} {rows / wall:>10,.0f} {rows / cpu:>10,.0f} {cpu:>7.2f} {wall:>7.2f} "
+              f"{runs[0].written / 2**20:>7.1f}MB {max(r.tree_mb for r in runs):>8.1f}MB "
+              f"{max(r.proc_mb for r in runs):>8.1f}MB")
+    ours = per_cpu["followup --jobs 1"]
+    for peer in ("ics.py", "icalendar", "plan only"):
+        if peer in per_cpu:
+            print(f"  followup --jobs 1 per CPU-second / {peer}: {ours / per_cpu[peer]:.2f}x")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--rows", type=int, nargs="+", default=[10_000])
+    parser.add_argument("--repeat", type=int, default=3, help="rounds per size; medians are reported")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temp folder)")
     parser.add_argument("--no-baseline", action="store_true", help="measure only followup-ics")
-    parser.add_argument("--holidays", action="store_true",
-                        help="also time ours without public holidays (country none) against the default")
-    parser.add_argument("--repeat", type=int, default=1, help="runs of each variant; the fastest is kept")
     options = parser.parse_args()
     work = options.keep or Path(tempfile.mkdtemp(prefix="followup-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    cli = str(Path(sys.executable).parent / "followup-ics")
-    env_note = f"Python {sys.version.split()[0]}, {os.cpu_count()} cores"
-    print(f"batch benchmark, {env_note}; memory: largest single process / whole process tree")
-    header = (f"{'rows':>7}  {'tool':9} {'interviews/s':>12} {'time':>9} {'CPU':>9} {'written':>10} "
-              f"{'peak RSS':>19}")
-    print(header)
+    print(f"batch benchmark, Python {sys.version.split()[0]}, {os.cpu_count()} cores, "
+          f"medians of {options.repeat} alternated rounds; interviews per second")
     try:
         for rows in options.rows:
             source = work / f"rows-{rows}.csv"
             make_csv(source, rows)
-            plain_source = work / f"rows-{rows}-monday-to-friday.csv"
-            if options.holidays:
-                make_csv(plain_source, rows, countries=False)
-            command = [cli, "batch", str(source), "-o", str(work / "ours"), "-q", "--tz", "UTC"]
-            plain: list[Run] = []
-            timed: list[Run] = []
+            commands = tools(source, work, peers=not options.no_baseline)
+            results: dict[str, list[Run]] = {name: [] for name in commands}
             for _ in range(options.repeat):
-                if options.holidays:
-                    plain_command = [*command[:2], str(plain_source), *command[3:]]
-                    plain.append(measure(plain_command, work / "ours", {"FOLLOWUP_ICS_COUNTRY": "none"}))
-                timed.append(measure(command, work / "ours", {"FOLLOWUP_ICS_COUNTRY": ""}))
-            ours = min(timed, key=lambda run: run.cpu_seconds)
-            runs = [("followup", ours)]
-            if plain:
-                runs.insert(0, ("Mon-Fri", min(plain, key=lambda run: run.cpu_seconds)))
-            if not options.no_baseline:
-                runs.append(("ics.py", measure([sys.executable, "-c", BASELINE, str(source), str(work / "icspy")],
-                                               work / "icspy")))
-            for name, run in runs:
-                print(f"{rows:>7}  {name:9} {rows / run.seconds:>12,.0f} {run.seconds:>8.2f}s {run.cpu_seconds:>8.2f}s "
-                      f"{run.written / 2**20:>8.1f}MB {run.largest_process_mb:>7.1f}MB / {run.tree_mb:>6.1f}MB")
-            if plain:
-                base = runs[0][1]
-                print(f"{'':>7}  holidays cost {ours.seconds / base.seconds - 1:+.1%} wall time, "
-                      f"{ours.cpu_seconds / base.cpu_seconds - 1:+.1%} CPU time (target <= +10%)")
-            if runs[-1][0] == "ics.py":
-                print(f"{'':>7}  speed-up {(runs[-1][1].seconds / ours.seconds):.2f}x (target >= 1.5x)")
+                for name, command in commands.items():
+                    results[name].append(measure(command, work / "out"))
+            print(f"\n{rows:,} rows")
+            report(rows, results)
     finally:
         if not options.keep:
             shutil.rmtree(work, ignore_errors=True)

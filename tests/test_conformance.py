@@ -67,6 +67,12 @@ def test_rules_that_do_not_give_the_zones_offsets_are_refused() -> None:
         tzrules.check("America/New_York", shifted, first, last)
 
 
+def _forget_derived_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rules are derived once per zone and span class: a patched derivation needs an empty cache."""
+    monkeypatch.setattr(tzrules, "_DERIVED", {})
+    monkeypatch.setattr(tzrules, "_CHECKED", set())
+
+
 def test_an_unrepresentable_zone_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Were the zone data ever beyond our rules, the user gets an explicit error, never a shifted event."""
     real = tzrules._rule
@@ -76,7 +82,7 @@ def test_an_unrepresentable_zone_is_one_line_and_exit_2(monkeypatch: pytest.Monk
         return tzrules.Rule(rule.month % 12 + 1, rule.byday, rule.bymonthday, rule.count)
 
     monkeypatch.setattr(tzrules, "_rule", off_by_a_month)
-    tzrules.observances.cache_clear()  # another test may have cached these very spans with the real rules
+    _forget_derived_rules(monkeypatch)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01: no step is past, no note
     out = tmp_path / "x.ics"
     result = CliRunner().invoke(cli, ["generate", "--company", "Acme", "--date", "2026-03-06 16:00",
@@ -90,7 +96,7 @@ def test_an_unrepresentable_zone_in_a_batch_names_the_row(monkeypatch: pytest.Mo
     real = tzrules._rule
     monkeypatch.setattr(tzrules, "_rule", lambda run, onset: tzrules.Rule(
         real(run, onset).month % 12 + 1, real(run, onset).byday, (), real(run, onset).count))
-    tzrules.observances.cache_clear()  # another test may have cached these very spans with the real rules
+    _forget_derived_rules(monkeypatch)
     source = tmp_path / "interviews.csv"
     source.write_text("company,date,timezone\nAcme,2026-03-06 16:00,America/New_York\nB,2026-03-06 16:00,UTC\n",
                       encoding="utf-8")

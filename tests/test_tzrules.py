@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import contextlib
+from datetime import datetime, timedelta
 
 import pytest
 import pytz
 from conftest import STAMP, plan_for
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icscheck import assert_parsers_agree, expected_readings
 
+from followup_ics.core.errors import ZoneNotRepresentable
 from followup_ics.ical import tzrules
 from followup_ics.ical.writer import render
 
@@ -59,3 +63,35 @@ def test_a_date_before_the_zones_first_change_has_its_offset() -> None:
 def test_every_parser_reads_the_intended_instants(date: str, zone: str) -> None:
     schedule = plan_for(date, zone, now=datetime(2000, 1, 1, tzinfo=pytz.utc))
     assert_parsers_agree(render([schedule], stamp=STAMP), expected_readings([schedule]))
+
+
+def _instants(zone: str) -> st.SearchStrategy[datetime]:
+    """Instants anywhere from 1971 to 2036, and exactly at (or a second around) the zone's own transitions
+    or a year and a day before one (how far past the span rules are looked for)."""
+    times = [t for t in getattr(pytz.timezone(zone), "_utc_transition_times", []) if 1972 <= t.year <= 2036]
+    anywhere = st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2036, 12, 31))
+    shifts = [timedelta(days=days, seconds=seconds) for days in (0, -366) for seconds in (-1, 0, 1)]
+    near = st.sampled_from(times).flatmap(lambda t: st.sampled_from([t + shift for shift in shifts])) if times \
+        else anywhere
+    return (anywhere | near).map(lambda naive: pytz.utc.localize(naive))
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), zone=st.sampled_from(sorted(pytz.all_timezones)))
+def test_observances_cached_by_span_class_are_derived_afresh(data: st.DataObject, zone: str) -> None:
+    """The cache per zone and span class gives every span exactly what deriving it afresh gives."""
+    first, last = sorted([data.draw(_instants(zone)), data.draw(_instants(zone))])
+    last = max(last, first + timedelta(hours=1))
+    # Fill the cache from a neighbouring span first: often the same class, sometimes across a transition.
+    shift = st.integers(min_value=-3 * 86400, max_value=3 * 86400).map(lambda s: timedelta(seconds=s))
+    neighbour = (first + data.draw(shift), last + data.draw(shift))
+    with contextlib.suppress(ZoneNotRepresentable):
+        tzrules.observances(zone, min(neighbour), max(neighbour))
+    try:
+        fresh = tzrules.derive(zone, first, last)
+        tzrules.check(zone, fresh, first, last)
+    except ZoneNotRepresentable:
+        with pytest.raises(ZoneNotRepresentable):
+            tzrules.observances(zone, first, last)
+        return
+    assert tzrules.observances(zone, first, last) == fresh

@@ -92,8 +92,37 @@ def test_folding_matches_icalendar(line: str) -> None:
 
 
 @pytest.mark.parametrize("line", ["x" * 73 + "\\n" + "y" * 80, "x" * 73 + "^^" + "y", "é" * 40, "a" * 74, "a" * 75,
-                                  "\\" * 200, "x" * 72 + "😀" + "y" * 10])
+                                  "\\" * 200, "x" * 72 + "😀" + "y" * 10,
+                                  # non-ASCII lines (folded on their bytes): a caret or backslash at the
+                                  # break, a character straddling it, and only multi-byte characters
+                                  "é" + "x" * 71 + "^" + "y" * 10, "é" + "x" * 71 + "\\n" + "y" * 10,
+                                  "x" * 73 + "日" + "y" * 10, "日" * 60, "😀" * 40 + "\\" * 40])
 def test_folding_edge_cases(line: str) -> None:
     assert writer._fold(line) == _foldline(line)
 
 
+
+
+# Spans that meet different shapes of the zone data: the 1970s (many zones' last changes), rules in
+# force now, a span across a year's changes, and one reaching pytz's horizon.
+SPANS = [("1975-06-01", "1975-06-02"), ("2001-01-10", "2001-03-01"), ("2026-03-01", "2027-04-01"),
+         ("2036-10-01", "2037-12-01")]
+
+
+@pytest.mark.parametrize(("first", "last"), SPANS)
+def test_vtimezone_text_is_icalendars_in_every_zone(first: str, last: str) -> None:
+    """Written without icalendar, every zone's VTIMEZONE is the text icalendar serialises for the same rules."""
+    from followup_ics.core.errors import ZoneNotRepresentable
+    from followup_ics.ical import tzrules
+    from followup_ics.ical.reference import vtimezone_from
+
+    differing = []
+    for zone in pytz.all_timezones:
+        try:
+            observances = tzrules.observances(zone, pytz.utc.localize(datetime.fromisoformat(first)),
+                                              pytz.utc.localize(datetime.fromisoformat(last)))
+        except ZoneNotRepresentable:
+            continue
+        if writer.vtimezone_text(zone, observances).encode("utf-8") != vtimezone_from(zone, observances).to_ical():
+            differing.append(zone)
+    assert differing == []

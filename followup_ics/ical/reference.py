@@ -6,28 +6,32 @@ come from writer.py, which tests prove identical to ``build_calendar(...).to_ica
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
-from typing import NamedTuple
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 import pytz
 from icalendar import Alarm, Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration, vText
 
-from followup_ics import __version__
-from followup_ics.core.identity import interview_key, uid_for
 from followup_ics.core.records import Interview, Schedule, Step, WordedStep
 from followup_ics.ical import tzrules
-from followup_ics.ical.zonenames import writes_as_utc
 
-PRODID = f"-//followup-ics//followup-ics {__version__}//EN"
-# A relative alarm of a day or more across a DST change is read differently by different clients.
-ABSOLUTE_ALARM_FROM = timedelta(days=1)
+# The shape shared with the writer, re-exported: callers of the reference find it all here.
+from followup_ics.ical.shape import (
+    ABSOLUTE_ALARM_FROM,
+    PRODID,
+    FeedOptions,
+    calendar_name,
+    display_zone,
+    escape_text,
+    interview_uid,
+    step_uid,
+    widen,
+    zone_spans,
+)
 
-
-def escape_text(value: str) -> str:
-    """RFC 5545 TEXT escaping: backslash first, then ; and , and every line break as \\n."""
-    return (value.replace("\\", "\\\\").replace(";", r"\;").replace(",", r"\,")
-            .replace("\r\n", r"\n").replace("\n", r"\n").replace("\r", r"\n"))
+__all__ = ["ABSOLUTE_ALARM_FROM", "PRODID", "FeedOptions", "Text", "build_calendar", "calendar_name",
+           "calendar_shell", "display_zone", "escape_text", "interview_uid", "step_uid", "vtimezone",
+           "vtimezone_from", "widen", "zone_spans"]
 
 
 class Text(vText):
@@ -36,22 +40,6 @@ class Text(vText):
 
     def to_ical(self) -> bytes:
         return escape_text(str(self)).encode("utf-8")
-
-
-class FeedOptions(NamedTuple):
-    """What a subscribed feed adds: how often apps should refresh it."""
-
-    refresh: timedelta = timedelta(hours=4)
-
-
-def step_uid(interview: Interview, step: Step) -> str:
-    return uid_for(interview_key(interview), step.key)
-
-
-def calendar_name(schedules: Sequence[Schedule]) -> str:
-    """The name wording gave a calendar of one interview; a calendar of several is named by its caller
-    (wording.texts.collection_name), in the run's language."""
-    return schedules[0].calendar_name if len(schedules) == 1 else ""
 
 
 def build_calendar(schedules: Sequence[Schedule], *, stamp: datetime, name: str | None = None,
@@ -86,11 +74,6 @@ def calendar_shell(name: str, zones: Mapping[str, tuple[datetime, datetime]], *,
     return calendar
 
 
-def display_zone(zones: Mapping[str, tuple[datetime, datetime]]) -> str:
-    """X-WR-TIMEZONE: the first zone with a VTIMEZONE, else UTC (every time is then written in UTC)."""
-    return next(iter(zones), "UTC")
-
-
 def vtimezone(zone_name: str, first: datetime, last: datetime) -> Timezone:
     """A rule-based VTIMEZONE for ``zone_name`` covering ``first``..``last``."""
     return vtimezone_from(zone_name, tzrules.observances(zone_name, first, last))
@@ -108,25 +91,6 @@ def vtimezone_from(zone_name: str, observances: Sequence[tzrules.Observance]) ->
         part.add("TZOFFSETTO", observance.offset_to)
         component.add_component(part)
     return component
-
-
-def zone_spans(schedules: Iterable[Schedule]) -> dict[str, tuple[datetime, datetime]]:
-    """Zone name -> (first, last) instant it must cover, in order of first use; UTC needs none."""
-    spans: dict[str, tuple[datetime, datetime]] = {}
-    for schedule in schedules:
-        if schedule.steps:
-            widen(spans, schedule.interview.zone, min(step.start for step in schedule.steps),
-                  max(step.end for step in schedule.steps))
-    return spans
-
-
-def widen(spans: dict[str, tuple[datetime, datetime]], zone: str, first: datetime, last: datetime) -> None:
-    """Make ``spans`` cover ``first``..``last`` in ``zone`` (zones written as UTC need no VTIMEZONE)."""
-    if writes_as_utc(zone):
-        return
-    if zone in spans:
-        first, last = min(first, spans[zone][0]), max(last, spans[zone][1])
-    spans[zone] = (first, last)
 
 
 def _event(interview: Interview, step: WordedStep, stamp: datetime, sequence: int, modified: bool) -> Event:
@@ -151,10 +115,6 @@ def _event(interview: Interview, step: WordedStep, stamp: datetime, sequence: in
     event.add("X-MICROSOFT-CDO-BUSYSTATUS", "BUSY" if is_interview else "FREE")
     event.add_component(_alarm(step))
     return event
-
-
-def interview_uid(interview: Interview) -> str:
-    return uid_for(interview_key(interview), "interview")
 
 
 def _alarm(step: Step) -> Alarm:

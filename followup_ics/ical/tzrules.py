@@ -107,9 +107,54 @@ class _Run(NamedTuple):
     spec: Spec
 
 
-@lru_cache(maxsize=1024)
 def observances(zone_name: str, first: datetime, last: datetime) -> tuple[Observance, ...]:
-    """The observances a VTIMEZONE for ``zone_name`` needs to cover instants ``first``..``last``."""
+    """The observances a VTIMEZONE for ``zone_name`` needs to cover instants ``first``..``last``.
+
+    Derived and checked once per zone and span class, not per call: a batch asks for every interview.
+    """
+    first_utc, last_utc = _naive_utc(first), _naive_utc(last)
+    span = _span_class(zone_name, first_utc, last_utc)
+    key = (zone_name, span)
+    result = _DERIVED.get(key)
+    if result is None:
+        result = derive(zone_name, first, last)
+        if len(_DERIVED) >= _CACHE_SIZE:
+            _DERIVED.clear()
+        _DERIVED[key] = result
+    onsets, _ = _onsets(result)
+    # What check() reads at ``first`` is the latest written onset before it: one more part of the key.
+    checked = (key, bisect.bisect_right(onsets, first_utc))
+    if checked not in _CHECKED:
+        check(zone_name, result, first, last)
+        if len(_CHECKED) >= _CACHE_SIZE:
+            _CHECKED.clear()
+        _CHECKED.add(checked)
+    return result
+
+
+# Span class -> observances, and the span classes already checked; bounded, cleared when full.
+_CACHE_SIZE = 4096
+_DERIVED: dict[tuple[str, tuple[int, int, int, int]], tuple[Observance, ...]] = {}
+_CHECKED: set[tuple[tuple[str, tuple[int, int, int, int]], int]] = set()
+
+
+def _span_class(zone_name: str, first_utc: datetime, last_utc: datetime) -> tuple[int, int, int, int]:
+    """Where ``first``..``last`` falls among every transition pytz has for the zone (name-only changes
+    included, as the names of the base offset come from there). derive() compares the span with
+    transitions only (<, <= at first; <= at last; > at last + a year), and nothing else of it changes
+    between two transitions, so spans with the same positions get the same observances."""
+    times = _all_times(zone_name)
+    return (bisect.bisect_left(times, first_utc), bisect.bisect_right(times, first_utc),
+            bisect.bisect_right(times, last_utc), bisect.bisect_right(times, last_utc + _CONTEXT))
+
+
+@cache
+def _all_times(zone_name: str) -> tuple[datetime, ...]:
+    return tuple(getattr(tzinfo(zone_name), "_utc_transition_times", None) or ())
+
+
+def derive(zone_name: str, first: datetime, last: datetime) -> tuple[Observance, ...]:
+    """observances() computed afresh, without the cache nor the check."""
     first_utc = _naive_utc(first)
     last_utc = _naive_utc(last)
     transitions = _transitions(zone_name)
@@ -156,9 +201,7 @@ def observances(zone_name: str, first: datetime, last: datetime) -> tuple[Observ
         local_first = first.astimezone(tzinfo(zone_name))
         chosen.append(_base(local_first.utcoffset() or timedelta(0), local_first.tzname() or zone_name))
     chosen.sort(key=lambda o: (o.start, o.kind))
-    result = tuple(chosen)
-    check(zone_name, result, first, last)
-    return result
+    return tuple(chosen)
 
 
 def check(zone_name: str, written: tuple[Observance, ...], first: datetime, last: datetime) -> None:

@@ -1,14 +1,19 @@
 """Zone names as calendars write them: IANA names in any case, Windows names (Outlook), and the zones
-icalendar writes as UTC."""
+icalendar writes as UTC. Imports no icalendar: `generate` resolves and writes zones without it."""
 
 from __future__ import annotations
 
 import functools
+from datetime import datetime, timedelta
 
 import pytz
 
 from followup_ics.core.errors import InputError
 from followup_ics.core.zones import tzinfo
+
+# icalendar holds two zones equivalent when their offsets agree from this instant on (the root of its
+# equivalent_timezone_ids table); a zone equivalent to UTC is written in UTC.
+_EQUIVALENCE_FROM = datetime(1970, 1, 2)
 
 
 def resolve_zone(name: str, field_name: str = "timezone") -> str:
@@ -29,10 +34,10 @@ def resolve_zone(name: str, field_name: str = "timezone") -> str:
 
 def _windows_zone(name: str) -> str | None:
     """'Eastern Standard Time' (as Outlook and Windows name zones) -> 'America/New_York'."""
-    from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+    from followup_ics.ical.windowszones import WINDOWS_TO_IANA  # only for names that are not IANA
 
     wanted = " ".join(name.split()).casefold()
-    for windows, iana in WINDOWS_TO_OLSON.items():
+    for windows, iana in WINDOWS_TO_IANA.items():
         if windows.casefold() == wanted:
             return str(tzinfo(iana).zone)
     return None
@@ -41,7 +46,13 @@ def _windows_zone(name: str) -> str | None:
 @functools.cache
 def writes_as_utc(zone_name: str) -> bool:
     """Whether icalendar writes this zone's times in UTC ('...Z', no TZID): UTC itself and the zones it
-    holds equivalent (Etc/UTC, GMT, Africa/Abidjan...). Such a zone needs no VTIMEZONE."""
-    from icalendar.timezone import tzid_from_tzinfo
-
-    return tzid_from_tzinfo(tzinfo(zone_name)) == "UTC"
+    holds equivalent (Etc/UTC, GMT, Africa/Abidjan...), those at offset zero ever since 2 Jan 1970.
+    Such a zone needs no VTIMEZONE. tests/test_zones.py holds this to icalendar over every pytz zone."""
+    zone = tzinfo(zone_name)
+    times: list[datetime] | None = getattr(zone, "_utc_transition_times", None)
+    infos: list[tuple[timedelta, timedelta, str]] | None = getattr(zone, "_transition_info", None)
+    if not times or not infos:  # a fixed offset (pytz's StaticTzInfo)
+        return zone.utcoffset(_EQUIVALENCE_FROM) == timedelta(0)
+    # The offset in force on 2 Jan 1970 and every one after it.
+    since = max(0, next((i for i, moment in enumerate(times) if moment > _EQUIVALENCE_FROM), len(times)) - 1)
+    return all(offset == timedelta(0) for offset, _, _ in infos[since:])

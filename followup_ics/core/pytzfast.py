@@ -1,0 +1,39 @@
+"""pytz's strict localize, without its round trips: the same answers, about three times faster.
+
+``zone.localize(naive, is_dst=None)`` tries the offsets in force a day either side of ``naive`` and
+normalizes each candidate through aware datetimes (about fifteen ``datetime.replace`` calls and two
+hash-set insertions per call); the planner localizes some sixty wall times per interview. This module
+runs the same steps on pytz's own tables with naive arithmetic. tests/test_pytzfast.py holds it to pytz
+over every zone, at random and at every kind of transition (gaps, overlaps, name-only changes).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from datetime import datetime, timedelta
+
+import pytz
+
+_DAY = timedelta(days=1)
+
+
+def localize_strict(zone: pytz.BaseTzInfo, naive: datetime) -> datetime:
+    """``zone.localize(naive, is_dst=None)``: raises pytz's NonExistentTimeError or AmbiguousTimeError alike."""
+    times = getattr(zone, "_utc_transition_times", None)
+    if not times:  # UTC and fixed offsets: pytz's own localize is a single replace
+        return zone.localize(naive, is_dst=None)
+    infos = zone._transition_info  # type: ignore[attr-defined]
+    found: list[tuple[datetime, tuple[timedelta, timedelta, str]]] = []
+    for probe in (naive - _DAY, naive + _DAY):  # pytz's two guesses, in its order
+        offset = infos[max(0, bisect_right(times, probe) - 1)][0]
+        utc = naive - offset
+        # pytz normalizes the guess: the zone's state at that instant, kept if it gives back ``naive``
+        actual = infos[max(0, bisect_right(times, utc) - 1)]
+        if actual[0] == offset:
+            found.append((utc, actual))
+    if not found:
+        raise pytz.NonExistentTimeError(naive)
+    if len(found) == 2 and found[0][0] != found[1][0]:
+        raise pytz.AmbiguousTimeError(naive)
+    # Equal instants are one answer; pytz's set keeps the first guess's.
+    return naive.replace(tzinfo=zone._tzinfos[found[0][1]])  # type: ignore[attr-defined]
