@@ -12,8 +12,8 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 import pytz
 from click.testing import CliRunner
-from conftest import STAMP, plan_for
 from icscheck import assert_parsers_agree, expected_readings
+from support import STAMP, plan_for
 
 from followup_ics.cli import cli
 from followup_ics.core.errors import ZoneNotRepresentable

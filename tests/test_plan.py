@@ -6,7 +6,7 @@ import itertools
 from datetime import timedelta
 
 import pytest
-from conftest import local_times, plan_for
+from support import local_times, plan_for
 
 from followup_ics.core.errors import InputError
 from followup_ics.core.settings import settings_from_mapping

@@ -6,10 +6,10 @@ import itertools
 from datetime import datetime, timedelta
 
 import pytz
-from conftest import STAMP, plan_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from icscheck import assert_parsers_agree, expected_readings
+from support import STAMP, plan_for
 
 from followup_ics.core.settings import DEFAULT_SETTINGS
 from followup_ics.core.wallclock import is_business_day, local

@@ -27,7 +27,7 @@ def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample CSV run through `batch` today, into an empty folder (no earlier SEQUENCE)."""
     out = tmp_path_factory.mktemp("samples") / "out"
     with pytest.MonkeyPatch.context() as patch:
-        from conftest import SOURCE_DATE_EPOCH
+        from support import SOURCE_DATE_EPOCH
 
         patch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
         result = CliRunner().invoke(cli, ["batch", str(CSV), "-o", str(out), "--tz", "UTC", "-q"])

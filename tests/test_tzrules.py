@@ -6,8 +6,8 @@ from datetime import datetime
 
 import pytest
 import pytz
-from conftest import STAMP, plan_for
 from icscheck import assert_parsers_agree, expected_readings
+from support import STAMP, plan_for
 
 from followup_ics.ical import tzrules
 from followup_ics.ical.writer import render

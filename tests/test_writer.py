@@ -12,10 +12,10 @@ from pathlib import Path
 import icalendar
 import pytest
 import pytz
-from conftest import STAMP, plan_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from icalendar.parser.string import _foldline
+from support import STAMP, plan_for
 
 from followup_ics.core.records import Schedule
 from followup_ics.ical import writer
