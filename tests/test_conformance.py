@@ -9,6 +9,7 @@ write (conftest.py).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
@@ -225,6 +226,16 @@ def test_rules_that_do_not_give_the_zones_offsets_are_refused() -> None:
         tzrules.check("America/New_York", shifted, first, last)
 
 
+@pytest.fixture
+def uncached_rules() -> Iterator[None]:
+    """Observances are cached per zone and span for the whole process: a test that patches how they are made
+    must not find them made already, nor leave its patched ones behind."""
+    tzrules.observances.cache_clear()
+    yield
+    tzrules.observances.cache_clear()
+
+
+@pytest.mark.usefixtures("uncached_rules")
 def test_an_unrepresentable_zone_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Were the zone data ever beyond our rules, the user gets an explicit error, never a shifted event."""
     real = tzrules._rule
@@ -242,7 +253,9 @@ def test_an_unrepresentable_zone_is_one_line_and_exit_2(monkeypatch: pytest.Monk
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.usefixtures("uncached_rules")
 def test_an_unrepresentable_zone_in_a_batch_names_the_row(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """In a batch, the row with the unrepresentable zone is named and nothing is written."""
     real = tzrules._rule
     monkeypatch.setattr(tzrules, "_rule", lambda run, onset: tzrules.Rule(
         real(run, onset).month % 12 + 1, real(run, onset).byday, (), real(run, onset).count))
