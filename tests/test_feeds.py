@@ -1,0 +1,119 @@
+"""Feeds and revisions without a server: what a rebuild keeps (stamps, SEQUENCE, the moment an interview closed)
+and what it does with a damaged state or damaged earlier output."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import icalendar
+import pytest
+from support import STAMP
+
+from followup_ics.app.config import Request
+from followup_ics.edges.feeds import FeedError, State, build_site, load_state, save_state
+from followup_ics.ical.revisions import Revision, event_revisions, next_revisions
+
+HEADER = "company,date,timezone,status\r\n"
+ACME = "Acme Corp,2026-12-01 14:00,America/New_York,{status}\r\n"
+GLOBEX = "Globex,2026-12-02 10:00,Europe/Paris,pending\r\n"
+EVENT = "BEGIN:VEVENT\r\nUID:a@x\r\nSUMMARY:Call\r\n{extra}END:VEVENT\r\n"
+
+
+def _revision(extra: str) -> Revision:
+    return event_revisions(("BEGIN:VCALENDAR\r\n" + EVENT.format(extra=extra) + "END:VCALENDAR\r\n").encode())["a@x"]
+
+
+def test_a_kept_stamp_is_read_back_to_the_second() -> None:
+    """Every field of a previous DTSTAMP is read, so an unchanged event keeps exactly the stamp it had."""
+    old = _revision("DTSTAMP:20261125T123456Z\r\nSEQUENCE:7\r\n")
+    assert old == Revision(b"UID:a@x\nSUMMARY:Call", 7, datetime(2026, 11, 25, 12, 34, 56, tzinfo=UTC))
+    later = datetime(2027, 1, 1, tzinfo=UTC)
+    same = _revision("DTSTAMP:20270101T000000Z\r\n")
+    assert next_revisions({"a@x": same}, {"a@x": old}, later) == {"a@x": (7, old.stamp)}
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "2026112T123456Z",  # a digit short
+        "20261125 123456Z",  # no T
+        "20261125T123456",  # floating, no Z
+        "20261125T1234x6Z",  # not digits
+        "20261325T123456Z",  # month 13
+        "20261125T246000Z",  # hour 24
+    ],
+)
+def test_a_malformed_previous_stamp_is_replaced_by_the_builds(stamp: str) -> None:
+    """An earlier file with a stamp we cannot read keeps its SEQUENCE, and the event gets this build's stamp."""
+    old = _revision(f"DTSTAMP:{stamp}\r\nSEQUENCE:3\r\n")
+    assert old.stamp is None and old.sequence == 3
+    now = datetime(2027, 1, 1, 8, 15, 30, tzinfo=UTC)
+    assert next_revisions({"a@x": _revision("")}, {"a@x": old}, now) == {"a@x": (3, now)}
+
+
+@pytest.mark.parametrize(("sequence", "expected"), [("12", 12), ("-1", 0), ("x", 0), ("", 0)])
+def test_an_unreadable_sequence_counts_as_zero(sequence: str, expected: int) -> None:
+    """A SEQUENCE that is not a whole number is read as 0, so the next change is SEQUENCE 1."""
+    assert _revision(f"SEQUENCE:{sequence}\r\n").sequence == expected
+
+
+def test_a_changed_event_gets_the_next_sequence_and_the_builds_stamp() -> None:
+    """Content that differs (volatile lines aside) raises SEQUENCE by one; new events are not listed."""
+    old = _revision("DTSTAMP:20261125T123456Z\r\nSEQUENCE:4\r\nLAST-MODIFIED:20261125T123456Z\r\n")
+    changed = event_revisions(b"BEGIN:VEVENT\r\nUID:a@x\r\nSUMMARY:Email\r\nEND:VEVENT\r\n"
+                              b"BEGIN:VEVENT\r\nUID:b@x\r\nEND:VEVENT\r\n")
+    now = datetime(2027, 1, 1, tzinfo=UTC)
+    assert next_revisions(changed, {"a@x": old}, now) == {"a@x": (5, now)}
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["not json", "[]", '{"changed_at": null}', '{"token": "abcdefghijklmnopqrstu", "closed": {"k": "yesterday"}}',
+     '{"token": "abcdefghijklmnopqrstu", "feeds": {"all.ics": ["etag"]}}'],
+    ids=["not-json", "a-list", "no-token", "bad-time", "bad-feed"],
+)
+def test_a_corrupt_state_file_is_one_clear_error(tmp_path: Path, content: str) -> None:
+    """A damaged state.json stops the build with a message that names it and says what to do."""
+    (tmp_path / "state.json").write_text(content, encoding="utf-8")
+    with pytest.raises(FeedError) as caught:
+        load_state(tmp_path)
+    assert caught.value.problems == [f"{tmp_path / 'state.json'}: not a state file this version can read; "
+                                     "move it away to start afresh"]
+
+
+def _build(text: str, now: datetime, folder: Path) -> dict[str, icalendar.Event]:
+    """One build of the feeds at ``now`` with the state kept in ``folder``, as serve and export-site do."""
+    state = load_state(folder)
+    site, state = build_site(text.encode(), "interviews.csv", Request(zone="UTC", now=now), state)
+    save_state(folder, state)
+    calendar = icalendar.Calendar.from_ical(site.feeds["all.ics"].data)
+    return {str(event.uid): event for event in calendar.events}
+
+
+def test_a_closed_interview_stays_closed_as_of_the_build_that_first_saw_it(tmp_path: Path) -> None:
+    """Rejected without an outcome date, seen on 10 Dec: a later build for another change still plans
+    from 10 Dec (follow-ups before it stay, keep-in-touch on Fri 11 Dec), not from its own clock."""
+    _build(HEADER + ACME.format(status="pending") + GLOBEX, STAMP, tmp_path)
+    decided = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)
+    first = _build(HEADER + ACME.format(status="rejected") + GLOBEX, decided, tmp_path)
+    later = _build(HEADER + ACME.format(status="rejected"), decided + timedelta(days=9), tmp_path)
+    acme = {uid: event for uid, event in first.items() if uid.startswith("acme-corp")}
+    assert {uid: event for uid, event in later.items() if uid.startswith("acme-corp")}.keys() == acme.keys()
+    steps = {uid.split(".")[1].split("@")[0] for uid in acme}
+    assert {"follow-up-call", "keep-searching-2", "keep-in-touch"} <= steps  # Tue 8 and Wed 9 Dec stay
+    assert not steps & {"status-check-1", "keep-searching-3"}  # Tue 15 and Wed 16 Dec are after 10 Dec
+    keep = later["acme-corp-2026-12-01.keep-in-touch@followup-ics"]
+    assert keep.start == datetime(2026, 12, 11, 15, 0, tzinfo=UTC)  # 10:00 in New York
+    assert all(later[uid].to_ical() == event.to_ical() for uid, event in acme.items())
+
+
+def test_two_interviews_with_one_name_on_one_day_get_feeds_of_their_own(tmp_path: Path) -> None:
+    """Two rounds at one company on one day: two feeds, the second named by its start time, no UID shared."""
+    text = HEADER + "Acme Corp,2026-12-01 10:00,UTC,pending\r\nAcme Corp,2026-12-01 15:00,UTC,pending\r\n"
+    site, _ = build_site(text.encode(), "interviews.csv", Request(zone="UTC", now=STAMP), State(token="t" * 20))
+    assert sorted(site.feeds) == ["acme-corp-2026-12-01-1500.ics", "acme-corp-2026-12-01.ics", "all.ics"]
+    uids = [set(event_revisions(site.feeds[name].data)) for name in sorted(site.feeds) if name != "all.ics"]
+    assert uids[0] and uids[1] and not uids[0] & uids[1]
+    assert set(event_revisions(site.feeds["all.ics"].data)) == uids[0] | uids[1]
+    assert [listing.file for listing in site.listings] == ["acme-corp-2026-12-01.ics", "acme-corp-2026-12-01-1500.ics"]
