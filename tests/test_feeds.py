@@ -3,6 +3,7 @@ and what it does with a damaged state or damaged earlier output."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -117,3 +118,24 @@ def test_two_interviews_with_one_name_on_one_day_get_feeds_of_their_own(tmp_path
     assert uids[0] and uids[1] and not uids[0] & uids[1]
     assert set(event_revisions(site.feeds["all.ics"].data)) == uids[0] | uids[1]
     assert [listing.file for listing in site.listings] == ["acme-corp-2026-12-01.ics", "acme-corp-2026-12-01-1500.ics"]
+
+
+def test_state_times_written_without_an_offset_are_utc(tmp_path: Path) -> None:
+    """A state file whose times carry no offset (written by hand or an older version) is read as UTC."""
+    saved = {"token": "a-token-of-twenty-chars", "csv_sha256": "ab", "changed_at": "2026-11-25T12:00:00",
+             "closed": {"acme": "2026-12-10T07:00:00-05:00"}, "feeds": {"all.ics": ['"e"', "2026-11-25T12:00:00"]}}
+    (tmp_path / "state.json").write_text(json.dumps(saved), encoding="utf-8")
+    state = load_state(tmp_path)
+    assert state.changed_at == STAMP and state.changed_at.utcoffset() == timedelta(0)
+    assert state.closed == {"acme": datetime(2026, 12, 10, 12, 0, tzinfo=UTC)}
+    assert state.feeds == {"all.ics": ('"e"', STAMP)}
+    assert (state.token, state.csv_sha256) == ("a-token-of-twenty-chars", "ab")
+
+
+def test_every_bad_row_is_one_line_of_the_error() -> None:
+    """A CSV with several bad rows fails with one problem per row, in row order, as one message."""
+    text = HEADER + "A,someday,UTC,\r\nB,2026-12-01 14:00,UTC,\r\nC,2026-12-01 14:00,Mars/Base,\r\n"
+    with pytest.raises(FeedError) as caught:
+        build_site(text.encode(), "in.csv", Request(zone="UTC", now=STAMP), State(token="t" * 20))
+    assert [problem.split(": column")[0] for problem in caught.value.problems] == ["in.csv:2", "in.csv:4"]
+    assert str(caught.value) == "\n".join(caught.value.problems)

@@ -121,7 +121,7 @@ first = "phone"
 [keep-searching]
 include = false
 [keep-in-touch]
-time = 07:30:00
+time = 07:00:00
 """))
     schedule = plan_for("2026-12-01 14:00", "America/New_York", settings=settings, status="rejected",
                         outcome_date="2026-12-09")
@@ -131,7 +131,7 @@ time = 07:30:00
         "brief-references": "Wed 2026-12-02 08:00 -0500",  # 19:00 is past business hours
         "follow-up-call": "Thu 2026-12-03 09:15 -0500",
         "status-check-1": "Mon 2026-12-07 16:45 -0500",
-        "keep-in-touch": "Thu 2026-12-10 07:30 -0500",
+        "keep-in-touch": "Thu 2026-12-10 07:00 -0500",  # the first minute of waking hours is inside them
     }
     steps = {step.key: step for step in schedule.steps}
     assert steps["thank-you"].duration.total_seconds() == 20 * 60

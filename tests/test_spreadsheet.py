@@ -52,3 +52,20 @@ def test_the_error_names_the_column_with_the_bad_cell() -> None:
     """With several columns, the first cell holding a control character is the one named."""
     row = _only_row("Acme,2026-12-01 14:00,bad\x02")
     assert isinstance(row, RowError) and (row.row, row.column) == (2, "Notes")
+
+
+@pytest.mark.parametrize(
+    ("error", "shown"),
+    [
+        (RowError(4, "Date", "cannot read this date", "someday"),
+         "x.csv:4: column 'Date': cannot read this date ('someday')"),
+        (RowError(4, "", "has 2 fields but the header has 3"), "x.csv:4: has 2 fields but the header has 3"),
+        (RowError(4, "Notes", "too long", "n" * 60), f"x.csv:4: column 'Notes': too long ('{'n' * 60}')"),
+        # longer than 60 characters: the first 59 and an ellipsis
+        (RowError(4, "Notes", "too long", "n" * 61), f"x.csv:4: column 'Notes': too long ('{'n' * 59}…')"),
+        (RowError(4, "Notes", "empty", ""), "x.csv:4: column 'Notes': empty ('')"),
+    ],
+)
+def test_a_row_error_reads_as_one_line(error: RowError, shown: str) -> None:
+    """file:row, the column as the file names it, what is wrong, and the value (cut at 60 characters)."""
+    assert error.describe("x.csv") == shown
