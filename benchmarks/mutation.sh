@@ -12,5 +12,5 @@
 #   benchmarks/mutation.sh $(.venv/bin/mutmut results | sed -n 's/^ *\([^:]*\): survived$/\1/p')
 set -eu
 cd "$(dirname "$0")/.."
-nice -n 15 .venv/bin/mutmut run --max-children "${MUTMUT_CHILDREN:-2}" "$@" || true
+HYPOTHESIS_PROFILE=ci nice -n 15 .venv/bin/mutmut run --max-children "${MUTMUT_CHILDREN:-2}" "$@" || true
 .venv/bin/python benchmarks/mutation_score.py
