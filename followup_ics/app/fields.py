@@ -95,7 +95,8 @@ def _parse_naive(text: str, field_name: str, day_first: bool | None) -> tuple[da
                          f"{day_first_reading:%d %b}); write YYYY-MM-DD or choose --day-first/--month-first",
                          value=text)
     chosen = day_first_reading if day_first else month_first
-    has_time = other_default.time() == chosen.time()
+    # A time names at least the hour; "2pm" leaves the minutes to the default, so compare hours only.
+    has_time = other_default.hour == chosen.hour
     return chosen, has_time
 
 
