@@ -69,3 +69,116 @@ def test_the_error_names_the_column_with_the_bad_cell() -> None:
 def test_a_row_error_reads_as_one_line(error: RowError, shown: str) -> None:
     """file:row, the column as the file names it, what is wrong, and the value (cut at 60 characters)."""
     assert error.describe("x.csv") == shown
+
+
+@pytest.mark.parametrize(
+    ("header", "fields"),
+    [
+        # every alias group a spreadsheet might use, as the file spells it
+        ("Company Name,Interview Date,Time Zone,Length,Position,Interviewer Names,Interviewer Emails,Recruiter,"
+         "Recruiter Email,Recruiter Phone,Reference,Job URL,Address,Outcome,Deadline,Decision Date,Comments,Key",
+         ("company", "date", "timezone", "duration", "role", "interviewer", "interviewer_email", "contact",
+          "contact_email", "contact_phone", "references", "url", "location", "status", "offer_deadline",
+          "outcome_date", "notes", "id")),
+        ("employer,when,tz,duration_minutes,job_title,hiring_manager,email,phone,posting,place,note",
+         ("company", "date", "timezone", "duration", "role", "contact", "contact_email", "contact_phone", "url",
+          "location", "notes")),
+        ("  COMPANY  ,Date/Time,Salary,", ("company", "date", None, None)),
+    ],
+)
+def test_header_names_and_their_aliases(header: str, fields: tuple[str | None, ...]) -> None:
+    """Column names are matched whatever their case, spacing and punctuation, aliases included."""
+    parsed, _ = read_text(header + "\r\n")
+    assert parsed.fields == fields
+
+
+def test_unknown_columns_are_listed_blank_ones_not() -> None:
+    """Columns we do not read are named for the user; a blank header cell is not worth mentioning."""
+    parsed, _ = read_text("company,Salary,date,, Source \r\n")
+    assert parsed.unknown == ("Salary", "Source")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "the file is empty: expected a header row naming company and date"),
+        ("\r\n\r\n", "the file is empty: expected a header row naming company and date"),
+        ("company,notes\r\n", "row 1: missing required column 'date' (the header row must name company and date)"),
+        ("notes,date\r\n", "row 1: missing required column 'company' (the header row must name company and date)"),
+        ("Company,Employer,date\r\n", "columns 'Company' and 'Employer' both give company"),
+    ],
+)
+def test_a_header_we_cannot_use_is_one_error(text: str, message: str) -> None:
+    """An empty file, a missing column or two columns for one field stop the read with one message."""
+    from followup_ics.edges.spreadsheet import CsvError
+
+    with pytest.raises(CsvError) as caught:
+        read_text(text)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("first_line", "delimiter"),
+    [
+        ("company,date,notes", ","),
+        ("company;date;notes", ";"),
+        ("company\tdate\tnotes", "\t"),
+        ('"Acme, Inc";date;notes', ";"),  # commas inside quotes do not count
+        ("company;date,notes;role", ";"),  # the most frequent wins
+        ("company", ","),  # nothing to go by: comma
+    ],
+)
+def test_the_delimiter_is_the_headers_most_frequent(first_line: str, delimiter: str) -> None:
+    """Comma, semicolon or tab, as spreadsheet exports in different locales write them."""
+    from followup_ics.edges.spreadsheet import sniff_delimiter
+
+    assert sniff_delimiter(first_line) == delimiter
+
+
+def test_rows_are_numbered_as_a_spreadsheet_shows_them() -> None:
+    """Blank lines are skipped but counted, a quoted line break stays in its row, the BOM is not a name."""
+    text = ("\ufeffcompany;date;notes;references\r\nA;2026-12-01 10:00;x;\r\n\r\n"
+            'B;2026-12-02 10:00;"two\r\nlines";"Cy Park <cy@x.example>| Dee ; Eve\nFay"\r\n'
+            "C;bad;x\r\n"
+            "D;2026-12-04 10:00;y;\r\n")
+    header, rows = read_text(text)
+    assert header.delimiter == ";" and header.names[0] == "company"
+    found = [(row.number, row.raw.company) if isinstance(row, Row) else (row.row, row.message) for row in rows]
+    assert found == [(2, "A"), (4, "B"), (5, "has 3 fields but the header has 4"), (6, "D")]
+    _, rows = read_text(text)
+    second = [row for row in rows if isinstance(row, Row)][1]
+    assert second.raw.notes == "two\r\nlines"
+    assert second.raw.references == ("Cy Park <cy@x.example>", "Dee", "Eve", "Fay")
+    assert second.columns["references"] == "references"
+
+
+@pytest.mark.parametrize(("length", "ok"), [(10_000, True), (10_001, False)])
+def test_a_cell_may_hold_ten_thousand_characters(length: int, ok: bool) -> None:
+    """Up to 10 000 characters a cell is read; beyond, the row is an error saying how long it is."""
+    row = _only_row("Acme,2026-12-01 14:00," + "n" * length)
+    if ok:
+        assert isinstance(row, Row) and len(row.raw.notes) == length
+    else:
+        assert row == RowError(2, "Notes", f"longer than 10000 characters ({length})")
+
+
+def test_files_that_are_not_utf8_are_named_where_they_break(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Bad bytes in the header stop the read; bad bytes further down end it at that row, rows before kept."""
+    from followup_ics.edges.spreadsheet import CsvError, count_rows, read_rows
+
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"company,d\xe9te\r\n")
+    with pytest.raises(CsvError, match=r"^row 1: not UTF-8 text \(save the sheet as 'CSV UTF-8'\)$"):
+        read_rows(broken)
+    later = tmp_path / "later.csv"
+    later.write_bytes(b"company,date\r\nA,2026-12-01 10:00\r\n" + b"x" * 70_000 + b"\xe9,2026-12-01 10:00\r\n")
+    _, rows = read_rows(later)
+    found = list(rows)
+    assert isinstance(found[0], Row) and isinstance(found[-1], RowError)
+    assert found[-1].message == "not UTF-8 text (save the sheet as 'CSV UTF-8')"
+    assert count_rows(later) == 0 and count_rows(tmp_path / "absent.csv") == 0
+    good = tmp_path / "good.csv"
+    good.write_text("\ufeffcompany;date\r\nA;2026-12-01 10:00\r\nB;\"x\r\ny\"\r\n", encoding="utf-8")
+    assert count_rows(good) == 2
+    with pytest.raises(CsvError, match=r"^cannot read the file \(No such file or directory\)$"):
+        read_rows(tmp_path / "absent.csv")
