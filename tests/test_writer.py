@@ -158,3 +158,15 @@ def test_folding_edge_cases(line: str) -> None:
     assert writer._fold(line) == _foldline(line)
 
 
+
+
+@pytest.mark.parametrize(
+    "delta",
+    [timedelta(0), timedelta(minutes=15), timedelta(hours=1), timedelta(hours=1, seconds=5), timedelta(hours=4),
+     timedelta(minutes=61), timedelta(seconds=59), timedelta(days=1), timedelta(days=1, minutes=30),
+     timedelta(days=2, hours=3, minutes=4, seconds=5), timedelta(weeks=1), -timedelta(minutes=15),
+     -timedelta(hours=1), -timedelta(days=1, hours=2), -timedelta(seconds=1)],
+)
+def test_durations_are_written_as_icalendar_writes_them(delta: timedelta) -> None:
+    """Alarm triggers and refresh intervals: -PT15M, P1DT30M, P0D... exactly icalendar's forms."""
+    assert writer._duration(delta) == icalendar.vDuration(delta).to_ical().decode()
