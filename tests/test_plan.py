@@ -252,3 +252,71 @@ def test_status_checks_alternate_channels_from_the_first() -> None:
     assert first != second
     assert [s.alarm_text for s in email_first] == [first, second, first, second]
     assert [s.alarm_text for s in phone_first] == [second, first, second, first]
+
+
+ALL_KINDS = frozenset({"thank-you", "brief-references", "keep-searching", "follow-up-call", "status-check",
+                       "competing-offer"})
+
+
+@pytest.mark.parametrize(
+    ("plan", "kinds", "expected"),
+    [
+        # every 3 days from Wednesday: Saturday's reminder moves to Monday, the next is Tuesday
+        ({"keep-searching": {"every": 3, "count": 3}}, {"keep-searching"},
+         {"keep-searching-1": "Wed 2026-12-02 09:00 -0500", "keep-searching-2": "Mon 2026-12-07 09:00 -0500",
+          "keep-searching-3": "Tue 2026-12-08 09:00 -0500"}),
+        # no call in the calendar: the status checks still count from the day it would have been
+        ({"follow-up-call": {"include": False}, "status-check": {"count": 1}}, {"follow-up-call", "status-check"},
+         {"status-check-1": "Tue 2026-12-15 10:00 -0500"}),
+        # each step can be left out, or counted down to none
+        ({"thank-you": {"include": False}, "brief-references": {"include": False},
+          "competing-offer": {"include": False}, "keep-searching": {"count": 0},
+          "status-check": {"count": 0}}, ALL_KINDS,
+         {"follow-up-call": "Tue 2026-12-08 10:00 -0500"}),
+        ({"keep-searching": {"include": False}, "status-check": {"include": False},
+          "follow-up-call": {"include": False}}, ALL_KINDS,
+         {"thank-you": "Tue 2026-12-01 16:00 -0500", "competing-offer": "Tue 2026-12-01 16:00 -0500",
+          "brief-references": "Tue 2026-12-01 16:30 -0500"}),
+    ],
+    ids=["search-every-3-days", "checks-without-call", "only-the-call", "first-day-only"],
+)
+def test_plan_settings_shape_the_steps(plan: dict[str, dict[str, object]], kinds: set[str],
+                                       expected: dict[str, str]) -> None:
+    """Counts, intervals and include switches decide which steps of the given kinds exist, and when."""
+    schedule = plan_for("2026-12-01 14:00", "America/New_York", settings=settings_from_mapping(plan),
+                        offer_deadline="2026-12-04")
+    times = local_times(schedule)
+    assert {step.key: times[step.key] for step in schedule.steps if step.step_id in kinds} == expected
+
+
+@pytest.mark.parametrize(
+    ("outcome", "gone", "kept"),
+    [
+        # decided when the interview ended: every pending-only step leaves, the competing offer too
+        ("2026-12-01", {"competing-offer", "brief-references", "keep-searching-1", "follow-up-call",
+                        "status-check-1"}, {"thank-you"}),
+        # decided at the very minute of the call: a step starting at the outcome is already moot
+        ("2026-12-08 10:00", {"follow-up-call", "keep-searching-2"}, {"keep-searching-1", "competing-offer"}),
+        # a minute later: the call has happened
+        ("2026-12-08 10:01", {"keep-searching-2", "status-check-1"}, {"follow-up-call"}),
+    ],
+)
+def test_pending_only_steps_leave_from_the_outcome_on(outcome: str, gone: set[str], kept: set[str]) -> None:
+    """Once an offer is recorded, checks, searching, the call and the competing-offer step from then on go."""
+    times = local_times(plan_for("2026-12-01 14:00", "America/New_York", status="offer", outcome_date=outcome,
+                                 offer_deadline="2026-12-04"))
+    assert kept <= set(times) and not gone & set(times)
+
+
+def test_a_rejection_adds_keep_in_touch_only_when_the_plan_has_it() -> None:
+    """Turning keep-in-touch off leaves a rejection with no new step."""
+    plan = settings_from_mapping({"keep-in-touch": {"include": False}})
+    times = local_times(plan_for("2026-12-01 14:00", "America/New_York", settings=plan, status="rejected",
+                                 outcome_date="2026-12-10"))
+    assert "keep-in-touch" not in times and "follow-up-call" in times
+
+
+def test_steps_at_the_same_minute_are_in_key_order() -> None:
+    """Friday evening: the brief and the first search reminder are both Monday 09:00, brief first."""
+    keys = [step.key for step in plan_for("2026-12-04 19:00", "America/New_York").steps]
+    assert keys[:4] == ["interview", "thank-you", "brief-references", "keep-searching-1"]
