@@ -9,11 +9,12 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from support import STAMP
+from support import STAMP, plan_for
 
 from followup_ics.app.config import Request
-from followup_ics.edges.feeds import FeedError, State, build_site, load_state, save_state
+from followup_ics.edges.feeds import FeedError, State, build_site, load_state, new_token, save_state, valid_token
 from followup_ics.ical.revisions import Revision, event_revisions, next_revisions
+from followup_ics.ical.writer import render
 
 HEADER = "company,date,timezone,status\r\n"
 ACME = "Acme Corp,2026-12-01 14:00,America/New_York,{status}\r\n"
@@ -139,3 +140,39 @@ def test_every_bad_row_is_one_line_of_the_error() -> None:
         build_site(text.encode(), "in.csv", Request(zone="UTC", now=STAMP), State(token="t" * 20))
     assert [problem.split(": column")[0] for problem in caught.value.problems] == ["in.csv:2", "in.csv:4"]
     assert str(caught.value) == "\n".join(caught.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("token", "valid"),
+    [("a" * 16, True), ("a" * 15, False), ("Ab-_09" * 4, True), ("a" * 15 + "é", False), ("a" * 15 + "!", False),
+     ("a" * 15 + " ", False), ("a" * 15 + "٣", False)],  # the last: a digit, but not an ASCII one
+)
+def test_tokens_are_sixteen_or_more_url_safe_characters(token: str, valid: bool) -> None:
+    """A token kept in the state or given by the user is used only if it is long and URL-safe."""
+    assert valid_token(token) is valid
+
+
+def test_a_new_token_has_24_random_bytes() -> None:
+    """New tokens are 32 URL-safe characters (24 random bytes), different every time."""
+    tokens = {new_token() for _ in range(20)}
+    assert len(tokens) == 20 and all(len(token) == 32 and valid_token(token) for token in tokens)
+
+
+def test_the_state_survives_a_round_trip_in_a_new_folder(tmp_path: Path) -> None:
+    """save_state makes the folder (and its parents) and load_state gives back every field."""
+    folder = tmp_path / "a" / "b" / "state"
+    state = State(token="a-token-of-twenty-chars", csv_sha256="ab12", changed_at=STAMP,
+                  closed={"acme": STAMP + timedelta(days=1)}, feeds={"all.ics": ('"e"', STAMP)},
+                  last_good=render([plan_for("2026-12-01 14:00", "UTC")], stamp=STAMP))
+    save_state(folder, state)
+    assert load_state(folder) == state
+    assert load_state(folder, token="another-token-of-20ch").token == "another-token-of-20ch"
+    rotated = load_state(folder, rotate=True).token
+    assert rotated != state.token and valid_token(rotated)
+
+
+def test_an_unusable_saved_token_is_replaced(tmp_path: Path) -> None:
+    """A state whose token is too short to be safe gets a new one."""
+    (tmp_path / "state.json").write_text('{"token": "short"}', encoding="utf-8")
+    state = load_state(tmp_path)
+    assert state.token != "short" and valid_token(state.token)

@@ -90,6 +90,7 @@ def test_next_slot_moves_to_the_next_business_morning() -> None:
         ("America/St_Johns", datetime(2026, 11, 1, 1, 30), "using the first, at UTC-02:30"),
         ("Australia/Lord_Howe", datetime(2026, 4, 5, 1, 45), "using the first, at UTC+11:00"),
         ("Pacific/Chatham", datetime(2026, 4, 5, 3, 0), "using the first, at UTC+13:45"),
+        ("Atlantic/Azores", datetime(2026, 10, 25, 0, 30), "using the first, at UTC+00:00"),  # summer is UTC
         # skipped: the wall time it became (Lord Howe's gap is half an hour)
         ("America/New_York", datetime(2026, 3, 8, 2, 30), "using 03:30"),
         ("Australia/Lord_Howe", datetime(2026, 10, 4, 2, 15), "using 02:45"),

@@ -182,3 +182,14 @@ def test_files_that_are_not_utf8_are_named_where_they_break(tmp_path) -> None:  
     assert count_rows(good) == 2
     with pytest.raises(CsvError, match=r"^cannot read the file \(No such file or directory\)$"):
         read_rows(tmp_path / "absent.csv")
+
+
+def test_a_file_keeps_line_breaks_inside_quoted_cells(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Read from a file (BOM, CRLF), a quoted cell keeps its own CRLF and the header loses the BOM."""
+    from followup_ics.edges.spreadsheet import read_rows
+
+    path = tmp_path / "x.csv"
+    path.write_bytes("\ufeffcompany,date,notes\r\nAcme,2026-12-01 14:00,\"one\r\ntwo\"\r\n".encode())
+    header, rows = read_rows(path)
+    (row,) = list(rows)
+    assert header.names[0] == "company" and isinstance(row, Row) and row.raw.notes == "one\r\ntwo"
