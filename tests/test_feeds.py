@@ -176,3 +176,14 @@ def test_an_unusable_saved_token_is_replaced(tmp_path: Path) -> None:
     (tmp_path / "state.json").write_text('{"token": "short"}', encoding="utf-8")
     state = load_state(tmp_path)
     assert state.token != "short" and valid_token(state.token)
+
+
+def test_revisions_are_read_as_any_calendar_writes_them() -> None:
+    """Folded lines (space or tab), lower-case names and parameters are read; lines outside events and
+    events without a UID are not; DTSTAMP, SEQUENCE and LAST-MODIFIED never count as content."""
+    text = (b"BEGIN:VCALENDAR\r\nUID:calendar-level\r\nBEGIN:VTIMEZONE\r\nDTSTART:19700101T000000\r\nEND:VTIMEZONE\r\n"
+            b"BEGIN:VEVENT\r\nuid:a@\r\n x\r\nSUMMARY:Call \r\n\tsomeone\r\ndtstamp;X-A=1:20261125T120102Z\r\n"
+            b"sequence:2\r\nLAST-MODIFIED:20261125T120102Z\r\nEND:VEVENT\r\nDESCRIPTION:between events\r\n"
+            b"BEGIN:VEVENT\r\nSUMMARY:no uid\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    assert event_revisions(text) == {
+        "a@x": Revision(b"uid:a@x\nSUMMARY:Call someone", 2, datetime(2026, 11, 25, 12, 1, 2, tzinfo=UTC))}
