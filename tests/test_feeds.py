@@ -42,6 +42,7 @@ def test_a_kept_stamp_is_read_back_to_the_second() -> None:
         "20261125 123456Z",  # no T
         "20261125T123456",  # floating, no Z
         "20261125T1234x6Z",  # not digits
+        "20261125Tx23456Z",  # not digits, first of the time
         "20261325T123456Z",  # month 13
         "20261125T246000Z",  # hour 24
     ],
@@ -184,6 +185,10 @@ def test_revisions_are_read_as_any_calendar_writes_them() -> None:
     text = (b"BEGIN:VCALENDAR\r\nUID:calendar-level\r\nBEGIN:VTIMEZONE\r\nDTSTART:19700101T000000\r\nEND:VTIMEZONE\r\n"
             b"BEGIN:VEVENT\r\nuid:a@\r\n x\r\nSUMMARY:Call \r\n\tsomeone\r\ndtstamp;X-A=1:20261125T120102Z\r\n"
             b"sequence:2\r\nLAST-MODIFIED:20261125T120102Z\r\nEND:VEVENT\r\nDESCRIPTION:between events\r\n"
-            b"BEGIN:VEVENT\r\nSUMMARY:no uid\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+            b"BEGIN:VEVENT\r\nSUMMARY:no uid\r\nEND:VEVENT\r\n"
+            b"BEGIN:VEVENT\r\nUID:urn:uuid:\xff1\r\nDTSTAMP;X-A=1;X-B=2:20261125T120102Z\r\nEND:VEVENT\r\n"
+            b"END:VCALENDAR\r\n")
     assert event_revisions(text) == {
-        "a@x": Revision(b"uid:a@x\nSUMMARY:Call someone", 2, datetime(2026, 11, 25, 12, 1, 2, tzinfo=UTC))}
+        "a@x": Revision(b"uid:a@x\nSUMMARY:Call someone", 2, datetime(2026, 11, 25, 12, 1, 2, tzinfo=UTC)),
+        # a UID with colons and a byte that is not UTF-8 (hand-edited files); no SEQUENCE is 0
+        "urn:uuid:\ufffd1": Revision(b"UID:urn:uuid:\xff1", 0, datetime(2026, 11, 25, 12, 1, 2, tzinfo=UTC))}

@@ -137,3 +137,12 @@ time = 07:00:00
     assert steps["thank-you"].duration.total_seconds() == 20 * 60
     assert steps["interview"].alarm_before.total_seconds() == 30 * 60
     assert steps["follow-up-call"].alarm_before.total_seconds() == 1440 * 60
+
+
+def test_settings_without_a_file_name_say_plan() -> None:
+    """Settings given as a mapping (no file) name their source 'plan' in errors."""
+    from followup_ics.core.errors import PlanFileError
+    from followup_ics.core.settings import settings_from_mapping
+
+    with pytest.raises(PlanFileError, match=r"^plan: \[x\]: unknown table"):
+        settings_from_mapping({"x": {}})
