@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -122,6 +123,7 @@ def test_outcome_defaults_to_now() -> None:
         ("2026-12-04", "Tue 2026-12-01 16:00 -0500"),  # an hour after, in business hours
         ("2026-12-01 20:00", "Tue 2026-12-01 16:00 -0500"),  # same evening: still in time
         ("2026-12-01 16:10", "Tue 2026-12-01 15:00 -0500"),  # no slot fits: right after the interview
+        ("2026-12-01 16:15", "Tue 2026-12-01 16:00 -0500"),  # ending exactly at the deadline is in time
     ],
 )
 def test_competing_offer_is_asap_and_before_the_deadline(deadline: str, expected: str) -> None:
@@ -198,6 +200,8 @@ def _step(schedule: Schedule, key: str) -> Step:
         # past the 24-hour limit (Wed 11:00), so the deadline beats waking hours: Tue 23:00.
         ("2026-12-01 10:00", "", {"thank-you": {"after": 720, "duration": 240}}, "thank-you",
          "Tue 2026-12-01 23:00 -0500"),
+        # 12 h after a 09:00 end is 21:00, past waking hours: Wed 08:00-08:30 ends just inside the 24 hours.
+        ("2026-12-01 08:00", "", {"thank-you": {"after": 720}}, "thank-you", "Wed 2026-12-02 08:00 -0500"),
         # A per-step duration changes where the step fits: 10 h from 08:00 ends 18:00 < the 24-hour limit.
         ("2026-12-01 20:00", "", {"thank-you": {"duration": 600}}, "thank-you", "Wed 2026-12-02 08:00 -0500"),
         # A brief from 16:30 fits business hours only if it ends by 17:00; a minute longer, it waits.
@@ -206,7 +210,8 @@ def _step(schedule: Schedule, key: str) -> Step:
         ("2026-12-01 14:00", "", {"brief-references": {"duration": 31}}, "brief-references",
          "Wed 2026-12-02 09:00 -0500"),
     ],
-    ids=["offer-monday-not-saturday", "offer-friday-evening", "thank-you-deadline-wins", "thank-you-duration",
+    ids=["offer-monday-not-saturday", "offer-friday-evening", "thank-you-deadline-wins", "thank-you-just-in-time",
+         "thank-you-duration",
          "brief-fits", "brief-does-not-fit"],
 )
 def test_plan_edges(date: str, deadline: str, plan: dict[str, dict[str, object]], key: str, expected: str) -> None:
@@ -320,3 +325,27 @@ def test_steps_at_the_same_minute_are_in_key_order() -> None:
     """Friday evening: the brief and the first search reminder are both Monday 09:00, brief first."""
     keys = [step.key for step in plan_for("2026-12-04 19:00", "America/New_York").steps]
     assert keys[:4] == ["interview", "thank-you", "brief-references", "keep-searching-1"]
+
+
+def test_a_waking_hours_offer_call_may_end_at_the_deadline() -> None:
+    """Friday 16:00, the other offer ends at 18:15: no business slot, the 18:00-18:15 waking slot is in time."""
+    times = local_times(plan_for("2026-12-04 16:00", "America/New_York", offer_deadline="2026-12-04 18:15"))
+    assert times["competing-offer"] == "Fri 2026-12-04 18:00 -0500"
+
+
+def test_an_outcome_during_a_late_interview_counts_from_its_end() -> None:
+    """Rejected at 23:45 during an interview that ends at 00:30: keep-in-touch is the business day after the end's."""
+    times = local_times(plan_for("2026-12-01 23:30", "America/New_York", status="rejected",
+                                 outcome_date="2026-12-01 23:45"))
+    assert times["keep-in-touch"] == "Thu 2026-12-03 10:00 -0500"
+
+
+def test_a_closed_interview_without_any_date_counts_from_its_end() -> None:
+    """Called with neither an outcome date nor a clock, the planner takes the interview's end as the outcome."""
+    from followup_ics.core.planner import build_schedule
+
+    schedule = plan_for("2026-12-04 14:00", "America/New_York", status="rejected", outcome_date="2026-12-04")
+    interview = replace(schedule.interview, outcome_at=None)
+    times = local_times(build_schedule(interview))
+    assert times["keep-in-touch"] == "Mon 2026-12-07 10:00 -0500"
+    assert not any(key.startswith(("keep-searching", "status-check", "follow-up-call")) for key in times)
