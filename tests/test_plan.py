@@ -349,3 +349,14 @@ def test_a_closed_interview_without_any_date_counts_from_its_end() -> None:
     times = local_times(build_schedule(interview))
     assert times["keep-in-touch"] == "Mon 2026-12-07 10:00 -0500"
     assert not any(key.startswith(("keep-searching", "status-check", "follow-up-call")) for key in times)
+
+
+@pytest.mark.parametrize(
+    ("date", "wanted"),
+    [("2026-12-01 13:59:59", "16:00:00"), ("2026-12-01 13:59:59.5", "16:00:00"), ("2026-12-01 13:44:59", "15:45:00")],
+)
+def test_a_start_with_seconds_still_gives_quarter_hours(date: str, wanted: str) -> None:
+    """Seconds typed in the date do not leak into the follow-ups: the thank-you is on the next quarter hour."""
+    schedule = plan_for(date, "America/New_York")
+    thank_you = next(step for step in schedule.steps if step.step_id == "thank-you")
+    assert thank_you.start.strftime("%H:%M:%S.%f") == wanted + ".000000"
