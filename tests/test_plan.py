@@ -257,6 +257,10 @@ def test_status_checks_alternate_channels_from_the_first() -> None:
     assert first != second
     assert [s.alarm_text for s in email_first] == [first, second, first, second]
     assert [s.alarm_text for s in phone_first] == [second, first, second, first]
+    # the whole description too: what to say by email, what to say on the phone
+    email_text, phone_text = email_first[0].description, email_first[1].description
+    assert email_text != phone_text
+    assert [s.description for s in phone_first] == [phone_text, email_text, phone_text, email_text]
 
 
 ALL_KINDS = frozenset({"thank-you", "brief-references", "keep-searching", "follow-up-call", "status-check",
@@ -327,10 +331,23 @@ def test_steps_at_the_same_minute_are_in_key_order() -> None:
     assert keys[:4] == ["interview", "thank-you", "brief-references", "keep-searching-1"]
 
 
-def test_a_waking_hours_offer_call_may_end_at_the_deadline() -> None:
-    """Friday 16:00, the other offer ends at 18:15: no business slot, the 18:00-18:15 waking slot is in time."""
-    times = local_times(plan_for("2026-12-04 16:00", "America/New_York", offer_deadline="2026-12-04 18:15"))
-    assert times["competing-offer"] == "Fri 2026-12-04 18:00 -0500"
+@pytest.mark.parametrize(
+    ("date", "deadline", "expected"),
+    [
+        # Friday 16:00, the other offer ends at 18:15: no business slot, the 18:00-18:15 waking slot is in time.
+        ("2026-12-04 16:00", "2026-12-04 18:15", "Fri 2026-12-04 18:00 -0500"),
+        # It ends Monday 09:10: Monday 09:00-09:15 is too late by five minutes, so Friday evening.
+        ("2026-12-04 16:00", "2026-12-07 09:10", "Fri 2026-12-04 18:00 -0500"),
+        # It ends Monday 09:15: the business slot ends exactly then, and business hours come first.
+        ("2026-12-04 16:00", "2026-12-07 09:15", "Mon 2026-12-07 09:00 -0500"),
+        # A Saturday interview, the offer ends Sunday noon: waking hours on the weekend, Saturday 12:00.
+        ("2026-12-05 10:00", "2026-12-06 12:00", "Sat 2026-12-05 12:00 -0500"),
+    ],
+)
+def test_the_offer_call_falls_back_from_business_to_waking_hours(date: str, deadline: str, expected: str) -> None:
+    """Business hours if a slot there ends by the deadline, else the first waking-hours slot that does."""
+    times = local_times(plan_for(date, "America/New_York", offer_deadline=deadline))
+    assert times["competing-offer"] == expected
 
 
 def test_an_outcome_during_a_late_interview_counts_from_its_end() -> None:
