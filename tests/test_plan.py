@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from support import local_times, plan_for
@@ -202,6 +202,9 @@ def _step(schedule: Schedule, key: str) -> Step:
          "Tue 2026-12-01 23:00 -0500"),
         # 12 h after a 09:00 end is 21:00, past waking hours: Wed 08:00-08:30 ends just inside the 24 hours.
         ("2026-12-01 08:00", "", {"thank-you": {"after": 720}}, "thank-you", "Wed 2026-12-02 08:00 -0500"),
+        # An hour long from Wed 08:00, it ends at 09:00, exactly 24 hours after the interview: still in time.
+        ("2026-12-01 08:00", "", {"thank-you": {"after": 720, "duration": 60}}, "thank-you",
+         "Wed 2026-12-02 08:00 -0500"),
         # A per-step duration changes where the step fits: 10 h from 08:00 ends 18:00 < the 24-hour limit.
         ("2026-12-01 20:00", "", {"thank-you": {"duration": 600}}, "thank-you", "Wed 2026-12-02 08:00 -0500"),
         # A brief from 16:30 fits business hours only if it ends by 17:00; a minute longer, it waits.
@@ -211,7 +214,7 @@ def _step(schedule: Schedule, key: str) -> Step:
          "Wed 2026-12-02 09:00 -0500"),
     ],
     ids=["offer-monday-not-saturday", "offer-friday-evening", "thank-you-deadline-wins", "thank-you-just-in-time",
-         "thank-you-duration",
+         "thank-you-ends-at-the-limit", "thank-you-duration",
          "brief-fits", "brief-does-not-fit"],
 )
 def test_plan_edges(date: str, deadline: str, plan: dict[str, dict[str, object]], key: str, expected: str) -> None:
@@ -377,3 +380,14 @@ def test_a_start_with_seconds_still_gives_quarter_hours(date: str, wanted: str) 
     schedule = plan_for(date, "America/New_York")
     thank_you = next(step for step in schedule.steps if step.step_id == "thank-you")
     assert thank_you.start.strftime("%H:%M:%S.%f") == wanted + ".000000"
+
+
+def test_a_closed_interview_without_an_outcome_date_counts_from_the_clock_given() -> None:
+    """With no outcome date, the planner takes the moment it is told (`as_of`) as the outcome."""
+    from followup_ics.core.planner import build_schedule
+
+    schedule = plan_for("2026-12-04 14:00", "America/New_York", status="rejected", outcome_date="2026-12-04")
+    interview = replace(schedule.interview, outcome_at=None)
+    times = local_times(build_schedule(interview, as_of=datetime(2026, 12, 9, 12, 0, tzinfo=UTC)))
+    assert times["keep-in-touch"] == "Thu 2026-12-10 10:00 -0500"
+    assert "keep-searching-1" in times and not {"keep-searching-2", "follow-up-call"} & set(times)
