@@ -73,6 +73,8 @@ def test_an_unknown_status_lists_the_known_ones() -> None:
         ("Ana Diaz <old@x.example>", "new@x.example", "", Person("Ana Diaz", "new@x.example", "", "contact")),
         ("old@x.example", "new@x.example", "", Person("", "new@x.example", "", "contact")),
         ("", "", "", Person("", "", "", "contact")),
+        # quotes and spaces around a name go, letters stay
+        ('"Malcolm X" <mx@x.example>', "", "", Person("Malcolm X", "mx@x.example", "", "contact")),
     ],
 )
 def test_people_as_typed(text: str, email: str, phone: str, expected: Person) -> None:
@@ -85,7 +87,7 @@ def test_a_half_written_address_is_refused(text: str) -> None:
     """Angle brackets that do not make one 'Name <email>' are an error naming the field."""
     with pytest.raises(InputError) as caught:
         parse_person(text, "interviewer")
-    assert caught.value.field == "interviewer" and caught.value.message == 'expected "Name <email>"'
+    assert str(caught.value) == f'interviewer: expected "Name <email>" ({text!r})'
 
 
 @pytest.mark.parametrize(
@@ -218,3 +220,22 @@ def test_the_date_example_of_the_help_works() -> None:
                                       "-o", "-"])
     assert result.exit_code == 0, result.stderr
     assert b"DTSTART:20261201T140000Z\r\n" in result.stdout_bytes
+
+
+def test_notices_of_the_date_and_the_deadline_are_both_kept() -> None:
+    """Two moved wall times (the interview's and the deadline's) give two notices, each naming its field."""
+    _, notices = _build(date="2026-03-08 02:30", offer_deadline="2027-03-14 02:45")
+    assert [notice.split(":", 1)[0] for notice in notices] == ["date", "offer-deadline"]
+
+
+def test_the_deadline_is_read_like_the_date() -> None:
+    """The chosen day order applies to the deadline too, and a bad deadline names its own field."""
+    raw = RawInterview(company="Acme", date="01/12/2026 14:00", offer_deadline="05/12/2026")
+    interview, _ = build_interview(raw, zone_name="UTC", day_first=True)
+    assert interview.offer_deadline is not None and f"{interview.offer_deadline:%Y-%m-%d %H:%M}" == "2026-12-05 17:00"
+    with pytest.raises(InputError) as caught:
+        _build(offer_deadline="someday")
+    assert caught.value.field == "offer-deadline"
+    with pytest.raises(InputError) as caught:
+        _build(timezone="Mars/Olympus")
+    assert caught.value.field == "timezone"
