@@ -133,6 +133,8 @@ def test_a_chosen_order_reads_numeric_dates(text: str, day_first: bool, expected
         ("Dec 1 2026", "date: needs a time of day as well as a date ('Dec 1 2026')"),
         ("2026-02-30", "date: not a valid date ('2026-02-30')"),
         ("someday", "date: cannot read this date; write it as YYYY-MM-DD HH:MM ('someday')"),
+        ("99999999999999999999", "date: cannot read this date; write it as YYYY-MM-DD HH:MM ('99999999999999999999')"),
+        ("Feb 30 2026 10:00", "date: cannot read this date; write it as YYYY-MM-DD HH:MM ('Feb 30 2026 10:00')"),
         ("1999-12-31 10:00", "date: year must be between 2000 and 2036 ('1999-12-31 10:00')"),
         ("2037-01-01 10:00", "date: year must be between 2000 and 2036 ('2037-01-01 10:00')"),
         ("03/04/2026 10:00", "date: day and month are ambiguous (04 Mar or 03 Apr); write YYYY-MM-DD or choose "
