@@ -186,7 +186,11 @@ def test_every_field_is_tidied_into_the_interview() -> None:
 def test_interviewer_emails_without_names_are_interviewers() -> None:
     """Emails given with no names still make interviewers, one per email."""
     interview, _ = _build(interviewer_emails=("ana@x.example", " ", "raj@x.example"))
-    assert [person.email for person in interview.interviewers] == ["ana@x.example", "raj@x.example"]
+    assert interview.interviewers == (Person("", "ana@x.example", "", "interviewer"),
+                                      Person("", "raj@x.example", "", "interviewer"))
+    with pytest.raises(InputError) as caught:
+        _build(interviewer_emails=("not-an-email",))
+    assert caught.value.field == "interviewer"
 
 
 @pytest.mark.parametrize(
@@ -241,3 +245,13 @@ def test_the_deadline_is_read_like_the_date() -> None:
     with pytest.raises(InputError) as caught:
         _build(timezone="Mars/Olympus")
     assert caught.value.field == "timezone"
+
+
+def test_the_outcome_date_is_read_like_the_date() -> None:
+    """The chosen day order applies to the outcome date too, and a bad one names its own field."""
+    raw = RawInterview(company="Acme", date="01/12/2026 14:00", status="offer", outcome_date="05/12/2026")
+    interview, _ = build_interview(raw, zone_name="UTC", day_first=True)
+    assert interview.outcome_at is not None and f"{interview.outcome_at:%Y-%m-%d %H:%M}" == "2026-12-05 00:00"
+    with pytest.raises(InputError) as caught:
+        _build(status="offer", outcome_date="someday")
+    assert caught.value.field == "outcome-date"
