@@ -135,6 +135,10 @@ def test_a_chosen_order_reads_numeric_dates(text: str, day_first: bool, expected
         ("someday", "date: cannot read this date; write it as YYYY-MM-DD HH:MM ('someday')"),
         ("99999999999999999999", "date: cannot read this date; write it as YYYY-MM-DD HH:MM ('99999999999999999999')"),
         ("Feb 30 2026 10:00", "date: cannot read this date; write it as YYYY-MM-DD HH:MM ('Feb 30 2026 10:00')"),
+        # a part of the date left out is not filled in from the year 2000
+        ("14:00", "date: needs a full date: year, month and day ('14:00')"),
+        ("Dec 1 2pm", "date: needs a full date: year, month and day ('Dec 1 2pm')"),
+        ("December 2026 10:00", "date: needs a full date: year, month and day ('December 2026 10:00')"),
         ("1999-12-31 10:00", "date: year must be between 2000 and 2036 ('1999-12-31 10:00')"),
         ("2037-01-01 10:00", "date: year must be between 2000 and 2036 ('2037-01-01 10:00')"),
         ("03/04/2026 10:00", "date: day and month are ambiguous (04 Mar or 03 Apr); write YYYY-MM-DD or choose "

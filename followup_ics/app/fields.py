@@ -86,7 +86,8 @@ def _parse_naive(text: str, field_name: str, day_first: bool | None) -> tuple[da
     try:
         month_first = parser.parse(text, dayfirst=False, default=datetime(2000, 1, 1, 0, 0))
         day_first_reading = parser.parse(text, dayfirst=True, default=datetime(2000, 1, 1, 0, 0))
-        other_default = parser.parse(text, dayfirst=bool(day_first), default=datetime(2000, 1, 1, 1, 1))
+        # Other defaults in every part: what the text leaves out shows up as a difference below.
+        other_default = parser.parse(text, dayfirst=bool(day_first), default=datetime(2001, 2, 2, 1, 1))
     except (parser.ParserError, ValueError, OverflowError):
         raise InputError(field_name, "cannot read this date; write it as YYYY-MM-DD HH:MM",
                          value=text) from None
@@ -95,6 +96,8 @@ def _parse_naive(text: str, field_name: str, day_first: bool | None) -> tuple[da
                          f"{day_first_reading:%d %b}); write YYYY-MM-DD or choose --day-first/--month-first",
                          value=text)
     chosen = day_first_reading if day_first else month_first
+    if other_default.date() != chosen.date():  # "14:00" or "Dec 1 2pm" would silently be in the year 2000
+        raise InputError(field_name, "needs a full date: year, month and day", value=text)
     # A time names at least the hour; "2pm" leaves the minutes to the default, so compare hours only.
     has_time = other_default.hour == chosen.hour
     return chosen, has_time
