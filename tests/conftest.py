@@ -1,39 +1,25 @@
+"""Fixtures every test gets: a fixed clock, an unusual machine zone, and the conformance check of each .ics
+a test writes. Shared helpers live in support.py."""
+
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import pytest
 from hypothesis import settings
-
-from followup_ics.app.config import Request
-from followup_ics.app.fields import RawInterview
-from followup_ics.app.interview import make_schedule
-from followup_ics.core.records import Schedule
-from followup_ics.core.settings import DEFAULT_SETTINGS, PlanSettings
+from support import SOURCE_DATE_EPOCH
 
 # CI runs the same examples every time (.ci/run sets HYPOTHESIS_PROFILE=ci), so a build never fails on a
 # case that a random draw happened to find; local runs keep exploring, and keep what they find.
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
-STAMP = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
-SOURCE_DATE_EPOCH = str(int(STAMP.timestamp()))
+# Parser reads per test at most (bytes are checked for every file): a test that writes a thousand interviews
+# would otherwise spend minutes in three parsers.
 PARSED_PER_TEST = 12
-
-
-def plan_for(date: str, zone: str, *, settings: PlanSettings = DEFAULT_SETTINGS, now: datetime = STAMP,
-             **fields: object) -> Schedule:
-    """The schedule for an interview given as the user would type it."""
-    raw = RawInterview(company=str(fields.pop("company", "Acme Corp")), date=date, **fields)  # type: ignore[arg-type]
-    return make_schedule(raw, Request(zone=zone, now=now, settings=settings))
-
-
-def local_times(schedule: Schedule) -> dict[str, str]:
-    """step key -> 'Tue 2026-12-01 16:00 -0500', in the interview's zone."""
-    return {s.key: s.start.strftime("%a %Y-%m-%d %H:%M %z") for s in schedule.steps}
 
 
 @pytest.fixture(autouse=True)
@@ -65,11 +51,27 @@ def _unusual_machine_zone() -> Iterator[None]:
     time.tzset()
 
 
+class Checked:
+    """Digests of the files already checked in this session: many tests write the same bytes (the same CSV
+    through batch, serve and export-site), and checking them again proves nothing new."""
+
+    def __init__(self) -> None:
+        self.bytes_checked: set[bytes] = set()
+        self.parsed: set[bytes] = set()
+
+
+@pytest.fixture(scope="session")
+def _checked() -> Checked:
+    return Checked()
+
+
 @pytest.fixture(autouse=True)
-def _every_written_calendar_conforms(request: pytest.FixtureRequest) -> Iterator[None]:
-    """The conformance suite runs on every .ics a test leaves in its tmp_path: bytes and structure for each,
-    and what three parsers read for each distinct file up to PARSED_PER_TEST, all.ics first (it holds every
-    event of its batch). Tests that write foreign .ics files (invitations) opt out with foreign_ics."""
+def _every_written_calendar_conforms(request: pytest.FixtureRequest, _checked: Checked) -> Iterator[None]:
+    """The conformance suite runs on every .ics a test leaves in its tmp_path: bytes and structure for each
+    distinct file, and what three parsers read for up to PARSED_PER_TEST new distinct files per test,
+    all.ics first (it holds every event of its batch). A file with the bytes of one checked earlier in the
+    session (keyed by its SHA-256) is not checked again. Tests that write foreign .ics files (invitations)
+    opt out with foreign_ics."""
     checked = "tmp_path" in request.fixturenames and not request.node.get_closest_marker("foreign_ics")
     folder = request.getfixturevalue("tmp_path") if checked else None  # asked first, so torn down after us
     yield
@@ -77,15 +79,18 @@ def _every_written_calendar_conforms(request: pytest.FixtureRequest) -> Iterator
         return
     from icscheck import assert_parsers_agree, check_bytes
 
-    seen: set[bytes] = set()
+    parsed_here = 0
     paths = sorted(folder.rglob("*.ics"), key=lambda path: (path.name != "all.ics", str(path)))
     for path in paths:
         data = path.read_bytes()
+        digest = hashlib.sha256(data).digest()
         try:
-            if data in seen or len(seen) >= PARSED_PER_TEST:
-                check_bytes(data)
-            else:
+            if digest not in _checked.parsed and parsed_here < PARSED_PER_TEST:
                 assert_parsers_agree(data)
-                seen.add(data)
+                _checked.parsed.add(digest)
+                parsed_here += 1
+            elif digest not in _checked.bytes_checked:
+                check_bytes(data)
         except AssertionError as error:
             raise AssertionError(f"{path.relative_to(folder)} does not conform: {error}") from None
+        _checked.bytes_checked.add(digest)

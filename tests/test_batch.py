@@ -8,8 +8,8 @@ from pathlib import Path
 import icalendar
 import pytest
 from click.testing import CliRunner, Result
-from conftest import STAMP
 from icscheck import assert_parsers_agree
+from support import STAMP
 
 from followup_ics.app.config import Request
 from followup_ics.app.roster import RowError

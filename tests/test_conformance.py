@@ -1,19 +1,22 @@
-"""Conformance over every common time zone: interviews around each zone's clock changes land at the intended
-local wall-clock time in every parser, and a zone that cannot be written as rules is a clear error.
+"""Conformance: what every parser reads from our files is what the plan's rules say, on both sides of clock changes.
 
-The same checks (icscheck.assert_parsers_agree) run on every .ics the other tests write (conftest.py),
-on the golden files and on the samples.
+RULE_CASES holds instants worked out by hand from DESIGN.md's table (never from the planner), so a planning
+mistake fails here even when the file is self-consistent. The sweep over every common zone checks that steps
+at a fixed time of day keep it across each zone's changes and that every parser reads what we wrote; a zone
+that cannot be written as rules is a clear error. The same parser checks run on every .ics the other tests
+write (conftest.py).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import pytz
 from click.testing import CliRunner
-from conftest import STAMP, plan_for
-from icscheck import assert_parsers_agree, expected_readings
+from icscheck import Reading, assert_parsers_agree, expected_readings
+from support import STAMP, plan_for
 
 from followup_ics.cli import cli
 from followup_ics.core.errors import ZoneNotRepresentable
@@ -43,6 +46,7 @@ def interview_days(zone_name: str) -> list[datetime]:
 
 @pytest.mark.parametrize("zone_name", pytz.common_timezones)
 def test_every_event_lands_at_the_intended_wall_clock_time(zone_name: str) -> None:
+    """Around each clock change of the zone, fixed-time steps keep their time and every parser agrees."""
     zone = pytz.timezone(zone_name)
     schedules = [plan_for(f"{day:%Y-%m-%d %H:%M}", zone_name, company=f"Company {index}",
                           now=datetime(2025, 12, 1, tzinfo=UTC))
@@ -53,6 +57,161 @@ def test_every_event_lands_at_the_intended_wall_clock_time(zone_name: str) -> No
             if wanted is not None:
                 assert local(zone, step.start).time() == wanted, (step.key, local(zone, step.start))
     assert_parsers_agree(render(schedules, stamp=STAMP, name=zone_name), expected_readings(schedules))
+
+
+# The default plan worked out by hand from DESIGN.md's table, never by the planner: local start and the
+# alarm's lead in minutes (the interview 60 before, the follow-up call 15 before, the rest at start). Every
+# parser must read these instants from what `generate` writes. Rules used below:
+#   thank-you        end + 60 min, up to the next quarter hour, inside waking hours 08:00-21:00 (30 min long)
+#   brief-references end + 90 min, up to the next quarter hour, inside 09:00-17:00 on a business day
+#   keep-searching   09:00 on the next business day after the interview, then every 7 days (4 in all)
+#   follow-up-call   10:00 on the 5th business day after, but on a business day within 7 calendar days
+#   status-check     10:00 every 7 days after the call (4 in all), moved to a business day
+#   competing-offer  end + 60 min in business hours if it ends before the other deadline, else waking hours
+#   keep-in-touch    10:00 on the next business day after a rejection
+@dataclass(frozen=True)
+class Case:
+    args: tuple[str, ...]
+    stem: str
+    steps: dict[str, tuple[str, int]]
+    plan: str = ""
+
+
+RULE_CASES = {
+    # New York springs forward on Sun 8 Mar: Friday is -0500, everything from Monday -0400.
+    "new-york-spring-forward": Case(
+        ("--company", "Acme Corp", "--date", "2026-03-06 16:00", "--tz", "America/New_York"), "acme-corp-2026-03-06",
+        {"interview": ("2026-03-06 16:00 -0500", 60),
+         "thank-you": ("2026-03-06 18:00 -0500", 0),
+         "brief-references": ("2026-03-09 09:00 -0400", 0),  # 18:30 is after business hours: Monday
+         "keep-searching-1": ("2026-03-09 09:00 -0400", 0),
+         "follow-up-call": ("2026-03-13 10:00 -0400", 15),
+         "keep-searching-2": ("2026-03-16 09:00 -0400", 0),
+         "status-check-1": ("2026-03-20 10:00 -0400", 0),
+         "keep-searching-3": ("2026-03-23 09:00 -0400", 0),
+         "status-check-2": ("2026-03-27 10:00 -0400", 0),
+         "keep-searching-4": ("2026-03-30 09:00 -0400", 0),
+         "status-check-3": ("2026-04-03 10:00 -0400", 0),
+         "status-check-4": ("2026-04-10 10:00 -0400", 0)}),
+    # London on the Saturday evening before the change (01:00 UTC Sunday): the thank-you waits for 08:00 BST.
+    "london-saturday-evening": Case(
+        ("--company", "Globex", "--date", "2026-03-28 20:00", "--tz", "Europe/London"), "globex-2026-03-28",
+        {"interview": ("2026-03-28 20:00 +0000", 60),
+         "thank-you": ("2026-03-29 08:00 +0100", 0),  # 22:00 is past waking hours
+         "brief-references": ("2026-03-30 09:00 +0100", 0),
+         "keep-searching-1": ("2026-03-30 09:00 +0100", 0),
+         "follow-up-call": ("2026-04-03 10:00 +0100", 15),  # 5th business day = day + 6 <= day + 7
+         "keep-searching-2": ("2026-04-06 09:00 +0100", 0),
+         "status-check-1": ("2026-04-10 10:00 +0100", 0),
+         "keep-searching-3": ("2026-04-13 09:00 +0100", 0),
+         "status-check-2": ("2026-04-17 10:00 +0100", 0),
+         "keep-searching-4": ("2026-04-20 09:00 +0100", 0),
+         "status-check-3": ("2026-04-24 10:00 +0100", 0),
+         "status-check-4": ("2026-05-01 10:00 +0100", 0)}),
+    # Sydney falls back on Sun 5 Apr (+1100 -> +1000), southern autumn.
+    "sydney-fall-back": Case(
+        ("--company", "Koala Labs", "--date", "2026-04-02 10:00", "--tz", "Australia/Sydney"), "koala-labs-2026-04-02",
+        {"interview": ("2026-04-02 10:00 +1100", 60),
+         "thank-you": ("2026-04-02 12:00 +1100", 0),
+         "brief-references": ("2026-04-02 12:30 +1100", 0),  # same day: it fits business hours
+         "keep-searching-1": ("2026-04-03 09:00 +1100", 0),
+         "follow-up-call": ("2026-04-09 10:00 +1000", 15),
+         "keep-searching-2": ("2026-04-10 09:00 +1000", 0),
+         "status-check-1": ("2026-04-16 10:00 +1000", 0),
+         "keep-searching-3": ("2026-04-17 09:00 +1000", 0),
+         "status-check-2": ("2026-04-23 10:00 +1000", 0),
+         "keep-searching-4": ("2026-04-24 09:00 +1000", 0),
+         "status-check-3": ("2026-04-30 10:00 +1000", 0),
+         "status-check-4": ("2026-05-07 10:00 +1000", 0)}),
+    # Kolkata, +0530, an odd start and length: 10:52 + 60 = 11:52 rounds up to 12:00, 12:22 to 12:30.
+    "kolkata-quarter-hours": Case(
+        ("--company", "Tata Widgets", "--date", "2026-12-02 10:07", "--duration", "45", "--tz", "Asia/Kolkata"),
+        "tata-widgets-2026-12-02",
+        {"interview": ("2026-12-02 10:07 +0530", 60),
+         "thank-you": ("2026-12-02 12:00 +0530", 0),
+         "brief-references": ("2026-12-02 12:30 +0530", 0),
+         "keep-searching-1": ("2026-12-03 09:00 +0530", 0),
+         "follow-up-call": ("2026-12-09 10:00 +0530", 15),
+         "keep-searching-2": ("2026-12-10 09:00 +0530", 0),
+         "status-check-1": ("2026-12-16 10:00 +0530", 0),
+         "keep-searching-3": ("2026-12-17 09:00 +0530", 0),
+         "status-check-2": ("2026-12-23 10:00 +0530", 0),
+         "keep-searching-4": ("2026-12-24 09:00 +0530", 0),
+         "status-check-3": ("2026-12-30 10:00 +0530", 0),
+         "status-check-4": ("2027-01-06 10:00 +0530", 0)}),
+    # Chatham, +1245 going to +1345 on Sun 27 Sep: 17:20 + 60 = 18:20 rounds up to 18:30 local.
+    "chatham-spring-forward": Case(
+        ("--company", "Chatham Fisheries", "--date", "2026-09-25 16:20", "--tz", "Pacific/Chatham"),
+        "chatham-fisheries-2026-09-25",
+        {"interview": ("2026-09-25 16:20 +1245", 60),
+         "thank-you": ("2026-09-25 18:30 +1245", 0),
+         "brief-references": ("2026-09-28 09:00 +1345", 0),
+         "keep-searching-1": ("2026-09-28 09:00 +1345", 0),
+         "follow-up-call": ("2026-10-02 10:00 +1345", 15),
+         "keep-searching-2": ("2026-10-05 09:00 +1345", 0),
+         "status-check-1": ("2026-10-09 10:00 +1345", 0),
+         "keep-searching-3": ("2026-10-12 09:00 +1345", 0),
+         "status-check-2": ("2026-10-16 10:00 +1345", 0),
+         "keep-searching-4": ("2026-10-19 09:00 +1345", 0),
+         "status-check-3": ("2026-10-23 10:00 +1345", 0),
+         "status-check-4": ("2026-10-30 10:00 +1345", 0)}),
+    # New York falls back on Sun 1 Nov; another offer ends Mon 2 Nov 17:00: the call comes Monday at 09:00.
+    "new-york-fall-back-competing-offer": Case(
+        ("--company", "Initech", "--date", "2026-10-30 15:00", "--tz", "America/New_York",
+         "--offer-deadline", "2026-11-02", "--offer-arrived", "2026-10-30"), "initech-2026-10-30",
+        {"interview": ("2026-10-30 15:00 -0400", 60),
+         "thank-you": ("2026-10-30 17:00 -0400", 0),
+         "competing-offer": ("2026-11-02 09:00 -0500", 0),  # 17:00-17:15 is past business hours
+         "brief-references": ("2026-11-02 09:00 -0500", 0),
+         "keep-searching-1": ("2026-11-02 09:00 -0500", 0),
+         "follow-up-call": ("2026-11-06 10:00 -0500", 15),
+         "keep-searching-2": ("2026-11-09 09:00 -0500", 0),
+         "status-check-1": ("2026-11-13 10:00 -0500", 0),
+         "keep-searching-3": ("2026-11-16 09:00 -0500", 0),
+         "status-check-2": ("2026-11-20 10:00 -0500", 0),
+         "keep-searching-4": ("2026-11-23 09:00 -0500", 0),
+         "status-check-3": ("2026-11-27 10:00 -0500", 0),
+         "status-check-4": ("2026-12-04 10:00 -0500", 0)}),
+    # Berlin, rejected on Fri 23 Oct (a date: its midnight): only what came before stays; keep-in-touch
+    # comes on Monday, after the change to +0100 on Sun 25 Oct.
+    "berlin-rejected-across-fall-back": Case(
+        ("--company", "Muller", "--date", "2026-10-20 11:00", "--tz", "Europe/Berlin", "--status", "rejected",
+         "--outcome-date", "2026-10-23"), "muller-2026-10-20",
+        {"interview": ("2026-10-20 11:00 +0200", 60),
+         "thank-you": ("2026-10-20 13:00 +0200", 0),
+         "brief-references": ("2026-10-20 13:30 +0200", 0),
+         "keep-searching-1": ("2026-10-21 09:00 +0200", 0),
+         "keep-in-touch": ("2026-10-26 10:00 +0100", 0)}),
+    # Alarms a day or more ahead are absolute UTC triggers; across the change they still mean 24 and 48 hours.
+    "new-york-day-ahead-alarms": Case(
+        ("--company", "Acme Corp", "--date", "2026-03-06 16:00", "--tz", "America/New_York", "--no-interview"),
+        "acme-corp-2026-03-06",
+        {"thank-you": ("2026-03-06 18:00 -0500", 0),
+         "brief-references": ("2026-03-09 09:00 -0400", 0),
+         "keep-searching-1": ("2026-03-09 09:00 -0400", 2880),
+         "follow-up-call": ("2026-03-13 10:00 -0400", 1440),
+         "status-check-1": ("2026-03-20 10:00 -0400", 0),
+         "status-check-2": ("2026-03-27 10:00 -0400", 0)},
+        plan='[keep-searching]\ncount = 1\nalarm = 2880\n[follow-up-call]\nalarm = 1440\n[status-check]\ncount = 2\n'),
+}
+
+
+@pytest.mark.parametrize("case", RULE_CASES.values(), ids=RULE_CASES.keys())
+def test_every_parser_reads_the_times_the_rules_give(case: Case, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """What `generate` writes is read, by every parser, at the instants worked out by hand from the plan's rules."""
+    args = list(case.args)
+    if case.plan:
+        plan = tmp_path / "plan.toml"
+        plan.write_text(case.plan, encoding="utf-8")
+        args += ["--plan", str(plan)]
+    # The table's rules are DESIGN.md's Monday to Friday (holidays have their own tests).
+    result = CliRunner().invoke(cli, ["generate", *args, "--country", "none", "-o", "-"])
+    assert result.exit_code == 0, result.output
+    expected = {}
+    for key, (start, lead) in case.steps.items():
+        moment = datetime.strptime(start, "%Y-%m-%d %H:%M %z").astimezone(UTC)
+        expected[f"{case.stem}.{key}@followup-ics"] = Reading(moment, (moment - timedelta(minutes=lead),))
+    assert_parsers_agree(result.stdout_bytes, expected)
 
 
 def test_rules_that_do_not_give_the_zones_offsets_are_refused() -> None:
@@ -93,6 +252,7 @@ def test_an_unrepresentable_zone_is_one_line_and_exit_2(monkeypatch: pytest.Monk
 
 
 def test_an_unrepresentable_zone_in_a_batch_names_the_row(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """In a batch, the row with the unrepresentable zone is named and nothing is written."""
     real = tzrules._rule
     monkeypatch.setattr(tzrules, "_rule", lambda run, onset: tzrules.Rule(
         real(run, onset).month % 12 + 1, real(run, onset).byday, (), real(run, onset).count))

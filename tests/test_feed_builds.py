@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import STAMP, plan_for
+from support import STAMP, plan_for
 
 from followup_ics.app.config import Request
 from followup_ics.app.roster import Roster

@@ -18,7 +18,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from click.testing import CliRunner, Result
-from conftest import plan_for
+from support import plan_for
 
 from followup_ics.cli import cli
 from followup_ics.wording import language as language_module
@@ -362,7 +362,7 @@ def test_english_needs_no_catalog() -> None:
 @pytest.mark.parametrize("lang", SUPPORTED)
 def test_writer_and_reference_agree_in_every_language(lang: str) -> None:
     """Names and categories from wording reach the fast writer and icalendar's builder alike, byte for byte."""
-    from conftest import STAMP
+    from support import STAMP
 
     from followup_ics.ical.reference import build_calendar
     from followup_ics.ical.writer import calendar_text

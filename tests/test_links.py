@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from click.testing import CliRunner
-from conftest import plan_for
+from support import plan_for
 
 from followup_ics.cli import cli
 from followup_ics.edges.links import MAX_DETAILS, step_links

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import local_times, plan_for
+from support import local_times, plan_for
 
 from followup_ics.core.errors import InputError, PlanFileError
+from followup_ics.core.records import Schedule, Step
 from followup_ics.core.settings import settings_from_mapping
+
+MINUTE = timedelta(minutes=1)
 
 
 def test_plan_for_an_ordinary_afternoon_interview() -> None:
@@ -128,6 +132,7 @@ def test_outcome_defaults_to_now() -> None:
         ("2026-12-04", "Tue 2026-12-01 16:00 -0500"),  # an hour after, in business hours
         ("2026-12-01 20:00", "Tue 2026-12-01 16:00 -0500"),  # same evening: still in time
         ("2026-12-01 16:10", "Tue 2026-12-01 15:00 -0500"),  # no slot fits: right after the interview
+        ("2026-12-01 16:15", "Tue 2026-12-01 16:00 -0500"),  # ending exactly at the deadline is in time
     ],
 )
 def test_competing_offer_is_asap_and_before_the_deadline(deadline: str, expected: str) -> None:
@@ -138,7 +143,6 @@ def test_competing_offer_is_asap_and_before_the_deadline(deadline: str, expected
     assert schedule.interview.offer_deadline is not None
     assert step.end <= schedule.interview.offer_deadline
     assert times["competing-offer"] == expected
-    assert "Dec 2026" in step.summary
 
 
 def test_late_interview_gets_competing_offer_in_business_hours() -> None:
@@ -221,3 +225,212 @@ def test_bad_input_names_its_field(raw: dict[str, object], field: str) -> None:
     with pytest.raises(InputError) as caught:
         plan_for(str(fields.pop("date")), "America/New_York", **fields)
     assert caught.value.field == field
+
+
+def _step(schedule: Schedule, key: str) -> Step:
+    return next(step for step in schedule.steps if step.key == key)
+
+
+@pytest.mark.parametrize(
+    ("date", "deadline", "plan", "key", "expected"),
+    [
+        # Friday 16:00, the other offer ends Tuesday: business hours win over waking hours, so Monday 09:00,
+        # not Saturday 09:00.
+        ("2026-12-04 16:00", "2026-12-08", {}, "competing-offer", "Mon 2026-12-07 09:00 -0500"),
+        # Same, a deadline on Saturday noon: no business slot before it, so the first waking slot (Fri 18:00).
+        ("2026-12-04 16:00", "2026-12-05 12:00", {}, "competing-offer", "Fri 2026-12-04 18:00 -0500"),
+        # A thank-you 12 h after an 11:00 end and 4 h long: the next waking slot (Wed 08:00-12:00) would end
+        # past the 24-hour limit (Wed 11:00), so the deadline beats waking hours: Tue 23:00.
+        ("2026-12-01 10:00", "", {"thank-you": {"after": 720, "duration": 240}}, "thank-you",
+         "Tue 2026-12-01 23:00 -0500"),
+        # 12 h after a 09:00 end is 21:00, past waking hours: Wed 08:00-08:30 ends just inside the 24 hours.
+        ("2026-12-01 08:00", "", {"thank-you": {"after": 720}}, "thank-you", "Wed 2026-12-02 08:00 -0500"),
+        # An hour long from Wed 08:00, it ends at 09:00, exactly 24 hours after the interview: still in time.
+        ("2026-12-01 08:00", "", {"thank-you": {"after": 720, "duration": 60}}, "thank-you",
+         "Wed 2026-12-02 08:00 -0500"),
+        # A per-step duration changes where the step fits: 10 h from 08:00 ends 18:00 < the 24-hour limit.
+        ("2026-12-01 20:00", "", {"thank-you": {"duration": 600}}, "thank-you", "Wed 2026-12-02 08:00 -0500"),
+        # A brief from 16:30 fits business hours only if it ends by 17:00; a minute longer, it waits.
+        ("2026-12-01 14:00", "", {"brief-references": {"duration": 30}}, "brief-references",
+         "Tue 2026-12-01 16:30 -0500"),
+        ("2026-12-01 14:00", "", {"brief-references": {"duration": 31}}, "brief-references",
+         "Wed 2026-12-02 09:00 -0500"),
+    ],
+    ids=["offer-monday-not-saturday", "offer-friday-evening", "thank-you-deadline-wins", "thank-you-just-in-time",
+         "thank-you-ends-at-the-limit", "thank-you-duration",
+         "brief-fits", "brief-does-not-fit"],
+)
+def test_plan_edges(date: str, deadline: str, plan: dict[str, dict[str, object]], key: str, expected: str) -> None:
+    """Where a step goes when hours, business days and deadlines pull in different directions."""
+    schedule = plan_for(date, "America/New_York", settings=settings_from_mapping(plan), offer_deadline=deadline)
+    assert local_times(schedule)[key] == expected
+    step = _step(schedule, key)
+    assert step.duration == timedelta(minutes=int(plan.get(key, {}).get("duration", step.duration // MINUTE)))
+
+
+@pytest.mark.parametrize(
+    ("outcome", "kept", "gone"),
+    [
+        # A time on the interview day, after the brief (16:30): the brief stays, the 17:00 keep-searching
+        # of the next day goes.
+        ("2026-12-01 18:00", {"thank-you", "brief-references"}, {"keep-searching-1", "follow-up-call"}),
+        # A time on the interview day before the brief: it goes (pending-only steps after the outcome).
+        ("2026-12-01 16:15", {"thank-you"}, {"brief-references", "keep-searching-1"}),
+        # Only the interview's date: the outcome counts from the interview's end, so the brief goes too.
+        ("2026-12-01", {"thank-you"}, {"brief-references", "keep-searching-1"}),
+    ],
+)
+def test_an_outcome_on_the_interview_day(outcome: str, kept: set[str], gone: set[str]) -> None:
+    """An offer recorded on the interview day keeps only what comes before the moment it was recorded."""
+    times = local_times(plan_for("2026-12-01 14:00", "America/New_York", status="offer", outcome_date=outcome))
+    assert kept <= set(times) and not gone & set(times)
+
+
+def test_status_checks_alternate_channels_from_the_first() -> None:
+    """Status checks come every 7 days after the call, their channel alternating from the plan's `first`.
+
+    The Step record carries no channel yet, so the channel is told without reading words: a check's reminder
+    text depends only on its channel, so the odd checks share one text, the even ones the other, and setting
+    `first` to phone swaps the two.
+    """
+    email_first = [s for s in plan_for("2026-12-01 14:00", "UTC").steps if s.step_id == "status-check"]
+    phone = settings_from_mapping({"status-check": {"first": "phone"}})
+    phone_first = [s for s in plan_for("2026-12-01 14:00", "UTC", settings=phone).steps if s.step_id == "status-check"]
+    assert [s.step.index for s in email_first] == [1, 2, 3, 4]
+    assert {(b.start - a.start).days for a, b in itertools.pairwise(email_first)} == {7}
+    assert [s.start for s in email_first] == [s.start for s in phone_first]
+    first, second = email_first[0].alarm_text, email_first[1].alarm_text
+    assert first != second
+    assert [s.alarm_text for s in email_first] == [first, second, first, second]
+    assert [s.alarm_text for s in phone_first] == [second, first, second, first]
+    # the whole description too: what to say by email, what to say on the phone
+    email_text, phone_text = email_first[0].description, email_first[1].description
+    assert email_text != phone_text
+    assert [s.description for s in phone_first] == [phone_text, email_text, phone_text, email_text]
+
+
+ALL_KINDS = frozenset({"thank-you", "brief-references", "keep-searching", "follow-up-call", "status-check",
+                       "competing-offer"})
+
+
+@pytest.mark.parametrize(
+    ("plan", "kinds", "expected"),
+    [
+        # every 3 days from Wednesday: Saturday's reminder moves to Monday, the next is Tuesday
+        ({"keep-searching": {"every": 3, "count": 3}}, {"keep-searching"},
+         {"keep-searching-1": "Wed 2026-12-02 09:00 -0500", "keep-searching-2": "Mon 2026-12-07 09:00 -0500",
+          "keep-searching-3": "Tue 2026-12-08 09:00 -0500"}),
+        # no call in the calendar: the status checks still count from the day it would have been
+        ({"follow-up-call": {"include": False}, "status-check": {"count": 1}}, {"follow-up-call", "status-check"},
+         {"status-check-1": "Tue 2026-12-15 10:00 -0500"}),
+        # each step can be left out, or counted down to none
+        ({"thank-you": {"include": False}, "brief-references": {"include": False},
+          "competing-offer": {"include": False}, "keep-searching": {"count": 0},
+          "status-check": {"count": 0}}, ALL_KINDS,
+         {"follow-up-call": "Tue 2026-12-08 10:00 -0500"}),
+        ({"keep-searching": {"include": False}, "status-check": {"include": False},
+          "follow-up-call": {"include": False}}, ALL_KINDS,
+         {"thank-you": "Tue 2026-12-01 16:00 -0500", "competing-offer": "Tue 2026-12-01 16:00 -0500",
+          "brief-references": "Tue 2026-12-01 16:30 -0500"}),
+    ],
+    ids=["search-every-3-days", "checks-without-call", "only-the-call", "first-day-only"],
+)
+def test_plan_settings_shape_the_steps(plan: dict[str, dict[str, object]], kinds: set[str],
+                                       expected: dict[str, str]) -> None:
+    """Counts, intervals and include switches decide which steps of the given kinds exist, and when."""
+    schedule = plan_for("2026-12-01 14:00", "America/New_York", settings=settings_from_mapping(plan),
+                        offer_deadline="2026-12-04")
+    times = local_times(schedule)
+    assert {step.key: times[step.key] for step in schedule.steps if step.step_id in kinds} == expected
+
+
+@pytest.mark.parametrize(
+    ("outcome", "gone", "kept"),
+    [
+        # decided when the interview ended: every pending-only step leaves, the competing offer too
+        ("2026-12-01", {"competing-offer", "brief-references", "keep-searching-1", "follow-up-call",
+                        "status-check-1"}, {"thank-you"}),
+        # decided at the very minute of the call: a step starting at the outcome is already moot
+        ("2026-12-08 10:00", {"follow-up-call", "keep-searching-2"}, {"keep-searching-1", "competing-offer"}),
+        # a minute later: the call has happened
+        ("2026-12-08 10:01", {"keep-searching-2", "status-check-1"}, {"follow-up-call"}),
+    ],
+)
+def test_pending_only_steps_leave_from_the_outcome_on(outcome: str, gone: set[str], kept: set[str]) -> None:
+    """Once an offer is recorded, checks, searching, the call and the competing-offer step from then on go."""
+    times = local_times(plan_for("2026-12-01 14:00", "America/New_York", status="offer", outcome_date=outcome,
+                                 offer_deadline="2026-12-04"))
+    assert kept <= set(times) and not gone & set(times)
+
+
+def test_a_rejection_adds_keep_in_touch_only_when_the_plan_has_it() -> None:
+    """Turning keep-in-touch off leaves a rejection with no new step."""
+    plan = settings_from_mapping({"keep-in-touch": {"include": False}})
+    times = local_times(plan_for("2026-12-01 14:00", "America/New_York", settings=plan, status="rejected",
+                                 outcome_date="2026-12-10"))
+    assert "keep-in-touch" not in times and "follow-up-call" in times
+
+
+def test_steps_at_the_same_minute_are_in_key_order() -> None:
+    """Friday evening: the brief and the first search reminder are both Monday 09:00, brief first."""
+    keys = [step.key for step in plan_for("2026-12-04 19:00", "America/New_York").steps]
+    assert keys[:4] == ["interview", "thank-you", "brief-references", "keep-searching-1"]
+
+
+@pytest.mark.parametrize(
+    ("date", "deadline", "expected"),
+    [
+        # Friday 16:00, the other offer ends at 18:15: no business slot, the 18:00-18:15 waking slot is in time.
+        ("2026-12-04 16:00", "2026-12-04 18:15", "Fri 2026-12-04 18:00 -0500"),
+        # It ends Monday 09:10: Monday 09:00-09:15 is too late by five minutes, so Friday evening.
+        ("2026-12-04 16:00", "2026-12-07 09:10", "Fri 2026-12-04 18:00 -0500"),
+        # It ends Monday 09:15: the business slot ends exactly then, and business hours come first.
+        ("2026-12-04 16:00", "2026-12-07 09:15", "Mon 2026-12-07 09:00 -0500"),
+        # A Saturday interview, the offer ends Sunday noon: waking hours on the weekend, Saturday 12:00.
+        ("2026-12-05 10:00", "2026-12-06 12:00", "Sat 2026-12-05 12:00 -0500"),
+    ],
+)
+def test_the_offer_call_falls_back_from_business_to_waking_hours(date: str, deadline: str, expected: str) -> None:
+    """Business hours if a slot there ends by the deadline, else the first waking-hours slot that does."""
+    times = local_times(plan_for(date, "America/New_York", offer_deadline=deadline))
+    assert times["competing-offer"] == expected
+
+
+def test_an_outcome_during_a_late_interview_counts_from_its_end() -> None:
+    """Rejected at 23:45 during an interview that ends at 00:30: keep-in-touch is the business day after the end's."""
+    times = local_times(plan_for("2026-12-01 23:30", "America/New_York", status="rejected",
+                                 outcome_date="2026-12-01 23:45"))
+    assert times["keep-in-touch"] == "Thu 2026-12-03 10:00 -0500"
+
+
+def test_a_closed_interview_without_any_date_counts_from_its_end() -> None:
+    """Called with neither an outcome date nor a clock, the planner takes the interview's end as the outcome."""
+    from followup_ics.core.planner import plan_interview
+
+    schedule = plan_for("2026-12-04 14:00", "America/New_York", status="rejected", outcome_date="2026-12-04")
+    interview = replace(schedule.interview, outcome_at=None)
+    times = local_times(plan_interview(interview))
+    assert times["keep-in-touch"] == "Mon 2026-12-07 10:00 -0500"
+    assert not any(key.startswith(("keep-searching", "status-check", "follow-up-call")) for key in times)
+
+
+@pytest.mark.parametrize(
+    ("date", "wanted"),
+    [("2026-12-01 13:59:59", "16:00:00"), ("2026-12-01 13:59:59.5", "16:00:00"), ("2026-12-01 13:44:59", "15:45:00")],
+)
+def test_a_start_with_seconds_still_gives_quarter_hours(date: str, wanted: str) -> None:
+    """Seconds typed in the date do not leak into the follow-ups: the thank-you is on the next quarter hour."""
+    schedule = plan_for(date, "America/New_York")
+    thank_you = next(step for step in schedule.steps if step.step_id == "thank-you")
+    assert thank_you.start.strftime("%H:%M:%S.%f") == wanted + ".000000"
+
+
+def test_a_closed_interview_without_an_outcome_date_counts_from_the_clock_given() -> None:
+    """With no outcome date, the planner takes the moment it is told (`as_of`) as the outcome."""
+    from followup_ics.core.planner import plan_interview
+
+    schedule = plan_for("2026-12-04 14:00", "America/New_York", status="rejected", outcome_date="2026-12-04")
+    interview = replace(schedule.interview, outcome_at=None)
+    times = local_times(plan_interview(interview, as_of=datetime(2026, 12, 9, 12, 0, tzinfo=UTC)))
+    assert times["keep-in-touch"] == "Thu 2026-12-10 10:00 -0500"
+    assert "keep-searching-1" in times and not {"keep-searching-2", "follow-up-call"} & set(times)

@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 
 import pytest
 import pytz
-from conftest import STAMP, plan_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from icscheck import assert_parsers_agree, expected_readings
+from support import STAMP, plan_for
 
 from followup_ics.app.fields import CONTROL
 from followup_ics.core.errors import InputError
@@ -21,7 +21,7 @@ from followup_ics.ical.reference import step_uid
 from followup_ics.ical.writer import render
 
 ZONES = st.sampled_from(sorted(pytz.common_timezones))
-WALL = st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(2035, 12, 31)).map(
+WALL = st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(2036, 12, 31)).map(
     lambda d: d.replace(second=0, microsecond=0))
 LENGTH = st.integers(min_value=15, max_value=240)
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

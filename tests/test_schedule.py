@@ -81,3 +81,25 @@ def test_next_slot_moves_to_the_next_business_morning() -> None:
     friday_evening = zone.localize(datetime(2026, 12, 4, 18, 0))
     slot = next_slot(zone, friday_evening, timedelta(minutes=15), Hours(time(9), time(17)), week=MONDAY_TO_FRIDAY)
     assert slot.strftime("%a %H:%M") == "Mon 09:00"
+
+
+@pytest.mark.parametrize(
+    ("zone", "wall", "said"),
+    [
+        # repeated: the offset of the first occurrence, sign and minutes included
+        ("America/New_York", datetime(2026, 11, 1, 1, 30), "using the first, at UTC-04:00"),
+        ("America/St_Johns", datetime(2026, 11, 1, 1, 30), "using the first, at UTC-02:30"),
+        ("Australia/Lord_Howe", datetime(2026, 4, 5, 1, 45), "using the first, at UTC+11:00"),
+        ("Pacific/Chatham", datetime(2026, 4, 5, 3, 0), "using the first, at UTC+13:45"),
+        ("Atlantic/Azores", datetime(2026, 10, 25, 0, 30), "using the first, at UTC+00:00"),  # summer is UTC
+        # skipped: the wall time it became (Lord Howe's gap is half an hour)
+        ("America/New_York", datetime(2026, 3, 8, 2, 30), "using 03:30"),
+        ("Australia/Lord_Howe", datetime(2026, 10, 4, 2, 15), "using 02:45"),
+        ("Pacific/Chatham", datetime(2026, 9, 27, 3, 0), "using 04:00"),
+    ],
+)
+def test_a_moved_time_says_where_it_went(zone: str, wall: datetime, said: str) -> None:
+    """The notice names the time, the zone and the offset or time actually used."""
+    _, notice = localize(pytz.timezone(zone), wall)
+    assert notice is not None
+    assert notice.startswith(f"{wall:%Y-%m-%d %H:%M} ") and f" {zone} " in notice and notice.endswith(said)

@@ -12,14 +12,14 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
 import icalendar
 import pytest
-from conftest import SOURCE_DATE_EPOCH, STAMP
 from icscheck import assert_parsers_agree
+from support import SOURCE_DATE_EPOCH, STAMP
 from waitress.server import create_server
 
 from followup_ics.app.config import Request
@@ -272,14 +272,23 @@ def test_concurrent_requests_while_the_csv_is_rewritten_never_see_a_torn_feed(
     assert not problems, problems[:5]
 
 
+def _clock_at(monkeypatch: pytest.MonkeyPatch, moment: datetime) -> Request:
+    """The clock the app reads (SOURCE_DATE_EPOCH) and the run's request, both at ``moment``."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(moment.timestamp())))
+    return Request(zone="UTC", now=moment)
+
+
 def test_unchanged_data_gives_byte_identical_feeds_after_a_restart(served: Served, tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    first = served.feed()
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(SOURCE_DATE_EPOCH) + 86400))
-    restarted = FeedApp(served.csv, Request(zone="UTC", now=STAMP), state_dir=tmp_path / "state")
+    """A restart a day later on the same CSV serves the same bytes, ETags and Last-Modified for every feed."""
+    first = {name: served.feed(name) for name in served.app.site.feeds}
+    served.app.close()
+    restarted = FeedApp(served.csv, _clock_at(monkeypatch, STAMP + timedelta(days=1)), state_dir=tmp_path / "state")
     assert restarted.token == served.app.token
-    assert restarted.site.feeds["all.ics"].data == body(first)
-    assert restarted.site.feeds["all.ics"].etag == first.getheader("ETag")
+    for name, response in first.items():
+        feed = restarted.site.feeds[name]
+        assert (feed.data, feed.etag) == (body(response), response.getheader("ETag")), name
+        assert format_datetime(feed.last_modified, usegmt=True) == response.getheader("Last-Modified"), name
 
 
 def test_create_app_is_a_wsgi_factory_configured_by_the_environment(tmp_path: Path,
@@ -306,13 +315,21 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
 def test_serve_prints_its_urls_and_stops_cleanly(tmp_path: Path, stop_signal: signal.Signals) -> None:
+    """serve prints its feed URLs, answers, and stops with exit 0 on SIGTERM or Ctrl-C, token unprinted."""
     source = tmp_path / "interviews.csv"
     write_csv(source, csv_text())
     port = _free_port()
     command = [sys.executable, "-m", "followup_ics", "serve", str(source), "--port", str(port), "--tz", "UTC"]
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env={**os.environ})
+    # A shell running the suite in the background ignores SIGINT, and a child inherits that: give the
+    # server the default disposition, as a terminal's Ctrl-C would find it.
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env={**os.environ},
+                               preexec_fn=_default_sigint)
     lines = []
     assert process.stderr is not None
     for line in process.stderr:
@@ -327,8 +344,13 @@ def test_serve_prints_its_urls_and_stops_cleanly(tmp_path: Path, stop_signal: si
     assert connection.getresponse().status == 200
     connection.close()
     process.send_signal(stop_signal)
-    rest = process.stderr.read()
-    assert process.wait(timeout=10) == 0
+    try:
+        rest = process.communicate(timeout=20)[1]
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise AssertionError(f"serve did not stop on {stop_signal.name}") from None
+    assert process.returncode == 0
     assert "Stopped." in rest and "Traceback" not in rest and token not in rest
 
 

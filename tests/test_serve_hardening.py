@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import STAMP
+from support import STAMP
 
 from followup_ics.app.config import Request
 from followup_ics.cli import cli

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import pytz
-from conftest import STAMP, plan_for
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from icscheck import assert_parsers_agree, expected_readings
+from icscheck import assert_parsers_agree, expected_readings, readings
+from support import STAMP, plan_for
 
 from followup_ics.core.errors import ZoneNotRepresentable
 from followup_ics.ical import tzrules
@@ -95,3 +95,77 @@ def test_observances_cached_by_span_class_are_derived_afresh(data: st.DataObject
             tzrules.observances(zone, first, last)
         return
     assert tzrules.observances(zone, first, last) == fresh
+
+
+@pytest.mark.parametrize(
+    ("date", "zone", "names"),
+    [
+        ("2026-12-01 14:00", "America/New_York", [("DAYLIGHT", "EDT"), ("STANDARD", "EST")]),
+        ("2026-10-23 18:00", "Europe/London", [("DAYLIGHT", "BST"), ("STANDARD", "GMT")]),
+        ("2026-10-02 13:00", "Australia/Sydney", [("STANDARD", "AEST"), ("DAYLIGHT", "AEDT")]),
+        # Dublin's data calls winter the DST period; the file still says IST for summer, GMT for winter.
+        ("2026-03-20 10:00", "Europe/Dublin", [("DAYLIGHT", "IST"), ("STANDARD", "GMT")]),
+        # one fixed offset: the abbreviation in force, not the zone's name
+        ("2026-12-01 14:00", "Asia/Kolkata", [("STANDARD", "IST")]),
+        ("2026-12-01 14:00", "America/Sao_Paulo", [("STANDARD", "-03")]),
+        ("2026-12-01 14:00", "Etc/GMT+5", [("STANDARD", "-05")]),
+        ("2001-01-01 00:00", "Antarctica/Troll", [("STANDARD", "-00")]),
+    ],
+)
+def test_each_observance_is_named_by_its_abbreviation(date: str, zone: str, names: list[tuple[str, str]]) -> None:
+    """TZNAME is what clocks in the zone show (EST, IST, -03), never the zone's own name."""
+    data = render([plan_for(date, zone, now=datetime(2000, 1, 1, tzinfo=pytz.utc))], stamp=STAMP)
+    lines = data.decode().split("\r\n")
+    written = [(lines[i][len("BEGIN:"):], next(x for x in lines[i:] if x.startswith("TZNAME:"))[len("TZNAME:"):])
+               for i, line in enumerate(lines) if line in ("BEGIN:DAYLIGHT", "BEGIN:STANDARD")]
+    assert written == names
+
+
+@pytest.mark.parametrize(
+    ("rule", "year", "expected"),
+    [
+        (tzrules.Rule(2, "4SU", (), None), 2026, date(2026, 2, 22)),  # February 2026 has exactly four Sundays
+        (tzrules.Rule(2, "-1SU", (), None), 2026, date(2026, 2, 22)),
+        (tzrules.Rule(2, "5SU", (), None), 2026, None),  # no fifth one
+        (tzrules.Rule(3, "5SU", (), None), 2026, date(2026, 3, 29)),
+        (tzrules.Rule(3, "1SU", (), None), 2026, date(2026, 3, 1)),
+        (tzrules.Rule(3, "-2SU", (), None), 2026, date(2026, 3, 22)),
+        (tzrules.Rule(11, "1SU", (), None), 2036, date(2036, 11, 2)),
+        (tzrules.Rule(2, "SU", (), None), 2026, None),  # a weekday without an ordinal or month days picks nothing
+        # Chile's form: the Sunday on or after the 2nd (BYMONTHDAY=2..8)
+        (tzrules.Rule(4, "SU", tuple(range(2, 9)), None), 2026, date(2026, 4, 5)),
+        (tzrules.Rule(9, "SU", tuple(range(2, 9)), None), 2026, date(2026, 9, 6)),
+        (tzrules.Rule(2, "SU", (29, 30, 31), None), 2026, None),  # no such day that month
+        (tzrules.Rule(2, "SU", (29, 30, 31), None), 2032, date(2032, 2, 29)),
+    ],
+)
+def test_a_yearly_rule_picks_the_day_a_calendar_app_would(rule: tzrules.Rule, year: int,
+                                                          expected: date | None) -> None:
+    """day_in reads BYDAY and BYMONTHDAY as RFC 5545 does, at the edges of a month."""
+    assert rule.day_in(year) == expected
+
+
+# The last years input accepts: clock changes there must be written as rules that reach them.
+# (interview, its local start, the follow-up call's local start worked out from the rules)
+LAST_YEARS = [
+    # New York falls back on Sun 2 Nov 2036: the call on the fifth business day is on standard time.
+    ("America/New_York", "2036-10-31 14:00", "2036-10-31 14:00 -0400", "2036-11-07 10:00 -0500"),
+    # Paris springs forward on Sun 30 Mar 2036.
+    ("Europe/Paris", "2036-03-28 10:00", "2036-03-28 10:00 +0100", "2036-04-04 10:00 +0200"),
+    # Sydney in its summer across the turn of 2037.
+    ("Australia/Sydney", "2036-12-30 10:00", "2036-12-30 10:00 +1100", "2037-01-06 10:00 +1100"),
+    # Santiago, Chile's "Sunday on or after" rule: falls back in April 2036.
+    ("America/Santiago", "2036-04-03 10:00", "2036-04-03 10:00 -0300", "2036-04-10 10:00 -0400"),
+]
+
+
+@pytest.mark.parametrize(("zone", "date", "interview", "call"), LAST_YEARS, ids=[case[0] for case in LAST_YEARS])
+def test_clock_changes_in_the_last_years_input_accepts(zone: str, date: str, interview: str, call: str) -> None:
+    """Interviews in 2036 in zones with DST are written, and every parser reads the instants the rules give."""
+    schedule = plan_for(date, zone)
+    data = render([schedule], stamp=STAMP)
+    stem = f"acme-corp-{date[:10]}"
+    expected = {f"{stem}.{key}@followup-ics": datetime.strptime(local, "%Y-%m-%d %H:%M %z").astimezone(pytz.utc)
+                for key, local in (("interview", interview), ("follow-up-call", call))}
+    for parser, events in readings(data).items():
+        assert {uid: events[uid].start for uid in expected} == expected, parser

@@ -12,9 +12,9 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import pytz
-from conftest import plan_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import plan_for
 
 from followup_ics.core.settings import DEFAULT_SETTINGS, settings_from_mapping
 from followup_ics.core.wallclock import local

@@ -12,12 +12,13 @@ from pathlib import Path
 import icalendar
 import pytest
 import pytz
-from conftest import STAMP, plan_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from icalendar.parser.string import _foldline
+from support import STAMP, plan_for
 
 from followup_ics.core.records import Schedule
+from followup_ics.core.settings import PlanSettings, settings_from_mapping
 from followup_ics.ical import writer
 from followup_ics.ical.reference import FeedOptions, build_calendar, step_uid
 
@@ -25,6 +26,8 @@ GOLDEN = Path(__file__).parent / "golden"
 # Text that stresses escaping and folding: delimiters, backslashes, carets, line breaks, multi-byte letters.
 HOSTILE = st.text(alphabet=st.sampled_from(list("ab ,;:\\^\"'\n\r\tÉü日本😀-/N")), min_size=1, max_size=120)
 NAMES = HOSTILE.filter(lambda text: text.strip() and text.isprintable())
+STEP_TABLES = ("interview", "thank-you", "brief-references", "follow-up-call", "status-check", "keep-searching",
+               "competing-offer", "keep-in-touch")
 
 
 def _same(schedules: list[Schedule], **options: object) -> None:
@@ -40,31 +43,90 @@ def test_golden_cases(case: Path) -> None:
     _same([schedule])
 
 
+# Alarm lead times in minutes: none, under a day (a relative TRIGGER), and a day or more (an absolute UTC one).
+ALARMS = st.sampled_from([0, 15, 1439, 1440, 1441, 2 * 1440 + 30, 7 * 1440])
+PEOPLE = st.lists(st.sampled_from(["Ana Diaz <ana@x.example>", "bo@y.example", "Zoë Ñ, Jr."]), max_size=3)
+
+
+def _settings(alarm: int, no_interview: bool) -> PlanSettings:
+    """Every step reminded ``alarm`` minutes ahead; the interview event left out with ``no_interview``."""
+    data: dict[str, dict[str, object]] = {table: {"alarm": alarm} for table in STEP_TABLES}
+    data["interview"]["include"] = not no_interview
+    return settings_from_mapping(data)
+
+
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     zone=st.sampled_from(sorted(pytz.all_timezones)),
-    wall=st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(2035, 12, 31)),
+    # up to the last year input accepts, leaving room for a deadline 60 days on
+    wall=st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(2036, 10, 31)),
     company=NAMES,
+    role=st.just("") | NAMES,
     notes=HOSTILE,
     location=NAMES,
+    interviewers=PEOPLE,
+    contact=st.sampled_from(["", "Bo Li <bo@acme.example>", "Zoë"]),
+    references=PEOPLE,
     status=st.sampled_from(["pending", "offer", "rejected", "withdrawn", "accepted"]),
+    outcome_days=st.sampled_from([None, 0, 9]),
     deadline_days=st.none() | st.integers(min_value=1, max_value=60),
     url=st.sampled_from(["", "https://jobs.example/a?b=c,d;e", "http://x.example/" + "p" * 90]),
+    alarm=ALARMS,
+    no_interview=st.booleans(),
     feed=st.booleans(),
     sequence=st.integers(min_value=0, max_value=1000),
 )
-def test_random_schedules_in_every_zone(zone: str, wall: datetime, company: str, notes: str, location: str,
-                                        status: str, deadline_days: int | None, url: str, feed: bool,
-                                        sequence: int) -> None:
+def test_random_schedules_in_every_zone(zone: str, wall: datetime, company: str, role: str, notes: str,
+                                        location: str, interviewers: list[str], contact: str, references: list[str],
+                                        status: str, outcome_days: int | None, deadline_days: int | None, url: str,
+                                        alarm: int, no_interview: bool, feed: bool, sequence: int) -> None:
+    """Any interview, with every option the user can give, is written byte for byte as icalendar writes it."""
     deadline = "" if deadline_days is None else f"{wall + timedelta(days=deadline_days):%Y-%m-%d %H:%M}"
-    outcome = "" if status == "pending" else f"{wall + timedelta(days=9):%Y-%m-%d}"
-    schedule = plan_for(f"{wall:%Y-%m-%d %H:%M}", zone, company=company, notes=notes, location=location,
-                        status=status, outcome_date=outcome,
-                        offer_deadline=deadline, url=url, now=datetime(2001, 1, 1, tzinfo=UTC))
+    outcome = ""
+    if status != "pending" and outcome_days is not None:
+        outcome = f"{wall + timedelta(days=outcome_days):%Y-%m-%d}"
+    schedule = plan_for(f"{wall:%Y-%m-%d %H:%M}", zone, company=company, role=role, notes=notes, location=location,
+                        interviewers=tuple(interviewers), contact=contact, references=tuple(references),
+                        status=status, outcome_date=outcome, offer_deadline=deadline, url=url,
+                        settings=_settings(alarm, no_interview), now=datetime(2001, 1, 1, tzinfo=UTC))
     earlier = STAMP - timedelta(days=sequence)
     revisions = {step_uid(schedule.interview, step): (sequence, earlier) for step in schedule.steps[::2]}
     options = {"feed": FeedOptions(timedelta(hours=3))} if feed else {}
     _same([schedule], revisions=revisions, **options)
+
+
+@pytest.mark.parametrize(
+    ("fields", "alarm", "no_interview"),
+    [
+        # every person and text field at once, in a zone that changes clocks during the plan
+        ({"role": "Data Engineer; Platform", "interviewers": ("Ana Diaz <ana@x.example>", "Raj Rao"),
+          "interviewer_emails": ("", "raj@x.example"), "contact": "Bo Li <bo@acme.example>",
+          "contact_phone": "+1 212 555 0100", "references": ("Cy Park <cy@example.org>", "Dee Moss")}, 15, False),
+        # an offer deadline: the competing-offer step and its deadline text
+        ({"offer_deadline": "2026-03-12 17:00"}, 0, False),
+        # a rejection with an outcome date: keep-in-touch, later checks gone
+        ({"status": "rejected", "outcome_date": "2026-03-16"}, 60, False),
+        # an outcome with a time on the interview day
+        ({"status": "offer", "outcome_date": "2026-03-06 18:30"}, 0, False),
+        # withdrawn, decided by the clock (no outcome date)
+        ({"status": "withdrawn"}, 0, False),
+        # no interview event: the follow-ups alone, still related to the interview's UID
+        ({}, 30, True),
+        # alarms exactly a day ahead and more: an absolute UTC trigger, across the spring-forward change
+        ({}, 1440, False),
+        ({"offer_deadline": "2026-03-20"}, 3 * 1440 + 45, True),
+    ],
+    ids=["people", "deadline", "rejected", "outcome-time", "withdrawn", "no-interview", "alarm-1-day",
+         "alarm-3-days-no-interview"],
+)
+def test_every_option_is_written_as_icalendar_writes_it(fields: dict[str, object], alarm: int,
+                                                        no_interview: bool) -> None:
+    """Role, people, references, deadline, status, outcome, no-interview and day-ahead alarms: same bytes."""
+    schedule = plan_for("2026-03-06 16:00", "America/New_York", settings=_settings(alarm, no_interview),
+                        now=datetime(2026, 3, 9, 12, 0, tzinfo=UTC), **fields)
+    assert ("interview" in {step.key for step in schedule.steps}) is not no_interview
+    _same([schedule])
+    _same([schedule], feed=FeedOptions())
 
 
 @pytest.mark.parametrize("notes", ["files in C:\\New folder\\Notes", "\\N", "a\\\\Nb", "\\n\\,\\;"])
@@ -126,3 +188,15 @@ def test_vtimezone_text_is_icalendars_in_every_zone(first: str, last: str) -> No
         if writer.vtimezone_text(zone, observances).encode("utf-8") != vtimezone_from(zone, observances).to_ical():
             differing.append(zone)
     assert differing == []
+
+
+@pytest.mark.parametrize(
+    "delta",
+    [timedelta(0), timedelta(minutes=15), timedelta(hours=1), timedelta(hours=1, seconds=5), timedelta(hours=4),
+     timedelta(minutes=61), timedelta(seconds=59), timedelta(days=1), timedelta(days=1, minutes=30),
+     timedelta(days=2, hours=3, minutes=4, seconds=5), timedelta(weeks=1), -timedelta(minutes=15),
+     -timedelta(hours=1), -timedelta(days=1, hours=2), -timedelta(seconds=1)],
+)
+def test_durations_are_written_as_icalendar_writes_them(delta: timedelta) -> None:
+    """Alarm triggers and refresh intervals: -PT15M, P1DT30M, P0D... exactly icalendar's forms."""
+    assert writer._duration(delta) == icalendar.vDuration(delta).to_ical().decode()

@@ -159,15 +159,18 @@ def _dateutil(text: str, field_name: str, **order: bool) -> tuple[datetime, bool
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            # Two defaults that differ in the hour: equal hours mean the text gave the hour itself.
+            # Two defaults that differ in every part: equal hours mean the text gave the hour itself, and
+            # different dates that it left out part of the date.
             moment = parser.parse(text, default=datetime(2000, 1, 1, 0, 0), **order)
-            probe = parser.parse(text, default=datetime(2000, 1, 1, 1, 0), **order)
+            probe = parser.parse(text, default=datetime(2001, 2, 2, 1, 0), **order)
         except (parser.ParserError, ValueError, OverflowError):
             raise InputError(field_name, "cannot read this date; write it as YYYY-MM-DD HH:MM",
                              value=text) from None
     for warning in caught:
         if issubclass(warning.category, parser.UnknownTimezoneWarning):
             raise InputError(field_name, _abbreviation_refused(text), value=text)
+    if probe.date() != moment.date():  # "14:00" or "Dec 1 2pm" would silently be in the year 2000
+        raise InputError(field_name, "needs a full date: year, month and day", value=text)
     return moment, probe.hour == moment.hour
 
 

@@ -1,0 +1,29 @@
+"""Helpers shared by the tests: the fixed clock and interviews planned as a user would type them.
+
+Imported as ``from support import ...`` (pytest puts tests/ on the path); conftest.py holds only fixtures.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from followup_ics.app.config import Request
+from followup_ics.app.fields import RawInterview
+from followup_ics.app.interview import make_schedule
+from followup_ics.core.records import Schedule
+from followup_ics.core.settings import DEFAULT_SETTINGS, PlanSettings
+
+STAMP = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+SOURCE_DATE_EPOCH = str(int(STAMP.timestamp()))
+
+
+def plan_for(date: str, zone: str, *, settings: PlanSettings = DEFAULT_SETTINGS, now: datetime = STAMP,
+             **fields: object) -> Schedule:
+    """The schedule for an interview given as the user would type it."""
+    raw = RawInterview(company=str(fields.pop("company", "Acme Corp")), date=date, **fields)  # type: ignore[arg-type]
+    return make_schedule(raw, Request(zone=zone, now=now, settings=settings))
+
+
+def local_times(schedule: Schedule) -> dict[str, str]:
+    """step key -> 'Tue 2026-12-01 16:00 -0500', in the interview's zone."""
+    return {s.key: s.start.strftime("%a %Y-%m-%d %H:%M %z") for s in schedule.steps}
