@@ -24,6 +24,9 @@ COMMANDS = {
     "batch": "Turn a CSV of interviews into one .ics per interview plus all.ics.",
     "serve": "Serve the CSV's interviews as calendar feeds to subscribe to, rebuilt when the CSV changes.",
     "export-site": "Write the feeds and their subscribe page as static files for any web host.",
+    "add": "Add an application to your CSV, with a stable id, and show its plan.",
+    "record": "Record what happened to an application: an outcome, a new round, a new date, a note.",
+    "list": "List each application: its status, last round, and next step, overdue ones first.",
 }
 
 
