@@ -17,7 +17,8 @@ def add(csv_file: Path, **params: Any) -> None:
     """Add an application to your CSV, with a stable id, and show its plan.
 
     The row is appended (columns it needs are added at the end); every other byte of the file stays as it
-    was. The new row is checked like any row before anything is written.
+    was. The new row is checked like any row before anything is written. A file that does not exist yet is
+    started.
 
     \b
     Example:
@@ -35,7 +36,7 @@ def add(csv_file: Path, **params: Any) -> None:
         fail(_named(error, csv_file))
     say_notices(tuple(outcome.notes))
     app = outcome.application
-    click.echo(f"Added {app.title} to {csv_file} as {app.label!r}.", err=True)
+    click.echo(f"Added {app.title} to {csv_file} as {app.label!r}.")
     click.echo(plan_table(app.latest.schedule, language(request.language)))
 
 

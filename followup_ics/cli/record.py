@@ -58,7 +58,7 @@ def record(csv_file: Path, application: str, status: str | None, on: str, deadli
     say_notices(tuple(outcome.notes))
     app = outcome.application
     click.echo(f"Recorded for {app.title} ({app.label}) in {csv_file}: now {app.status.value}, "
-               f"{len(app.rounds)} round{'s' if len(app.rounds) > 1 else ''}.", err=True)
+               f"{len(app.rounds)} round{'s' if len(app.rounds) > 1 else ''}.")
     click.echo(plan_table(app.latest.schedule, language(request.language)))
 
 

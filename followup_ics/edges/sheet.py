@@ -6,8 +6,8 @@ not know, rows shorter than the header. A record we do not touch is written back
 record we change, only the changed cells are re-quoted.
 
 Writes are safe against the two things that happen to a spreadsheet file:
-- another `followup-ics record` at the same moment: edits run under an exclusive lock (``flock`` on a small
-  lock file beside the CSV), each reading the file afresh, so neither write is lost;
+- another `followup-ics record` at the same moment: edits run under an exclusive lock (``flock`` on the
+  CSV's folder), each reading the file afresh inside it, so neither write is lost;
 - a spreadsheet app saving the file while we work: right before the rename the file's bytes are compared
   with what was read, and the write is refused if they differ.
 The new content goes to a temp file in the same folder, gets the old file's permissions, and is renamed
@@ -232,17 +232,14 @@ def _tokenize(text: str, delimiter: str) -> Iterator[Record]:
 # The file -------------------------------------------------------------------------------------------
 
 
-def lock_path(path: Path) -> Path:
-    """Beside the CSV, hidden, named after it: every process editing one file agrees on it."""
-    return path.with_name(f".{path.name}.lock")
-
-
 @contextmanager
 def _locked(path: Path, wait: float) -> Iterator[None]:
+    """An exclusive lock every followup-ics process editing a file in this folder takes: ``flock`` on the
+    folder itself, so no lock file is left beside the user's CSV, and a crashed process holds nothing."""
     try:
-        handle = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
+        handle = os.open(path.parent if str(path.parent) else Path("."), os.O_RDONLY)
     except OSError as error:
-        raise SheetError(f"cannot write in {path.parent} ({error.strerror or error})") from None
+        raise SheetError(f"cannot open its folder ({error.strerror or error})") from None
     try:
         give_up = time.monotonic() + wait
         while True:
@@ -267,19 +264,36 @@ def read_sheet(path: Path) -> tuple[Sheet, bytes]:
     return Sheet.parse(data), data
 
 
-def edit(path: Path, change: Callable[[Sheet], T], *, wait: float = LOCK_WAIT) -> T:
+def edit(path: Path, change: Callable[[Sheet], T], *, wait: float = LOCK_WAIT, create: str = "") -> T:
     """Read ``path``, let ``change`` edit the sheet (it may raise to write nothing), and replace the file
-    with the result, atomically, under the lock; refuse if the file changed meanwhile."""
-    if path.exists() and not os.access(path, os.W_OK):
+    with the result, atomically, under the lock; refuse if the file changed meanwhile. ``create`` is the
+    header of a file that does not exist yet (else a missing file is an error)."""
+    # Root may write anything; a file nobody may write was made read-only on purpose: respect that too.
+    if path.exists() and (not os.access(path, os.W_OK) or not os.stat(path).st_mode & 0o222):
         raise SheetError("the file is read-only; nothing was changed")
     with _locked(path, wait):
-        sheet, before = read_sheet(path)
+        if create and not path.exists():
+            sheet, before = Sheet.parse(create.encode("utf-8")), None
+        else:
+            sheet, before = read_sheet(path)
         sheet.parsed_header()
         result = change(sheet)
         after = sheet.to_bytes()
-        if after != before:
+        if before is None:
+            _create(path, after)
+        elif after != before:
             _replace(path, after, before)
     return result
+
+
+def _create(path: Path, data: bytes) -> None:
+    try:
+        with path.open("xb") as handle:  # never over a file that appeared meanwhile
+            handle.write(data)
+    except FileExistsError:
+        raise ConflictError("the file appeared while this command ran; nothing was written: run it again") from None
+    except OSError as error:
+        raise SheetError(f"cannot write it ({error.strerror or error})") from None
 
 
 def _replace(path: Path, data: bytes, expected: bytes) -> None:

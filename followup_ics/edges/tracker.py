@@ -209,7 +209,7 @@ def add_application(path: Path, raw: RawInterview, request: Request, *, zone_giv
         after = _check(sheet, request, source, {index})
         return Outcome(_owner(after, index), notes)
 
-    return edit(path, change)
+    return edit(path, change, create="company,date\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,22 +243,22 @@ def record(path: Path, query: str, what: Recording, request: Request) -> Outcome
                     values[column] = sheet.value(target, column)
             target = sheet.append(values)
             touched.add(target)
-            _put(sheet, target, "date", written_moment(what.round, zone, "--round", request, time_needed=True))
+            _put(sheet, target, "date", written_moment(what.round, zone, "round", request, time_needed=True))
         if what.reschedule:
             notes += _fix_identity(sheet, app)
-            _put(sheet, target, "date", written_moment(what.reschedule, zone, "--reschedule", request,
+            _put(sheet, target, "date", written_moment(what.reschedule, zone, "reschedule", request,
                                                         time_needed=True))
         if what.status:
             _put(sheet, target, "status", what.status)
             if what.on:
-                on = written_moment(what.on, zone, "--on", request, time_needed=False)
+                on = written_moment(what.on, zone, "on", request, time_needed=False)
             else:  # written now, so the date never drifts; never before the interview ended
                 end = app.latest.identified.interview.end
                 on = f"{local(tzinfo(zone), max(request.now, end)):%Y-%m-%d %H:%M}"
             _put(sheet, target, "outcome_date", on)
             if what.deadline:
                 _put(sheet, target, "offer_deadline",
-                     written_moment(what.deadline, zone, "--deadline", request, time_needed=False))
+                     written_moment(what.deadline, zone, "deadline", request, time_needed=False))
         if what.note:
             column = sheet.ensure_column("notes")
             old = sheet.value(target, column).rstrip()
