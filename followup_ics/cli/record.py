@@ -42,10 +42,10 @@ def record(csv_file: Path, application: str, status: str | None, on: str, deadli
     from followup_ics.wording.language import language
     from followup_ics.wording.table import plan_table
 
-    if not (status or next_round or reschedule or note):
-        raise Fail("nothing to record: give --status, --round, --reschedule or --note")
     if (on or deadline) and not status:
         raise Fail(f"{'--on' if on else '--deadline'}: goes with --status")
+    if not (status or next_round or reschedule or note):
+        raise Fail("nothing to record: give --status, --round, --reschedule or --note")
     if next_round and reschedule:
         raise Fail("--round and --reschedule: one at a time")
     what = Recording(status=(status or "").lower(), on=on, deadline=deadline, round=next_round,

@@ -78,15 +78,19 @@ class Survey:
     taken: set[str]  # every id and file stem in use, casefolded
 
     def find(self, query: str) -> Application:
-        """An id or file stem (exactly), else an unambiguous prefix of a company name; case does not matter."""
+        """An id or file stem (exactly), else an unambiguous prefix of a company name or of an id; case does
+        not matter."""
         wanted = " ".join(query.split()).casefold()
         if not wanted:
             raise SheetError("the application to record is empty: give its id or the start of the company name")
         for app in self.applications:
             if wanted == app.given_id.casefold() or any(wanted == r.identified.stem for r in app.rounds):
                 return app
+        # A prefix of the company, or of the id `list` shows (cut short there when the table is narrow).
         found = [app for app in self.applications
-                 if app.title.casefold().startswith(wanted) or slug(app.title).startswith(slug(wanted) or "\0")]
+                 if app.title.casefold().startswith(wanted) or slug(app.title).startswith(slug(wanted) or "\0")
+                 or any(name.casefold().startswith(wanted) for name in (app.given_id, app.rounds[0].identified.stem)
+                        if name)]
         if len(found) == 1:
             return found[0]
         if not found:
