@@ -4,17 +4,26 @@ atomic, locked and refused when the file changed under them, and ids that keep a
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import stat
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
+import icalendar
 import pytest
 from click.testing import CliRunner
+from conftest import SOURCE_DATE_EPOCH, STAMP
+from test_serve import Served, body, write_csv
+from waitress.server import create_server
 
+from followup_ics.app.config import Request
 from followup_ics.cli import cli
+from followup_ics.edges.web import FeedApp
 from followup_ics.edges.sheet import ConflictError, Sheet, edit
 
 ADD = ["add", "--company", "Zeta Co", "--date", "2026-12-03 09:00", "--tz", "UTC"]
@@ -255,8 +264,57 @@ def test_two_records_at_the_same_moment_both_land(tmp_path: Path) -> None:
     processes = [subprocess.Popen([sys.executable, "-m", "followup_ics", "record", str(path), app, "--note",
                                    f"note {number}", "--tz", "UTC"], env=env, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE, text=True)
-                 for number, app in enumerate(["acme", "globex", "acme", "globex"])]
+                 for number, app in enumerate(["acme", "globex"] * 3)]
     errors = [process.communicate(timeout=60)[1] for process in processes]
-    assert [process.returncode for process in processes] == [0] * 4, errors
+    assert [process.returncode for process in processes] == [0] * 6, errors
     text = path.read_text(encoding="utf-8")
-    assert all(f"note {number}" in text for number in range(4)), text
+    assert all(f"note {number}" in text for number in range(6)), text
+
+
+@pytest.fixture
+def served_search(tmp_path: Path) -> Iterator[Served]:
+    """`serve`'s app under waitress on 127.0.0.1, over a search with one application that has an id and one
+    that has none."""
+    source = tmp_path / "search.csv"
+    write_csv(source, "company,date,timezone,id\r\nAcme Corp,2026-12-01 14:00,America/New_York,acme\r\n"
+                      "Globex,2026-12-02 10:00,Europe/Paris,\r\n")
+    app = FeedApp(source, Request(zone="UTC", now=STAMP), state_dir=tmp_path / "state", poll=0.05,
+                  log=io.StringIO())
+    server = create_server(app, host="127.0.0.1", port=0, threads=4, asyncore_loop_timeout=0.05)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    app.start()
+    try:
+        yield Served(app, server.effective_port, source, io.StringIO())  # type: ignore[union-attr]
+    finally:
+        app.close()
+        server.close()
+        thread.join(timeout=5)
+
+
+@pytest.mark.parametrize(
+    ("query", "feed", "moved_to"),
+    [("acme", "acme.ics", "2026-12-03 15:00"),
+     # no id yet: record fixes the name it already had, so the date-named feed keeps its address
+     ("glob", "globex-2026-12-02.ics", "2026-12-04 11:00")],
+)
+def test_a_rescheduled_interview_moves_in_place_in_the_served_feed(
+        served_search: Served, monkeypatch: pytest.MonkeyPatch, query: str, feed: str, moved_to: str) -> None:
+    """Over real HTTP: after `record --reschedule`, the same feed address answers with the same UIDs, each
+    with a higher SEQUENCE, and the interview at its new time."""
+    first = served_search.feed(feed)
+    assert first.status == 200
+    before = {str(e.uid): e for e in icalendar.Calendar.from_ical(body(first)).events}
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(SOURCE_DATE_EPOCH) + 3600))
+    code, _, err = run("record", str(served_search.csv), query, "--reschedule", moved_to, "--tz", "UTC")
+    assert code == 0, err
+    combined = served_search.feed().getheader("ETag", "")
+    served_search.wait_for_new_etag(combined)
+    again = served_search.feed(feed)
+    assert again.status == 200
+    after = {str(e.uid): e for e in icalendar.Calendar.from_ical(body(again)).events}
+    assert set(after) == set(before)
+    for uid, event in after.items():
+        assert event.sequence > before[uid].sequence, uid
+    interview = next(e for uid, e in after.items() if uid.endswith(".interview@followup-ics"))
+    assert f"{interview.start:%Y-%m-%d %H:%M}" == moved_to
