@@ -23,8 +23,8 @@ from waitress.server import create_server
 
 from followup_ics.app.config import Request
 from followup_ics.cli import cli
-from followup_ics.edges.web import FeedApp
 from followup_ics.edges.sheet import ConflictError, Sheet, edit
+from followup_ics.edges.web import FeedApp
 
 ADD = ["add", "--company", "Zeta Co", "--date", "2026-12-03 09:00", "--tz", "UTC"]
 RECORD = ["acme", "--status", "rejected", "--on", "2026-12-02", "--note", "No; maybe later"]
@@ -223,7 +223,7 @@ def test_add_gives_ids_no_other_row_or_later_round_can_take(tmp_path: Path) -> N
     for role in ("", "Data Engineer"):
         code, _, err = run("add", str(path), "--company", "Acme", "--role", role, "--date", "2026-12-05 10:00")
         assert code == 0, err
-        ids.append(list(csv.DictReader(path.open(encoding="utf-8")))[-1]["id"])
+        ids.append(list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))[-1]["id"])
         notes.append(err)
     assert ids[0] not in ("acme", "acme-2") and ids[0].startswith("acme-") and len(ids[0]) <= 12
     assert ids[1] == "acme-data-engineer"
@@ -281,12 +281,22 @@ def served_search(tmp_path: Path) -> Iterator[Served]:
     app = FeedApp(source, Request(zone="UTC", now=STAMP), state_dir=tmp_path / "state", poll=0.05,
                   log=io.StringIO())
     server = create_server(app, host="127.0.0.1", port=0, threads=4, asyncore_loop_timeout=0.05)
-    thread = threading.Thread(target=server.run, daemon=True)
+    stopping = threading.Event()
+
+    def run_server() -> None:
+        try:
+            server.run()
+        except OSError:
+            if not stopping.is_set():  # closing the socket under the select loop is how the test stops it
+                raise
+
+    thread = threading.Thread(target=run_server, daemon=True)
     thread.start()
     app.start()
     try:
         yield Served(app, server.effective_port, source, io.StringIO())  # type: ignore[union-attr]
     finally:
+        stopping.set()
         app.close()
         server.close()
         thread.join(timeout=5)
