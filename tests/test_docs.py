@@ -37,7 +37,7 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert [line for line in lines if line in steps] == steps
 
 
-@pytest.mark.parametrize("command", ["", "generate", "plan", "links", "batch", "export-site"])
+@pytest.mark.parametrize("command", ["", "generate", "plan", "links", "batch", "export-site", "add", "record", "list"])
 def test_every_command_help_shows_an_example_that_runs(command: str, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """Each --help ends with one whole example line, and running that line succeeds."""

@@ -328,3 +328,29 @@ def test_a_rescheduled_interview_moves_in_place_in_the_served_feed(
         assert event.sequence > before[uid].sequence, uid
     interview = next(e for uid, e in after.items() if uid.endswith(".interview@followup-ics"))
     assert f"{interview.start:%Y-%m-%d %H:%M}" == moved_to
+
+
+def test_the_readme_session_is_real_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every command of "Track your search" prints the lines shown, in order ('...' skips lines)."""
+    import shlex
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Track your search", 1)[1].split("```\n", 2)[1]
+    monkeypatch.chdir(tmp_path)
+    for chunk in block.split("$ followup-ics ")[1:]:
+        command, *expected = chunk.rstrip("\n").split("\n")
+        result = CliRunner().invoke(cli, shlex.split(command))
+        assert result.exit_code == 0, result.output
+        printed = result.stdout.rstrip("\n").split("\n")
+        position, skipping = 0, False
+        for line in expected:
+            if line == "...":
+                skipping = True
+                continue
+            if skipping:
+                assert line in printed[position:], (command, line)
+                position = printed.index(line, position)
+            else:
+                assert printed[position] == line, (command, line)
+            position, skipping = position + 1, False
+        assert skipping or position == len(printed), (command, printed[position:])
