@@ -357,3 +357,20 @@ def test_the_readme_session_is_real_output(tmp_path: Path, monkeypatch: pytest.M
                 assert printed[position] == line, (command, line)
             position, skipping = position + 1, False
         assert skipping or position == len(printed), (command, printed[position:])
+
+
+def test_an_application_without_an_id_keeps_its_first_round_name_through_a_reschedule(tmp_path: Path) -> None:
+    """Two rounds grouped by company and role: the id becomes the first round's stem; the second round's
+    events are re-created once, and the note says so; pending takes an outcome back with its date."""
+    path = tmp_path / "search.csv"
+    path.write_text("company,date,timezone,role,status,outcome_date\n"
+                    "Acme,2026-12-01 14:00,UTC,Analyst,,\n"
+                    "Acme,2026-12-08 10:00,UTC,Analyst,rejected,2026-12-09\n"
+                    "Broken,someday,UTC,,,\n", encoding="utf-8")
+    code, out, err = run("record", str(path), "acme", "--reschedule", "2026-12-10 10:00", "--status", "pending")
+    assert code == 0, err
+    assert path.read_text(encoding="utf-8").splitlines()[1:3] == [
+        "Acme,2026-12-01 14:00,UTC,Analyst,,,acme-2026-12-01",
+        "Acme,2026-12-10 10:00,UTC,Analyst,pending,,acme-2026-12-01"]
+    assert "acme-2026-12-08: gave the application the id 'acme-2026-12-01'" in err
+    assert ":4: column 'date'" in err and "2 rounds" in out  # the bad row below is said, not fatal

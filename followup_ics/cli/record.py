@@ -44,6 +44,10 @@ def record(csv_file: Path, application: str, status: str | None, on: str, deadli
 
     if (on or deadline) and not status:
         raise Fail(f"{'--on' if on else '--deadline'}: goes with --status")
+    if deadline and (status or "").lower() != "offer":
+        raise Fail("--deadline: goes with --status offer (when you must answer it)")
+    if on and (status or "").lower() == "pending":
+        raise Fail("--on: pending has no date")
     if not (status or next_round or reschedule or note):
         raise Fail("nothing to record: give --status, --round, --reschedule or --note")
     if next_round and reschedule:

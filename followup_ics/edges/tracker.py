@@ -164,12 +164,14 @@ def _put(sheet: Sheet, index: int, field_name: str, value: str) -> None:
     sheet.set(index, sheet.ensure_column(field_name), value)
 
 
-def _check(sheet: Sheet, request: Request, source: str, rows: set[int]) -> Survey:
-    """Plan the edited file; a bad row among those we wrote stops the write."""
+def _check(sheet: Sheet, request: Request, source: str, rows: set[int], notes: list[str]) -> Survey:
+    """Plan the edited file; a bad row among those we wrote stops the write, other bad rows are said (they
+    were bad before, and `batch` and `serve` will refuse them until they are fixed)."""
     after = survey(sheet, request)
     for error in after.errors:
         if error.row - 2 in rows:
             raise SheetError(error.describe(source))
+        notes.append(f"{error.describe(source)} (batch and serve refuse the file until this row is fixed)")
     return after
 
 
@@ -210,7 +212,7 @@ def add_application(path: Path, raw: RawInterview, request: Request, *, zone_giv
             text = "; ".join(value) if isinstance(value, tuple) else str(value)
             if text.strip():
                 _put(sheet, index, COLUMN_FOR.get(name, name), text)
-        after = _check(sheet, request, source, {index})
+        after = _check(sheet, request, source, {index}, notes)
         return Outcome(_owner(after, index), notes)
 
     return edit(path, change, create="company,date\n")
@@ -252,7 +254,11 @@ def record(path: Path, query: str, what: Recording, request: Request) -> Outcome
             notes += _fix_identity(sheet, app)
             _put(sheet, target, "date", written_moment(what.reschedule, zone, "reschedule", request,
                                                         time_needed=True))
-        if what.status:
+        if what.status == Status.PENDING.value:  # taking an outcome back: its date goes with it
+            _put(sheet, target, "status", what.status)
+            if sheet.column("outcome_date") is not None:
+                _put(sheet, target, "outcome_date", "")
+        elif what.status:
             _put(sheet, target, "status", what.status)
             if what.on:
                 on = written_moment(what.on, zone, "on", request, time_needed=False)
@@ -267,7 +273,7 @@ def record(path: Path, query: str, what: Recording, request: Request) -> Outcome
             column = sheet.ensure_column("notes")
             old = sheet.value(target, column).rstrip()
             sheet.set(target, column, f"{old}\n{what.note.strip()}" if old else what.note.strip())
-        after = _check(sheet, request, source, touched)
+        after = _check(sheet, request, source, touched, notes)
         moved = [r.identified.stem for r in app.rounds
                  if r.identified.stem not in {s.identified.stem for s in _owner(after, r.index).rounds}]
         if moved:
