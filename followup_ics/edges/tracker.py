@@ -22,7 +22,7 @@ from followup_ics.core.identity import slug
 from followup_ics.core.records import Schedule, Status, WordedStep
 from followup_ics.core.wallclock import local
 from followup_ics.core.zones import tzinfo
-from followup_ics.edges.sheet import Sheet, SheetError, edit
+from followup_ics.edges.sheet import Sheet, SheetError, edit, read_sheet
 from followup_ics.edges.spreadsheet import read_text
 from followup_ics.ical.zonenames import resolve_zone
 
@@ -330,8 +330,6 @@ class Standing:
 
 def standings(path: Path, request: Request) -> tuple[list[Standing], list[RowError]]:
     """Each application, overdue ones first, then by their next step; decided ones with nothing left last."""
-    from followup_ics.edges.sheet import read_sheet
-
     sheet, _ = read_sheet(path)
     sheet.parsed_header()
     found = survey(sheet, request)
