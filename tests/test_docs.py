@@ -87,7 +87,7 @@ def test_the_group_lists_each_command_with_its_own_summary() -> None:
     from followup_ics import cli as group
 
     for name, summary in group.COMMANDS.items():
-        command = importlib.import_module(f"followup_ics.cli.{name.replace('-', '_')}").command
+        command = importlib.import_module(group.module_name(name)).command
         assert command.name == name
         assert (command.help or "").splitlines()[0] == summary
 

@@ -30,6 +30,12 @@ COMMANDS = {
 }
 
 
+def module_name(cmd_name: str) -> str:
+    """The module of a command: its name, except `list`, whose module would shadow the builtin in this
+    package's namespace once imported."""
+    return f"followup_ics.cli.{'listing' if cmd_name == 'list' else cmd_name.replace('-', '_')}"
+
+
 class App(click.Group):
     """Every error, click's own usage errors included, is one line on stderr, never a traceback."""
 
@@ -39,7 +45,7 @@ class App(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS:
             return None
-        module = importlib.import_module(f"followup_ics.cli.{cmd_name.replace('-', '_')}")
+        module = importlib.import_module(module_name(cmd_name))
         command: click.Command = module.command
         for param in command.params:
             long_name = next((name for name in param.opts if name.startswith("--")), None)

@@ -1,4 +1,4 @@
-"""`followup-ics list`."""
+"""`followup-ics list` (a module named list would shadow the builtin in the cli package)."""
 
 from __future__ import annotations
 
