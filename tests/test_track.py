@@ -374,3 +374,25 @@ def test_an_application_without_an_id_keeps_its_first_round_name_through_a_resch
         "Acme,2026-12-10 10:00,UTC,Analyst,pending,,acme-2026-12-01"]
     assert "acme-2026-12-08: gave the application the id 'acme-2026-12-01'" in err
     assert ":4: column 'date'" in err and "2 rounds" in out  # the bad row below is said, not fatal
+
+
+def test_a_symlinked_csv_stays_a_link(tmp_path: Path) -> None:
+    """A CSV linked from a synced folder: the file it points to is replaced, the link is kept."""
+    target = tmp_path / "synced" / "search.csv"
+    target.parent.mkdir()
+    target.write_text("company,date,timezone\nAcme,2026-12-01 14:00,UTC\n", encoding="utf-8")
+    link = tmp_path / "search.csv"
+    link.symlink_to(target)
+    code, _, err = run("record", str(link), "acme", "--note", "called back")
+    assert code == 0, err
+    assert link.is_symlink() and "called back" in target.read_text(encoding="utf-8")
+
+
+def test_a_file_that_is_not_utf8_is_refused_unchanged(tmp_path: Path) -> None:
+    """Saved as 'CSV' in a Windows code page: one line saying how to save it, the bytes left alone."""
+    path = tmp_path / "search.csv"
+    data = "company,date\nMüller,2026-12-01 14:00\n".encode("cp1252")
+    path.write_bytes(data)
+    code, _, err = run("record", str(path), "mu", "--note", "x", "--tz", "UTC")
+    assert code == 2 and "not UTF-8 text" in err and len(err.strip().splitlines()) == 1
+    assert path.read_bytes() == data

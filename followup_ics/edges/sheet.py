@@ -268,6 +268,7 @@ def edit(path: Path, change: Callable[[Sheet], T], *, wait: float = LOCK_WAIT, c
     """Read ``path``, let ``change`` edit the sheet (it may raise to write nothing), and replace the file
     with the result, atomically, under the lock; refuse if the file changed meanwhile. ``create`` is the
     header of a file that does not exist yet (else a missing file is an error)."""
+    path = path.resolve()  # a symlinked CSV stays a link: the file it points to is the one replaced
     # Root may write anything; a file nobody may write was made read-only on purpose: respect that too.
     if path.exists() and (not os.access(path, os.W_OK) or not os.stat(path).st_mode & 0o222):
         raise SheetError("the file is read-only; nothing was changed")
