@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from followup_ics.app.config import Request
 from followup_ics.app.fields import RawInterview, parse_moment
-from followup_ics.app.roster import Identified, Roster, RowError
+from followup_ics.app.roster import Identified, Naming, Roster, Row, RowError, identify
 from followup_ics.core.identity import slug
 from followup_ics.core.records import Schedule, Status, WordedStep
 from followup_ics.core.wallclock import local
@@ -39,7 +40,7 @@ COLUMN_FOR = {"interviewers": "interviewer", "interviewer_emails": "interviewer_
 class Round:
     index: int  # the record's index in the sheet
     identified: Identified
-    schedule: Schedule
+    schedule: Schedule | None  # None when only identities were needed (finding the application)
 
 
 @dataclass
@@ -66,7 +67,9 @@ class Application:
 
     @property
     def status(self) -> Status:
-        return self.latest.schedule.interview.status
+        """Where the application stands (every round's planned interview carries it)."""
+        schedule = self.latest.schedule
+        return schedule.interview.status if schedule else self.latest.identified.interview.status
 
 
 @dataclass
@@ -99,13 +102,18 @@ class Survey:
         raise SheetError(f"{query!r} matches {len(found)} applications: {names}; give the id instead")
 
 
-def survey(sheet: Sheet, request: Request) -> Survey:
+def survey(sheet: Sheet, request: Request, *, plan: bool = True) -> Survey:
+    """The file's applications, planned as `batch` and `serve` plan them; with ``plan=False`` only who is
+    who (rows, stems, applications), which is all finding an application needs and costs a fraction."""
     text = sheet.planning_text()
-    roster = Roster(lambda: read_text(text)[1], request)
+    if plan:
+        roster = Roster(lambda: read_text(text)[1], request)
+        errors, results = list(roster.errors), roster.schedules()
+    else:
+        errors, results = [], _identities(read_text(text)[1], request)
     apps: dict[str, Application] = {}
-    errors = list(roster.errors)
     taken: set[str] = set()
-    for result in roster.schedules():
+    for result in results:
         if isinstance(result, RowError):
             continue
         identified, schedule = result
@@ -115,6 +123,13 @@ def survey(sheet: Sheet, request: Request) -> Survey:
         if identified.row.raw.id.strip():
             taken.add(identified.row.raw.id.strip().casefold())
     return Survey(list(apps.values()), errors, taken)
+
+
+def _identities(rows: Iterable[Row | RowError], request: Request) -> Iterator[tuple[Identified, None] | RowError]:
+    naming = Naming()
+    for row in rows:
+        item = row if isinstance(row, RowError) else identify(row, request, naming)
+        yield item if isinstance(item, RowError) else (item, None)
 
 
 # Writing values ---------------------------------------------------------------------------------------
@@ -191,7 +206,7 @@ def add_application(path: Path, raw: RawInterview, request: Request, *, zone_giv
     source = str(path)
 
     def change(sheet: Sheet) -> Outcome:
-        before = survey(sheet, request)
+        before = survey(sheet, request, plan=False)
         values = {name: getattr(raw, name) for name in RawInterview.__dataclass_fields__}
         zone = resolve_zone(raw.timezone, "timezone") if raw.timezone.strip() else request.zone
         values["date"] = written_moment(raw.date, zone, "date", request, time_needed=True)
@@ -235,7 +250,7 @@ def record(path: Path, query: str, what: Recording, request: Request) -> Outcome
     source = str(path)
 
     def change(sheet: Sheet) -> Outcome:
-        before = survey(sheet, request)
+        before = survey(sheet, request, plan=False)
         app = before.find(query)
         zone = row_zone(app, request)
         target = app.latest.index
