@@ -251,6 +251,7 @@ def test_list_puts_overdue_steps_first_and_fits_80_columns(tmp_path: Path) -> No
                                               "globex-2026-11-02"]
     assert [step["step"] for step in items[0]["overdue"]] == ["thank-you", "brief-references"]
     assert items[1]["next_step"]["step"] == "interview" and items[2]["next_step"] is None
+    assert items[0]["feeds"] == ["initech-2026-11-19.ics"]
     shown = lines[2].split()[0].rstrip("…")
     code, out, err = run("record", str(path), shown, "--note", "prepared", "--tz", "UTC")
     assert code == 0 and "Acme Corporation International" in out, err

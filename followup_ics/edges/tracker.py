@@ -207,7 +207,9 @@ def add_application(path: Path, raw: RawInterview, request: Request, *, zone_giv
 
     def change(sheet: Sheet) -> Outcome:
         before = survey(sheet, request, plan=False)
-        values = {name: getattr(raw, name) for name in RawInterview.__dataclass_fields__}
+        # --me signs this run's drafts, as it does for every command; a row's own `me` column is for a
+        # search kept for several people, and `add` does not guess that.
+        values = {name: getattr(raw, name) for name in RawInterview.__dataclass_fields__ if name != "me"}
         zone = resolve_zone(raw.timezone, "timezone") if raw.timezone.strip() else request.zone
         values["date"] = written_moment(raw.date, zone, "date", request, time_needed=True)
         if zone_given:
@@ -332,6 +334,7 @@ class Standing:
     next_step: WordedStep | None
     overdue: tuple[WordedStep, ...]
     zone: str
+    feeds: tuple[str, ...] = ()  # each round's own feed, as `serve` names it
 
     def as_json(self) -> dict[str, object]:
         def step(item: WordedStep) -> dict[str, str]:
@@ -340,7 +343,7 @@ class Standing:
         return {"id": self.id, "application": self.title, "status": self.status, "rounds": self.rounds,
                 "last_round": self.last_round.isoformat(), "zone": self.zone,
                 "next_step": step(self.next_step) if self.next_step else None,
-                "overdue": [step(item) for item in self.overdue]}
+                "overdue": [step(item) for item in self.overdue], "feeds": list(self.feeds)}
 
 
 def standings(path: Path, request: Request) -> tuple[list[Standing], list[RowError]]:
@@ -358,7 +361,8 @@ def standings(path: Path, request: Request) -> tuple[list[Standing], list[RowErr
                         and request.now - OVERDUE_FOR <= s.start < request.now)
         result.append(Standing(app.label, app.title, app.status.value, len(app.rounds),
                                local(tzinfo(zone), app.latest.identified.interview.start),
-                               upcoming[0] if upcoming else None, overdue, zone))
+                               upcoming[0] if upcoming else None, overdue, zone,
+                               tuple(f"{r.identified.stem}.ics" for r in app.rounds)))
     far = request.now + timedelta(days=36500)
     result.sort(key=lambda s: (not s.overdue, s.overdue[0].start if s.overdue else
                                (s.next_step.start if s.next_step else far)))
