@@ -37,7 +37,7 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert [line for line in lines if line in steps] == steps
 
 
-@pytest.mark.parametrize("command", ["", "generate", "plan", "links", "batch", "export-site"])
+@pytest.mark.parametrize("command", ["", "generate", "plan", "links", "batch", "export-site", "add", "record", "list"])
 def test_every_command_help_shows_an_example_that_runs(command: str, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """Each --help ends with one whole example line, and running that line succeeds."""
@@ -87,7 +87,7 @@ def test_the_group_lists_each_command_with_its_own_summary() -> None:
     from followup_ics import cli as group
 
     for name, summary in group.COMMANDS.items():
-        command = importlib.import_module(f"followup_ics.cli.{name.replace('-', '_')}").command
+        command = importlib.import_module(group.module_name(name)).command
         assert command.name == name
         assert (command.help or "").splitlines()[0] == summary
 

@@ -24,7 +24,16 @@ COMMANDS = {
     "batch": "Turn a CSV of interviews into one .ics per interview plus all.ics.",
     "serve": "Serve the CSV's interviews as calendar feeds to subscribe to, rebuilt when the CSV changes.",
     "export-site": "Write the feeds and their subscribe page as static files for any web host.",
+    "add": "Add an application to your CSV, with a stable id, and show its plan.",
+    "record": "Record what happened to an application: an outcome, a new round, a new date, a note.",
+    "list": "List each application: its status, last round, and next step, overdue ones first.",
 }
+
+
+def module_name(cmd_name: str) -> str:
+    """The module of a command: its name, except `list`, whose module would shadow the builtin in this
+    package's namespace once imported."""
+    return f"followup_ics.cli.{'listing' if cmd_name == 'list' else cmd_name.replace('-', '_')}"
 
 
 class App(click.Group):
@@ -36,7 +45,7 @@ class App(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS:
             return None
-        module = importlib.import_module(f"followup_ics.cli.{cmd_name.replace('-', '_')}")
+        module = importlib.import_module(module_name(cmd_name))
         command: click.Command = module.command
         for param in command.params:
             long_name = next((name for name in param.opts if name.startswith("--")), None)
