@@ -24,6 +24,7 @@ COMMANDS = {
     "batch": "Turn a CSV of interviews into one .ics per interview plus all.ics.",
     "serve": "Serve the CSV's interviews as calendar feeds to subscribe to, rebuilt when the CSV changes.",
     "export-site": "Write the feeds and their subscribe page as static files for any web host.",
+    "push": "Store the CSV's follow-ups in a CalDAV calendar (iCloud, Fastmail, Nextcloud), kept in step.",
 }
 
 
