@@ -231,6 +231,8 @@ class Server:
                 if _path(href) != own}
 
     def href_for(self, uid: str) -> str:
+        if self._calendar is None:  # a dry run for a calendar not made yet: nothing is addressed
+            return f"{uid}.ics"
         return _path(str(self._calendar.url.join(quote(uid, safe="@") + ".ics")))
 
     def get(self, href: str) -> bytes | None:
@@ -300,8 +302,9 @@ class Server:
             raise PushError(_refused(getattr(failure, "status", None) or 401)) from None
         except (error.DAVError, ValueError, KeyError, AttributeError, TypeError) as failure:
             # caldav reports a server that is not CalDAV as a failed PROPFIND or an unreadable answer
-            raise PushError(f"{where}: not a CalDAV server, or not this address ({_short(failure)}) "
-                            f"while {doing}") from None
+            status = getattr(failure, "status", None)
+            detail = f"it answered {status}" if status else _short(failure)
+            raise PushError(f"{where}: not a CalDAV server, or not this address ({detail}) while {doing}") from None
 
 
 def _refused(status: int) -> str:
