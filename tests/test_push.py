@@ -48,10 +48,10 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _start_radicale(folder: Path, *extra: str) -> Radicale:
-    port = _free_port()
+def _start_radicale(folder: Path, *extra: str, port: int | None = None) -> Radicale:
+    port = port or _free_port()
     log = folder / "radicale.log"
-    with log.open("wb") as out:
+    with log.open("ab") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "radicale", "--config", "", "--server-hosts", f"127.0.0.1:{port}",
              "--storage-filesystem-folder", str(folder / "store"), "--logging-level", "info", *extra],
@@ -286,6 +286,46 @@ def test_generate_push_stores_one_interview(radicale: Radicale, user: str, tmp_p
     moved = CliRunner().invoke(cli, [*args[:4], "2026-12-01 15:00", *args[5:], "--dry-run"])
     assert moved.exit_code == 0, moved.output
     assert "would update" in moved.output
+
+
+def test_a_server_that_stops_half_way_is_one_line_and_the_next_push_finishes(
+        tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
+    """The server dies during a push: one line, exit 1; restarted on the same storage, a re-run completes it."""
+    folder = tmp_path_factory.mktemp("radicale-dies")
+    server = _start_radicale(folder, "--auth-type", "none")
+    rows = [f"r{n},Company {n},2026-12-{1 + n:02d} {9 + n:02d}:00,UTC,Role,pending," for n in range(6)]
+    csv_file = _csv(tmp_path, rows)
+    env = {**os.environ, PASSWORD_VARIABLE: "secret", "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+    process = subprocess.Popen([sys.executable, "-m", "followup_ics", "push", str(csv_file), "--url", server.url,
+                                "--user", "me", "--tz", "UTC"], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    collection = server.store / "collection-root" / "me"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(collection.glob("*/*.ics"))) < 10:
+        time.sleep(0.01)
+    server.process.kill()
+    server.process.wait()
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 1
+    assert stderr.strip().splitlines()[-1].startswith(f"Error: {server.url}: cannot reach the server while ")
+    port = int(server.url.rsplit(":", 1)[1].strip("/"))
+    restarted = _start_radicale(folder, "--auth-type", "none", port=port)
+    try:
+        result = _push(csv_file, restarted, "me")
+        assert result.exit_code == 0, result.output
+        assert set(_held(restarted, "me")) == _planned_uids(csv_file)
+    finally:
+        _stop(restarted)
+
+
+def test_help_does_not_load_caldav() -> None:
+    """`push --help` stays fast: the caldav library is imported only when a push runs."""
+    code = ("import sys; from followup_ics.cli import main; sys.argv = ['followup-ics', 'push', '--help']\n"
+            "try: main()\nexcept SystemExit: pass\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('caldav', 'niquests', 'icalendar')))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "Example:" in loaded
+    assert loaded.strip().splitlines()[-1] == "[]"
 
 
 # --- when the server cannot be used: one line, a non-zero exit ------------------------------------------------

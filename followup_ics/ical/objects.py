@@ -71,7 +71,8 @@ def _unfold(text: str) -> str:
 def same_event(ours: bytes, theirs: bytes) -> bool:
     """Whether a server's copy holds the event we mean to write: the same properties, parameters and values
     (and the same alarm), whatever the order, folding or escaping; DTSTAMP, SEQUENCE and LAST-MODIFIED aside."""
-    return _meaning(ours) == _meaning(theirs)
+    meaning = _meaning(ours)
+    return meaning is not None and meaning == _meaning(theirs)
 
 
 def _meaning(data: bytes) -> list[tuple[str, ...]] | None:
