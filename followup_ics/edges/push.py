@@ -8,8 +8,8 @@ A push is a sync from the plan to the calendar that is safe to repeat and to int
 - a server copy whose ETag is not the one we recorded was edited in the user's app (or our own write
   landed just before a crash): if it means the same as our event it is adopted; otherwise the change is a
   conflict, reported and skipped unless ``force``;
-- UIDs about to be created are written to the state before the first PUT (``pending``), so objects created
-  by a run that was killed are still known as ours; the state is saved every few writes and on any error;
+- UIDs about to be written are saved in the state before the first PUT (``pending``), so objects written by
+  a run that was killed are still known as ours; the state is saved every few writes and on any error;
 - objects that are neither planned nor in the state are never read, written or deleted.
 
 caldav (and its HTTP stack) is imported only when a push runs.
@@ -84,7 +84,7 @@ class Known:
 class PushState:
     calendar_url: str = ""
     known: dict[str, Known] = field(default_factory=dict)
-    pending: set[str] = field(default_factory=set)  # UIDs whose creation was started
+    pending: set[str] = field(default_factory=set)  # UIDs whose create or update was started, not recorded
     seen: dict[str, datetime] = field(default_factory=dict)  # undated outcomes: when first seen (roster)
 
 
@@ -374,7 +374,7 @@ class Push:
         changes = self.report.changes
         sequences = {change.uid: change.sequence for change in changes if change.kind != "delete"}
         objects = render_objects(self.schedules, self.stamp, sequences) if sequences else {}
-        self.state.pending |= {change.uid for change in changes if change.kind == "create"}
+        self.state.pending |= {change.uid for change in changes if change.kind != "delete"}
         save_push_state(self.state_path, self.state)
         try:
             for count, change in enumerate(changes, 1):
@@ -443,10 +443,11 @@ class Push:
             self.state.known[planned.uid] = Known(href, etag, planned.fingerprint, server_sequence)
             self.state.pending.discard(planned.uid)
             self.report.adopted += 1
-        elif self.force:
+        elif self.force or planned.uid in self.state.pending:
+            # Pending: our own write that a stopped run could not record, now to be brought up to date.
             self._change("update", planned.uid, href, etag, server_sequence + 1, label)
         else:
-            known = planned.uid in self.state.known or planned.uid in self.state.pending
+            known = planned.uid in self.state.known
             why = "edited in the calendar since the last push" if known else "already in the calendar, not put " \
                   "there by this push"
             self.report.conflicts.append(f"{label}: {why}; skipped (--force overwrites it)")
