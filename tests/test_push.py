@@ -231,6 +231,17 @@ def test_an_object_we_did_not_create_survives_every_push(radicale: Radicale, use
     assert set(_held(radicale, user)) == _planned_uids(csv_file) | {"dentist-1@example.org"}
 
 
+def test_a_calendar_deleted_in_the_app_is_made_again(radicale: Radicale, user: str, tmp_path: Path) -> None:
+    """Deleting the whole calendar between pushes: the next push creates it and stores every event again."""
+    csv_file = _csv(tmp_path, ROWS)
+    assert _push(csv_file, radicale, user).exit_code == 0
+    _calendar(radicale, user).delete()
+    result = _push(csv_file, radicale, user)
+    assert result.exit_code == 0, result.output
+    assert "(new calendar)" in result.output
+    assert set(_held(radicale, user)) == _planned_uids(csv_file)
+
+
 def test_dry_run_lists_the_changes_and_writes_nothing(radicale: Radicale, user: str, tmp_path: Path) -> None:
     """--dry-run names each create, update and delete, and sends no write request."""
     csv_file = _csv(tmp_path, ROWS)
