@@ -213,6 +213,20 @@ def test_an_event_edited_in_the_calendar_is_reported_and_kept_unless_forced(
     assert _push(csv_file, radicale, user).exit_code == 0  # and the next push is quiet again
 
 
+def test_an_event_deleted_in_the_calendar_stays_deleted_unless_forced(
+        radicale: Radicale, user: str, tmp_path: Path) -> None:
+    """Deleting one of our events in the app is the user's choice: noted, not put back; --force puts it back."""
+    csv_file = _csv(tmp_path, ROWS)
+    assert _push(csv_file, radicale, user).exit_code == 0
+    _calendar(radicale, user).event_by_uid("globex.thank-you@followup-ics").delete()
+    result = _push(csv_file, radicale, user)
+    assert result.exit_code == 0, result.output
+    assert "note: deleted in the calendar, not put back" in result.output
+    assert "globex.thank-you@followup-ics" not in _held(radicale, user)
+    assert _push(csv_file, radicale, user, "--force").exit_code == 0
+    assert set(_held(radicale, user)) == _planned_uids(csv_file)
+
+
 def test_an_object_we_did_not_create_survives_every_push(radicale: Radicale, user: str, tmp_path: Path) -> None:
     """The user's own events in the same calendar are never rewritten or deleted, --force or not."""
     client = caldav.DAVClient(url=radicale.url, username=user, password="secret")

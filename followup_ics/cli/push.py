@@ -154,6 +154,7 @@ def _say_plan(report: PushReport, calendar: str) -> None:
         click.echo(f"would {change.kind:<6}  {change.label}")
     for conflict in report.conflicts:
         click.echo(f"conflict: {conflict}", err=True)
+    _say_deleted_there(report)
     counts = {kind: sum(change.kind == kind for change in report.changes) for kind in ("create", "update", "delete")}
     click.echo(f"Dry run: {counts['create']} to create, {counts['update']} to update, {counts['delete']} to delete, "
                f"{report.unchanged} unchanged, {len(report.conflicts)} conflicts in {calendar!r}; nothing written.",
@@ -163,6 +164,7 @@ def _say_plan(report: PushReport, calendar: str) -> None:
 def _say_done(report: PushReport, calendar: str) -> None:
     for conflict in report.conflicts:
         click.echo(f"conflict: {conflict}", err=True)
+    _say_deleted_there(report)
     done = report.done
     made = " (new calendar)" if report.created_calendar else ""
     click.echo(f"{calendar!r}{made}: {done['create']} created, {done['update']} updated, {done['delete']} deleted, "
@@ -172,6 +174,11 @@ def _say_done(report: PushReport, calendar: str) -> None:
         count = len(report.conflicts)
         raise Fail(f"{count} event{'s' if count > 1 else ''} changed in the calendar were left as they are "
                    "(--force overwrites them)", exit_code=1)
+
+
+def _say_deleted_there(report: PushReport) -> None:
+    for label in report.deleted_there:
+        click.echo(f"note: deleted in the calendar, not put back (--force puts it back): {label}", err=True)
 
 
 def push_schedules(schedules: Sequence[Schedule]) -> Callable[[dict[str, datetime]], Plan]:

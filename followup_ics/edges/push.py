@@ -109,6 +109,7 @@ class PushReport:
     unchanged: int = 0
     adopted: int = 0  # server copies found to match the plan (a write that landed before a crash)
     conflicts: list[str] = field(default_factory=list)
+    deleted_there: list[str] = field(default_factory=list)  # ours, deleted in the calendar: not put back
     reads: int = 0
     writes: int = 0
 
@@ -404,7 +405,10 @@ class Push:
             known = self.state.known.get(uid)
             etag = listing.get(href)
             label = f"{planned.when}  {planned.summary}"
-            if etag is None:
+            if etag is None and known is not None and uid not in self.state.pending and not self.force:
+                # Deleted in the calendar app after we stored it: the user's choice, like an edit.
+                self.report.deleted_there.append(label)
+            elif etag is None:
                 self._change("create", uid, href, None, (known.sequence + 1) if known else 0, label)
             elif known is not None and known.etag == etag:
                 if known.fingerprint == planned.fingerprint:
