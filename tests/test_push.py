@@ -434,6 +434,27 @@ def test_an_unusable_server_is_one_line(where: str, expected: str, tmp_path: Pat
     assert not list(tmp_path.glob(".interviews.csv.followup-ics/*.json"))
 
 
+@pytest.mark.parametrize(("failure", "expected"), [
+    # the password is wrong (caldav's own error for a 401)
+    (lambda e: e.AuthorizationError("no", status=401), "refused the user name or password (401)"),
+    # the account may read but not make calendars: a MKCALENDAR answered 403
+    (lambda e: e.MkcalendarError("no", status=403), "refused access (403 Forbidden)"),
+    # a web server that is something else: a PROPFIND answered 405
+    (lambda e: e.PropfindError("no", status=405), "not a CalDAV server, or not this address (it answered 405)"),
+])
+def test_each_library_failure_becomes_one_line(failure: object, expected: str) -> None:
+    """Whatever caldav raises while talking to the server is turned into a PushError of one line."""
+    from caldav.lib import error
+
+    from followup_ics.edges.push import PushError, Server, Target
+
+    server = Server(Target("http://127.0.0.1:9/", "me", "pw", "Job search"))
+    with pytest.raises(PushError) as raised, server._talking("finding the calendar"):
+        raise failure(error)  # type: ignore[operator]
+    assert expected in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
 def test_no_password_without_a_terminal_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No variable, no .netrc entry and no terminal to ask on: say where a password can come from."""
     monkeypatch.delenv(PASSWORD_VARIABLE)

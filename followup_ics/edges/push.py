@@ -307,8 +307,10 @@ class Server:
         except error.AuthorizationError as failure:
             raise PushError(_refused(getattr(failure, "status", None) or 401)) from None
         except (error.DAVError, ValueError, KeyError, AttributeError, TypeError) as failure:
-            # caldav reports a server that is not CalDAV as a failed PROPFIND or an unreadable answer
             status = getattr(failure, "status", None)
+            if status in (401, 403):  # e.g. a MKCALENDAR the account may not make
+                raise PushError(_refused(status)) from None
+            # caldav reports a server that is not CalDAV as a failed PROPFIND or an unreadable answer
             detail = f"it answered {status}" if status else _short(failure)
             raise PushError(f"{where}: not a CalDAV server, or not this address ({detail}) while {doing}") from None
 
