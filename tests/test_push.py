@@ -463,3 +463,21 @@ def test_no_password_without_a_terminal_is_one_line(tmp_path: Path, monkeypatch:
     assert result.exit_code == 2
     assert f"set {PASSWORD_VARIABLE}, add the host to ~/.netrc" in result.output
     assert "--password" not in CliRunner().invoke(cli, ["push", "--help"]).output
+
+
+def test_the_objects_pushed_are_the_events_batch_writes(tmp_path: Path) -> None:
+    """Push plans the CSV as batch does: the same UIDs, and each object's event means what all.ics says."""
+    from followup_ics.app.config import request_for
+    from followup_ics.edges.push import plan_csv, render_objects
+    from followup_ics.ical.revisions import event_revisions
+
+    rows = [*ROWS, "initech,Initech,2026-12-03 09:00,America/Chicago,Dev,rejected,2026-12-04"]
+    csv_file = _csv(tmp_path, rows)
+    request, _ = request_for("UTC", None, day_first=None, no_interview=False)  # now: SOURCE_DATE_EPOCH
+    schedules, _ = plan_csv(csv_file, request, {})
+    objects = render_objects(schedules, request.now, {})
+    _planned_uids(csv_file)  # writes batch-out/all.ics
+    in_file = event_revisions((tmp_path / "batch-out" / "all.ics").read_bytes())
+    assert set(objects) == set(in_file)
+    for uid, data in objects.items():
+        assert event_revisions(data)[uid].fingerprint == in_file[uid].fingerprint, uid
