@@ -481,3 +481,13 @@ def test_the_objects_pushed_are_the_events_batch_writes(tmp_path: Path) -> None:
     assert set(objects) == set(in_file)
     for uid, data in objects.items():
         assert event_revisions(data)[uid].fingerprint == in_file[uid].fingerprint, uid
+
+
+def test_a_bad_row_fails_before_any_request(tmp_path: Path) -> None:
+    """Bad data is named by row and column before the server is contacted (here there is none to contact)."""
+    csv_file = _csv(tmp_path, [ROWS[0], "globex,Globex,not a date,UTC,Analyst,pending,"])
+    result = CliRunner().invoke(cli, ["push", str(csv_file), "--url", f"http://127.0.0.1:{_free_port()}/",
+                                      "--user", "me", "--tz", "UTC"])
+    assert result.exit_code == 1
+    assert f"{csv_file}:3: column 'date':" in result.output
+    assert "cannot reach" not in result.output
