@@ -27,6 +27,7 @@ COMMANDS = {
     "add": "Add an application to your CSV, with a stable id, and show its plan.",
     "record": "Record what happened to an application: an outcome, a new round, a new date, a note.",
     "list": "List each application: its status, last round, and next step, overdue ones first.",
+    "push": "Store the CSV's follow-ups in a CalDAV calendar (iCloud, Fastmail, Nextcloud), kept in step.",
 }
 
 
