@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 
 import pytz
@@ -164,10 +164,12 @@ def plan_round(interview: Interview, application: str, facts: SearchFacts, setti
     steps = list(plan_interview(pending, _without_stream(settings), week=week).steps)
     if not first_round and not settings.brief_references.each_round:
         steps = [s for s in steps if s.step_id != "brief-references"]
-    # A later round replaces this round's pending call and checks.
+    # A later round replaces this round's pending call and checks, from the day it happens: a call an hour
+    # before the next interview would ask what that interview is about to tell.
     following = app.next_round_after(interview.start)
     if following is not None:
-        steps = [s for s in steps if not (s.step_id in ("follow-up-call", "status-check") and s.start >= following)]
+        day = at(zone, local(zone, following).date(), time(0, 0))
+        steps = [s for s in steps if not (s.step_id in ("follow-up-call", "status-check") and s.start >= day)]
     latest = following is None
     steps = undecided(steps, application, facts)
     decide_by = checks_until(application, facts)
