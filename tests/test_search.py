@@ -273,8 +273,8 @@ def test_replanning_later_changes_nothing_once_outcomes_are_dated(text: str, lat
 def test_a_round_later_that_day_replaces_the_call_before_it(tmp_path: Path) -> None:
     """Round one's call would be at 10:00 on the day of round two at 11:00: the call gives way to the round."""
     source = tmp_path / "in.csv"
-    source.write_text("company,date,timezone,role\r\nAcme,2026-12-01 10:00,UTC,Dev\r\nAcme,2026-12-08 11:00,UTC,Dev\r\n",
-                      encoding="utf-8")
+    source.write_text("company,date,timezone,role\r\n"
+                      "Acme,2026-12-01 10:00,UTC,Dev\r\nAcme,2026-12-08 11:00,UTC,Dev\r\n", encoding="utf-8")
     steps = _steps(_batch(source, tmp_path / "out"))
     assert "acme-2026-12-01.follow-up-call" not in steps
     assert steps["acme-2026-12-08.follow-up-call"] == "2026-12-15 10:00 Tue"
