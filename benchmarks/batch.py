@@ -50,7 +50,7 @@ def make_csv(path: Path, rows: int, seed: int = 7) -> None:
         out = csv.writer(handle)
         out.writerow(["company", "date", "timezone", "duration", "role", "interviewer", "interviewer_email",
                       "contact", "contact_email", "contact_phone", "references", "url", "location", "status",
-                      "offer_deadline", "outcome_date", "notes", "id"])
+                      "offer_deadline", "outcome_date", "notes", "id", "me"])
         for number in range(rows):
             start = datetime(2026, 1, 5) + timedelta(days=rng.randrange(700), minutes=15 * rng.randrange(36, 72))
             status = rng.choice(STATUSES)
@@ -65,6 +65,8 @@ def make_csv(path: Path, rows: int, seed: int = 7) -> None:
                 "Cy Park <cy@example.org>; Dee Moss <dee@example.org>",
                 f"https://jobs.example/{number}", "HQ, 5th floor", status, deadline, outcome,
                 "Panel of two; asked about pipelines,\nand about on-call.", f"row-{number}",
+                # a coach's or an agency's file: each candidate's search is five applications
+                f"Candidate {number // 5}",
             ])
 
 

@@ -278,3 +278,18 @@ def test_a_round_later_that_day_replaces_the_call_before_it(tmp_path: Path) -> N
     steps = _steps(_batch(source, tmp_path / "out"))
     assert "acme-2026-12-01.follow-up-call" not in steps
     assert steps["acme-2026-12-08.follow-up-call"] == "2026-12-15 10:00 Tue"
+
+
+def test_one_candidates_offer_never_reaches_another_candidates_applications(tmp_path: Path) -> None:
+    """A coach's spreadsheet: Dana accepts Beta; Sam, interviewing at Acme, is told nothing and withdraws from
+    nothing, while Dana's own Acme application gets its withdrawal."""
+    source = tmp_path / "in.csv"
+    source.write_text("company,date,timezone,role,me,status,outcome_date\r\n"
+                      "Acme,2026-12-01 10:00,UTC,Dev,Dana Diaz,,\r\n"
+                      "Beta,2026-12-02 10:00,UTC,Dev,Dana Diaz,accepted,2026-12-09 12:00\r\n"
+                      "Acme,2026-12-01 11:00,UTC,Dev,Sam Lee,,\r\n", encoding="utf-8")
+    steps = _steps(_batch(source, tmp_path / "out"))
+    assert "acme-2026-12-01.withdraw" in steps
+    sams = [key for key in steps if key.startswith("acme-2026-12-01-1100.")]
+    assert sams and not [key for key in sams if key.split(".")[1] in ("withdraw", "competing-offer")]
+    assert any(key.startswith("acme-2026-12-01-1100.status-check") for key in sams)  # Sam keeps waiting

@@ -88,10 +88,16 @@ class Identified:
 
 
 def application_key(row: Row, interview: Interview) -> str:
-    """Rows with the same id are rounds of one application; without an id, the same company and role."""
+    """Rows with the same id are rounds of one application; without an id, the same company and role (for the
+    same candidate: a coach's spreadsheet may hold two people interviewing at one company)."""
     if row.raw.id.strip():
         return "id:" + row.raw.id.strip().casefold()
-    return "name:" + interview.company.casefold() + "\x1f" + interview.role.casefold()
+    return "\x1f".join(("name", candidate_of(row), interview.company.casefold(), interview.role.casefold()))
+
+
+def candidate_of(row: Row) -> str:
+    """Whose search a row belongs to: its `me` column, else the one person the spreadsheet is about."""
+    return " ".join(row.raw.me.split()).casefold()
 
 
 def identify(row: Row, request: Request, naming: Naming) -> Identified | RowError:
@@ -145,7 +151,7 @@ class Roster:
                 self.errors.append(item)
                 continue
             self.facts.add(round_facts(item.interview, item.application, first_seen=self._first_seen,
-                                       now=request.now))
+                                       now=request.now, candidate=candidate_of(item.row)))
             if request.settings.interview.include:
                 self._stagger.reserve(item.interview.start, item.interview.end)
         # The search's own stream keeps the working days of the run's zone (its country, or the one given).

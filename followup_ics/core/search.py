@@ -62,6 +62,7 @@ class RoundFacts(NamedTuple):
     offer_deadline: datetime | None  # the application's own offer's (status offer), else another's
     offer_arrived: datetime | None = None  # when another offer with that deadline arrived (status pending)
     dated: bool = True  # the row records its outcome's date (else it was first seen, and is kept)
+    candidate: str = ""  # whose search (the `me` column): one person's offers never touch another's
 
 
 @dataclass
@@ -78,6 +79,7 @@ class Application:
     offer_deadline: datetime | None = None
     outside: bool = False  # an offer from a company that is not in the search (a pending row's deadline)
     dated: bool = True
+    candidate: str = ""
 
     @property
     def outcome(self) -> datetime | None:
@@ -93,9 +95,16 @@ class Application:
 
 @dataclass
 class SearchFacts:
-    """Every application of the search, by key, in the order first seen."""
+    """Every application of the search, by key, in the order first seen.
+
+    A spreadsheet may hold several people's searches (a coach's, an agency's): offers and acceptances reach
+    only the applications of the same candidate. What each candidate's offers and acceptance are is worked
+    out once and kept, so planning each row costs the same however many rows there are.
+    """
 
     applications: dict[str, Application] = field(default_factory=dict)
+    _offers: dict[str, list[Application]] | None = None
+    _accepted: dict[str, tuple[str, datetime]] | None = None
 
     @classmethod
     def gather(cls, rounds: Iterable[RoundFacts]) -> SearchFacts:
@@ -109,8 +118,10 @@ class SearchFacts:
             key = f"{item.application}:outside"
             self.applications[key] = Application(key, "", item.zone, [item.offer_arrived], item.offer_arrived,
                                                  Status.OFFER, item.offer_arrived, item.offer_deadline, outside=True,
-                                                 dated=item.dated)
-        app = self.applications.setdefault(item.application, Application(item.application, item.company, item.zone))
+                                                 dated=item.dated, candidate=item.candidate)
+        self._offers = self._accepted = None
+        app = self.applications.setdefault(item.application, Application(item.application, item.company, item.zone,
+                                                                         candidate=item.candidate))
         app.starts.append(item.start)
         latest = app.last_end is None or item.end >= app.last_end
         if latest:
@@ -120,24 +131,31 @@ class SearchFacts:
             app.status, app.outcome_at, app.dated = item.status, item.outcome_at, item.dated
             app.offer_deadline = item.offer_deadline if item.status is Status.OFFER else None
 
-    def offers(self) -> list[Application]:
-        return [a for a in self.applications.values()
-                if a.status is Status.OFFER and a.outcome is not None and a.offer_deadline is not None]
+    def offers(self, candidate: str = "") -> list[Application]:
+        """The candidate's offers with their arrival and deadline."""
+        if self._offers is None:
+            self._offers = {}
+            for a in self.applications.values():
+                if a.status is Status.OFFER and a.outcome is not None and a.offer_deadline is not None:
+                    self._offers.setdefault(a.candidate, []).append(a)
+        return self._offers.get(candidate, [])
 
-    def accepted_at(self) -> tuple[str, datetime] | None:
-        """The first acceptance: every other application stops waiting then."""
-        accepted = [(a.outcome, a.key) for a in self.applications.values()
-                    if a.status is Status.ACCEPTED and a.outcome is not None and not a.outside]
-        if not accepted:
-            return None
-        moment, key = min(accepted)
-        return key, moment
+    def accepted_at(self, candidate: str = "") -> tuple[str, datetime] | None:
+        """The candidate's first acceptance: their every other application stops waiting then."""
+        if self._accepted is None:
+            self._accepted = {}
+            for a in self.applications.values():
+                if a.status is Status.ACCEPTED and a.outcome is not None and not a.outside:
+                    first = self._accepted.get(a.candidate)
+                    if first is None or (a.outcome, a.key) < (first[1], first[0]):
+                        self._accepted[a.candidate] = (a.key, a.outcome)
+        return self._accepted.get(candidate)
 
     def stops_waiting(self, key: str) -> datetime | None:
         """When waiting on this application ends: its own outcome, or another one's acceptance."""
         app = self.applications[key]
         moments = [moment for moment in (app.outcome,) if moment is not None]
-        accepted = self.accepted_at()
+        accepted = self.accepted_at(app.candidate)
         if accepted is not None and accepted[0] != key:
             moments.append(accepted[1])
         return min(moments) if moments else None
@@ -198,7 +216,7 @@ def _application_steps(interview: Interview, app: Application, facts: SearchFact
         day = next_business_day(local(zone, outcome).date(), week)
         steps.append(_step("keep-in-touch", at(zone, day, settings.keep_in_touch.time), settings.keep_in_touch.duration,
                            channel="email"))
-    accepted = facts.accepted_at()
+    accepted = facts.accepted_at(app.candidate)
     if app.status is Status.OFFER and outcome is not None and app.offer_deadline is not None:
         answer = _answer_offer(outcome, app.offer_deadline, settings, zone, week)
         if answer is not None and (accepted is None or answer.start < accepted[1]):
@@ -206,7 +224,7 @@ def _application_steps(interview: Interview, app: Application, facts: SearchFact
     if accepted is not None and accepted[0] != app.key and _open_when_accepting(app, accepted[1]):
         other = facts.applications[accepted[0]]
         steps.append(_soon("withdraw", accepted[1], settings, zone, week, companies=(other.company,)))
-    for offer in facts.offers():
+    for offer in facts.offers(app.candidate):
         if offer.key == app.key or offer.outcome is None or offer.offer_deadline is None:
             continue
         if not facts.undecided_at(app.key, offer.outcome):
@@ -239,7 +257,8 @@ def _open_when_accepting(app: Application, moment: datetime) -> bool:
 
 def checks_until(application: str, facts: SearchFacts) -> datetime | None:
     """The first deadline of another application's offer that this one has not beaten: its checks stop there."""
-    deadlines = [offer.offer_deadline for offer in facts.offers()
+    candidate = facts.applications[application].candidate
+    deadlines = [offer.offer_deadline for offer in facts.offers(candidate)
                  if offer.key != application and offer.offer_deadline is not None and offer.outcome is not None
                  and facts.open_at(application, offer.offer_deadline)]
     return min(deadlines) if deadlines else None
@@ -405,7 +424,7 @@ def _minute(moment: datetime) -> int:
 
 
 def round_facts(interview: Interview, application: str, *, first_seen: Mapping[str, datetime] | None = None,
-                now: datetime) -> RoundFacts:
+                now: datetime, candidate: str = "") -> RoundFacts:
     """A row's facts; a status without an outcome date, or another offer without its arrival, is dated when
     it was first seen (else now)."""
     seen = first_seen or {}
@@ -419,7 +438,7 @@ def round_facts(interview: Interview, application: str, *, first_seen: Mapping[s
     else:
         dated = interview.outcome_at is not None
     return RoundFacts(application, interview.company, interview.start, interview.end, interview.zone, interview.status,
-                      outcome, interview.offer_deadline, arrived, dated)
+                      outcome, interview.offer_deadline, arrived, dated, candidate)
 
 
 def first_seen_dates(facts: SearchFacts) -> dict[str, datetime]:
