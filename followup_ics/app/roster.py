@@ -153,7 +153,7 @@ class Roster:
             self.facts.add(round_facts(item.interview, item.application, first_seen=self._first_seen,
                                        now=request.now, candidate=candidate_of(item.row)))
             if request.settings.interview.include:
-                self._stagger.reserve(item.interview.start, item.interview.end)
+                self._stagger.reserve(item.interview.start, item.interview.end, candidate_of(item.row))
         # The search's own stream keeps the working days of the run's zone (its country, or the one given).
         week, _ = week_for("", "", request.zone, request.settings.workdays)
         stream = plan_stream(self.facts, request.settings, request.zone, week=week)
@@ -175,7 +175,7 @@ class Roster:
             if app.status is not item.interview.status:
                 # Every round says where the application stands, so a recorded outcome updates them all.
                 planned = planned._replace(interview=replace(item.interview, status=app.status))
-            planned = self._stagger.place(planned, week)
+            planned = self._stagger.place(planned, week, candidate_of(item.row))
             planned = planned._replace(steps=tuple(undecided(planned.steps, item.application, self.facts)))
             yield item, planned._replace(notices=item.notices + planned.notices)
 

@@ -357,28 +357,33 @@ class Stagger:
     length of the one already there, inside its own hours (business hours on working days, or waking hours
     for the thank-you note), in the order steps are placed. Interviews never move.
 
-    Placing rows in their order means an application added later never moves the steps already placed.
+    Placing rows in their order means an application added later never moves the steps already placed. Each
+    candidate's calendar is their own: steps of different people's searches never move each other.
     """
 
     def __init__(self, settings: PlanSettings) -> None:
         self._settings = settings
         # minute since the epoch -> the next minute to try there: where what starts there ends. Chains are
         # shortened as they are walked, so a crowded minute (a thousand 10:00 calls) costs little each time.
+        self._calendars: dict[str, dict[int, int]] = {}
         self._next: dict[int, int] = {}
 
-    def reserve(self, start: datetime, end: datetime) -> None:
+    def reserve(self, start: datetime, end: datetime, candidate: str = "") -> None:
         """Hold an interview's minute before any step is placed: interviews never move."""
+        self._next = self._calendars.setdefault(candidate, {})
         self._take(_minute(start), end - start)
 
-    def place(self, plan: Plan, week: WorkWeek = MONDAY_TO_FRIDAY) -> Plan:
+    def place(self, plan: Plan, week: WorkWeek = MONDAY_TO_FRIDAY, candidate: str = "") -> Plan:
         zone = tzinfo(plan.interview.zone)
+        self._next = self._calendars.setdefault(candidate, {})
         placed = [self._put(step, zone, week) for step in sorted(plan.steps, key=_order)]
         placed.sort(key=lambda s: (s.start, s.key))
         return plan._replace(steps=tuple(placed))
 
-    def place_steps(self, steps: Iterable[Step], zone_name: str,
-                    week: WorkWeek = MONDAY_TO_FRIDAY) -> tuple[Step, ...]:
+    def place_steps(self, steps: Iterable[Step], zone_name: str, week: WorkWeek = MONDAY_TO_FRIDAY,
+                    candidate: str = "") -> tuple[Step, ...]:
         zone = tzinfo(zone_name)
+        self._next = self._calendars.setdefault(candidate, {})
         return tuple(self._put(step, zone, week) for step in steps)
 
     def _put(self, step: Step, zone: pytz.BaseTzInfo, week: WorkWeek) -> Step:
