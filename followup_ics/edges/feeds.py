@@ -46,6 +46,7 @@ from followup_ics.ical import reference as ics
 from followup_ics.ical import writer
 from followup_ics.ical.reference import widen
 from followup_ics.ical.revisions import Revision, event_revisions
+from followup_ics.ical.writer import restamp as _restamp
 from followup_ics.wording.language import language
 from followup_ics.wording.texts import collection_name
 
@@ -406,32 +407,6 @@ def _render(schedule: Schedule, changed_at: datetime, options: ics.FeedOptions,
     if not found:
         return fresh, kept
     return _restamp(fresh, list(current), changed_at, found), kept
-
-
-def _restamp(fresh: bytes, uids: list[str], changed_at: datetime,
-             found: Mapping[str, tuple[int, datetime]]) -> bytes:
-    """``fresh`` (every event at SEQUENCE 0, stamped ``changed_at``) with each event's SEQUENCE and stamps
-    as ``found`` says: the bytes writer.calendar_text gives with those revisions, without rendering twice.
-
-    Those three lines are short and never folded, and each follows a line break, so a description that
-    quotes them cannot be mistaken for them.
-    """
-    default = _utc_value(changed_at)
-    blocks = fresh.split(_EVENTS_START)  # blocks[0] is the head; then one per event, in the order of uids
-    for index, uid in enumerate(uids, start=1):
-        if uid not in found:
-            continue
-        sequence, stamp = found[uid]
-        block = blocks[index].replace(b"\r\nSEQUENCE:0\r\n", b"\r\nSEQUENCE:%d\r\n" % sequence, 1)
-        value = _utc_value(stamp)
-        for name in (b"DTSTAMP", b"LAST-MODIFIED"):
-            block = block.replace(b"\r\n" + name + default, b"\r\n" + name + value, 1)
-        blocks[index] = block
-    return _EVENTS_START.join(blocks)
-
-
-def _utc_value(moment: datetime) -> bytes:
-    return f":{moment.astimezone(UTC):%Y%m%dT%H%M%S}Z\r\n".encode("ascii")
 
 
 def _write_feed(path: Path, data: bytes, changed_at: datetime, previous: _Previous) -> Feed:
