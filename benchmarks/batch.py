@@ -76,14 +76,14 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from followup_ics.app.config import Request
-from followup_ics.app.roster import RowError, plan_rows
+from followup_ics.app.roster import Roster, RowError
 from followup_ics.edges.spreadsheet import read_rows
 
 tool, source, out = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 out.mkdir(parents=True, exist_ok=True)
 now = datetime(2026, 1, 1, tzinfo=UTC)
 request = Request(zone="UTC", now=now)
-_, rows = read_rows(source)
+roster = Roster(lambda: read_rows(source)[1], request)
 
 if tool == "ics.py":
     from ics import Calendar, Event
@@ -109,7 +109,7 @@ else:
 
 with (out / "all.ics").open("wb") as combined:
     combined.write(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:peer\r\n")
-    for result in plan_rows(rows, request):
+    for result in roster.schedules():
         if isinstance(result, RowError) or serialise is None:
             continue
         data = serialise(*result)

@@ -4,7 +4,7 @@ keep-searching reminders.
 An application is a company and role (or the rows sharing an id); its rows are its rounds. Planning is in
 two steps so that a spreadsheet of any size is read twice rather than held in memory:
 
-1. ``SearchFacts`` gathers what every application needs to know of the others (when each stops waiting,
+1. ``SearchFacts`` holds what every application needs to know of the others (when each stops waiting,
    each offer's arrival and deadline, an acceptance), from one small ``RoundFacts`` per row;
 2. ``plan_round`` plans one round against those facts, and ``plan_stream`` the keep-searching stream.
 
@@ -105,13 +105,6 @@ class SearchFacts:
     applications: dict[str, Application] = field(default_factory=dict)
     _offers: dict[str, list[Application]] | None = None
     _accepted: dict[str, tuple[str, datetime]] | None = None
-
-    @classmethod
-    def gather(cls, rounds: Iterable[RoundFacts]) -> SearchFacts:
-        facts = cls()
-        for item in rounds:
-            facts.add(item)
-        return facts
 
     def add(self, item: RoundFacts) -> None:
         if item.status is Status.PENDING and item.offer_deadline is not None and item.offer_arrived is not None:

@@ -32,7 +32,7 @@ from followup_ics.core.records import Plan
 from followup_ics.edges.files import read_regular, write_atomic
 from followup_ics.edges.folder import commit, finish_interrupted, interrupted
 from followup_ics.edges.spreadsheet import CsvError, column_note, read_rows
-from followup_ics.ical.reference import widen
+from followup_ics.ical.shape import widen
 from followup_ics.ical.writer import render, shell_head
 from followup_ics.wording.language import language
 from followup_ics.wording.texts import collection_name, word_plan

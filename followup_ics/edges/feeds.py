@@ -42,10 +42,10 @@ from followup_ics.core.wallclock import local
 from followup_ics.core.zones import tzinfo
 from followup_ics.edges.files import read_if_exists, write_atomic
 from followup_ics.edges.spreadsheet import CsvError, decode_csv, read_text
-from followup_ics.ical import reference as ics
+from followup_ics.ical import shape as ics
 from followup_ics.ical import writer
-from followup_ics.ical.reference import widen
 from followup_ics.ical.revisions import Revision, event_revisions
+from followup_ics.ical.shape import widen
 from followup_ics.ical.writer import restamp as _restamp
 from followup_ics.wording.language import language
 from followup_ics.wording.texts import collection_name

@@ -45,13 +45,6 @@ def render(schedules: Sequence[Schedule], *, stamp: datetime, previous: bytes | 
     return restamp(fresh, list(current), stamp, found) if found else fresh
 
 
-def revisions(schedules: Sequence[Schedule], *, stamp: datetime, previous: bytes,
-              feed: ics.FeedOptions | None = None) -> dict[str, tuple[int, datetime]]:
-    """UID -> (SEQUENCE, stamp) for each event ``previous`` already held: kept if unchanged, else moved on."""
-    current = calendar_text(schedules, stamp=stamp, feed=feed).encode("utf-8")
-    return next_revisions(event_revisions(current), event_revisions(previous), stamp)
-
-
 def calendar_text(schedules: Sequence[Schedule], *, stamp: datetime, name: str | None = None,
                   revisions: Mapping[str, tuple[int, datetime]] | None = None,
                   feed: ics.FeedOptions | None = None) -> str:
