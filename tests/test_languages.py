@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import icalendar
 import pytest
 from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from click.testing import CliRunner, Result
 from support import plan_for
@@ -45,9 +46,11 @@ def events(data: bytes) -> dict[str, icalendar.Event]:
 
 def source_messages() -> dict[str | tuple[str, ...], set[str]]:
     """Every message the code asks for, as Babel's extractor finds it (babel.cfg's map), with its placeholders."""
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as config:
+        method_map, options_map = parse_mapping_cfg(config)
+    assert ("followup_ics/edges/page.py", "python") in method_map  # the subscribe page speaks the language too
     found = {}
-    for _, _, message, _, _ in extract_from_dir(ROOT / "followup_ics" / "wording",
-                                                 method_map=[("**.py", "python")]):
+    for _, _, message, _, _ in extract_from_dir(ROOT, method_map=method_map, options_map=options_map):
         key = message if isinstance(message, str) else tuple(message)
         texts = [key] if isinstance(key, str) else list(key)
         found[key] = {name for text in texts for name in PLACEHOLDER.findall(text)}

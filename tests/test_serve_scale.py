@@ -95,12 +95,12 @@ def test_a_large_roster_gets_a_summary_pages_and_a_search(tmp_path: Path) -> Non
     site = fake_site(5000, tmp_path)
     page = render_page(site, "https://cal.example.org/t/")
     assert "5,000 interviews (1,667 offer, 3,333 pending), 60,000 events in all." in page
-    assert page.count("Follow-ups: Company") == 100 and "Page 1 of 50" in page
+    assert page.count("follow-ups: Company") == 100 and "Page 1 of 50" in page
     assert "href='?page=2'" in page and "name='q'" in page and len(page) < 200_000
     last = render_page(site, "https://cal.example.org/t/", view=PageView(number=50))
-    assert "Follow-ups: Company 4999<" in last and last.count("Follow-ups: Company") == 100
+    assert "follow-ups: Company 4999<" in last and last.count("follow-ups: Company") == 100
     found = render_page(site, "https://cal.example.org/t/", view=PageView(search="company 4999"))
-    assert "1 of 5,000 interviews match." in found and found.count("Follow-ups: Company") == 1
+    assert "1 of 5,000 interviews match." in found and found.count("follow-ups: Company") == 1
     static = render_page(site, None, view=PageView(number=2, static=True))
     assert "href='page-3.html'" in static and "href='index.html'" in static and "name='q'" not in static
 
@@ -115,7 +115,7 @@ def test_the_served_page_reads_its_search_and_page_number(tmp_path: Path, query:
     seen: list[str] = []
     body = b"".join(app({"REQUEST_METHOD": "GET", "PATH_INFO": f"/{app.token}/", "QUERY_STRING": query,
                          "HTTP_HOST": "x"}, lambda status, headers: seen.append(status)))
-    assert seen == ["200 OK"] and body.decode().count("Follow-ups: ") == expected
+    assert seen == ["200 OK"] and body.decode().count("<strong>Interview follow-ups: ") == expected
 
 
 def test_export_site_keeps_temp_files_out_of_the_published_folder(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ import stat
 import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
@@ -47,7 +47,7 @@ from followup_ics.ical import writer
 from followup_ics.ical.revisions import Revision, event_revisions
 from followup_ics.ical.shape import widen
 from followup_ics.ical.writer import restamp as _restamp
-from followup_ics.wording.language import language
+from followup_ics.wording.language import Language, language
 from followup_ics.wording.texts import collection_name
 
 REFRESH = timedelta(hours=4)
@@ -200,9 +200,28 @@ def check_private(folder: Path) -> None:
                 os.chmod(path, private)
 
 
-def csv_digest(csv_bytes: bytes) -> str:
-    """What tells one CSV content from another, kept in the state."""
-    return hashlib.sha256(csv_bytes).hexdigest()
+def csv_digest(csv_bytes: bytes, request: Request | None = None) -> str:
+    """What tells one build's input from another, kept in the state: the CSV's content and the run's settings.
+
+    The feeds' texts, zones and steps follow the settings too: a restart with ``--lang de`` (or another zone
+    or plan file) on an unchanged CSV must build German feeds, not serve the English ones again.
+    """
+    digest = hashlib.sha256(csv_bytes)
+    if request is not None:
+        digest.update(repr(_settled_form(replace(request, now=None))).encode("utf-8"))  # type: ignore[arg-type]
+    return digest.hexdigest()
+
+
+def _settled_form(value: object) -> object:
+    """``value`` with its sets sorted and dataclasses as tuples: a repr that is the same in every process
+    (a frozenset's order follows the per-process string hash)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__, *(_settled_form(getattr(value, item.name)) for item in fields(value)))
+    if isinstance(value, (set, frozenset)):
+        return ("set", *sorted(repr(_settled_form(item)) for item in value))
+    if isinstance(value, (tuple, list)):
+        return tuple(_settled_form(item) for item in value)
+    return value
 
 
 def build_site(csv_bytes: bytes, source: str, request: Request, state: State,
@@ -211,7 +230,7 @@ def build_site(csv_bytes: bytes, source: str, request: Request, state: State,
 
     The build is not published: the caller saves the returned State (which names it) once it serves it.
     """
-    digest = csv_digest(csv_bytes)
+    digest = csv_digest(csv_bytes, request)
     changed_at = state.changed_at if digest == state.csv_sha256 and state.changed_at else request.now
     try:
         text = decode_csv(csv_bytes)
@@ -226,7 +245,7 @@ def build_site(csv_bytes: bytes, source: str, request: Request, state: State,
     umask = os.umask(0o077)  # every file of the build private (0600), like the rest of the state
     try:
         site = _build(schedules, stream, changed_at, ics.FeedOptions(refresh=REFRESH), _Previous(state_dir, state),
-                      folder, collection_name(language(request.language)))
+                      folder, language(request.language))
     except FeedError:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -324,7 +343,7 @@ class _Previous:
 
 
 def _build(schedules: Iterable[tuple[str, Schedule]], stream: Schedule | None, changed_at: datetime,
-           options: ics.FeedOptions, previous: _Previous, folder: Path, combined_name: str) -> Site:
+           options: ics.FeedOptions, previous: _Previous, folder: Path, lang: Language) -> Site:
     folder.mkdir(mode=PRIVATE_FOLDER)
     spans: dict[str, tuple[datetime, datetime]] = {}
     feeds: dict[str, Feed] = {}
@@ -346,7 +365,7 @@ def _build(schedules: Iterable[tuple[str, Schedule]], stream: Schedule | None, c
                           max(step.end for step in schedule.steps))
                 database.execute("INSERT OR REPLACE INTO revisions VALUES (?, ?)",
                                  (interview_key(schedule.interview), json.dumps(kept, separators=(",", ":"))))
-                listings.append(_listing(stem, schedule))
+                listings.append(_listing(stem, schedule, lang))
                 events += len(schedule.steps)
             if stream is not None:
                 # The search's keep-searching stream belongs to no one interview: only all.ics holds it.
@@ -360,7 +379,8 @@ def _build(schedules: Iterable[tuple[str, Schedule]], stream: Schedule | None, c
     finally:
         database.close()
         previous.close()
-    feeds[COMBINED] = _write_combined(folder, body_path, spans, options, changed_at, previous, combined_name)
+    feeds[COMBINED] = _write_combined(folder, body_path, spans, options, changed_at, previous,
+                                      collection_name(lang))
     feeds = {COMBINED: feeds.pop(COMBINED), **feeds}
     index = {
         "changed_at": changed_at.isoformat(), "events": events,
@@ -474,10 +494,11 @@ def _plan(text: str, source: str, request: Request, seen_before: Mapping[str, da
     return planned(), roster.stream_schedule(), roster.first_seen_dates()
 
 
-def _listing(stem: str, schedule: Schedule) -> Listing:
+def _listing(stem: str, schedule: Schedule, lang: Language) -> Listing:
+    """The page's line for one interview; its date in the run's language, the page's (see page.py)."""
     interview = schedule.interview
     start = local(tzinfo(interview.zone), interview.start)
-    when = f"{language().when(start)} ({interview.zone})"  # the subscribe page is English for now
+    when = f"{lang.when(start)} ({interview.zone})"
     return Listing(f"{stem}.ics", interview.title, when, str(interview.status), len(schedule.steps))
 
 

@@ -30,6 +30,7 @@ from followup_ics.edges.feeds import (
 )
 from followup_ics.edges.files import check_replaceable, real_folder
 from followup_ics.edges.page import PageView, page_count, page_file, render_page
+from followup_ics.wording.language import language
 
 # At the top of the site, where a listing would show the token folder: a page that shows nothing.
 _ROOT_PAGE = b"<!doctype html><title>Not here</title><p>Nothing to see here.</p>\n"
@@ -54,7 +55,7 @@ def export_site(source: Path, out_dir: Path, request: Request, *, state_dir: Pat
     before = load_state(state_dir)
     state = load_state(state_dir, token=token, rotate=rotate_token)
     published = state.build
-    site = load_site(state_dir, state) if csv_digest(data) == state.csv_sha256 else None
+    site = load_site(state_dir, state) if csv_digest(data, request) == state.csv_sha256 else None
     if site is None:
         site, state = build_site(data, str(source), request, state, state_dir)
     del data
@@ -69,7 +70,8 @@ def export_site(source: Path, out_dir: Path, request: Request, *, state_dir: Pat
             wanted.add(folder / name)
             _publish(folder / name, feed.path, staging, report)
         for number in range(1, page_count(site) + 1):
-            page = render_page(site, page_base, view=PageView(number=number, static=True)).encode("utf-8")
+            page = render_page(site, page_base, view=PageView(number=number, static=True),
+                               lang=language(request.language), me=request.me).encode("utf-8")
             wanted.add(folder / page_file(number))
             _publish(folder / page_file(number), page, staging, report)
         _publish(out_dir / "index.html", _ROOT_PAGE, staging, report)

@@ -40,6 +40,7 @@ from followup_ics.edges.feeds import (
     valid_token,
 )
 from followup_ics.edges.page import PageView, render_page
+from followup_ics.wording.language import language
 
 StartResponse = Callable[..., Any]
 _METHODS = ("GET", "HEAD")
@@ -97,7 +98,7 @@ class FeedApp:
         with self._lock:
             try:
                 signature = _signature(self.source)
-                digest = csv_digest(self.source.read_bytes())
+                digest = csv_digest(self.source.read_bytes(), self.request)
             except OSError as error:
                 raise FeedError([f"{self.source}: cannot read it ({error.strerror or error})"]) from None
             site = load_site(self.state_dir, self._state) if digest == self._state.csv_sha256 else None
@@ -113,7 +114,7 @@ class FeedApp:
         with self._lock:
             try:
                 signature = _signature(self.source)
-                digest = csv_digest(self.source.read_bytes())
+                digest = csv_digest(self.source.read_bytes(), self.request)
             except OSError as error:
                 self._fail(f"{self.source}: cannot read it ({error.strerror or error})")
                 return None
@@ -237,7 +238,8 @@ class FeedApp:
         key = (site.folder, self._base_url(environ), self.problem, view)
         cached = self._pages.get(key)
         if cached is None:
-            page = render_page(site, key[1], self.problem, view=view).encode("utf-8")
+            page = render_page(site, key[1], self.problem, view=view, lang=language(self.request.language),
+                               me=self.request.me).encode("utf-8")
             cached = (page, f'"{hashlib.sha256(page).hexdigest()[:32]}"')
             if len(self._pages) >= _PAGES_KEPT:
                 self._pages.clear()
@@ -391,7 +393,8 @@ def create_app(csv_path: str | None = None, **options: Any) -> FeedApp:
     """The WSGI app, for any WSGI server: `gunicorn 'followup_ics.web:create_app()'`.
 
     Without arguments it reads FOLLOWUP_ICS_CSV (required), FOLLOWUP_ICS_TZ, FOLLOWUP_ICS_PLAN,
-    FOLLOWUP_ICS_STATE, FOLLOWUP_ICS_TOKEN and FOLLOWUP_ICS_PUBLIC_URL from the environment.
+    FOLLOWUP_ICS_STATE, FOLLOWUP_ICS_TOKEN, FOLLOWUP_ICS_PUBLIC_URL, FOLLOWUP_ICS_LANG (else LC_ALL,
+    LC_MESSAGES or LANG, as the CLI) and FOLLOWUP_ICS_ME from the environment.
     """
     from followup_ics.app.config import request_for
     from followup_ics.app.environment import setting
@@ -402,12 +405,24 @@ def create_app(csv_path: str | None = None, **options: Any) -> FeedApp:
     plan, state = setting("plan"), setting("state")
     request, _ = request_for(setting("tz"), Path(plan) if plan else None, day_first=_flag(setting("day-first")),
                              no_interview=bool(_flag(setting("no-interview"))))
+    request = replace(request, language=_language(setting("lang")), me=" ".join((setting("me") or "").split()))
     options.setdefault("state_dir", Path(state) if state else None)
     token = options.setdefault("token", setting("token"))
     if token is not None and not valid_token(token):  # the CLI's rule: a bad token would make every feed 404
         raise SystemExit(f"followup-ics: FOLLOWUP_ICS_TOKEN: {TOKEN_RULE}")
     options.setdefault("public_url", setting("public-url"))
     return FeedApp(Path(source), request, **options).start()
+
+
+def _language(name: str | None) -> str:
+    """The CLI's choice: FOLLOWUP_ICS_LANG, else the locale, else English; an unknown one stops the start."""
+    from followup_ics.core.errors import InputError
+    from followup_ics.wording.language import from_environment, resolve
+
+    try:
+        return resolve(name, "FOLLOWUP_ICS_LANG") if name else from_environment()
+    except InputError as error:
+        raise SystemExit(f"followup-ics: {error}") from None
 
 
 def _flag(value: str | None) -> bool | None:

@@ -113,6 +113,14 @@ class Language:
         pattern = _datetime_pattern(self._locale)
         return pattern.replace("{1}", self.date(moment)).replace("{0}", self.time(moment))
 
+    def number(self, value: int) -> str:
+        """'5,000'; '5.000' in German, '5\u202f000' in French: a count as the locale groups its digits."""
+        if self._locale is None:
+            return f"{value:,}"
+        from babel.numbers import format_decimal
+
+        return format_decimal(value, locale=self._locale)
+
     def join(self, items: Sequence[str]) -> str:
         """'Ana Diaz and Raj Rao', 'Ana Diaz und Raj Rao', 'Ana Diaz y Raj Rao'."""
         if self._locale is None:
