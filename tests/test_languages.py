@@ -374,3 +374,64 @@ def test_writer_and_reference_agree_in_every_language(lang: str) -> None:
                         interviewers=("Zoë Brandão",), interviewer_emails=("zoe@example.org",),
                         language=lang, me="Dana Díaz")
     assert calendar_text([schedule], stamp=STAMP).encode("utf-8") == build_calendar([schedule], stamp=STAMP).to_ical()
+
+
+# (CSV of tests/golden/search, file, step, the address its draft goes to): the steps an outcome brings, each an
+# email drafted to the application's contact: answering an offer, deciding after another offer's deadline,
+# withdrawing once another offer is accepted (declining Gamma's own offer too), and keep-in-touch after a no.
+OUTCOME_EMAILS = [
+    ("offer_deadline_passes", "beta-labs", "answer-offer", "kim@beta.example"),
+    ("offer_deadline_passes", "acme-corp", "decide", "bo@acme.example"),
+    ("accepted_with_others_pending", "acme-corp", "withdraw", "bo@acme.example"),
+    ("accepted_with_others_pending", "gamma-inc", "withdraw", "lu@gamma.example"),  # an offer declined
+    ("accepted_with_others_pending", "beta-labs", "competing-offer", "kim@beta.example"),
+    ("rejected_on_the_interview_day", "initech", "keep-in-touch", "jobs@initech.example"),
+]
+
+
+@pytest.mark.parametrize("lang", SUPPORTED)
+def test_every_outcome_email_has_a_signed_draft_link(tmp_path: Path, lang: str) -> None:
+    """Answer, decide, withdraw, competing offer, keep in touch: one mailto: each, to the contact, signed."""
+    outputs: dict[str, Path] = {}
+    for story, stem, key, address in OUTCOME_EMAILS:
+        if story not in outputs:
+            outputs[story] = tmp_path / story
+            result = run("batch", str(ROOT / "tests" / "golden" / "search" / f"{story}.csv"), "-o",
+                         str(outputs[story]), "--lang", lang, "--me", "Dana Díaz")
+            assert result.exit_code == 0, result.output
+        path = next(outputs[story].glob(f"{stem}-*.ics"))
+        description = str(events(path.read_bytes())[key]["DESCRIPTION"])
+        [(to, subject, body)] = _mailtos(description)
+        assert to == [address] and subject.strip(), (stem, key)
+        assert body.endswith("\r\nDana Díaz") and body.replace("\r\n", "\n") in description, (stem, key)
+
+
+GOLDEN_LANGUAGES = sorted((ROOT / "tests" / "golden").glob("language_*.ics"))
+
+
+def _texts_by_parser(data: bytes) -> dict[str, dict[str, tuple[str, str, str]]]:
+    """parser -> UID -> (SUMMARY, DESCRIPTION, alarm DESCRIPTION) as each of the three parsers reads them."""
+    import vobject
+    from ical.calendar_stream import IcsCalendarStream
+
+    by_icalendar = {str(e["UID"]): (str(e["SUMMARY"]), str(e["DESCRIPTION"]),
+                                    str(e.walk("VALARM")[0]["DESCRIPTION"]))
+                    for e in icalendar.Calendar.from_ical(data).walk("VEVENT")}
+    by_ical = {e.uid: (e.summary, e.description, e.alarm[0].description)
+               for e in IcsCalendarStream.calendar_from_ics(data.decode("utf-8")).events}
+    by_vobject = {e.uid.value: (e.summary.value, e.description.value, e.valarm.description.value)
+                  for e in vobject.readOne(data.decode("utf-8")).vevent_list}
+    return {"icalendar": by_icalendar, "ical": by_ical, "vobject": by_vobject}
+
+
+@pytest.mark.parametrize("golden", GOLDEN_LANGUAGES, ids=lambda path: path.stem)
+def test_golden_texts_read_back_the_same_in_every_parser(golden: Path) -> None:
+    """Folded lines that cut next to (never inside) a multi-byte letter unfold to the same text everywhere."""
+    data = golden.read_bytes()
+    folds_at_letters = [line for line in data.split(b"\r\n") if line.startswith(b" ") and (
+        line[1] >= 0x80 or data.split(b"\r\n" + line, 1)[0][-1] >= 0x80)]
+    assert folds_at_letters, "the case should fold beside a non-ASCII letter"
+    texts = _texts_by_parser(data)
+    assert texts["ical"] == texts["icalendar"] and texts["vobject"] == texts["icalendar"]
+    summaries = " ".join(summary for summary, _, _ in texts["icalendar"].values())
+    assert "Müller & Söhne GmbH" in summaries
