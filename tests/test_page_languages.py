@@ -207,3 +207,38 @@ def test_create_app_refuses_an_unknown_language_naming_the_variable(tmp_path: Pa
         create_app()
     assert str(stopped.value) == ("followup-ics: FOLLOWUP_ICS_LANG: unknown language "
                                   "(supported: en, de, fr, es, pt-BR) ('xx')")
+
+
+@pytest.mark.parametrize("command", ["serve", "export-site"])
+def test_serve_and_export_site_refuse_an_unknown_language(tmp_path: Path, command: str) -> None:
+    """--lang xx: one line listing the supported languages, exit 2, no site written and nothing served."""
+    source = tmp_path / "interviews.csv"
+    source.write_text(CSV, encoding="utf-8")
+    where = ["--port", "0"] if command == "serve" else [str(tmp_path / "site")]
+    result = CliRunner().invoke(cli, [command, str(source), *where, "--tz", "UTC", "--lang", "xx"])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "Error: --lang: unknown language (supported: en, de, fr, es, pt-BR) ('xx')"]
+    assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("code", ["de", "fr", "es", "pt-BR"])
+def test_every_part_of_the_page_is_translated(code: str) -> None:
+    """A bad CSV, a search, several pages, a local address: no English message left on any of them."""
+    from datetime import UTC, datetime
+
+    from followup_ics.edges.feeds import Listing, Site
+    from followup_ics.edges.page import PageView, render_page
+    from followup_ics.wording.language import language
+
+    listings = tuple(Listing(f"c{n}.ics", f"Company {n}", "—", "offer" if n % 3 else "accepted", 1)
+                     for n in range(150))
+    site = Site({}, listings, datetime(2026, 11, 25, 12, tzinfo=UTC), events=150)
+    problem = "roster.csv:3: column 'date': not a date ('<b>')"  # user text, not a message
+    pages = [render_page(site, "http://127.0.0.1:8080/t/", problem, view=PageView(number=2), lang=language(code)),
+             render_page(site, "https://nas.local/t/", None, view=PageView(search="company 1"),
+                         lang=language(code))]
+    for page in pages:
+        assert english_left_over(page, code) == []
+    assert "not a date (&#x27;&lt;b&gt;&#x27;)" in pages[0]  # the problem is shown, escaped
+    assert "<nav>" in pages[0] and "name='q'" in pages[1]
