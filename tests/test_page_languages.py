@@ -242,3 +242,23 @@ def test_every_part_of_the_page_is_translated(code: str) -> None:
         assert english_left_over(page, code) == []
     assert "not a date (&#x27;&lt;b&gt;&#x27;)" in pages[0]  # the problem is shown, escaped
     assert "<nav>" in pages[0] and "name='q'" in pages[1]
+
+
+_DIGEST = """
+import sys
+from dataclasses import replace
+from datetime import date
+from followup_ics.app.config import request_for
+from followup_ics.edges.feeds import csv_digest
+request, _ = request_for("Europe/Berlin")
+workdays = replace(request.settings.workdays, extra_working=frozenset(date(2026, 12, day) for day in range(1, 29)))
+request = replace(request, settings=replace(request.settings, workdays=workdays), language="de")
+print(csv_digest(b"company,date", request))
+"""
+
+
+def test_the_build_key_is_the_same_in_every_process() -> None:
+    """A restart must find its build: the settings' sets are keyed in one order whatever the hash seed."""
+    digests = {subprocess.run([sys.executable, "-c", _DIGEST], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(digests) == 1
