@@ -9,6 +9,7 @@ import re
 import signal
 import subprocess
 import sys
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -228,7 +229,7 @@ def test_every_part_of_the_page_is_translated(code: str) -> None:
     from datetime import UTC, datetime
 
     from followup_ics.edges.feeds import Listing, Site
-    from followup_ics.edges.page import PageView, render_page
+    from followup_ics.edges.page import PageView, render_page, status_name
     from followup_ics.wording.language import language
 
     listings = tuple(Listing(f"c{n}.ics", f"Company {n}", "—", "offer" if n % 3 else "accepted", 1)
@@ -242,6 +243,11 @@ def test_every_part_of_the_page_is_translated(code: str) -> None:
         assert english_left_over(page, code) == []
     assert "not a date (&#x27;&lt;b&gt;&#x27;)" in pages[0]  # the problem is shown, escaped
     assert "<nav>" in pages[0] and "name='q'" in pages[1]
+    # A search for a status as the page words it ('Angebot') finds the applications with that status.
+    lang = language(code)
+    found = render_page(site, None, view=PageView(search=status_name("offer", lang)), lang=lang)
+    assert escape(lang.ngettext("{matching} of {total} interviews match.", "{matching} of {total} interviews match.",
+                                100, matching=lang.number(100), total=lang.number(150))) in found
 
 
 _DIGEST = """
