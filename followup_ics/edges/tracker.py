@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from followup_ics.app.config import Request
-from followup_ics.app.fields import RawInterview, parse_moment
+from followup_ics.app.fields import RawInterview, build_interview, parse_moment, parse_status, undated_outcome
 from followup_ics.app.roster import Identified, Naming, Roster, Row, RowError, identify
 from followup_ics.core.identity import slug
 from followup_ics.core.records import Schedule, Status, WordedStep
@@ -212,9 +212,11 @@ def add_application(path: Path, raw: RawInterview, request: Request, *, zone_giv
         values = {name: getattr(raw, name) for name in RawInterview.__dataclass_fields__ if name != "me"}
         zone = resolve_zone(raw.timezone, "timezone") if raw.timezone.strip() else request.zone
         values["date"] = written_moment(raw.date, zone, "date", request, time_needed=True)
+        notes = []
+        if not raw.outcome_date.strip():
+            values["outcome_date"], notes = _outcome_written(raw, zone, request)
         if zone_given:
             values["timezone"] = zone
-        notes = []
         title = _title(raw).casefold()
         for app in before.applications:
             if app.title.casefold() == title:
@@ -233,6 +235,18 @@ def add_application(path: Path, raw: RawInterview, request: Request, *, zone_giv
         return Outcome(_owner(after, index), notes)
 
     return edit(path, change, create="company,date\n")
+
+
+def _outcome_written(raw: RawInterview, zone: str, request: Request) -> tuple[str, list[str]]:
+    """A status added without its date gets one written now, as `record` writes it, so the plan never drifts
+    (an interview still ahead dates it at its end, and says so); '' while pending."""
+    if not parse_status(raw.status).is_closed:
+        return "", []
+    interview, _ = build_interview(raw, zone_name=zone, day_first=request.day_first, as_of=request.now,
+                                   default_duration=timedelta(minutes=request.settings.interview.duration))
+    assert interview.outcome_at is not None  # a closed status with as_of is always dated
+    _, notice = undated_outcome(interview.status, interview.end, request.now, zone, "--outcome-date")
+    return f"{local(tzinfo(zone), interview.outcome_at):%Y-%m-%d %H:%M}", [notice] if notice else []
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,7 +295,9 @@ def record(path: Path, query: str, what: Recording, request: Request) -> Outcome
                 on = written_moment(what.on, zone, "on", request, time_needed=False)
             else:  # written now, so the date never drifts; never before the interview ended
                 end = app.latest.identified.interview.end
-                on = f"{local(tzinfo(zone), max(request.now, end)):%Y-%m-%d %H:%M}"
+                moment, notice = undated_outcome(Status(what.status), end, request.now, zone, "--on")
+                notes += [notice] if notice else []
+                on = f"{local(tzinfo(zone), moment):%Y-%m-%d %H:%M}"
             _put(sheet, target, "outcome_date", on)
             if what.deadline:
                 _put(sheet, target, "offer_deadline",
