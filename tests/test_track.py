@@ -397,3 +397,31 @@ def test_a_file_that_is_not_utf8_is_refused_unchanged(tmp_path: Path) -> None:
     code, _, err = run("record", str(path), "mu", "--note", "x", "--tz", "UTC")
     assert code == 2 and "not UTF-8 text" in err and len(err.strip().splitlines()) == 1
     assert path.read_bytes() == data
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        # the company's start: the row is named with its real problem, not "no application matches"
+        ("init", "'init' is row 4, which cannot be read: column 'date': not a valid date ('2026-13-01 10:00')"),
+        # the name its file would have had, had the date been readable
+        ("acme-2026-02-30", "'acme-2026-02-30' is row 2, which cannot be read: column 'date'"),
+        # its own id, though its date cannot be read
+        ("ac-1", "'ac-1' is row 2, which cannot be read: column 'date'"),
+        # a prefix shared with a good application: never recorded on Acme Labs in its place
+        ("acme", "'acme' matches 2 applications: Acme Labs (acme-labs-2026-12-01), row 2 (cannot be read: "
+                 "column 'date'"),
+        # a query no row answers to is still "no application matches"
+        ("zeta", "no application matches 'zeta'"),
+    ],
+)
+def test_record_on_a_row_it_cannot_read_names_that_rows_problem(tmp_path: Path, query: str, message: str) -> None:
+    """A row whose date is invalid is no application; `record` says which row and field, and writes nothing."""
+    path = tmp_path / "search.csv"
+    text = ("company,date,timezone,id\nAcme,2026-02-30 10:00,UTC,ac-1\nAcme Labs,2026-12-01 10:00,UTC,\n"
+            "Initech,2026-13-01 10:00,UTC,\n")
+    path.write_text(text, encoding="utf-8")
+    code, _, err = run("record", str(path), query, "--status", "rejected", "--tz", "UTC")
+    assert code == 2 and f"Error: {path}: {message}" in err, err
+    assert len(err.strip().splitlines()) == 1
+    assert path.read_text(encoding="utf-8") == text

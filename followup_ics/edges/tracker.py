@@ -79,6 +79,7 @@ class Survey:
     applications: list[Application]
     errors: list[RowError]
     taken: set[str]  # every id and file stem in use, casefolded
+    unreadable: list[tuple[RowError, RawInterview]] = field(default_factory=list)  # bad rows and what they say
 
     def find(self, query: str) -> Application:
         """An id or file stem (exactly), else an unambiguous prefix of a company name or of an id; case does
@@ -94,12 +95,29 @@ class Survey:
                  if app.title.casefold().startswith(wanted) or slug(app.title).startswith(slug(wanted) or "\0")
                  or any(name.casefold().startswith(wanted) for name in (app.given_id, app.rounds[0].identified.stem)
                         if name)]
-        if len(found) == 1:
+        # A row that cannot be planned is no application, but it may be the one meant: say what is wrong
+        # with it rather than "no match", and never record on another application it shares a prefix with.
+        bad = [error for error, raw in self.unreadable if _names(raw, wanted)]
+        if len(found) == 1 and not bad:
             return found[0]
+        if bad and not found:
+            first = bad[0]
+            raise SheetError(f"{query!r} is row {first.row}, which cannot be read: "
+                             f"{first.describe('').removeprefix(f':{first.row}:').strip()}; fix that row first")
         if not found:
             raise SheetError(f"no application matches {query!r} (see `followup-ics list`)")
-        names = ", ".join(f"{app.title} ({app.label})" for app in found)
-        raise SheetError(f"{query!r} matches {len(found)} applications: {names}; give the id instead")
+        names = ", ".join([f"{app.title} ({app.label})" for app in found]
+                          + [f"row {e.row} (cannot be read: column {e.column!r}: {e.message})" for e in bad])
+        raise SheetError(f"{query!r} matches {len(found) + len(bad)} applications: {names}; give the id instead")
+
+
+def _names(raw: RawInterview, wanted: str) -> bool:
+    """Whether a row's own cells (its id, the start of its company) answer to ``wanted``, as `find` reads it."""
+    company, given = " ".join(raw.company.split()), raw.id.strip()
+    wanted_slug = slug(wanted)
+    # slug(company + date) is what its stem would be ('acme-2026-02-30'), had the date been readable
+    return bool(wanted) and (given.casefold().startswith(wanted) or company.casefold().startswith(wanted)
+                             or (bool(wanted_slug) and slug(f"{company} {raw.date}", 200).startswith(wanted_slug)))
 
 
 def survey(sheet: Sheet, request: Request, *, plan: bool = True) -> Survey:
@@ -113,8 +131,12 @@ def survey(sheet: Sheet, request: Request, *, plan: bool = True) -> Survey:
         errors, results = [], _identities(read_text(text)[1], request)
     apps: dict[str, Application] = {}
     taken: set[str] = set()
+    unreadable: list[tuple[RowError, RawInterview]] = []
     for result in results:
         if isinstance(result, RowError):
+            continue
+        if isinstance(result[1], RowError):  # a row that cannot be identified, with what its cells say
+            unreadable.append((result[1], result[0]))
             continue
         identified, schedule = result
         apps.setdefault(identified.application, Application(identified.application)).rounds.append(
@@ -122,14 +144,18 @@ def survey(sheet: Sheet, request: Request, *, plan: bool = True) -> Survey:
         taken.add(identified.stem.casefold())
         if identified.row.raw.id.strip():
             taken.add(identified.row.raw.id.strip().casefold())
-    return Survey(list(apps.values()), errors, taken)
+    return Survey(list(apps.values()), errors, taken, unreadable)
 
 
-def _identities(rows: Iterable[Row | RowError], request: Request) -> Iterator[tuple[Identified, None] | RowError]:
+def _identities(rows: Iterable[Row | RowError],
+                request: Request) -> Iterator[tuple[Identified, None] | tuple[RawInterview, RowError] | RowError]:
     naming = Naming()
     for row in rows:
-        item = row if isinstance(row, RowError) else identify(row, request, naming)
-        yield item if isinstance(item, RowError) else (item, None)
+        if isinstance(row, RowError):
+            yield row
+            continue
+        item = identify(row, request, naming)
+        yield (row.raw, item) if isinstance(item, RowError) else (item, None)
 
 
 # Writing values ---------------------------------------------------------------------------------------
