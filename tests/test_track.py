@@ -231,8 +231,9 @@ def test_add_gives_ids_no_other_row_or_later_round_can_take(tmp_path: Path) -> N
     assert "already in the file as 'acme'" in notes[0] and "already" not in notes[1]
 
 
-def test_list_puts_overdue_steps_first_and_fits_80_columns(tmp_path: Path) -> None:
+def test_list_puts_overdue_steps_first_and_fits_80_columns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Now is 25 Nov 12:00 UTC: Initech's thank-you and briefing have passed, Acme's interview is ahead."""
+    monkeypatch.setenv("COLUMNS", "80")
     path = tmp_path / "search.csv"
     path.write_text("company,date,timezone,role,status,outcome_date\n"
                     "Acme Corporation International,2026-11-25 14:00,UTC,Senior Data Platform Engineer,,\n"
@@ -425,3 +426,71 @@ def test_record_on_a_row_it_cannot_read_names_that_rows_problem(tmp_path: Path, 
     assert code == 2 and f"Error: {path}: {message}" in err, err
     assert len(err.strip().splitlines()) == 1
     assert path.read_text(encoding="utf-8") == text
+
+
+WIDE = ("company,date,timezone,role\n"
+        "Acme Corporation International,2026-12-25 14:00,UTC,Senior Data Platform Engineer\n"
+        "Initech,2026-12-19 10:00,UTC,Backend Developer\n")
+WIDE_ID = "acme-corporation-international-2026-12-25"
+WIDE_TITLE = "Acme Corporation International (Senior Data Platform Engineer)"  # 143 columns to show it all
+
+
+def list_on_a_terminal(path: Path, columns: int) -> list[str]:
+    """`list`'s lines as a terminal ``columns`` wide shows them: a real process on a pseudo-terminal."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    process = subprocess.run([sys.executable, "-m", "followup_ics", "list", str(path), "--tz", "UTC"], env=env,
+                             stdout=follower, stderr=subprocess.PIPE, timeout=60, check=False)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal is closed once everything is read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert process.returncode == 0, process.stderr
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n").splitlines()
+
+
+@pytest.mark.parametrize(("columns", "whole"), [
+    (160, True),  # wider than 80: the whole table, nothing cut (the old cap cut it at 80)
+    (100, False),  # narrower than the table: the application's name gives way, every line fits
+])
+def test_list_uses_the_terminals_width(tmp_path: Path, columns: int, whole: bool) -> None:
+    """On a terminal the table takes the terminal's width, not a fixed 80 columns."""
+    path = tmp_path / "search.csv"
+    path.write_text(WIDE, encoding="utf-8")
+    lines = list_on_a_terminal(path, columns)
+    assert all(len(line) <= columns for line in lines), lines
+    assert (WIDE_TITLE in "\n".join(lines)) is whole and WIDE_ID in "\n".join(lines)
+    assert max(len(line) for line in lines) > 80
+
+
+@pytest.mark.parametrize(("columns", "whole"), [
+    (None, True),  # a file or a pipe has no width: nothing is cut, so a script gets every id whole
+    ("60", False),  # $COLUMNS says how wide, as for other tools
+])
+def test_list_off_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, columns: str | None,
+                             whole: bool) -> None:
+    """Off a terminal, $COLUMNS if set, else no limit."""
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    path = tmp_path / "search.csv"
+    path.write_text(WIDE, encoding="utf-8")
+    code, out, err = run("list", str(path), "--tz", "UTC")
+    assert code == 0, err
+    assert (WIDE_ID in out and WIDE_TITLE in out) is whole
+    if columns:
+        assert all(len(line) <= int(columns) for line in out.splitlines()), out

@@ -411,8 +411,8 @@ def standings(path: Path, request: Request) -> tuple[list[Standing], list[RowErr
     return result, found.errors
 
 
-def standings_table(items: list[Standing], width: int = 80) -> str:
-    """A table that fits ``width`` columns: the application's name gives way first."""
+def standings_table(items: list[Standing], width: int | None = 80) -> str:
+    """A table that fits ``width`` columns (the application's name gives way first); None cuts nothing."""
     header = ("ID", "APPLICATION", "STATUS", "LAST", "NEXT STEP", "WHEN")
     rows = []
     for item in items:
@@ -422,6 +422,7 @@ def standings_table(items: list[Standing], width: int = 80) -> str:
         step = ("! " if item.overdue else "") + (shown.key if shown else "-")
         rows.append((item.id, item.title, item.status, f"{item.last_round:%b %d}", step, when))
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    width = sum(widths) + len(widths) - 1 if width is None else width
     spare = width - (sum(widths) + len(widths) - 1)
     if spare < 0:
         widths[1] = max(8, widths[1] + spare)
