@@ -494,3 +494,21 @@ def test_list_off_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, co
     assert (WIDE_ID in out and WIDE_TITLE in out) is whole
     if columns:
         assert all(len(line) <= int(columns) for line in out.splitlines()), out
+
+
+@pytest.mark.parametrize("codec", [
+    "utf-16",  # Excel's "Unicode text": a BOM, then little-endian
+    "utf-16-be",  # no BOM, big-endian: told by its zero bytes, as batch tells it
+])
+def test_a_utf16_sheet_is_edited_in_its_own_encoding(tmp_path: Path, codec: str) -> None:
+    """batch reads UTF-16, so add, record and list do too, and write it back as UTF-16, byte for byte."""
+    before, expected = ROUND_TRIPS["tabs-aliases"]
+    path = tmp_path / "search.csv"
+    path.write_bytes(before.encode(codec))
+    code, _, err = run(ADD[0], str(path), *ADD[1:])
+    assert code == 0, err
+    code, _, err = run("record", str(path), *RECORD, "--tz", "UTC")
+    assert code == 0, err
+    assert path.read_bytes() == expected.encode(codec)
+    code, out, err = run("list", str(path), "--tz", "UTC")
+    assert code == 0 and "zeta-co" in out, err
