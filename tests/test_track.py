@@ -512,3 +512,13 @@ def test_a_utf16_sheet_is_edited_in_its_own_encoding(tmp_path: Path, codec: str)
     assert path.read_bytes() == expected.encode(codec)
     code, out, err = run("list", str(path), "--tz", "UTC")
     assert code == 0 and "zeta-co" in out, err
+
+
+def test_a_round_keeps_the_applications_working_days(tmp_path: Path) -> None:
+    """A company in Bavaria seen from London: the next round keeps country DE and region BY, not the zone's GB."""
+    path = tmp_path / "search.csv"
+    path.write_text("company,date,timezone,country,region,id\n"
+                    "Acme,2026-12-01 14:00,Europe/London,DE,BY,acme\n", encoding="utf-8")
+    code, _, err = run("record", str(path), "acme", "--round", "2026-12-08 10:00")
+    assert code == 0, err
+    assert path.read_text(encoding="utf-8").splitlines()[2] == "Acme,2026-12-08 10:00,Europe/London,DE,BY,acme"

@@ -31,7 +31,7 @@ OVERDUE_FOR = timedelta(days=7)  # a step older than this has been overtaken by 
 QUIET_STEPS = frozenset({"interview", "keep-searching"})  # not things you can be late for
 # Carried from an application's latest round into a new round; the rest is the new round's own.
 ROUND_FIELDS = ("company", "role", "timezone", "contact", "contact_email", "contact_phone", "references", "url",
-                "location", "language", "me", "id")
+                "location", "language", "me", "country", "region", "id")
 # RawInterview's attribute -> the column it is written under when the file has none.
 COLUMN_FOR = {"interviewers": "interviewer", "interviewer_emails": "interviewer_email"}
 
