@@ -158,6 +158,11 @@ GOOD = ("company,date,timezone,status,id\n"
          ":5: column 'url': must be an http"),
         (["add", "{csv}", "--company", "Zeta", "--date", "2026-12-04 10:00", "--id", "ACME"],
          "--id: 'ACME' is already used"),
+        # an outcome before its interview names the option typed, not the column it would be written to
+        (["record", "{csv}", "globex", "--status", "rejected", "--on", "2026-12-02"],
+         "--on: must not be before the interview (Thu 3 Dec 2026, 10:00) ('2026-12-02')"),
+        (["record", "{csv}", "globex", "--status", "rejected", "--on", "2026-12-03 09:59"],
+         "--on: must not be before the interview"),
         (["record", "{csv}", "globex"], "nothing to record"),
         (["record", "{csv}", "globex", "--on", "2026-12-05"], "--on: goes with --status"),
     ],

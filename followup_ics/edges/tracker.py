@@ -19,6 +19,7 @@ from pathlib import Path
 from followup_ics.app.config import Request
 from followup_ics.app.fields import RawInterview, build_interview, parse_moment, parse_status, undated_outcome
 from followup_ics.app.roster import Identified, Naming, Roster, Row, RowError, identify
+from followup_ics.core.errors import InputError
 from followup_ics.core.identity import slug
 from followup_ics.core.records import Schedule, Status, WordedStep
 from followup_ics.core.wallclock import local
@@ -319,6 +320,7 @@ def record(path: Path, query: str, what: Recording, request: Request) -> Outcome
             _put(sheet, target, "status", what.status)
             if what.on:
                 on = written_moment(what.on, zone, "on", request, time_needed=False)
+                _check_not_before(what.on, app.latest.identified.interview.start, zone, request)
             else:  # written now, so the date never drifts; never before the interview ended
                 end = app.latest.identified.interview.end
                 moment, notice = undated_outcome(Status(what.status), end, request.now, zone, "--on")
@@ -341,6 +343,18 @@ def record(path: Path, query: str, what: Recording, request: Request) -> Outcome
         return Outcome(_owner(after, target), notes)
 
     return edit(path, change)
+
+
+def _check_not_before(text: str, start: datetime, zone: str, request: Request) -> None:
+    """An outcome never comes before its interview: say so naming --on (the planner would name the column).
+    A date alone on the interview's own day means once it ended, as build_interview reads it."""
+    from datetime import time
+
+    moment, _, has_time = parse_moment(text, zone, "on", day_first=request.day_first, date_only_time=time(0, 0))
+    shown = local(tzinfo(zone), start)
+    if moment < start and (has_time or moment.date() != shown.date()):
+        raise InputError("on", f"must not be before the interview ({shown:%a} {shown.day} {shown:%b %Y, %H:%M})",
+                         value=text)
 
 
 def _fix_identity(sheet: Sheet, app: Application) -> list[str]:
