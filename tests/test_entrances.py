@@ -130,3 +130,18 @@ def test_an_undated_outcome_after_the_interview_is_dated_now_without_a_note(tmp_
         assert "withdrawn,2026-11-25 12:00" in path.read_text(encoding="utf-8")
     assert code == 0, err
     assert "still ahead" not in err
+
+
+def test_an_application_withdrawn_before_its_interview_gets_no_withdraw_step(tmp_path: Path) -> None:
+    """Withdrawn from Initech (its interview still ahead, so dated at its end), then Globex's offer accepted: the
+    withdrawal is done, so no "Withdraw from Initech" is suggested; a pending Hooli still gets one."""
+    path = tmp_path / "search.csv"
+    path.write_text("company,date,status,outcome_date,country\n"
+                    "Globex,2026-11-20 10:00,accepted,2026-11-25 09:00,none\n"
+                    "Initech,2026-12-03 09:30,withdrawn,,none\n"
+                    "Hooli,2026-12-08 16:00,,,none\n", encoding="utf-8")
+    code, _, err = run("batch", str(path), "-o", str(tmp_path / "out"))
+    assert code == 0, err
+    summaries = events(tmp_path / "out" / "all.ics")
+    assert "Withdraw from Hooli, politely" in summaries
+    assert "Withdraw from Initech, politely" not in summaries

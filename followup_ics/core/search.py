@@ -241,7 +241,7 @@ def undecided(steps: Iterable[Step], application: str, facts: SearchFacts) -> li
 
 def _open_when_accepting(app: Application, moment: datetime) -> bool:
     """Still waiting on it, or holding its offer, when another offer is accepted: withdraw (or decline) then."""
-    if app.outside:
+    if app.outside or app.status is Status.WITHDRAWN:  # withdrawn already (before its interview, say): done
         return False
     if app.status is Status.OFFER:
         return app.offer_deadline is not None and app.offer_deadline > moment  # an expired offer needs no answer
