@@ -527,3 +527,11 @@ def test_a_round_keeps_the_applications_working_days(tmp_path: Path) -> None:
     code, _, err = run("record", str(path), "acme", "--round", "2026-12-08 10:00")
     assert code == 0, err
     assert path.read_text(encoding="utf-8").splitlines()[2] == "Acme,2026-12-08 10:00,Europe/London,DE,BY,acme"
+
+
+def test_a_row_repeating_another_does_not_make_record_ambiguous(tmp_path: Path) -> None:
+    """The repeat is skipped by batch, not another application: `record acme` records on Acme, as before."""
+    path = tmp_path / "search.csv"
+    path.write_text("company,date,timezone\nAcme,2026-12-01 10:00,UTC\nAcme,2026-12-01 10:00,UTC\n", encoding="utf-8")
+    code, out, err = run("record", str(path), "acme", "--status", "rejected", "--on", "2026-12-02", "--tz", "UTC")
+    assert code == 0 and "Recorded for Acme" in out, err

@@ -98,7 +98,10 @@ class Survey:
                         if name)]
         # A row that cannot be planned is no application, but it may be the one meant: say what is wrong
         # with it rather than "no match", and never record on another application it shares a prefix with.
-        bad = [error for error, raw in self.unreadable if _names(raw, wanted)]
+        # (A bad row with the title of a matching application is one of its rounds, or repeats one: recording
+        # on that application is right, and the bad row is noted after.)
+        titles = {app.title.casefold() for app in found}
+        bad = [error for error, raw in self.unreadable if _names(raw, wanted) and _title(raw).casefold() not in titles]
         if len(found) == 1 and not bad:
             return found[0]
         if bad and not found:
@@ -108,7 +111,7 @@ class Survey:
         if not found:
             raise SheetError(f"no application matches {query!r} (see `followup-ics list`)")
         names = ", ".join([f"{app.title} ({app.label})" for app in found]
-                          + [f"row {e.row} (cannot be read: column {e.column!r}: {e.message})" for e in bad])
+                          + [f"row {e.row} (cannot be read:{e.describe('').split(':', 2)[2]})" for e in bad])
         raise SheetError(f"{query!r} matches {len(found) + len(bad)} applications: {names}; give the id instead")
 
 
