@@ -67,7 +67,7 @@ def test_a_bad_value_from_the_environment_names_the_variable(env: dict[str, str]
     result = CliRunner().invoke(cli, ["plan", "--company", "Acme", "--date", "2026-12-01 14:00"], env=env)
     assert result.exit_code == 2
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
-    assert len(errors) == 1 and named in errors[0]
+    assert len(errors) == 1 and errors[0].startswith(f"Error: {named}"), errors
 
 
 @pytest.mark.parametrize("command", ["generate", "plan", "links", "batch", "serve", "export-site"])

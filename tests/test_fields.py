@@ -215,7 +215,8 @@ def test_interviewer_emails_without_names_are_interviewers() -> None:
 def test_when_the_outcome_counts_from(status: str, outcome: str, as_of: datetime | None,
                                       expected: str | None) -> None:
     """The outcome moment: a date's midnight, the interview's end on its own day, a time as given, or the clock."""
-    interview, _ = _build(status=status, outcome_date=outcome, as_of=as_of)
+    deadline = "2026-12-18" if status == "offer" else ""  # an offer needs its own deadline
+    interview, _ = _build(status=status, outcome_date=outcome, as_of=as_of, offer_deadline=deadline)
     shown = interview.outcome_at and interview.outcome_at.astimezone(interview.start.tzinfo)
     assert (shown and shown.strftime("%Y-%m-%d %H:%M %z")) == expected
 
@@ -253,9 +254,10 @@ def test_the_deadline_is_read_like_the_date() -> None:
 
 def test_the_outcome_date_is_read_like_the_date() -> None:
     """The chosen day order applies to the outcome date too, and a bad one names its own field."""
-    raw = RawInterview(company="Acme", date="01/12/2026 14:00", status="offer", outcome_date="05/12/2026")
+    raw = RawInterview(company="Acme", date="01/12/2026 14:00", status="offer", outcome_date="05/12/2026",
+                       offer_deadline="18/12/2026")
     interview, _ = build_interview(raw, zone_name="UTC", day_first=True)
     assert interview.outcome_at is not None and f"{interview.outcome_at:%Y-%m-%d %H:%M}" == "2026-12-05 00:00"
     with pytest.raises(InputError) as caught:
-        _build(status="offer", outcome_date="someday")
+        _build(status="offer", outcome_date="someday", offer_deadline="2026-12-18")
     assert caught.value.field == "outcome_date"

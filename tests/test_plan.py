@@ -102,14 +102,17 @@ def test_status_checks_alternate_email_and_phone() -> None:
          {"keep-in-touch": "Fri 2026-12-11 10:00 -0500"}),
         ("withdrawn", "2026-12-03", {"follow-up-call", "status-check-1", "keep-searching-2"}, {}),
         ("accepted", "2026-12-09 12:00", {"status-check-1", "keep-searching-3"}, {}),
-        ("offer", "2026-12-02 08:00", {"keep-searching-1", "follow-up-call"}, {}),
+        # an offer's deadline is its own: answered on the working day before it, never told as "another offer"
+        ("offer", "2026-12-02 08:00", {"keep-searching-1", "follow-up-call", "competing-offer"},
+         {"answer-offer": "Thu 2026-12-17 10:00 -0500"}),
     ],
 )
 def test_a_known_outcome_stops_the_remaining_checks(status: str, outcome: str, gone: set[str],
                                                     added: dict[str, str]) -> None:
     """Checks after the outcome leave the plan; past ones stay; a rejection adds a keep-in-touch note."""
+    deadline = {"offer_deadline": "2026-12-18"} if status == "offer" else {}
     times = local_times(plan_for("2026-12-01 14:00", "America/New_York", status=status,
-                                 outcome_date=outcome))
+                                 outcome_date=outcome, **deadline))
     assert not gone & set(times)
     assert {"interview", "thank-you"} <= set(times)
     assert {key: times[key] for key in added} == added
@@ -282,7 +285,8 @@ def test_plan_edges(date: str, deadline: str, plan: dict[str, dict[str, object]]
 )
 def test_an_outcome_on_the_interview_day(outcome: str, kept: set[str], gone: set[str]) -> None:
     """An offer recorded on the interview day keeps only what comes before the moment it was recorded."""
-    times = local_times(plan_for("2026-12-01 14:00", "America/New_York", status="offer", outcome_date=outcome))
+    times = local_times(plan_for("2026-12-01 14:00", "America/New_York", status="offer", outcome_date=outcome,
+                                 offer_deadline="2026-12-18"))
     assert kept <= set(times) and not gone & set(times)
 
 
@@ -347,19 +351,21 @@ def test_plan_settings_shape_the_steps(plan: dict[str, dict[str, object]], kinds
 @pytest.mark.parametrize(
     ("outcome", "gone", "kept"),
     [
-        # decided when the interview ended: every pending-only step leaves, the competing offer too
+        # decided when the interview ended: every pending-only step leaves; the offer's own deadline is
+        # answered, never told to the company as "another offer"
         ("2026-12-01", {"competing-offer", "brief-references", "keep-searching-1", "follow-up-call",
-                        "status-check-1"}, {"thank-you"}),
+                        "status-check-1"}, {"thank-you", "answer-offer"}),
         # decided at the very minute of the call: a step starting at the outcome is already moot
-        ("2026-12-08 10:00", {"follow-up-call", "keep-searching-2"}, {"keep-searching-1", "competing-offer"}),
+        ("2026-12-08 10:00", {"follow-up-call", "keep-searching-2", "competing-offer"},
+         {"keep-searching-1", "answer-offer"}),
         # a minute later: the call has happened
         ("2026-12-08 10:01", {"keep-searching-2", "status-check-1"}, {"follow-up-call"}),
     ],
 )
 def test_pending_only_steps_leave_from_the_outcome_on(outcome: str, gone: set[str], kept: set[str]) -> None:
-    """Once an offer is recorded, checks, searching, the call and the competing-offer step from then on go."""
+    """Once an offer is recorded, checks, searching and the call from then on go; answering it stays."""
     times = local_times(plan_for("2026-12-01 14:00", "America/New_York", status="offer", outcome_date=outcome,
-                                 offer_deadline="2026-12-04"))
+                                 offer_deadline="2026-12-18"))
     assert kept <= set(times) and not gone & set(times)
 
 

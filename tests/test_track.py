@@ -158,6 +158,11 @@ GOOD = ("company,date,timezone,status,id\n"
          ":5: column 'url': must be an http"),
         (["add", "{csv}", "--company", "Zeta", "--date", "2026-12-04 10:00", "--id", "ACME"],
          "--id: 'ACME' is already used"),
+        # an outcome before its interview names the option typed, not the column it would be written to
+        (["record", "{csv}", "globex", "--status", "rejected", "--on", "2026-12-02"],
+         "--on: must not be before the interview (Thu 3 Dec 2026, 10:00) ('2026-12-02')"),
+        (["record", "{csv}", "globex", "--status", "rejected", "--on", "2026-12-03 09:59"],
+         "--on: must not be before the interview"),
         (["record", "{csv}", "globex"], "nothing to record"),
         (["record", "{csv}", "globex", "--on", "2026-12-05"], "--on: goes with --status"),
     ],
@@ -231,8 +236,9 @@ def test_add_gives_ids_no_other_row_or_later_round_can_take(tmp_path: Path) -> N
     assert "already in the file as 'acme'" in notes[0] and "already" not in notes[1]
 
 
-def test_list_puts_overdue_steps_first_and_fits_80_columns(tmp_path: Path) -> None:
+def test_list_puts_overdue_steps_first_and_fits_80_columns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Now is 25 Nov 12:00 UTC: Initech's thank-you and briefing have passed, Acme's interview is ahead."""
+    monkeypatch.setenv("COLUMNS", "80")
     path = tmp_path / "search.csv"
     path.write_text("company,date,timezone,role,status,outcome_date\n"
                     "Acme Corporation International,2026-11-25 14:00,UTC,Senior Data Platform Engineer,,\n"
@@ -397,3 +403,135 @@ def test_a_file_that_is_not_utf8_is_refused_unchanged(tmp_path: Path) -> None:
     code, _, err = run("record", str(path), "mu", "--note", "x", "--tz", "UTC")
     assert code == 2 and "not UTF-8 text" in err and len(err.strip().splitlines()) == 1
     assert path.read_bytes() == data
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        # the company's start: the row is named with its real problem, not "no application matches"
+        ("init", "'init' is row 4, which cannot be read: column 'date': not a valid date ('2026-13-01 10:00')"),
+        # the name its file would have had, had the date been readable
+        ("acme-2026-02-30", "'acme-2026-02-30' is row 2, which cannot be read: column 'date'"),
+        # its own id, though its date cannot be read
+        ("ac-1", "'ac-1' is row 2, which cannot be read: column 'date'"),
+        # a prefix shared with a good application: never recorded on Acme Labs in its place
+        ("acme", "'acme' matches 2 applications: Acme Labs (acme-labs-2026-12-01), row 2 (cannot be read: "
+                 "column 'date'"),
+        # a query no row answers to is still "no application matches"
+        ("zeta", "no application matches 'zeta'"),
+    ],
+)
+def test_record_on_a_row_it_cannot_read_names_that_rows_problem(tmp_path: Path, query: str, message: str) -> None:
+    """A row whose date is invalid is no application; `record` says which row and field, and writes nothing."""
+    path = tmp_path / "search.csv"
+    text = ("company,date,timezone,id\nAcme,2026-02-30 10:00,UTC,ac-1\nAcme Labs,2026-12-01 10:00,UTC,\n"
+            "Initech,2026-13-01 10:00,UTC,\n")
+    path.write_text(text, encoding="utf-8")
+    code, _, err = run("record", str(path), query, "--status", "rejected", "--tz", "UTC")
+    assert code == 2 and f"Error: {path}: {message}" in err, err
+    assert len(err.strip().splitlines()) == 1
+    assert path.read_text(encoding="utf-8") == text
+
+
+WIDE = ("company,date,timezone,role\n"
+        "Acme Corporation International,2026-12-25 14:00,UTC,Senior Data Platform Engineer\n"
+        "Initech,2026-12-19 10:00,UTC,Backend Developer\n")
+WIDE_ID = "acme-corporation-international-2026-12-25"
+WIDE_TITLE = "Acme Corporation International (Senior Data Platform Engineer)"  # 143 columns to show it all
+
+
+def list_on_a_terminal(path: Path, columns: int) -> list[str]:
+    """`list`'s lines as a terminal ``columns`` wide shows them: a real process on a pseudo-terminal."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    process = subprocess.run([sys.executable, "-m", "followup_ics", "list", str(path), "--tz", "UTC"], env=env,
+                             stdout=follower, stderr=subprocess.PIPE, timeout=60, check=False)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal is closed once everything is read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert process.returncode == 0, process.stderr
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n").splitlines()
+
+
+@pytest.mark.parametrize(("columns", "whole"), [
+    (160, True),  # wider than 80: the whole table, nothing cut (the old cap cut it at 80)
+    (100, False),  # narrower than the table: the application's name gives way, every line fits
+])
+def test_list_uses_the_terminals_width(tmp_path: Path, columns: int, whole: bool) -> None:
+    """On a terminal the table takes the terminal's width, not a fixed 80 columns."""
+    path = tmp_path / "search.csv"
+    path.write_text(WIDE, encoding="utf-8")
+    lines = list_on_a_terminal(path, columns)
+    assert all(len(line) <= columns for line in lines), lines
+    assert (WIDE_TITLE in "\n".join(lines)) is whole and WIDE_ID in "\n".join(lines)
+    assert max(len(line) for line in lines) > 80
+
+
+@pytest.mark.parametrize(("columns", "whole"), [
+    (None, True),  # a file or a pipe has no width: nothing is cut, so a script gets every id whole
+    ("60", False),  # $COLUMNS says how wide, as for other tools
+])
+def test_list_off_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, columns: str | None,
+                             whole: bool) -> None:
+    """Off a terminal, $COLUMNS if set, else no limit."""
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    path = tmp_path / "search.csv"
+    path.write_text(WIDE, encoding="utf-8")
+    code, out, err = run("list", str(path), "--tz", "UTC")
+    assert code == 0, err
+    assert (WIDE_ID in out and WIDE_TITLE in out) is whole
+    if columns:
+        assert all(len(line) <= int(columns) for line in out.splitlines()), out
+
+
+@pytest.mark.parametrize("codec", [
+    "utf-16",  # Excel's "Unicode text": a BOM, then little-endian
+    "utf-16-be",  # no BOM, big-endian: told by its zero bytes, as batch tells it
+])
+def test_a_utf16_sheet_is_edited_in_its_own_encoding(tmp_path: Path, codec: str) -> None:
+    """batch reads UTF-16, so add, record and list do too, and write it back as UTF-16, byte for byte."""
+    before, expected = ROUND_TRIPS["tabs-aliases"]
+    path = tmp_path / "search.csv"
+    path.write_bytes(before.encode(codec))
+    code, _, err = run(ADD[0], str(path), *ADD[1:])
+    assert code == 0, err
+    code, _, err = run("record", str(path), *RECORD, "--tz", "UTC")
+    assert code == 0, err
+    assert path.read_bytes() == expected.encode(codec)
+    code, out, err = run("list", str(path), "--tz", "UTC")
+    assert code == 0 and "zeta-co" in out, err
+
+
+def test_a_round_keeps_the_applications_working_days(tmp_path: Path) -> None:
+    """A company in Bavaria seen from London: the next round keeps country DE and region BY, not the zone's GB."""
+    path = tmp_path / "search.csv"
+    path.write_text("company,date,timezone,country,region,id\n"
+                    "Acme,2026-12-01 14:00,Europe/London,DE,BY,acme\n", encoding="utf-8")
+    code, _, err = run("record", str(path), "acme", "--round", "2026-12-08 10:00")
+    assert code == 0, err
+    assert path.read_text(encoding="utf-8").splitlines()[2] == "Acme,2026-12-08 10:00,Europe/London,DE,BY,acme"
+
+
+def test_a_row_repeating_another_does_not_make_record_ambiguous(tmp_path: Path) -> None:
+    """The repeat is skipped by batch, not another application: `record acme` records on Acme, as before."""
+    path = tmp_path / "search.csv"
+    path.write_text("company,date,timezone\nAcme,2026-12-01 10:00,UTC\nAcme,2026-12-01 10:00,UTC\n", encoding="utf-8")
+    code, out, err = run("record", str(path), "acme", "--status", "rejected", "--on", "2026-12-02", "--tz", "UTC")
+    assert code == 0 and "Recorded for Acme" in out, err

@@ -81,6 +81,8 @@ def test_random_schedules_in_every_zone(zone: str, wall: datetime, company: str,
                                         status: str, outcome_days: int | None, deadline_days: int | None, url: str,
                                         alarm: int, no_interview: bool, feed: bool, sequence: int) -> None:
     """Any interview, with every option the user can give, is written byte for byte as icalendar writes it."""
+    if status == "offer":  # an offer needs its own deadline, after the offer came
+        deadline_days = max(deadline_days or 0, (outcome_days or 0) + 1)
     deadline = "" if deadline_days is None else f"{wall + timedelta(days=deadline_days):%Y-%m-%d %H:%M}"
     outcome = ""
     if status != "pending" and outcome_days is not None:
@@ -106,8 +108,8 @@ def test_random_schedules_in_every_zone(zone: str, wall: datetime, company: str,
         ({"offer_deadline": "2026-03-12 17:00"}, 0, False),
         # a rejection with an outcome date: keep-in-touch, later checks gone
         ({"status": "rejected", "outcome_date": "2026-03-16"}, 60, False),
-        # an outcome with a time on the interview day
-        ({"status": "offer", "outcome_date": "2026-03-06 18:30"}, 0, False),
+        # an outcome with a time on the interview day, and the offer's own deadline: the answer-offer step
+        ({"status": "offer", "outcome_date": "2026-03-06 18:30", "offer_deadline": "2026-03-12 17:00"}, 0, False),
         # withdrawn, decided by the clock (no outcome date)
         ({"status": "withdrawn"}, 0, False),
         # no interview event: the follow-ups alone, still related to the interview's UID

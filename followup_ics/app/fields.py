@@ -18,7 +18,7 @@ from typing import Any
 
 from followup_ics.core.errors import InputError
 from followup_ics.core.records import Interview, Person, Status
-from followup_ics.core.wallclock import localize
+from followup_ics.core.wallclock import local, localize
 from followup_ics.core.zones import tzinfo
 from followup_ics.ical.zonenames import resolve_zone
 
@@ -265,6 +265,30 @@ def text_problem(text: str) -> str | None:
 _FIELD_NAMES = {"interviewers": "interviewer", "interviewer_emails": "interviewer-email", "references": "reference"}
 
 
+def undated_outcome(status: Status, end: datetime, known: datetime, zone: str,
+                    field_name: str = "outcome_date") -> tuple[datetime, str | None]:
+    """When an outcome given without a date counts from: when it was first known, but never before the
+    interview ended. An interview still ahead dates it at its end, and the notice says so (generate, a CSV
+    row and `record` all follow this rule)."""
+    if known >= end:
+        return known, None
+    shown = local(tzinfo(zone), end)
+    return end, (f"{field_name}: none given for status {status.value!r} and the interview is still ahead; "
+                 f"dated at its end, {shown:%a} {shown.day} {shown:%b %Y, %H:%M}")
+
+
+def _check_offer(status: Status, deadline: datetime | None, arrived: datetime | None) -> None:
+    """An offer's deadline is its own (when you must answer it): required, and after the offer came. For any
+    other status it is another company's offer (the competing-offer step)."""
+    if status is not Status.OFFER:
+        return
+    if deadline is None:
+        raise InputError("offer_deadline", "an offer needs its deadline: when must you answer?")
+    if arrived is not None and deadline <= arrived:
+        raise InputError("offer_deadline", "must be after the offer arrived (the outcome date)",
+                         value=f"{deadline:%Y-%m-%d %H:%M}")
+
+
 def build_interview(raw: RawInterview, *, zone_name: str, day_first: bool | None = None,
                     default_duration: timedelta = timedelta(minutes=60),
                     as_of: datetime | None = None) -> tuple[Interview, tuple[str, ...]]:
@@ -295,7 +319,9 @@ def build_interview(raw: RawInterview, *, zone_name: str, day_first: bool | None
         if not has_time and outcome.date() == start.date():
             outcome = start + duration
     elif status.is_closed and as_of is not None:
-        outcome = max(as_of, start + duration)
+        outcome, notice = undated_outcome(status, start + duration, as_of, zone)
+        notices += [notice] if notice else []
+    _check_offer(status, deadline, outcome if raw.outcome_date.strip() else None)
     emails = list(raw.interviewer_emails)
     interviewers = tuple(
         parse_person(text, "interviewer", email=emails[i] if i < len(emails) else "")

@@ -16,12 +16,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from followup_ics.app.config import Request
-from followup_ics.app.fields import RawInterview, build_interview
+from followup_ics.app.fields import RawInterview, build_interview, undated_outcome
 from followup_ics.app.interview import words_for
 from followup_ics.app.workweek import week_for
 from followup_ics.core.errors import FollowupError, InputError
 from followup_ics.core.identity import file_stem
-from followup_ics.core.records import Interview, Plan, Schedule, Status
+from followup_ics.core.records import Interview, Plan, Schedule
 from followup_ics.core.search import (
     SearchFacts,
     Stagger,
@@ -29,6 +29,7 @@ from followup_ics.core.search import (
     plan_round,
     plan_stream,
     round_facts,
+    seen_key,
     undecided,
 )
 from followup_ics.core.wallclock import local
@@ -111,14 +112,6 @@ def identify(row: Row, request: Request, naming: Naming) -> Identified | RowErro
     except FollowupError as error:
         return row.error(error)
     notices += (week_notice,) if week_notice else ()
-    if interview.status is Status.OFFER:
-        # In a search, an offer row's deadline is that offer's own: when you must answer it.
-        if interview.offer_deadline is None:
-            return RowError(row.number, row.column("offer_deadline"),
-                            "an offer needs its deadline: when must you answer?")
-        if interview.outcome_at is not None and interview.offer_deadline <= interview.outcome_at:
-            return RowError(row.number, row.column("offer_deadline"), "must be after the offer arrived "
-                            f"({row.column('outcome_date')})", f"{interview.offer_deadline:%Y-%m-%d %H:%M}")
     stem = naming.name(row, interview, local(tzinfo(interview.zone), interview.start))
     if isinstance(stem, RowError):
         return stem
@@ -177,7 +170,17 @@ class Roster:
                 planned = planned._replace(interview=replace(item.interview, status=app.status))
             planned = self._stagger.place(planned, week, candidate_of(item.row))
             planned = planned._replace(steps=tuple(undecided(planned.steps, item.application, self.facts)))
-            yield item, planned._replace(notices=item.notices + planned.notices)
+            yield item, planned._replace(notices=item.notices + self._undated(item) + planned.notices)
+
+    def _undated(self, item: Identified) -> tuple[str, ...]:
+        """The row's status without an outcome date, dated at the interview's end because it is still
+        ahead: said, as generate and record say it."""
+        interview = item.interview
+        if not interview.status.is_closed or interview.outcome_at is not None:
+            return ()
+        known = self._first_seen.get(seen_key(item.application, interview.status), self._request.now)
+        _, notice = undated_outcome(interview.status, interview.end, known, interview.zone)
+        return (notice,) if notice else ()
 
     def schedules(self) -> Iterator[tuple[Identified, Schedule] | RowError]:
         """``plans()``, worded."""

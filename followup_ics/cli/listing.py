@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +39,22 @@ def list_applications(csv_file: Path, as_json: bool, **params: Any) -> None:
     if as_json:
         click.echo(json.dumps([item.as_json() for item in items], indent=1, ensure_ascii=False))
         return
-    width = min(shutil.get_terminal_size((80, 24)).columns, 80)
-    click.echo(standings_table(items, width))
+    click.echo(standings_table(items, table_width()))
+
+
+def table_width() -> int | None:
+    """$COLUMNS if set, else the terminal's width; None when the output is no terminal (a file or a pipe has
+    no width, and a name cut there is lost to the script reading it)."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    stream = sys.stdout
+    if not stream.isatty():
+        return None
+    try:
+        return os.get_terminal_size(stream.fileno()).columns or None
+    except (OSError, ValueError):  # a terminal that will not say its size
+        return shutil.get_terminal_size().columns
 
 
 command = list_applications

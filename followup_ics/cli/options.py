@@ -87,7 +87,8 @@ def interview_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--status", default="",
                      help="pending (default), offer, rejected, withdrawn or accepted."),
         click.option("--offer-deadline", default="",
-                     help="Another company's offer deadline; adds the competing-offer step."),
+                     help="With --status offer, when you must answer it (required); else another company's "
+                          "offer deadline, which adds the competing-offer step."),
         click.option("--offer-arrived", default="",
                      help="When that other offer arrived [default: now]; you tell them about it after."),
         click.option("--outcome-date", default="",

@@ -8,6 +8,7 @@ Business steps land on working days of the interview's WorkWeek (Monday to Frida
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
@@ -45,14 +46,20 @@ def plan_interview(interview: Interview, settings: PlanSettings = DEFAULT_SETTIN
 
     ``as_of`` is when the outcome was recorded if ``interview.outcome_at`` is not given, and when another
     company's offer (``interview.offer_deadline``) arrived if ``offer_arrived`` is not given (the edges pass
-    the clock in; the core never reads it).
+    the clock in; the core never reads it). With status offer, ``offer_deadline`` is that offer's own: the
+    plan answers it on the working day before, as a search does (core/search.py).
     """
     zone = tzinfo(interview.zone)
     arrived = offer_arrived or interview.offer_arrived or as_of or interview.end
-    steps = list(_steps(interview, settings, zone, week, arrived))
+    # An offer's deadline is its own (when to answer it), not another company's to tell this one about.
+    own_offer = interview.offer_deadline if interview.status is Status.OFFER else None
+    planned = replace(interview, offer_deadline=None) if own_offer else interview
+    steps = list(_steps(planned, settings, zone, week, arrived))
     if interview.status.is_closed:
         outcome = _outcome_moment(interview, as_of)
         steps = [s for s in steps if not (s.step_id in WHILE_PENDING and s.start >= outcome)]
+        answer = answer_offer(outcome, own_offer, settings, zone, week) if own_offer else None
+        steps += [answer] if answer is not None else []
         if _no_thanks(interview, outcome, zone):
             steps = [s for s in steps if s.step_id != "thank-you"]
         if interview.status is Status.REJECTED and settings.keep_in_touch.include:
@@ -196,6 +203,27 @@ def competing_offer(interview: Interview, settings: PlanSettings, zone: pytz.Bas
     start, moved = _with_move(week, local(zone, wanted).date() - ONE_DAY, soonest)
     return _step("competing-offer", start, rule, channel="email", deadline=local(zone, deadline), moved=moved,
                  companies=(offered_by,) if offered_by else ())
+
+
+def answer_offer(arrived: datetime, deadline: datetime, settings: PlanSettings, zone: pytz.BaseTzInfo,
+                 week: WorkWeek) -> Step | None:
+    """The working day before the deadline, in business hours, leaving time to think; sooner when the offer
+    came late; None if the deadline passes before the offer is known."""
+    rule = settings.competing_offer
+    length = timedelta(minutes=rule.duration)
+    if arrived + length > deadline:
+        return None
+    day = local(zone, deadline).date() - timedelta(days=1)
+    while not week.is_working_day(day) and day > local(zone, arrived).date():
+        day -= timedelta(days=1)
+    start = at(zone, day, settings.follow_up_call.time)
+    if start < arrived:
+        start = next_slot(zone, arrived, length, settings.business, week=week)
+    if start + length > deadline:
+        start = next_slot(zone, arrived, length, settings.waking, week=None)
+    if start + length > deadline:
+        start = local(zone, arrived)
+    return Step("answer-offer", start, length, timedelta(0), channel="email", deadline=local(zone, deadline))
 
 
 def _keep_in_touch(rule: StepRule, zone: pytz.BaseTzInfo, outcome: datetime, week: WorkWeek) -> Step:

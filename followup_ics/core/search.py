@@ -32,7 +32,7 @@ from typing import NamedTuple
 
 import pytz
 
-from followup_ics.core.planner import WHILE_PENDING, competing_offer, plan_interview
+from followup_ics.core.planner import WHILE_PENDING, answer_offer, competing_offer, plan_interview
 from followup_ics.core.records import Interview, Plan, Status, Step
 from followup_ics.core.settings import PlanSettings
 from followup_ics.core.wallclock import at, local, next_business_day, next_slot, on_or_after_business_day
@@ -211,7 +211,7 @@ def _application_steps(interview: Interview, app: Application, facts: SearchFact
                            channel="email"))
     accepted = facts.accepted_at(app.candidate)
     if app.status is Status.OFFER and outcome is not None and app.offer_deadline is not None:
-        answer = _answer_offer(outcome, app.offer_deadline, settings, zone, week)
+        answer = answer_offer(outcome, app.offer_deadline, settings, zone, week)
         if answer is not None and (accepted is None or answer.start < accepted[1]):
             steps.append(answer)
     if accepted is not None and accepted[0] != app.key and _open_when_accepting(app, accepted[1]):
@@ -241,7 +241,7 @@ def undecided(steps: Iterable[Step], application: str, facts: SearchFacts) -> li
 
 def _open_when_accepting(app: Application, moment: datetime) -> bool:
     """Still waiting on it, or holding its offer, when another offer is accepted: withdraw (or decline) then."""
-    if app.outside:
+    if app.outside or app.status is Status.WITHDRAWN:  # withdrawn already (before its interview, say): done
         return False
     if app.status is Status.OFFER:
         return app.offer_deadline is not None and app.offer_deadline > moment  # an expired offer needs no answer
@@ -285,27 +285,6 @@ def _soon(step_id: str, after: datetime, settings: PlanSettings, zone: pytz.Base
     length = timedelta(minutes=rule.duration)
     start = next_slot(zone, after, length, settings.business, week=week)
     return _step(step_id, start, rule.duration, channel="email", **extra)
-
-
-def _answer_offer(arrived: datetime, deadline: datetime, settings: PlanSettings, zone: pytz.BaseTzInfo,
-                  week: WorkWeek) -> Step | None:
-    """The working day before the deadline, in business hours, leaving time to think; sooner when the offer
-    came late; None if the deadline passes before the offer is known."""
-    rule = settings.competing_offer
-    length = timedelta(minutes=rule.duration)
-    if arrived + length > deadline:
-        return None
-    day = local(zone, deadline).date() - timedelta(days=1)
-    while not week.is_working_day(day) and day > local(zone, arrived).date():
-        day -= timedelta(days=1)
-    start = at(zone, day, settings.follow_up_call.time)
-    if start < arrived:
-        start = next_slot(zone, arrived, length, settings.business, week=week)
-    if start + length > deadline:
-        start = next_slot(zone, arrived, length, settings.waking, week=None)
-    if start + length > deadline:
-        start = local(zone, arrived)
-    return _step("answer-offer", start, rule.duration, channel="email", deadline=local(zone, deadline))
 
 
 def plan_stream(facts: SearchFacts, settings: PlanSettings, zone_name: str, *,

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from followup_ics.core.errors import DataError, FollowupError
-from followup_ics.edges.spreadsheet import CsvError, Header, parse_header, sniff_delimiter
+from followup_ics.edges.spreadsheet import CsvError, Header, exact_codec, parse_header, sniff_delimiter
 
 BOM = "\ufeff"
 LOCK_WAIT = 30.0  # seconds another edit of the same file may hold the lock before we give up
@@ -72,15 +72,18 @@ class Sheet:
     quote_all: bool  # every header cell was quoted: new cells are quoted too
     header: Record
     records: list[Record] = field(default_factory=list)  # after the header; blank lines included
+    codec: str = "utf-8"  # or UTF-16 in the file's byte order, as Excel's "Unicode text" saves it
 
     # Reading --------------------------------------------------------------------------------------
 
     @classmethod
     def parse(cls, data: bytes) -> Sheet:
+        codec = exact_codec(data)
         try:
-            text = data.decode("utf-8")
+            text = data.decode(codec)
         except UnicodeDecodeError:
-            raise SheetError("not UTF-8 text (save the sheet as 'CSV UTF-8')") from None
+            kind = "UTF-16" if codec.startswith("utf-16") else "UTF-8"
+            raise SheetError(f"not {kind} text (save the sheet as 'CSV UTF-8')") from None
         bom = text.startswith(BOM)
         text = text.removeprefix(BOM)
         if not text.strip():
@@ -90,7 +93,7 @@ class Sheet:
         header = records[0]
         newline = next((r.ending for r in records if r.ending), "\r\n")
         quote_all = all((cell.raw or "").startswith('"') for cell in header.cells)
-        return cls(bom, delimiter, newline, quote_all, header, records[1:])
+        return cls(bom, delimiter, newline, quote_all, header, records[1:], codec)
 
     def parsed_header(self) -> Header:
         """The header's columns as the planner reads them; a CSV without company and date is not ours."""
@@ -172,7 +175,7 @@ class Sheet:
         parts = [BOM] if self.bom else []
         for record in [self.header, *self.records]:
             parts.append(self._record_text(record) + record.ending)
-        return "".join(parts).encode("utf-8")
+        return "".join(parts).encode(self.codec)
 
     def _record_text(self, record: Record) -> str:
         if record.raw is not None:

@@ -216,6 +216,15 @@ def _encoding(head: bytes) -> str:
     return "utf-8-sig"
 
 
+def exact_codec(data: bytes) -> str:
+    """The codec that reads ``data`` and writes it back byte for byte: 'utf-8', or UTF-16 in the file's own
+    byte order ('utf-16-le', Excel's "Unicode text"); a BOM stays in the text as U+FEFF."""
+    found = _encoding(data[:_SNIFF_BYTES])
+    if found == "utf-16":
+        return "utf-16-le" if data.startswith(codecs.BOM_UTF16_LE) else "utf-16-be"
+    return "utf-8" if found == "utf-8-sig" else found
+
+
 def _not_text(encoding: str, row: int, error: UnicodeDecodeError) -> str:
     byte = error.object[error.start:error.start + 1].hex() if error.object else ""
     kind = "UTF-16" if encoding.startswith("utf-16") else "UTF-8"

@@ -17,8 +17,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from followup_ics.app.config import Request
-from followup_ics.app.fields import RawInterview, parse_moment
+from followup_ics.app.fields import RawInterview, build_interview, parse_moment, parse_status, undated_outcome
 from followup_ics.app.roster import Identified, Naming, Roster, Row, RowError, identify
+from followup_ics.core.errors import InputError
 from followup_ics.core.identity import slug
 from followup_ics.core.records import Schedule, Status, WordedStep
 from followup_ics.core.wallclock import local
@@ -31,7 +32,7 @@ OVERDUE_FOR = timedelta(days=7)  # a step older than this has been overtaken by 
 QUIET_STEPS = frozenset({"interview", "keep-searching"})  # not things you can be late for
 # Carried from an application's latest round into a new round; the rest is the new round's own.
 ROUND_FIELDS = ("company", "role", "timezone", "contact", "contact_email", "contact_phone", "references", "url",
-                "location", "language", "me", "id")
+                "location", "language", "me", "country", "region", "id")
 # RawInterview's attribute -> the column it is written under when the file has none.
 COLUMN_FOR = {"interviewers": "interviewer", "interviewer_emails": "interviewer_email"}
 
@@ -79,6 +80,7 @@ class Survey:
     applications: list[Application]
     errors: list[RowError]
     taken: set[str]  # every id and file stem in use, casefolded
+    unreadable: list[tuple[RowError, RawInterview]] = field(default_factory=list)  # bad rows and what they say
 
     def find(self, query: str) -> Application:
         """An id or file stem (exactly), else an unambiguous prefix of a company name or of an id; case does
@@ -94,12 +96,32 @@ class Survey:
                  if app.title.casefold().startswith(wanted) or slug(app.title).startswith(slug(wanted) or "\0")
                  or any(name.casefold().startswith(wanted) for name in (app.given_id, app.rounds[0].identified.stem)
                         if name)]
-        if len(found) == 1:
+        # A row that cannot be planned is no application, but it may be the one meant: say what is wrong
+        # with it rather than "no match", and never record on another application it shares a prefix with.
+        # (A bad row with the title of a matching application is one of its rounds, or repeats one: recording
+        # on that application is right, and the bad row is noted after.)
+        titles = {app.title.casefold() for app in found}
+        bad = [error for error, raw in self.unreadable if _names(raw, wanted) and _title(raw).casefold() not in titles]
+        if len(found) == 1 and not bad:
             return found[0]
+        if bad and not found:
+            first = bad[0]
+            raise SheetError(f"{query!r} is row {first.row}, which cannot be read: "
+                             f"{first.describe('').removeprefix(f':{first.row}:').strip()}; fix that row first")
         if not found:
             raise SheetError(f"no application matches {query!r} (see `followup-ics list`)")
-        names = ", ".join(f"{app.title} ({app.label})" for app in found)
-        raise SheetError(f"{query!r} matches {len(found)} applications: {names}; give the id instead")
+        names = ", ".join([f"{app.title} ({app.label})" for app in found]
+                          + [f"row {e.row} (cannot be read:{e.describe('').split(':', 2)[2]})" for e in bad])
+        raise SheetError(f"{query!r} matches {len(found) + len(bad)} applications: {names}; give the id instead")
+
+
+def _names(raw: RawInterview, wanted: str) -> bool:
+    """Whether a row's own cells (its id, the start of its company) answer to ``wanted``, as `find` reads it."""
+    company, given = " ".join(raw.company.split()), raw.id.strip()
+    wanted_slug = slug(wanted)
+    # slug(company + date) is what its stem would be ('acme-2026-02-30'), had the date been readable
+    return bool(wanted) and (given.casefold().startswith(wanted) or company.casefold().startswith(wanted)
+                             or (bool(wanted_slug) and slug(f"{company} {raw.date}", 200).startswith(wanted_slug)))
 
 
 def survey(sheet: Sheet, request: Request, *, plan: bool = True) -> Survey:
@@ -113,8 +135,12 @@ def survey(sheet: Sheet, request: Request, *, plan: bool = True) -> Survey:
         errors, results = [], _identities(read_text(text)[1], request)
     apps: dict[str, Application] = {}
     taken: set[str] = set()
+    unreadable: list[tuple[RowError, RawInterview]] = []
     for result in results:
         if isinstance(result, RowError):
+            continue
+        if isinstance(result[1], RowError):  # a row that cannot be identified, with what its cells say
+            unreadable.append((result[1], result[0]))
             continue
         identified, schedule = result
         apps.setdefault(identified.application, Application(identified.application)).rounds.append(
@@ -122,14 +148,18 @@ def survey(sheet: Sheet, request: Request, *, plan: bool = True) -> Survey:
         taken.add(identified.stem.casefold())
         if identified.row.raw.id.strip():
             taken.add(identified.row.raw.id.strip().casefold())
-    return Survey(list(apps.values()), errors, taken)
+    return Survey(list(apps.values()), errors, taken, unreadable)
 
 
-def _identities(rows: Iterable[Row | RowError], request: Request) -> Iterator[tuple[Identified, None] | RowError]:
+def _identities(rows: Iterable[Row | RowError],
+                request: Request) -> Iterator[tuple[Identified, None] | tuple[RawInterview, RowError] | RowError]:
     naming = Naming()
     for row in rows:
-        item = row if isinstance(row, RowError) else identify(row, request, naming)
-        yield item if isinstance(item, RowError) else (item, None)
+        if isinstance(row, RowError):
+            yield row
+            continue
+        item = identify(row, request, naming)
+        yield (row.raw, item) if isinstance(item, RowError) else (item, None)
 
 
 # Writing values ---------------------------------------------------------------------------------------
@@ -212,9 +242,11 @@ def add_application(path: Path, raw: RawInterview, request: Request, *, zone_giv
         values = {name: getattr(raw, name) for name in RawInterview.__dataclass_fields__ if name != "me"}
         zone = resolve_zone(raw.timezone, "timezone") if raw.timezone.strip() else request.zone
         values["date"] = written_moment(raw.date, zone, "date", request, time_needed=True)
+        notes = []
+        if not raw.outcome_date.strip():
+            values["outcome_date"], notes = _outcome_written(raw, zone, request)
         if zone_given:
             values["timezone"] = zone
-        notes = []
         title = _title(raw).casefold()
         for app in before.applications:
             if app.title.casefold() == title:
@@ -233,6 +265,18 @@ def add_application(path: Path, raw: RawInterview, request: Request, *, zone_giv
         return Outcome(_owner(after, index), notes)
 
     return edit(path, change, create="company,date\n")
+
+
+def _outcome_written(raw: RawInterview, zone: str, request: Request) -> tuple[str, list[str]]:
+    """A status added without its date gets one written now, as `record` writes it, so the plan never drifts
+    (an interview still ahead dates it at its end, and says so); '' while pending."""
+    if not parse_status(raw.status).is_closed:
+        return "", []
+    interview, _ = build_interview(raw, zone_name=zone, day_first=request.day_first, as_of=request.now,
+                                   default_duration=timedelta(minutes=request.settings.interview.duration))
+    assert interview.outcome_at is not None  # a closed status with as_of is always dated
+    _, notice = undated_outcome(interview.status, interview.end, request.now, zone, "--outcome-date")
+    return f"{local(tzinfo(zone), interview.outcome_at):%Y-%m-%d %H:%M}", [notice] if notice else []
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,9 +323,12 @@ def record(path: Path, query: str, what: Recording, request: Request) -> Outcome
             _put(sheet, target, "status", what.status)
             if what.on:
                 on = written_moment(what.on, zone, "on", request, time_needed=False)
+                _check_not_before(what.on, app.latest.identified.interview.start, zone, request)
             else:  # written now, so the date never drifts; never before the interview ended
                 end = app.latest.identified.interview.end
-                on = f"{local(tzinfo(zone), max(request.now, end)):%Y-%m-%d %H:%M}"
+                moment, notice = undated_outcome(Status(what.status), end, request.now, zone, "--on")
+                notes += [notice] if notice else []
+                on = f"{local(tzinfo(zone), moment):%Y-%m-%d %H:%M}"
             _put(sheet, target, "outcome_date", on)
             if what.deadline:
                 _put(sheet, target, "offer_deadline",
@@ -299,6 +346,18 @@ def record(path: Path, query: str, what: Recording, request: Request) -> Outcome
         return Outcome(_owner(after, target), notes)
 
     return edit(path, change)
+
+
+def _check_not_before(text: str, start: datetime, zone: str, request: Request) -> None:
+    """An outcome never comes before its interview: say so naming --on (the planner would name the column).
+    A date alone on the interview's own day means once it ended, as build_interview reads it."""
+    from datetime import time
+
+    moment, _, has_time = parse_moment(text, zone, "on", day_first=request.day_first, date_only_time=time(0, 0))
+    shown = local(tzinfo(zone), start)
+    if moment < start and (has_time or moment.date() != shown.date()):
+        raise InputError("on", f"must not be before the interview ({shown:%a} {shown.day} {shown:%b %Y, %H:%M})",
+                         value=text)
 
 
 def _fix_identity(sheet: Sheet, app: Application) -> list[str]:
@@ -369,8 +428,8 @@ def standings(path: Path, request: Request) -> tuple[list[Standing], list[RowErr
     return result, found.errors
 
 
-def standings_table(items: list[Standing], width: int = 80) -> str:
-    """A table that fits ``width`` columns: the application's name gives way first."""
+def standings_table(items: list[Standing], width: int | None = 80) -> str:
+    """A table that fits ``width`` columns (the application's name gives way first); None cuts nothing."""
     header = ("ID", "APPLICATION", "STATUS", "LAST", "NEXT STEP", "WHEN")
     rows = []
     for item in items:
@@ -380,6 +439,7 @@ def standings_table(items: list[Standing], width: int = 80) -> str:
         step = ("! " if item.overdue else "") + (shown.key if shown else "-")
         rows.append((item.id, item.title, item.status, f"{item.last_round:%b %d}", step, when))
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    width = sum(widths) + len(widths) - 1 if width is None else width
     spare = width - (sum(widths) + len(widths) - 1)
     if spare < 0:
         widths[1] = max(8, widths[1] + spare)
