@@ -6,6 +6,7 @@ Imported as ``from support import ...`` (pytest puts tests/ on the path); confte
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from followup_ics.app.config import Request
 from followup_ics.app.fields import RawInterview
@@ -27,3 +28,14 @@ def plan_for(date: str, zone: str, *, settings: PlanSettings = DEFAULT_SETTINGS,
 def local_times(schedule: Schedule) -> dict[str, str]:
     """step key -> 'Tue 2026-12-01 16:00 -0500', in the interview's zone."""
     return {s.key: s.start.strftime("%a %Y-%m-%d %H:%M %z") for s in schedule.steps}
+
+
+def stop_server(server: Any) -> None:
+    """Stop a waitress server whose loop runs in a test's thread.
+
+    Its worker threads go first: a worker that finishes a response after the server is closed still
+    writes to the server's trigger pipe, and that descriptor number may by then belong to a pipe the next
+    test opened (a build child's, which then reads a stray b"x" as the start of its message).
+    """
+    server.task_dispatcher.shutdown()
+    server.close()

@@ -19,7 +19,7 @@ from pathlib import Path
 import icalendar
 import pytest
 from icscheck import assert_parsers_agree
-from support import SOURCE_DATE_EPOCH, STAMP
+from support import SOURCE_DATE_EPOCH, STAMP, stop_server
 from waitress.server import create_server
 
 from followup_ics.app.config import Request
@@ -96,7 +96,7 @@ def served(tmp_path: Path) -> Iterator[Served]:
     finally:
         stopping.set()
         app.close()
-        server.close()
+        stop_server(server)
         thread.join(timeout=5)
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from support import STAMP
+from support import STAMP, stop_server
 
 from followup_ics.app.config import Request
 from followup_ics.cli import cli
@@ -82,7 +82,7 @@ def start(tmp_path: Path, **options: object) -> Iterator[Server]:
         yield Server(app, server.effective_port, source, log)
     finally:
         app.close()
-        server.close()
+        stop_server(server)
         thread.join(timeout=5)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import icalendar
 import pytest
 from click.testing import CliRunner
-from support import SOURCE_DATE_EPOCH, STAMP
+from support import SOURCE_DATE_EPOCH, STAMP, stop_server
 from test_serve import Served, body, write_csv
 from waitress.server import create_server
 
@@ -305,7 +305,7 @@ def served_search(tmp_path: Path) -> Iterator[Served]:
     finally:
         stopping.set()
         app.close()
-        server.close()
+        stop_server(server)
         thread.join(timeout=5)
 
 
