@@ -218,3 +218,45 @@ def test_batch_says_a_repeated_note_once_with_its_rows() -> None:
 
     notes = [f"row {n}: zone note" for n in range(2, 8)] + ["row 9: other", "a note of the whole run"]
     assert said_once(notes) == ("rows 2, 3, 4 and 3 more: zone note", "row 9: other", "a note of the whole run")
+
+
+def test_batch_says_the_countries_inferred_from_many_zones_in_one_line(tmp_path: Path) -> None:
+    """The README's sample (ten zones) says once which country each zone gave, not one line per zone."""
+    result = run("batch", str(Path(__file__).parent.parent / "samples" / "interviews.csv"), "-o",
+                 str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stderr.splitlines() if "no country given" in line]
+    assert notes == ["note: no country given; using the weekend and public holidays of the country of each zone: "
+                     "US (America/New_York, America/Chicago, America/Los_Angeles), DE (Europe/Berlin), "
+                     "AU (Australia/Sydney), IN (Asia/Kolkata), GB (Europe/London), BR (America/Sao_Paulo), "
+                     "JP (Asia/Tokyo), NZ (Pacific/Chatham)"]
+
+
+INFERRED = "no country given; using the weekend and public holidays of "
+
+
+@pytest.mark.parametrize(("notices", "said"), [
+    # Two zones, two countries: one line, in the place of the first, rows left out; other notes kept in order.
+    (["row 2: a DST note", f"row 3: {INFERRED}US, inferred from America/Chicago", "row 4: other",
+      f"row 5: {INFERRED}DE, inferred from Europe/Berlin"],
+     ["row 2: a DST note", f"{INFERRED}the country of each zone: US (America/Chicago), DE (Europe/Berlin)",
+      "row 4: other"]),
+    # Two zones of one country: the country once, with both zones, each zone once.
+    ([f"row 2: {INFERRED}US, inferred from America/Chicago", f"row 3: {INFERRED}US, inferred from America/Denver",
+      f"row 4: {INFERRED}US, inferred from America/Chicago"],
+     [f"{INFERRED}the country of each zone: US (America/Chicago, America/Denver)"]),
+    # One zone only: left as it is (said_once then names its rows).
+    ([f"row 2: {INFERRED}US, inferred from America/Chicago", f"row 3: {INFERRED}US, inferred from America/Chicago"],
+     [f"row 2: {INFERRED}US, inferred from America/Chicago", f"row 3: {INFERRED}US, inferred from America/Chicago"]),
+    # A zone that infers nothing is another sentence: not merged.
+    ([f"row 2: {INFERRED}US, inferred from America/Chicago",
+      "row 3: no country given and UTC belongs to no country; using Monday to Friday without public holidays"],
+     [f"row 2: {INFERRED}US, inferred from America/Chicago",
+      "row 3: no country given and UTC belongs to no country; using Monday to Friday without public holidays"]),
+])
+def test_inferred_countries_said_together(notices: list[str], said: list[str]) -> None:
+    """Only the notes that name a country inferred from a zone are merged, and only when there are several."""
+    from followup_ics.app.workweek import inferred_together
+
+    assert inferred_together(notices) == said
+

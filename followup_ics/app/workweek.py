@@ -118,14 +118,17 @@ def _week(country: str, region: str, settings: WorkdaySettings, language: str) -
     return CountryWeek(code, region, settings, language=language, source=kept_year)
 
 
+_INFERRED = "no country given; using the weekend and public holidays of "
+_FROM = ", inferred from "
+
+
 @functools.lru_cache(maxsize=512)
 def inferred_country(zone: str) -> tuple[str, str]:
     """(country code or "", the notice saying so) for ``zone``."""
     countries = _zone_countries().get(zone) or _zone_countries().get(_links().get(zone, ""), ())
     supported = [code for code in countries if _supported(code)]
     if len(supported) == 1:
-        return supported[0], (f"no country given; using the weekend and public holidays of {supported[0]}, "
-                              f"inferred from {zone}")
+        return supported[0], f"{_INFERRED}{supported[0]}{_FROM}{zone}"
     if len(countries) > 1:
         why = f"{zone} is used in several countries ({', '.join(countries)})"
     elif countries:
@@ -133,6 +136,30 @@ def inferred_country(zone: str) -> tuple[str, str]:
     else:
         why = f"{zone} belongs to no country"
     return "", f"no country given and {why}; using Monday to Friday without public holidays"
+
+
+def inferred_together(notices: list[str]) -> list[str]:
+    """``notices`` with every country inferred from a zone said in one line, in the place of the first:
+    "... of the country of each zone: US (America/New_York, America/Chicago), DE (Europe/Berlin)". A run
+    over many zones would otherwise say one line per zone. A notice may start "row N: " (rows are left
+    out of the line: each row's zone says which country it got); one zone alone is left as it is."""
+    zones: dict[str, list[str]] = {}
+    rest: list[str] = []
+    first = -1
+    for notice in notices:
+        where, found, said = notice.partition(_INFERRED)
+        country, found_zone, zone = said.partition(_FROM)
+        if not found or not found_zone or (where and not where.startswith("row ")):
+            rest.append(notice)
+            continue
+        if first < 0:
+            first = len(rest)
+        if zone not in zones.setdefault(country, []):
+            zones[country].append(zone)
+    if sum(len(named) for named in zones.values()) < 2:
+        return list(notices)
+    each = ", ".join(f"{country} ({', '.join(named)})" for country, named in zones.items())
+    return [*rest[:first], f"{_INFERRED}the country of each zone: {each}", *rest[first:]]
 
 
 def _supported(code: str) -> bool:
