@@ -211,3 +211,21 @@ def test_a_second_run_does_not_import_the_library(cache_home: Path) -> None:
     assert runs[1].stdout.splitlines()[-1] == "[]"
     assert runs[0].stdout.splitlines()[:-1] == runs[1].stdout.splitlines()[:-1]  # the same calendar
     assert json.loads(next(cache_home.rglob("codes.json")).read_text())["USA"] == "US"
+
+
+def test_batch_preloads_the_library_only_while_nothing_is_kept(cache_home: Path) -> None:
+    """Before forking workers a batch imports the library once for them all, unless answers are kept
+    (then workers read them, and the import would cost every run 100 ms for nothing)."""
+    code = ("import sys\nfrom followup_ics.app.workweek import preload\n"
+            "from followup_ics.core.settings import DEFAULT_SETTINGS\n"
+            "preload(DEFAULT_SETTINGS.workdays)\nprint('holidays' in sys.modules)")
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home)}
+
+    def loaded() -> str:
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                              env=env).stdout.strip()
+
+    assert loaded() == "True"
+    subprocess.run([sys.executable, "-c", "from followup_ics.app.holidaycache import country_codes; "
+                    "country_codes()"], check=True, env=env)
+    assert loaded() == "False"

@@ -69,6 +69,12 @@ def library_stamp() -> str | None:
     return f"{crc32(folder.encode('utf-8', 'surrogateescape')):08x}-{version.st_size:x}-{version.st_mtime_ns:x}"
 
 
+def answers_kept() -> bool:
+    """Whether an earlier run with this copy of the library kept its answers here."""
+    folder = library_folder()
+    return folder is not None and os.path.isfile(folder / "codes.json")
+
+
 def country_codes() -> dict[str, str]:
     """``workdays.library_codes()``, kept."""
     return _codes()

@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import os
 
-from followup_ics.app.holidaycache import country_codes, kept_year
+from followup_ics.app.holidaycache import answers_kept, country_codes, kept_year
 from followup_ics.core.errors import FollowupError, InputError
 from followup_ics.core.workdays import (
     NO_COUNTRY,
@@ -69,9 +69,11 @@ def week_for(country: str, region: str, zone: str, settings: WorkdaySettings,
 
 def preload(settings: WorkdaySettings) -> None:
     """Import the holidays library now unless the run says "no country" (the environment or the plan
-    file): worker processes forked after this share it instead of importing it each (0.5 s apiece)."""
+    file), or an earlier run kept the library's answers: worker processes forked after this share it
+    instead of importing it each (0.5 s apiece). With answers kept, workers read them and import the
+    library only for a country and year not kept yet."""
     country = os.environ.get(ENV_COUNTRY, "").strip() or settings.country
-    if country.casefold() != NO_COUNTRY:
+    if country.casefold() != NO_COUNTRY and not answers_kept():
         import holidays.countries  # noqa: F401
 
 
