@@ -154,7 +154,7 @@ def _write(name: str, value: Any) -> None:
     folder = library_folder()
     if folder is None:
         return
-    temporary = folder / f".{name}.{os.getpid()}.tmp"
+    temporary = folder / f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"  # threads of one process too
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with open(temporary, "w", encoding="utf-8") as handle:
