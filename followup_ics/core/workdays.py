@@ -211,6 +211,8 @@ def holiday_language(country: str, language: str) -> str | None:
     # A regional form of the language when the library has only that (fr_CA for a French reader).
     regional = [code for code in offered if code.split("_", 1)[0] == base]
     return regional[0] if regional else default or None
+
+
 @functools.cache
 def _library_class(country: str) -> Any:
     import holidays  # here, not at the top: only plans in a country need it
