@@ -38,6 +38,18 @@ def _english_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _cache_outside_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The holidays kept between runs go to a folder of this session (subprocesses too), never the real home."""
+    previous = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = previous
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _unusual_machine_zone() -> Iterator[None]:
     """Run everything with the machine in a zone no code should depend on (UTC+11, no DST)."""
     previous = os.environ.get("TZ")

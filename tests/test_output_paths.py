@@ -179,3 +179,27 @@ def test_export_site_replaces_a_symlinked_feed_without_writing_through_it(tmp_pa
     assert result.exit_code == 0, result.stderr
     assert outside.read_text(encoding="utf-8") == "keep me\n"
     assert not (folder / "all.ics").is_symlink() and not (folder / "index.html").is_symlink()
+
+
+def test_a_write_removes_what_a_killed_write_left_and_nothing_else(tmp_path: Path) -> None:
+    """Temp files of a dead process are removed; a live writer's, another file's and older names stay."""
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    left = {
+        f".acme.ics.{dead}.k3j2.tmp": False,  # a killed write of this file: removed
+        f".acme.ics.{os.getpid()}.a1b2.tmp": True,  # this very process is writing it: kept
+        f".other.ics.{dead}.k3j2.tmp": True,  # another file's leftovers are not this write's business
+        ".acme.ics.k3j2.tmp": True,  # named before pids were, and recent: kept (an age decides)
+        "acme.ics.tmp": True,  # not a temp name of ours
+    }
+    for name in left:
+        (tmp_path / name).write_text("partial")
+    result = generate("-o", str(tmp_path / "acme.ics"))
+    assert result.exit_code == 0, result.output
+    assert {name for name in left if (tmp_path / name).exists()} == {name for name, kept in left.items() if kept}
+    written = [p.name for p in tmp_path.iterdir() if p.name.startswith(".acme.ics.") and p.name not in left]
+    assert written == []  # its own temp file became acme.ics
+    assert (tmp_path / "acme.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")

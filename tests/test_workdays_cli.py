@@ -218,3 +218,83 @@ def test_batch_says_a_repeated_note_once_with_its_rows() -> None:
 
     notes = [f"row {n}: zone note" for n in range(2, 8)] + ["row 9: other", "a note of the whole run"]
     assert said_once(notes) == ("rows 2, 3, 4 and 3 more: zone note", "row 9: other", "a note of the whole run")
+
+
+def test_batch_says_the_countries_inferred_from_many_zones_in_one_line(tmp_path: Path) -> None:
+    """The README's sample (ten zones) says once which country each zone gave, not one line per zone."""
+    result = run("batch", str(Path(__file__).parent.parent / "samples" / "interviews.csv"), "-o",
+                 str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stderr.splitlines() if "no country given" in line]
+    assert notes == ["note: no country given; using the weekend and public holidays of the country of each zone: "
+                     "US (America/New_York, America/Chicago, America/Los_Angeles), DE (Europe/Berlin), "
+                     "AU (Australia/Sydney), IN (Asia/Kolkata), GB (Europe/London), BR (America/Sao_Paulo), "
+                     "JP (Asia/Tokyo), NZ (Pacific/Chatham)"]
+
+
+INFERRED = "no country given; using the weekend and public holidays of "
+
+
+@pytest.mark.parametrize(("notices", "said"), [
+    # Two zones, two countries: one line, in the place of the first, rows left out; other notes kept in order.
+    (["row 2: a DST note", f"row 3: {INFERRED}US, inferred from America/Chicago", "row 4: other",
+      f"row 5: {INFERRED}DE, inferred from Europe/Berlin"],
+     ["row 2: a DST note", f"{INFERRED}the country of each zone: US (America/Chicago), DE (Europe/Berlin)",
+      "row 4: other"]),
+    # Two zones of one country: the country once, with both zones, each zone once.
+    ([f"row 2: {INFERRED}US, inferred from America/Chicago", f"row 3: {INFERRED}US, inferred from America/Denver",
+      f"row 4: {INFERRED}US, inferred from America/Chicago"],
+     [f"{INFERRED}the country of each zone: US (America/Chicago, America/Denver)"]),
+    # One zone only: left as it is (said_once then names its rows).
+    ([f"row 2: {INFERRED}US, inferred from America/Chicago", f"row 3: {INFERRED}US, inferred from America/Chicago"],
+     [f"row 2: {INFERRED}US, inferred from America/Chicago", f"row 3: {INFERRED}US, inferred from America/Chicago"]),
+    # A zone that infers nothing is another sentence: not merged.
+    ([f"row 2: {INFERRED}US, inferred from America/Chicago",
+      "row 3: no country given and UTC belongs to no country; using Monday to Friday without public holidays"],
+     [f"row 2: {INFERRED}US, inferred from America/Chicago",
+      "row 3: no country given and UTC belongs to no country; using Monday to Friday without public holidays"]),
+])
+def test_inferred_countries_said_together(notices: list[str], said: list[str]) -> None:
+    """Only the notes that name a country inferred from a zone are merged, and only when there are several."""
+    from followup_ics.app.workweek import inferred_together
+
+    assert inferred_together(notices) == said
+
+
+
+@pytest.mark.parametrize(("lang", "start", "zone", "country", "step", "said"), [
+    # German in Germany: the library's German name, in a German sentence and date.
+    ("de", "2025-10-02 14:00", "Europe/Berlin", "DE", "keep-searching-1",
+     "verschoben vom Fr., 3. Okt.: Tag der Deutschen Einheit"),
+    # English in Germany: the library's English name, as before.
+    ("en", "2025-10-02 14:00", "Europe/Berlin", "DE", "keep-searching-1", "moved from Fri 3 Oct: German Unity Day"),
+    # French in France: Bastille Day is "Fête nationale" (its English name there is "National Day").
+    ("fr", "2026-07-13 14:00", "Europe/Paris", "FR", "keep-searching-1",
+     "initialement le mar. 14 juil. : Fête nationale"),
+    # Spanish in Spain.
+    ("es", "2026-12-07 14:00", "Europe/Madrid", "ES", "keep-searching-1",
+     "trasladado desde el mar, 8 dic: Inmaculada Concepción"),
+    # Brazilian Portuguese in Brazil: the library's pt_BR, non-ASCII kept.
+    ("pt-BR", "2026-11-19 14:00", "America/Sao_Paulo", "BR", "keep-searching-1",
+     "remarcado de sex., 20 de nov.: Dia Nacional de Zumbi e da Consciência Negra"),
+    # French in Canada: the library speaks French there too, though Canada's default is English.
+    ("fr", "2026-06-30 14:00", "America/Toronto", "CA", "keep-searching-1",
+     "initialement le mer. 1 juil. : Fête du Canada"),
+    # German in the US: the library has no German there, so the country's own language, English.
+    ("de", "2026-11-19 14:00", "America/New_York", "US", "follow-up-call",
+     "verschoben vom Do., 26. Nov.: Thanksgiving Day"),
+    # French in Japan: no French there either; the country's default language is Japanese.
+    ("fr", "2026-11-02 14:00", "Asia/Tokyo", "JP", "keep-searching-1", "initialement le mar. 3 nov. : 文化の日"),
+    # English in Japan: English where the library has it, rather than the country's language.
+    ("en", "2026-11-02 14:00", "Asia/Tokyo", "JP", "keep-searching-1", "moved from Tue 3 Nov: Culture Day"),
+])
+def test_the_holiday_is_named_in_the_users_language(lang: str, start: str, zone: str, country: str, step: str,
+                                                    said: str) -> None:
+    """The plan table names the holiday a step moved off in --lang where the library has that language for
+    the country, else in the country's own language; the country inferred from the zone gives the same."""
+    for given in (["--country", country], []):
+        result = run("plan", "--company", "Acme", "--date", start, "--tz", zone, "--lang", lang, *given)
+        assert result.exit_code == 0, result.output
+        lines = result.stdout.splitlines()
+        row = next(i for i, line in enumerate(lines) if line.startswith(step))
+        assert lines[row + 1].strip() == said, given

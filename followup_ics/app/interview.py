@@ -19,7 +19,7 @@ def make_schedule(raw: RawInterview, request: Request) -> Schedule:
         raw, zone_name=request.zone, day_first=request.day_first,
         default_duration=timedelta(minutes=request.settings.interview.duration), as_of=request.now)
     lang, me = words_for(raw, request)
-    week, note = week_for(raw.country, raw.region, interview.zone, request.settings.workdays)
+    week, note = week_for(raw.country, raw.region, interview.zone, request.settings.workdays, lang.code)
     plan = plan_interview(interview, request.settings, week=week, as_of=request.now)
     return word_plan(plan._replace(notices=notices + plan.notices + ((note,) if note else ())), lang, me)
 
@@ -27,5 +27,9 @@ def make_schedule(raw: RawInterview, request: Request) -> Schedule:
 def words_for(raw: RawInterview, request: Request) -> tuple[Language, str]:
     """The language and the signing name of one interview's texts: a row's own (CSV columns language and
     me) win over the run's (--lang, --me); an unknown language is an InputError for ``language``."""
-    lang = language(resolve(raw.language) if raw.language.strip() else request.language)
-    return lang, raw.me.strip() or request.me
+    return language(language_code(raw, request)), raw.me.strip() or request.me
+
+
+def language_code(raw: RawInterview, request: Request) -> str:
+    """The code of the language of one interview's texts (see ``words_for``), without loading its catalog."""
+    return resolve(raw.language) if raw.language.strip() else request.language

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from followup_ics.app.config import Request
 from followup_ics.app.fields import RawInterview, build_interview, undated_outcome
-from followup_ics.app.interview import words_for
+from followup_ics.app.interview import language_code, words_for
 from followup_ics.app.workweek import week_for
 from followup_ics.core.errors import FollowupError, InputError
 from followup_ics.core.identity import file_stem
@@ -148,7 +148,7 @@ class Roster:
             if request.settings.interview.include:
                 self._stagger.reserve(item.interview.start, item.interview.end, candidate_of(item.row))
         # The search's own stream keeps the working days of the run's zone (its country, or the one given).
-        week, _ = week_for("", "", request.zone, request.settings.workdays)
+        week, _ = week_for("", "", request.zone, request.settings.workdays, request.language)
         stream = plan_stream(self.facts, request.settings, request.zone, week=week)
         self.stream = self._stagger.place_steps(stream, request.zone, week)
 
@@ -162,7 +162,8 @@ class Roster:
                 yield item
                 continue
             app = self.facts.applications[item.application]
-            week, _ = week_for(item.row.raw.country, item.row.raw.region, item.interview.zone, settings.workdays)
+            week, _ = week_for(item.row.raw.country, item.row.raw.region, item.interview.zone, settings.workdays,
+                               language_code(item.row.raw, self._request))
             planned = plan_round(item.interview, item.application, self.facts, settings, week=week,
                                  first_round=item.interview.start == min(app.starts))
             if app.status is not item.interview.status:

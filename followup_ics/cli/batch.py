@@ -87,9 +87,12 @@ def batch(csv_file: Path, out_dir: Path, skip_invalid: bool, quiet: bool, jobs: 
 
 def said_once(notices: list[str]) -> tuple[str, ...]:
     """Row notices with the same text said once, naming their rows ("rows 2, 3 and 5 more: ..."): the
-    working days inferred from a zone would otherwise repeat on every row in that zone."""
+    working days inferred from a zone would otherwise repeat on every row in that zone (and the countries
+    inferred from several zones are said in one line)."""
+    from followup_ics.app.workweek import inferred_together
+
     rows: dict[str, list[str]] = {}
-    for notice in notices:
+    for notice in inferred_together(notices):
         where, _, text = notice.partition(": ")
         if not where.startswith("row ") or not text:
             where, text = "", notice

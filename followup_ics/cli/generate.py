@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from followup_ics.cli.options import Fail, fail, interview_options, planned_interview, with_options
-from followup_ics.cli.push import server_options
+from followup_ics.cli.options import Fail, fail, interview_options, planned_interview, server_options, with_options
 
 if TYPE_CHECKING:
     from datetime import datetime

@@ -260,3 +260,22 @@ def say_column_note(csv_file: Path) -> None:
 def say_notices(notices: tuple[str, ...]) -> None:
     for notice in notices:
         click.echo(f"note: {notice}", err=True)
+
+
+# A CalDAV calendar's name when none is given (`push`, `generate --push`).
+DEFAULT_CALENDAR = "Job search"
+
+
+def server_options(url_option: str, url_help: str, *, required: bool,
+                   force_help: str = "Overwrite (or delete) events that were edited in the calendar since the "
+                                     "last push.") -> list[Callable[..., Any]]:
+    """--url (or generate's --push), --user, --calendar, --dry-run and --force."""
+    return [
+        click.option(url_option, "server_url", required=required, metavar="URL", help=url_help),
+        click.option("--user", default=None,
+                     help="Account on the server [default: the login ~/.netrc gives for its host]."),
+        click.option("--calendar", default=DEFAULT_CALENDAR, show_default=True,
+                     help="Name of the calendar to fill; created if missing."),
+        click.option("--dry-run", is_flag=True, help="Only print what would be created, updated and deleted."),
+        click.option("--force", is_flag=True, help=force_help),
+    ]

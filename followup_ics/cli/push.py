@@ -11,29 +11,20 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from followup_ics.cli.options import Fail, csv_options, fail, run_request, with_options
+from followup_ics.cli.options import (
+    Fail,
+    csv_options,
+    fail,
+    run_request,
+    server_options,
+    with_options,
+)
 
 if TYPE_CHECKING:
     from followup_ics.core.records import Schedule
     from followup_ics.edges.push import Plan, PushReport
 
 PASSWORD_VARIABLE = "FOLLOWUP_ICS_CALDAV_PASSWORD"
-DEFAULT_CALENDAR = "Job search"
-
-
-def server_options(url_option: str, url_help: str, *, required: bool,
-                   force_help: str = "Overwrite (or delete) events that were edited in the calendar since the "
-                                     "last push.") -> list[Callable[..., Any]]:
-    """--url (or generate's --push), --user, --calendar, --dry-run and --force."""
-    return [
-        click.option(url_option, "server_url", required=required, metavar="URL", help=url_help),
-        click.option("--user", default=None,
-                     help="Account on the server [default: the login ~/.netrc gives for its host]."),
-        click.option("--calendar", default=DEFAULT_CALENDAR, show_default=True,
-                     help="Name of the calendar to fill; created if missing."),
-        click.option("--dry-run", is_flag=True, help="Only print what would be created, updated and deleted."),
-        click.option("--force", is_flag=True, help=force_help),
-    ]
 
 
 @click.command()

@@ -9,13 +9,17 @@ stays a pure function of its inputs.
 ``holidays`` is imported here only when a country's days are first needed (it costs about 150 ms), and
 each (country, region, year) is computed once per process. The library is the only source of holiday
 data: its public holidays (default category), its own weekend per country and per date (the UAE moved
-to Saturday-Sunday in 2022, Saudi Arabia to Friday-Saturday in 2013), its subdivisions, its English
-names where it has them, and the weekend days it marks as working (China's make-up days).
+to Saturday-Sunday in 2022, Saudi Arabia to Friday-Saturday in 2013), its subdivisions, its names in the
+user's language where it has them, and the weekend days it marks as working (China's make-up days).
+
+A week asks its ``source`` for each year: ``library_year`` (the library itself) unless the edges give
+another with the same answers, such as one that keeps each year on disk (the core reads no files).
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
@@ -23,7 +27,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from followup_ics.core.errors import InputError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Mapping
 
 WEEKEND = "weekend"
 DAY_OFF = "a day off in the plan file"
@@ -88,13 +92,18 @@ class CountryWeek:
     """The working days of ``country`` (and ``region``), with the plan file's own weekend and days.
 
     ``country`` "" means no country: Monday to Friday (or the settings' weekend) and no public holidays.
-    ``holidays`` False is the regular week: the weekend only.
+    ``holidays`` False is the regular week: the weekend only. ``language`` is the user's (a code we speak:
+    "en", "de", "pt-BR"...): holidays are named in it where the library can. ``source`` gives each year of
+    the country's calendar (None: ``library_year``); any source gives the same days, so it is no part of
+    the week's identity.
     """
 
     country: str = ""
     region: str = ""
     settings: WorkdaySettings = NO_SETTINGS
     holidays: bool = True
+    language: str = "en"
+    source: YearSource | None = field(default=None, repr=False, compare=False)
     # Memos, not state: the days off of each year asked for, and the regular week. A batch asks a week
     # about tens of days per row, so these lookups must not hash the whole value each time.
     _years: dict[int, dict[date, str]] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -117,16 +126,21 @@ class CountryWeek:
             return self
         if not self._regular:
             self._regular.append(CountryWeek(self.country, self.region,
-                                             WorkdaySettings(weekend=self.settings.weekend), False))
+                                             WorkdaySettings(weekend=self.settings.weekend), False,
+                                             self.language, self.source))
         return self._regular[0]
 
 
-class _Year(NamedTuple):
+class CountryYear(NamedTuple):
     """One year of a country's calendar as the library gives it."""
 
-    names: dict[date, str]  # public holidays (observed days included)
+    names: dict[date, str]  # public holidays (observed days included), named in the language asked for
     weekend: frozenset[date]  # the days of that year that fall on the country's weekend
     working: frozenset[date]  # weekend days marked as working days (make-up days)
+
+
+# (country, region, year, categories, the user's language) -> that year of the country's calendar.
+YearSource = Callable[[str, str, int, tuple[str, ...], str], CountryYear]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -134,7 +148,10 @@ def _days_off(week: CountryWeek, year: int) -> dict[date, str]:
     """Every day off in ``year`` with its reason; any other day of the year is a working day."""
     settings = week.settings
     days = list(_days_of(year))
-    calendar = _country_year(week.country, week.region, year, settings.categories) if week.country else None
+    calendar = None
+    if week.country:
+        source = week.source or library_year
+        calendar = source(week.country, week.region, year, settings.categories, week.language)
     if settings.weekend is not None:
         weekend = frozenset(d for d in days if d.weekday() in settings.weekend)
     elif calendar is not None:
@@ -164,24 +181,36 @@ def _span(first: date, last: date) -> Iterator[date]:
 
 
 @functools.lru_cache(maxsize=1024)
-def _country_year(country: str, region: str, year: int, categories: tuple[str, ...]) -> _Year:
+def library_year(country: str, region: str, year: int, categories: tuple[str, ...], language: str) -> CountryYear:
+    """One year of ``country`` (and ``region``) straight from the library, holidays named in ``language``
+    where it has them (see ``holiday_language``); the categories it lacks are left out."""
     cls = _library_class(country)
     supported = getattr(cls, "supported_categories", ("public",))
-    calendar = cls(subdiv=region or None, years=year, language=_language(country),
+    calendar = cls(subdiv=region or None, years=year, language=holiday_language(country, language),
                    categories=tuple(c for c in categories if c in supported) or ("public",))
     names = {day: str(name) for day, name in calendar.items() if day.year == year}
     weekend = frozenset(d for d in _days_of(year) if calendar.is_weekend(d))
     working = frozenset(d for d in calendar.weekend_workdays if d.year == year)
-    return _Year(names, weekend, working)
+    return CountryYear(names, weekend, working)
 
 
-def _language(country: str) -> str | None:
-    """English names where the library has them (the texts are English), else its own language."""
+def holiday_language(country: str, language: str) -> str | None:
+    """The library's language for naming ``country``'s holidays to a reader of ``language`` ("de",
+    "pt-BR"): that language where the library has it for the country (its own regional form for English:
+    en_CA in Canada, else en_US), else the country's default language (None: the library's default)."""
     cls = _library_class(country)
     default = getattr(cls, "default_language", None) or ""
-    if default.startswith("en"):
+    offered = tuple(getattr(cls, "supported_languages", ()) or ())
+    wanted = language.replace("-", "_")
+    base = wanted.split("_", 1)[0]
+    if base == "en" and default.startswith("en"):
         return default
-    return "en_US" if "en_US" in (getattr(cls, "supported_languages", ()) or ()) else default or None
+    for choice in (wanted, "en_US" if base == "en" else base):
+        if choice in offered:
+            return choice
+    # A regional form of the language when the library has only that (fr_CA for a French reader).
+    regional = [code for code in offered if code.split("_", 1)[0] == base]
+    return regional[0] if regional else default or None
 
 
 @functools.cache
@@ -192,7 +221,7 @@ def _library_class(country: str) -> Any:
 
 
 @functools.cache
-def _country_codes() -> dict[str, str]:
+def library_codes() -> dict[str, str]:
     """Every code the library accepts (ISO 3166 alpha-2 and alpha-3) -> the alpha-2 code it files under."""
     from holidays.registry import COUNTRIES
 
@@ -212,10 +241,11 @@ def known_categories() -> frozenset[str]:
                      if name.isupper() and isinstance(value, str) and value.replace("_", "").isalpha())
 
 
-def country_code(text: str, field: str = "country") -> str:
-    """The library's code for ``text`` ('us', 'USA' -> 'US'), or InputError naming ``field``."""
+def country_code(text: str, field: str = "country", codes: Mapping[str, str] | None = None) -> str:
+    """The library's code for ``text`` ('us', 'USA' -> 'US'), or InputError naming ``field``. ``codes`` is
+    ``library_codes()`` when the caller has it at hand already (kept from an earlier run)."""
     cleaned = text.strip()
-    code = _country_codes().get(cleaned.upper())
+    code = (library_codes() if codes is None else codes).get(cleaned.upper())
     if code is None:
         raise InputError(field, "unknown country; use an ISO 3166 code such as US, GB, DE or JP "
                          f"(or {NO_COUNTRY} for Monday to Friday without holidays)", value=text)

@@ -9,10 +9,8 @@ removes them.
 
 from __future__ import annotations
 
-import glob
 import os
 import stat
-import tempfile
 import time
 from pathlib import Path
 
@@ -28,7 +26,7 @@ def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
     """
     folder = path.parent if str(path.parent) else Path(".")
     remove_stale_temps(path)
-    descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=folder)
+    descriptor, temp_name = _new_temp(folder, path.name)
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
@@ -41,11 +39,32 @@ def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
         raise
 
 
+def _new_temp(folder: Path, name: str) -> tuple[int, str]:
+    """A new file ``.<name>.<pid>.<random>.tmp`` in ``folder``, open for writing, readable by its owner
+    only until chmod (what tempfile.mkstemp does; it costs 1.5 ms of imports at every start)."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        temp_name = os.path.join(folder, f".{name}.{os.getpid()}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(temp_name, flags, 0o600), temp_name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {name} in {folder}")
+
+
 def remove_stale_temps(path: Path) -> int:
     """Remove temp files that a killed write of ``path`` left beside it; how many were removed."""
     folder = path.parent if str(path.parent) else Path(".")
     removed = 0
-    for temp in folder.glob(f".{glob.escape(path.name)}.*.tmp"):
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return 0
+    prefix = f".{path.name}."
+    for name in names:
+        if not (name.startswith(prefix) and name.endswith(".tmp") and len(name) >= len(prefix) + len(".tmp")):
+            continue
+        temp = folder / name
         middle = temp.name[len(path.name) + 2:-len(".tmp")]
         owner = middle.split(".", 1)[0]
         try:
