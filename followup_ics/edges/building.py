@@ -63,7 +63,7 @@ def build_in_child(source: Path, request: Request, state: State, state_dir: Path
         receiver.close()
         _end(process)
     if kind == "error":
-        raise FeedError(payload)
+        raise FeedError(*payload)
     if kind == "crash":
         raise RuntimeError(payload)
     site = load_site(state_dir, payload)
@@ -96,16 +96,16 @@ def _child(sender: Connection, source: Path, request: Request, state: State, sta
     try:
         data = source.read_bytes()
     except OSError as error:
-        outcome = ("error", [f"{source}: cannot read it ({error.strerror or error})"])
+        outcome = ("error", ([f"{source}: cannot read it ({error.strerror or error})"], None))
     else:
         try:
             _, new_state = build_site(data, str(source), request, state, state_dir)
             outcome = ("ok", new_state)
         except FeedError as error:
-            outcome = ("error", error.problems)
+            outcome = ("error", (error.problems, error.rows))
         except OSError as error:
-            outcome = ("error", [f"{state_dir}: cannot keep the token and revisions there "
-                                 f"({error.strerror or error})"])
+            outcome = ("error", ([f"{state_dir}: cannot keep the token and revisions there "
+                                  f"({error.strerror or error})"], None))
         except Exception as error:  # sent to the server, which logs it in one line
             outcome = ("crash", f"{type(error).__name__}: {error}")
     sender.send(outcome)

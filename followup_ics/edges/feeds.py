@@ -35,7 +35,7 @@ from typing import BinaryIO
 
 from followup_ics.app.config import Request
 from followup_ics.app.roster import Roster, RowError
-from followup_ics.core.errors import DataError, FollowupError
+from followup_ics.core.errors import ERRORS_SHOWN, DataError, FollowupError, first_errors
 from followup_ics.core.identity import COMBINED, interview_key
 from followup_ics.core.records import Schedule
 from followup_ics.core.wallclock import local
@@ -63,11 +63,17 @@ PRIVATE_FOLDER, PRIVATE_FILE = 0o700, 0o600  # the state holds the token: for th
 
 
 class FeedError(DataError):
-    """The CSV cannot become feeds: every problem, one per line, rows named as a spreadsheet shows them."""
+    """The CSV cannot become feeds: every problem, one per line, rows named as a spreadsheet shows them;
+    ``rows`` is how many rows the CSV has, when the problems are its bad rows."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], rows: int | None = None) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+        self.rows = rows
+
+    def lines(self, limit: int | None = ERRORS_SHOWN) -> list[str]:
+        """The problems to show: the first ``limit`` and a count of the rest (None: all)."""
+        return first_errors(self.problems, self.rows, limit=limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -462,7 +468,7 @@ def _plan(text: str, source: str, request: Request, seen_before: Mapping[str, da
     except CsvError as error:
         raise FeedError([f"{source}: {error}"]) from None
     if roster.errors:
-        raise FeedError([error.describe(source) for error in roster.errors])
+        raise FeedError([error.describe(source) for error in roster.errors], roster.rows)
     if not roster.facts.applications:
         raise FeedError([f"{source}: no interviews below the header row"])
 
