@@ -42,6 +42,29 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def tree_pss(root: int) -> int:
+    """Proportional set size of ``root`` and its descendants: pages shared between them (the build child is
+    forked from the forkserver) are counted once in all, where a sum of RSS counts them in each process."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii") as stat:
+                    children.setdefault(int(stat.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+            except OSError:
+                continue
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        stack += children.get(pid, [])
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as smaps:
+                total += next(int(line.split()[1]) * 1024 for line in smaps if line.startswith("Pss:"))
+        except (OSError, StopIteration):
+            continue
+    return total
+
+
 def rss(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/statm", encoding="ascii") as statm:
@@ -123,13 +146,14 @@ def export_site(rows: int, big: Path, work: Path) -> None:
     started = time.perf_counter()
     process = subprocess.Popen([cli, "export-site", str(big), str(site), "--tz", "UTC", "--state", str(state)],
                                stderr=subprocess.PIPE, text=True)
-    peak = 0
+    peak = peak_pss = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
         while not done.is_set():
             peak = max(peak, _tree_rss(process.pid))
+            peak_pss = max(peak_pss, tree_pss(process.pid))
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample)
@@ -144,7 +168,8 @@ def export_site(rows: int, big: Path, work: Path) -> None:
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     folder = next(path for path in site.iterdir() if path.is_dir())
     pages = sorted(folder.glob("*.html"), key=lambda path: path.stat().st_size)
-    print(f"  export-site: {wall:.1f} s wall, {cpu:.1f} s CPU; peak tree {peak / 2**20:.0f} MB "
+    print(f"  export-site: {wall:.1f} s wall, {cpu:.1f} s CPU; peak tree {peak / 2**20:.0f} MB RSS, "
+          f"{peak_pss / 2**20:.0f} MB PSS "
           f"(max RSS of one process {after.ru_maxrss / 1024:.0f} MB); all.ics "
           f"{(folder / 'all.ics').stat().st_size / 2**20:.0f} MB, {len(list(folder.glob('*.ics'))):,} feeds; "
           f"{len(pages)} pages, biggest {pages[-1].stat().st_size / 1024:.0f} KB")
@@ -178,14 +203,15 @@ def serve(rows: int, clients: int, work: Path, small: Path, big: Path) -> None:
         one_path = "/" + one.split()[1].split("/", 3)[3]
         paths = [(f"/{token}/all.ics", {"If-None-Match": first["ETag"] or ""}), (one_path, {}), (f"/{token}/", {})]
 
-        peak_server = peak_tree = 0
+        peak_server = peak_tree = peak_pss = 0
         sampling = threading.Event()
 
         def sample() -> None:
-            nonlocal peak_server, peak_tree
+            nonlocal peak_server, peak_tree, peak_pss
             while not sampling.is_set():
                 peak_server = max(peak_server, rss(process.pid))
                 peak_tree = max(peak_tree, _tree_rss(process.pid))
+                peak_pss = max(peak_pss, tree_pss(process.pid))
                 time.sleep(0.05)
 
         sampler = threading.Thread(target=sample)
@@ -216,7 +242,8 @@ def serve(rows: int, clients: int, work: Path, small: Path, big: Path) -> None:
         print(f"  build: {built.split('] ', 1)[-1]}; {built_at - replaced:.1f} s from the CSV's replacement "
               f"(includes the 2 s settle and the 0.5 s poll)")
         print(f"  memory: server process peak {peak_server / 2**20:.0f} MB; whole tree (forkserver and the "
-              f"build child) peak {peak_tree / 2**20:.0f} MB; server after the build {rss(process.pid) / 2**20:.0f} MB")
+              f"build child) peak {peak_tree / 2**20:.0f} MB RSS, {peak_pss / 2**20:.0f} MB PSS; "
+              f"server after the build {rss(process.pid) / 2**20:.0f} MB")
         print(f"  during the build: {len(latencies):,} requests from {clients} clients, max "
               f"{latencies[-1] * 1000 if latencies else 0:.0f} ms, p99 {p99 * 1000:.0f} ms, {over} over 1 s, "
               f"{len(errors)} errors; slowest "
