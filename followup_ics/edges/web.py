@@ -33,7 +33,7 @@ from followup_ics.edges.feeds import (
     FeedError,
     Site,
     State,
-    csv_digest,
+    file_digest,
     load_site,
     load_state,
     prune_builds,
@@ -100,7 +100,7 @@ class FeedApp:
         with self._lock:
             try:
                 signature = _signature(self.source)
-                digest = csv_digest(self.source.read_bytes())
+                digest = file_digest(self.source)  # a chunk at a time: 50,000 rows are 16 MB
             except OSError as error:
                 raise FeedError([f"{self.source}: cannot read it ({error.strerror or error})"]) from None
             site = load_site(self.state_dir, self._state) if digest == self._state.csv_sha256 else None
@@ -116,7 +116,7 @@ class FeedApp:
         with self._lock:
             try:
                 signature = _signature(self.source)
-                digest = csv_digest(self.source.read_bytes())
+                digest = file_digest(self.source)  # a chunk at a time: 50,000 rows are 16 MB
             except OSError as error:
                 self._fail(f"{self.source}: cannot read it ({error.strerror or error})")
                 return None
