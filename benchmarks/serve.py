@@ -110,6 +110,15 @@ def load(port: int, path: str, seconds: float, connections: int, etag: str) -> t
     return float(output[0]), float(output[1])
 
 
+def wait_for_token(state: Path, process: subprocess.Popen[bytes], started: float) -> str:
+    """The token, once the server has published its first build (it listens before it has one)."""
+    while not (state.exists() and '"build": "1' in state.read_text()):
+        if process.poll() is not None or time.perf_counter() - started > 1800:
+            raise SystemExit("the server did not start")
+        time.sleep(0.2)
+    return state.read_text().split('"token": "')[1].split('"')[0]
+
+
 def page_load(rows: int, seconds: float, connections: int, work: Path) -> None:
     """The page of a ``rows`` roster: its size, its rate, and what loading it costs a feed's clients."""
     source = work / "big.csv"
@@ -120,13 +129,8 @@ def page_load(rows: int, seconds: float, connections: int, work: Path) -> None:
     process = subprocess.Popen([cli, "serve", str(source), "--port", str(port), "--tz", "UTC"],
                                stderr=subprocess.DEVNULL)
     try:
-        state = work / ".big.csv.followup-ics" / "state.json"
-        while not (state.exists() and '"build": "1' in state.read_text()):
-            if process.poll() is not None or time.perf_counter() - started > 1800:
-                raise SystemExit("the big roster's server did not start")
-            time.sleep(0.5)
+        token = wait_for_token(work / ".big.csv.followup-ics" / "state.json", process, started)
         wait_until_up(port)
-        token = state.read_text().split('"token": "')[1].split('"')[0]
         page = f"/{token}/"
         connection = http.client.HTTPConnection("127.0.0.1", port)
         connection.request("GET", page)
@@ -165,9 +169,9 @@ def main() -> None:
     processes = [subprocess.Popen([cli, "serve", str(source), "--port", str(ours_port), "--tz", "UTC"],
                                   stderr=subprocess.DEVNULL)]
     try:
+        token = wait_for_token(work / ".interviews.csv.followup-ics" / "state.json", processes[0],
+                               time.perf_counter())
         wait_until_up(ours_port)
-        token = (work / ".interviews.csv.followup-ics" / "state.json").read_text().split('"token": "')[1]
-        token = token.split('"')[0]
         path = f"/{token}/all.ics"
         connection = http.client.HTTPConnection("127.0.0.1", ours_port)
         connection.request("GET", path)
