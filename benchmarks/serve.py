@@ -1,12 +1,16 @@
 """Serving cost: the feed app against the same WSGI server returning a static bytes object of the same size.
 
-    .venv/bin/python benchmarks/serve.py [--seconds 5] [--connections 8]
+    .venv/bin/python benchmarks/serve.py [--seconds 5] [--connections 8] [--page-rows 5000]
 
 Starts `followup-ics serve` on 127.0.0.1 with a 100-interview CSV, and beside it waitress serving a
 constant bytes object as large as all.ics. Load comes from `wrk` when it is installed, else from a Python
 client in a separate process: a fixed number of keep-alive connections, each sending its next request when
 the last answer arrived (bounded load). It prints requests per second and p99 latency for full 200 answers
 and for 304 answers (If-None-Match), and the ratio to the static server. Target: at most 1.5x the cost.
+
+Then the subscribe page of a --page-rows roster (issue 11, item 6: 5,000 interviews once made a 5.2 MB page
+served at 2.4 pages/s, and four clients loading it cut a feed's throughput from 1,521 to 79 req/s): the page's
+size, pages/s from 4 connections, and one interview's feed alone and while those 4 connections load the page.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -105,10 +110,56 @@ def load(port: int, path: str, seconds: float, connections: int, etag: str) -> t
     return float(output[0]), float(output[1])
 
 
+def wait_for_token(state: Path, process: subprocess.Popen[bytes], started: float) -> str:
+    """The token, once the server has published its first build (it listens before it has one)."""
+    while not (state.exists() and '"build": "1' in state.read_text()):
+        if process.poll() is not None or time.perf_counter() - started > 1800:
+            raise SystemExit("the server did not start")
+        time.sleep(0.2)
+    return state.read_text().split('"token": "')[1].split('"')[0]
+
+
+def page_load(rows: int, seconds: float, connections: int, work: Path) -> None:
+    """The page of a ``rows`` roster: its size, its rate, and what loading it costs a feed's clients."""
+    source = work / "big.csv"
+    make_csv(source, rows)
+    port = free_port()
+    cli = str(Path(sys.executable).parent / "followup-ics")
+    started = time.perf_counter()
+    process = subprocess.Popen([cli, "serve", str(source), "--port", str(port), "--tz", "UTC"],
+                               stderr=subprocess.DEVNULL)
+    try:
+        token = wait_for_token(work / ".big.csv.followup-ics" / "state.json", process, started)
+        wait_until_up(port)
+        page = f"/{token}/"
+        connection = http.client.HTTPConnection("127.0.0.1", port)
+        connection.request("GET", page)
+        body = connection.getresponse().read()
+        connection.close()
+        size = len(body)
+        # the first interview's feed the page lists (all.ics comes first)
+        feed = f"/{token}/" + next(name for name in re.findall(rb"<code>[^<]*/([^/<]+\.ics)</code>", body)
+                                   if name != b"all.ics").decode()
+        alone = load(port, feed, seconds, connections, "")
+        pages = load(port, page, seconds, 4, "")
+        background = subprocess.Popen([sys.executable, "-c", CLIENT, str(port), page, str(seconds + 1), "4", ""],
+                                      stdout=subprocess.DEVNULL)
+        time.sleep(0.5)
+        beside = load(port, feed, seconds, connections, "")
+        background.wait()
+        print(f"page of {rows:,} interviews: {size / 1024:.0f} KB, {pages[0]:,.0f} pages/s from 4 connections "
+              f"(p99 {pages[1]:.1f} ms); one interview's feed {alone[0]:,.0f} req/s alone, {beside[0]:,.0f} req/s "
+              f"while 4 connections load the page")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--page-rows", type=int, default=5000, help="Roster size for the page (0: skip).")
     options = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="followup-serve-"))
     source = work / "interviews.csv"
@@ -118,9 +169,9 @@ def main() -> None:
     processes = [subprocess.Popen([cli, "serve", str(source), "--port", str(ours_port), "--tz", "UTC"],
                                   stderr=subprocess.DEVNULL)]
     try:
+        token = wait_for_token(work / ".interviews.csv.followup-ics" / "state.json", processes[0],
+                               time.perf_counter())
         wait_until_up(ours_port)
-        token = (work / ".interviews.csv.followup-ics" / "state.json").read_text().split('"token": "')[1]
-        token = token.split('"')[0]
         path = f"/{token}/all.ics"
         connection = http.client.HTTPConnection("127.0.0.1", ours_port)
         connection.request("GET", path)
@@ -140,6 +191,8 @@ def main() -> None:
             print(f"{label:17} feed app {ours[0]:8,.0f} req/s  p99 {ours[1]:6.2f} ms   "
                   f"static bytes {static[0]:8,.0f} req/s  p99 {static[1]:6.2f} ms   "
                   f"cost ratio {static[0] / ours[0]:.2f}x (target <= 1.5x)")
+        if options.page_rows:
+            page_load(options.page_rows, options.seconds, options.connections, work)
     finally:
         for process in processes:
             process.terminate()

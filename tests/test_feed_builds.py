@@ -109,3 +109,54 @@ def test_old_builds_are_pruned_but_the_kept_and_the_young_stay(tmp_path: Path) -
     prune_builds(tmp_path / "state", [names["kept"]])
     assert sorted(path.name for path in builds.iterdir()) == sorted(
         [names["kept"], names["young"], names["foreign"]])
+
+
+def _as_before_line_index(folder: Path) -> None:
+    """Rewrite a build as the version before line-per-entry indexes left it: one JSON object, and no feeds
+    table in its SQLite file (ETags and Last-Modified were read from the index)."""
+    import sqlite3
+
+    lines = [json.loads(line) for line in (folder / "index.json").read_text().splitlines()]
+    site = next(values for kind, *values in lines if kind == "site")
+    feeds = {name: [etag, moment, size] for kind, name, etag, moment, size in
+             (line for line in lines if line[0] == "feed")}
+    feeds = {"all.ics": feeds.pop("all.ics"), **feeds}
+    listings = [values for kind, *values in lines if kind == "listing"]
+    (folder / "index.json").write_text(json.dumps({"changed_at": site[0], "events": site[1], "feeds": feeds,
+                                                   "listings": listings}))
+    with sqlite3.connect(folder / "revisions.sqlite") as database:
+        database.execute("DROP TABLE feeds")
+    database.close()
+
+
+@pytest.mark.parametrize("older_index", [False, True], ids=["line-index", "object-index"])
+def test_an_unchanged_feed_keeps_its_last_modified_across_builds(tmp_path: Path, older_index: bool) -> None:
+    """A rebuild a day later: the unchanged feed keeps its ETag and Last-Modified, the changed one moves on;
+    a build by the version before (one-object index, no feeds table) is served and read the same way."""
+    state_dir = tmp_path / "state"
+    first, state = build_site((HEADER + ACME.format(status="pending") + GLOBEX).encode(), "x.csv",
+                              Request(zone="UTC", now=STAMP), load_state(state_dir), state_dir)
+    save_state(state_dir, state)
+    assert first.folder is not None
+    if older_index:
+        _as_before_line_index(first.folder)
+        loaded = load_site(state_dir, load_state(state_dir))
+        assert loaded is not None and loaded.feeds == first.feeds and loaded.listings == first.listings
+    later = STAMP + timedelta(days=1)
+    second, _ = build_site((HEADER + ACME.format(status="withdrawn") + GLOBEX).encode(), "x.csv",
+                           Request(zone="UTC", now=later), load_state(state_dir), state_dir)
+    globex, acme = "globex-2026-12-02.ics", "acme-corp-2026-12-01.ics"
+    assert second.feeds[globex].etag == first.feeds[globex].etag and second.feeds[globex].last_modified == STAMP
+    assert second.feeds[acme].etag != first.feeds[acme].etag and second.feeds[acme].last_modified == later
+    assert [listing.status for listing in second.listings] == ["withdrawn", "pending"]
+
+
+def test_a_build_without_its_last_index_line_is_never_served(tmp_path: Path) -> None:
+    """An index cut short (a build killed while writing it, or a torn copy) reads as no build at all."""
+    state_dir = tmp_path / "state"
+    site, state = build_site((HEADER + GLOBEX).encode(), "x.csv", Request(zone="UTC", now=STAMP),
+                             load_state(state_dir), state_dir)
+    assert site.folder is not None
+    index = site.folder / "index.json"
+    index.write_bytes(index.read_bytes().rsplit(b"\n", 2)[0] + b"\n")  # the closing "site" line gone
+    assert load_site(state_dir, state) is None

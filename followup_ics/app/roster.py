@@ -136,9 +136,11 @@ class Roster:
         self._first_seen = dict(first_seen or {})
         self.facts = SearchFacts()
         self.errors: list[RowError] = []  # every bad row, found before anything is planned
+        self.rows = 0  # rows read, good and bad: an error list says how many of them were bad
         self._stagger = Stagger(request.settings)
         naming = Naming()
         for row in rows():
+            self.rows += 1
             item = row if isinstance(row, RowError) else identify(row, request, naming)
             if isinstance(item, RowError):
                 self.errors.append(item)

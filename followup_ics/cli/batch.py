@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from followup_ics.cli.options import Fail, csv_options, fail, run_request, say_notices
+from followup_ics.core.errors import ERRORS_SHOWN, first_errors
 
 
 @click.command()
@@ -18,9 +19,10 @@ from followup_ics.cli.options import Fail, csv_options, fail, run_request, say_n
 @csv_options
 @click.option("--skip-invalid", is_flag=True, help="Write the valid rows and list the skipped ones.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no notes, only errors and the summary.")
+@click.option("--all-errors", is_flag=True, help=f"List every bad row, not only the first {ERRORS_SHOWN}.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
               help="Worker processes for large files [default: one per core].")
-def batch(csv_file: Path, out_dir: Path, skip_invalid: bool, quiet: bool, jobs: int | None,
+def batch(csv_file: Path, out_dir: Path, skip_invalid: bool, quiet: bool, all_errors: bool, jobs: int | None,
           **params: Any) -> None:
     """Turn a CSV of interviews into one .ics per interview plus all.ics.
 
@@ -73,8 +75,10 @@ def batch(csv_file: Path, out_dir: Path, skip_invalid: bool, quiet: bool, jobs: 
             say_notices((f"{report.default_zone_rows} row(s) without a timezone use {request.zone} "
                       "(no --tz given)",))
         say_notices(said_once(report.notices))
-    for error in report.errors + report.skipped:
-        click.echo(error.describe(source), err=True)
+    listed = [error.describe(source) for error in report.errors + report.skipped]
+    for line in first_errors(listed, report.rows, limit=None if all_errors else ERRORS_SHOWN,
+                             more="skipped row" if report.skipped else "bad row"):
+        click.echo(line, err=True)
     if report.errors:
         count = len(report.errors)
         raise Fail(f"{count} invalid row{'s' if count > 1 else ''}; nothing was written "

@@ -16,16 +16,18 @@ from followup_ics.cli.options import (
     run_request,
     say_column_note,
 )
+from followup_ics.core.errors import ERRORS_SHOWN
 
 
 @click.command("export-site")
 @click.argument("csv_file", type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--base-url", help="The https address OUT_DIR will be served at, for one-click subscribe links.")
+@click.option("--all-errors", is_flag=True, help=f"List every bad row, not only the first {ERRORS_SHOWN}.")
 @csv_options
 @feed_options
-def export_site(csv_file: Path, out_dir: Path, base_url: str | None, state_dir: Path | None, token: str | None,
-                rotate_token: bool, **params: Any) -> None:
+def export_site(csv_file: Path, out_dir: Path, base_url: str | None, all_errors: bool, state_dir: Path | None,
+                token: str | None, rotate_token: bool, **params: Any) -> None:
     """Write the feeds and their subscribe page as static files for any web host.
 
     \b
@@ -33,6 +35,7 @@ def export_site(csv_file: Path, out_dir: Path, base_url: str | None, state_dir: 
         followup-ics export-site samples/interviews.csv site/ --base-url https://example.org/cal
     """
     from followup_ics.core.errors import FollowupError
+    from followup_ics.edges.feeds import FeedError
     from followup_ics.edges.files import UnsafeOutput
     from followup_ics.edges.site import export_site as export
     from followup_ics.edges.web import default_state_dir
@@ -45,6 +48,8 @@ def export_site(csv_file: Path, out_dir: Path, base_url: str | None, state_dir: 
                         base_url=base_url, token=checked_token(token), rotate_token=rotate_token)
     except UnsafeOutput as error:
         raise Fail(f"OUT_DIR: {error}") from None
+    except FeedError as error:
+        raise Fail("\n".join(error.lines(None if all_errors else ERRORS_SHOWN)), exit_code=error.exit_code) from None
     except FollowupError as error:
         fail(error)
     except OSError as error:

@@ -17,6 +17,7 @@ from followup_ics.cli.options import (
     run_request,
     say_column_note,
 )
+from followup_ics.core.errors import ERRORS_SHOWN
 
 _FEEDS_LISTED = 10  # at start; the page lists them all
 
@@ -29,10 +30,12 @@ _FEEDS_LISTED = 10  # at start; the page lists them all
               help="The https address users reach this server at, behind a TLS proxy [default: http://host:port].")
 @click.option("--poll", type=click.FloatRange(0.1, 3600), default=1.0, show_default=True,
               help="Seconds between checks of the CSV for changes.")
+@click.option("--all-errors", is_flag=True,
+              help=f"List every bad row in the log and on the page, not only the first {ERRORS_SHOWN}.")
 @csv_options
 @feed_options
-def serve(csv_file: Path, host: str, port: int, public_url: str | None, poll: float, state_dir: Path | None,
-          token: str | None, rotate_token: bool, **params: Any) -> None:
+def serve(csv_file: Path, host: str, port: int, public_url: str | None, poll: float, all_errors: bool,
+          state_dir: Path | None, token: str | None, rotate_token: bool, **params: Any) -> None:
     """Serve the CSV's interviews as calendar feeds to subscribe to, rebuilt when the CSV changes.
 
     \b
@@ -57,13 +60,13 @@ def serve(csv_file: Path, host: str, port: int, public_url: str | None, poll: fl
     try:
         request = run_request(params, say_default_zone=False)
         app = FeedApp(csv_file, request, state_dir=state_dir, token=token, rotate_token=rotate_token,
-                      poll=poll, public_url=public_url)
+                      poll=poll, public_url=public_url, all_errors=all_errors)
+    except FeedError as error:  # a FollowupError too: its bad rows are listed as the first and a count
+        server.close()
+        raise Fail("\n".join(error.lines(None if all_errors else ERRORS_SHOWN)), exit_code=1) from None
     except FollowupError as error:
         server.close()
         fail(error)
-    except FeedError as error:
-        server.close()
-        raise Fail(str(error), exit_code=1) from None
     late.app = app
     app.capture_server_log()
     root = (public_url or f"http://{host}:{server.effective_port}").rstrip("/")  # type: ignore[union-attr]

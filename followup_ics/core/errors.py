@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class FollowupError(Exception):
     """Base class for every error this package reports to a user; the edges turn it into their own message."""
@@ -39,3 +41,18 @@ class ZoneNotRepresentable(FollowupError):
 
 def _shorten(value: str, limit: int = 60) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+ERRORS_SHOWN = 20  # bad rows listed before the rest are only counted
+
+
+def first_errors(lines: Sequence[str], rows: int | None = None, *, limit: int | None = ERRORS_SHOWN,
+                 more: str = "bad row", hint: str = "--all-errors lists them all") -> list[str]:
+    """The first ``limit`` of ``lines`` (one per bad row), then one line counting the rest: 10,000 error
+    lines would bury the first ones, which are what a user fixes first. ``limit`` None shows them all."""
+    if limit is None or len(lines) <= limit:
+        return list(lines)
+    rest = len(lines) - limit
+    of = f" ({len(lines):,} of the {rows:,} rows)" if rows else ""
+    return [*lines[:limit], f"... and {rest:,} more {more}{'s' if rest != 1 else ''}{of}"
+                            + (f"; {hint}" if hint else "")]

@@ -65,6 +65,7 @@ class BatchReport:
     interviews: int = 0
     events: int = 0
     files: int = 0  # written, all.ics included
+    rows: int = 0  # rows read, good and bad
     errors: list[RowError] = field(default_factory=list)
     skipped: list[RowError] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
@@ -90,6 +91,7 @@ def run_batch(source: Path, out_dir: Path, request: Request, *, skip_invalid: bo
         report.repaired = finish_interrupted(out_dir, staging_prefix=STAGING_PREFIX, combined=COMBINED)
     seen_path = out_dir / SEEN_FILE
     roster = Roster(lambda: read_rows(source)[1], request, _load_seen(seen_path))
+    report.rows = roster.rows
     if roster.errors and not skip_invalid:
         report.errors = roster.errors
         report.seconds = time.perf_counter() - started

@@ -3,7 +3,7 @@
 Building 50,000 interviews takes minutes and hundreds of megabytes. In a child process it neither holds the
 server's lock on the interpreter (requests keep their latency) nor leaves the server's memory grown after
 it ends, and it can be stopped at once: on shutdown, or when a newer CSV makes it moot. The child writes a
-build folder (feeds.build_site) and sends back only the new State; the server then loads the folder's index.
+build folder (feeds.write_build) and sends back only the new State; the server then loads the folder's index.
 The forkserver start method forks each child from a small process that has already imported the package,
 so a build starts in milliseconds, not the half second a fresh interpreter takes. The child runs at a lower
 CPU priority, so that on a busy machine the server's requests still come first.
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from followup_ics.app.config import Request
-from followup_ics.edges.feeds import FeedError, Site, State, build_site, load_site
+from followup_ics.edges.feeds import FeedError, Site, State, load_site, write_build
 
 _POLL = 0.1  # seconds between looks at the stop flag while a build runs
 _NICENESS = 10
@@ -63,7 +63,7 @@ def build_in_child(source: Path, request: Request, state: State, state_dir: Path
         receiver.close()
         _end(process)
     if kind == "error":
-        raise FeedError(payload)
+        raise FeedError(*payload)
     if kind == "crash":
         raise RuntimeError(payload)
     site = load_site(state_dir, payload)
@@ -94,19 +94,14 @@ def _child(sender: Connection, source: Path, request: Request, state: State, sta
         os.nice(_NICENESS)
     outcome: tuple[str, Any]
     try:
-        data = source.read_bytes()
+        new_state = write_build(source, str(source), request, state, state_dir)
+        outcome = ("ok", new_state)
+    except FeedError as error:
+        outcome = ("error", (error.problems, error.rows))
     except OSError as error:
-        outcome = ("error", [f"{source}: cannot read it ({error.strerror or error})"])
-    else:
-        try:
-            _, new_state = build_site(data, str(source), request, state, state_dir)
-            outcome = ("ok", new_state)
-        except FeedError as error:
-            outcome = ("error", error.problems)
-        except OSError as error:
-            outcome = ("error", [f"{state_dir}: cannot keep the token and revisions there "
-                                 f"({error.strerror or error})"])
-        except Exception as error:  # sent to the server, which logs it in one line
-            outcome = ("crash", f"{type(error).__name__}: {error}")
+        outcome = ("error", ([f"{state_dir}: cannot keep the token and revisions there "
+                              f"({error.strerror or error})"], None))
+    except Exception as error:  # sent to the server, which logs it in one line
+        outcome = ("crash", f"{type(error).__name__}: {error}")
     sender.send(outcome)
     sender.close()

@@ -11,8 +11,9 @@ varies is derived from the data and a small persisted state (state.json plus the
 A build is a folder of plain files under the state folder (builds/<id>/: the feeds, index.json and the
 revisions), written whole before it is published and never changed after, so a server streams feeds from
 disk instead of holding them, and swapping builds is swapping one reference. Memory stays bounded: each
-interview is rendered, written and dropped in turn; all.ics is streamed from the interviews' events; the
-revisions of the previous build are looked up per interview in its SQLite file, not parsed from its all.ics.
+interview is rendered, written and dropped in turn, its feed and listing appended to the index file as one
+line each; all.ics is streamed from the interviews' events; the revisions and ETags of the previous build are
+looked up per interview in its SQLite file, not parsed from its all.ics or index.
 """
 
 from __future__ import annotations
@@ -31,17 +32,17 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from followup_ics.app.config import Request
 from followup_ics.app.roster import Roster, RowError
-from followup_ics.core.errors import DataError, FollowupError
+from followup_ics.core.errors import ERRORS_SHOWN, DataError, FollowupError, first_errors
 from followup_ics.core.identity import COMBINED, interview_key
 from followup_ics.core.records import Schedule
 from followup_ics.core.wallclock import local
 from followup_ics.core.zones import tzinfo
 from followup_ics.edges.files import read_if_exists, write_atomic
-from followup_ics.edges.spreadsheet import CsvError, decode_csv, read_text
+from followup_ics.edges.spreadsheet import CsvError, read_rows
 from followup_ics.ical import shape as ics
 from followup_ics.ical import writer
 from followup_ics.ical.revisions import Revision, event_revisions
@@ -55,6 +56,8 @@ STATE_FILE = "state.json"
 LAST_GOOD = "last-good-all.ics"  # where states before builds kept the last all.ics served
 BUILDS = "builds"
 INDEX = "index.json"
+SNAPSHOT = ".source.csv"  # the CSV as the build read it, removed once the build is complete
+_CHUNK = 1 << 20
 REVISIONS = "revisions.sqlite"
 _EVENTS_START = b"BEGIN:VEVENT\r\n"
 _CALENDAR_END = b"END:VCALENDAR\r\n"
@@ -63,11 +66,17 @@ PRIVATE_FOLDER, PRIVATE_FILE = 0o700, 0o600  # the state holds the token: for th
 
 
 class FeedError(DataError):
-    """The CSV cannot become feeds: every problem, one per line, rows named as a spreadsheet shows them."""
+    """The CSV cannot become feeds: every problem, one per line, rows named as a spreadsheet shows them;
+    ``rows`` is how many rows the CSV has, when the problems are its bad rows."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], rows: int | None = None) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+        self.rows = rows
+
+    def lines(self, limit: int | None = ERRORS_SHOWN) -> list[str]:
+        """The problems to show: the first ``limit`` and a count of the rest (None: all)."""
+        return first_errors(self.problems, self.rows, limit=limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +215,10 @@ def csv_digest(csv_bytes: bytes, request: Request | None = None) -> str:
     The feeds' texts, zones and steps follow the settings too: a restart with ``--lang de`` (or another zone
     or plan file) on an unchanged CSV must build German feeds, not serve the English ones again.
     """
-    digest = hashlib.sha256(csv_bytes)
+    return _with_settings(hashlib.sha256(csv_bytes), request)
+
+
+def _with_settings(digest: Any, request: Request | None) -> str:
     if request is not None:
         digest.update(repr(_settled_form(replace(request, now=None))).encode("utf-8"))  # type: ignore[arg-type]
     return digest.hexdigest()
@@ -224,28 +236,40 @@ def _settled_form(value: object) -> object:
     return value
 
 
-def build_site(csv_bytes: bytes, source: str, request: Request, state: State,
+def build_site(csv: bytes | Path, source: str, request: Request, state: State,
                state_dir: Path) -> tuple[Site, State]:
     """Write the feeds for this CSV content as a new build under ``state_dir``; FeedError lists every bad row.
 
     The build is not published: the caller saves the returned State (which names it) once it serves it.
     """
-    digest = csv_digest(csv_bytes, request)
-    changed_at = state.changed_at if digest == state.csv_sha256 and state.changed_at else request.now
-    try:
-        text = decode_csv(csv_bytes)
-    except CsvError as error:
-        raise FeedError([f"{source}: {error}"]) from None
-    del csv_bytes
-    schedules, stream, closed = _plan(text, source, replace(request, now=changed_at), state.closed)
+    new_state = write_build(csv, source, request, state, state_dir)
+    site = load_site(state_dir, new_state)
+    if site is None:
+        raise FeedError([f"{state_dir}: the new build cannot be read back"])
+    return site, new_state
+
+
+def write_build(csv: bytes | Path, source: str, request: Request, state: State, state_dir: Path) -> State:
+    """build_site without reading the build back: what a build process runs, holding nothing per row.
+
+    The CSV (its bytes, or its path) is first copied into the build folder, and both passes of the roster
+    stream their rows from that copy: neither the file's bytes nor its text stay in memory (16 MB each for
+    50,000 rows), and the two passes read the same content even if the CSV changes meanwhile."""
     state_dir.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
     builds = state_dir / BUILDS
     builds.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
     folder = builds / f"{time.time_ns()}-{secrets.token_hex(4)}"
     umask = os.umask(0o077)  # every file of the build private (0600), like the rest of the state
     try:
-        site = _build(schedules, stream, changed_at, ics.FeedOptions(refresh=REFRESH), _Previous(state_dir, state),
-                      folder, language(request.language))
+        folder.mkdir(mode=PRIVATE_FOLDER)
+        snapshot = folder / SNAPSHOT
+        digest = _copy(csv, snapshot, source, request)
+        del csv
+        changed_at = state.changed_at if digest == state.csv_sha256 and state.changed_at else request.now
+        schedules, stream, closed = _plan(snapshot, source, replace(request, now=changed_at), state.closed)
+        _build(schedules, stream, changed_at, ics.FeedOptions(refresh=REFRESH), _Previous(state_dir, state),
+               folder, language(request.language))
+        snapshot.unlink()
     except FeedError:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -257,9 +281,33 @@ def build_site(csv_bytes: bytes, source: str, request: Request, state: State,
         raise
     finally:
         os.umask(umask)
-    new_state = State(token=state.token, csv_sha256=digest, changed_at=changed_at, closed=closed,
-                      build=folder.name)
-    return site, new_state
+    return State(token=state.token, csv_sha256=digest, changed_at=changed_at, closed=closed, build=folder.name)
+
+
+def _copy(csv: bytes | Path, target: Path, source: str, request: Request) -> str:
+    """Copy the CSV to ``target``, a chunk at a time; its csv_digest."""
+    if isinstance(csv, bytes):
+        target.write_bytes(csv)
+        return csv_digest(csv, request)
+    try:
+        handle = csv.open("rb")
+    except OSError as error:
+        raise FeedError([f"{source}: cannot read it ({error.strerror or error})"]) from None
+    digest = hashlib.sha256()
+    with handle, target.open("wb") as out:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+            out.write(chunk)
+    return _with_settings(digest, request)
+
+
+def file_digest(path: Path, request: Request | None = None) -> str:
+    """csv_digest of the file at ``path``, read a chunk at a time (raises OSError)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return _with_settings(digest, request)
 
 
 def load_site(state_dir: Path, state: State) -> Site | None:
@@ -267,20 +315,49 @@ def load_site(state_dir: Path, state: State) -> Site | None:
     if not state.build:
         return None
     folder = state_dir / BUILDS / state.build
-    raw = read_if_exists(folder / INDEX)
-    if raw is None:
-        return None
     try:
-        index = json.loads(raw)
-        moments: dict[str, datetime] = {}  # most feeds share a few Last-Modified values: one object each
-        feeds = {name: Feed(folder, name, etag, moments.get(moment) or moments.setdefault(moment, _time(moment)),
-                            int(size))
-                 for name, (etag, moment, size) in index["feeds"].items()}
-        listings = tuple(Listing(file, title, when, sys.intern(status), events)
-                         for file, title, when, status, events in index["listings"])
-        return Site(feeds, listings, _time(index["changed_at"]), folder, int(index["events"]))
-    except (ValueError, KeyError, TypeError):
+        with (folder / INDEX).open("rb") as index:
+            first = index.read(1)
+            index.seek(0)
+            if first == b"{":  # written by a version before 1 line per entry: one object
+                return _site_from_object(folder, json.loads(index.read()))
+            return _site_from_lines(folder, index)
+    except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _site_from_lines(folder: Path, index: BinaryIO) -> Site | None:
+    """Read line by line, so that loading 50,000 feeds never holds the whole index as one object."""
+    moments: dict[str, datetime] = {}  # most feeds share a few Last-Modified values: one object each
+    feeds: dict[str, Feed] = {}
+    listings: list[Listing] = []
+    combined: Feed | None = None
+    for line in index:
+        kind, *values = json.loads(line)
+        if kind == "feed":
+            name, etag, moment, size = values
+            feed = Feed(folder, name, etag, moments.get(moment) or moments.setdefault(moment, _time(moment)),
+                        int(size))
+            if name == COMBINED:
+                combined = feed
+            else:
+                feeds[name] = feed
+        elif kind == "listing":
+            file, title, when, status, events = values
+            listings.append(Listing(file, title, when, sys.intern(status), int(events)))
+        elif kind == "site" and combined is not None:  # the last line: the index is complete
+            return Site({COMBINED: combined, **feeds}, tuple(listings), _time(values[0]), folder, int(values[1]))
+    return None
+
+
+def _site_from_object(folder: Path, index: dict[str, object]) -> Site:
+    moments: dict[str, datetime] = {}
+    feeds = {name: Feed(folder, name, etag, moments.get(moment) or moments.setdefault(moment, _time(moment)),
+                        int(size))
+             for name, (etag, moment, size) in index["feeds"].items()}  # type: ignore[attr-defined]
+    listings = tuple(Listing(file, title, when, sys.intern(status), events)
+                     for file, title, when, status, events in index["listings"])  # type: ignore[attr-defined]
+    return Site(feeds, listings, _time(index["changed_at"]), folder, int(index["events"]))  # type: ignore[call-overload]
 
 
 def prune_builds(state_dir: Path, keep: Iterable[str]) -> None:
@@ -302,20 +379,36 @@ def prune_builds(state_dir: Path, keep: Iterable[str]) -> None:
 
 
 class _Previous:
-    """What the last published build says about each feed and event, looked up one interview at a time."""
+    """What the last published build says about each feed and event, looked up one at a time in its SQLite
+    file (a build before feeds were kept there: its index, read whole)."""
 
     def __init__(self, state_dir: Path, state: State) -> None:
-        self.feeds: dict[str, tuple[str, datetime]] = dict(state.legacy_feeds)
+        self._feeds: dict[str, tuple[str, datetime]] = dict(state.legacy_feeds)
         self._legacy: dict[str, Revision] = {}
         self._db: sqlite3.Connection | None = None
+        self._feeds_in_db = False
         if state.legacy_last_good:
             self._legacy = event_revisions(state.legacy_last_good)
-        site = load_site(state_dir, state)
-        if site is not None and site.folder is not None:
-            self.feeds = {name: (feed.etag, feed.last_modified) for name, feed in site.feeds.items()}
-            path = site.folder / REVISIONS
-            if path.exists():
-                self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        if not state.build:
+            return
+        folder = state_dir / BUILDS / state.build
+        path = folder / REVISIONS
+        if (folder / INDEX).exists() and path.exists():
+            self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            self._feeds_in_db = self._db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'feeds'").fetchone() is not None
+        if not self._feeds_in_db:
+            site = load_site(state_dir, state)
+            if site is not None:
+                self._feeds = {name: (feed.etag, feed.last_modified) for name, feed in site.feeds.items()}
+
+    def feed(self, name: str) -> tuple[str, datetime] | None:
+        """The ETag and Last-Modified the feed ``name`` had."""
+        if not self._feeds_in_db:
+            return self._feeds.get(name)
+        assert self._db is not None
+        row = self._db.execute("SELECT etag, modified FROM feeds WHERE name = ?", (name,)).fetchone()
+        return (row[0], _time(row[1])) if row else None
 
     def revisions(self, key: str) -> dict[str, tuple[str, int, datetime]]:
         """UID -> (fingerprint digest, SEQUENCE, stamp) of each event the interview ``key`` had."""
@@ -342,21 +435,44 @@ class _Previous:
             self._db.close()
 
 
+class _Index:
+    """The build's index.json, written as the build goes, one JSON line per feed and per listing: nothing
+    per interview stays in memory. The last line says the index is complete; the file gets its name only
+    then, so a build folder without its index is unfinished and never served."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / INDEX
+        self._temp = folder / f".{INDEX}.tmp"
+        self._out = self._temp.open("w", encoding="utf-8")
+
+    def add(self, *entry: object) -> None:
+        self._out.write(json.dumps(entry, separators=(",", ":"), ensure_ascii=False) + "\n")
+
+    def finish(self, changed_at: datetime, events: int) -> None:
+        self.add("site", changed_at.isoformat(), events)
+        self._out.flush()
+        os.fsync(self._out.fileno())
+        self._out.close()
+        os.replace(self._temp, self.path)
+
+    def close(self) -> None:
+        self._out.close()
+
+
 def _build(schedules: Iterable[tuple[str, Schedule]], stream: Schedule | None, changed_at: datetime,
-           options: ics.FeedOptions, previous: _Previous, folder: Path, lang: Language) -> Site:
-    folder.mkdir(mode=PRIVATE_FOLDER)
+           options: ics.FeedOptions, previous: _Previous, folder: Path, lang: Language) -> None:
     spans: dict[str, tuple[datetime, datetime]] = {}
-    feeds: dict[str, Feed] = {}
-    listings: list[Listing] = []
     events = 0
     database = sqlite3.connect(folder / REVISIONS)
     database.execute("CREATE TABLE revisions (key TEXT PRIMARY KEY, events TEXT NOT NULL)")
+    database.execute("CREATE TABLE feeds (name TEXT PRIMARY KEY, etag TEXT NOT NULL, modified TEXT NOT NULL)")
+    index = _Index(folder)
     body_path = folder / ".all-events"
     try:
         with body_path.open("wb") as body:
             for stem, schedule in _one_by_one(schedules):
                 data, kept = _render(schedule, changed_at, options, previous)
-                feeds[f"{stem}.ics"] = _write_feed(folder / f"{stem}.ics", data, changed_at, previous)
+                _add_feed(index, database, _write_feed(folder / f"{stem}.ics", data, changed_at, previous))
                 start = data.find(_EVENTS_START)
                 if start >= 0:
                     body.write(data[start:-len(_CALENDAR_END)])
@@ -365,7 +481,8 @@ def _build(schedules: Iterable[tuple[str, Schedule]], stream: Schedule | None, c
                           max(step.end for step in schedule.steps))
                 database.execute("INSERT OR REPLACE INTO revisions VALUES (?, ?)",
                                  (interview_key(schedule.interview), json.dumps(kept, separators=(",", ":"))))
-                listings.append(_listing(stem, schedule, lang))
+                item = _listing(stem, schedule, lang)
+                index.add("listing", item.file, item.title, item.when, item.status, item.events)
                 events += len(schedule.steps)
             if stream is not None:
                 # The search's keep-searching stream belongs to no one interview: only all.ics holds it.
@@ -375,21 +492,21 @@ def _build(schedules: Iterable[tuple[str, Schedule]], stream: Schedule | None, c
                 database.execute("INSERT OR REPLACE INTO revisions VALUES (?, ?)",
                                  (interview_key(stream.interview), json.dumps(kept, separators=(",", ":"))))
                 events += len(stream.steps)
+        _add_feed(index, database,
+                  _write_combined(folder, body_path, spans, options, changed_at, previous,
+                                  collection_name(lang)))
         database.commit()
+        index.finish(changed_at, events)  # last: the build is complete
     finally:
+        index.close()
         database.close()
         previous.close()
-    feeds[COMBINED] = _write_combined(folder, body_path, spans, options, changed_at, previous,
-                                      collection_name(lang))
-    feeds = {COMBINED: feeds.pop(COMBINED), **feeds}
-    index = {
-        "changed_at": changed_at.isoformat(), "events": events,
-        "feeds": {name: [feed.etag, feed.last_modified.isoformat(), feed.size] for name, feed in feeds.items()},
-        "listings": [[item.file, item.title, item.when, item.status, item.events] for item in listings],
-    }
-    # Written last: a build folder without its index is unfinished and never served.
-    write_atomic(folder / INDEX, json.dumps(index, separators=(",", ":")).encode("utf-8"), mode=PRIVATE_FILE)
-    return Site(feeds, tuple(listings), changed_at, folder, events)
+
+
+def _add_feed(index: _Index, database: sqlite3.Connection, feed: Feed) -> None:
+    modified = feed.last_modified.isoformat()
+    index.add("feed", feed.name, feed.etag, modified, feed.size)
+    database.execute("INSERT INTO feeds VALUES (?, ?, ?)", (feed.name, feed.etag, modified))
 
 
 def _one_by_one(schedules: Iterable[tuple[str, Schedule]]) -> Iterator[tuple[str, Schedule]]:
@@ -458,7 +575,7 @@ def _chain_chunks(head: bytes, body: BinaryIO, tail: bytes) -> Iterator[bytes]:
 
 
 def _feed(path: Path, etag: str, size: int, changed_at: datetime, previous: _Previous) -> Feed:
-    before = previous.feeds.get(path.name)
+    before = previous.feed(path.name)
     modified = before[1] if before and before[0] == etag else changed_at
     return Feed(path.parent, path.name, etag, modified, size)
 
@@ -474,15 +591,15 @@ def _fingerprint(content: bytes) -> str:
 Planned = tuple[Iterator[tuple[str, Schedule]], Schedule | None, dict[str, datetime]]
 
 
-def _plan(text: str, source: str, request: Request, seen_before: Mapping[str, datetime]) -> Planned:
+def _plan(csv: Path, source: str, request: Request, seen_before: Mapping[str, datetime]) -> Planned:
     """(stem, schedule) per row, planned one at a time as they are written; the search's keep-searching
     stream; the first-seen dates to keep. Every row is checked before anything is planned."""
     try:
-        roster = Roster(lambda: read_text(text)[1], request, seen_before)
+        roster = Roster(lambda: read_rows(csv)[1], request, seen_before)
     except CsvError as error:
         raise FeedError([f"{source}: {error}"]) from None
     if roster.errors:
-        raise FeedError([error.describe(source) for error in roster.errors])
+        raise FeedError([error.describe(source) for error in roster.errors], roster.rows)
     if not roster.facts.applications:
         raise FeedError([f"{source}: no interviews below the header row"])
 

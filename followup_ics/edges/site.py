@@ -22,7 +22,7 @@ from followup_ics.app.config import Request
 from followup_ics.edges.feeds import (
     FeedError,
     build_site,
-    csv_digest,
+    file_digest,
     load_site,
     load_state,
     prune_builds,
@@ -49,16 +49,15 @@ def export_site(source: Path, out_dir: Path, request: Request, *, state_dir: Pat
                 base_url: str | None = None, token: str | None = None, rotate_token: bool = False) -> ExportReport:
     """Build the feeds for ``source`` and write them under ``out_dir/<token>/``; FeedError if the CSV is bad."""
     try:
-        data = source.read_bytes()
+        digest = file_digest(source, request)  # read a chunk at a time: the build reads its own copy
     except OSError as error:  # named here: the caller's OSError means the output folder
         raise FeedError([f"{source}: cannot read it ({error.strerror or error})"]) from None
     before = load_state(state_dir)
     state = load_state(state_dir, token=token, rotate=rotate_token)
     published = state.build
-    site = load_site(state_dir, state) if csv_digest(data, request) == state.csv_sha256 else None
+    site = load_site(state_dir, state) if digest == state.csv_sha256 else None
     if site is None:
-        site, state = build_site(data, str(source), request, state, state_dir)
-    del data
+        site, state = build_site(source, str(source), request, state, state_dir)
     folder = out_dir / state.token
     report = ExportReport(folder)
     page_base = f"{base_url.rstrip('/')}/{state.token}/" if base_url else None

@@ -25,6 +25,7 @@ from urllib.parse import parse_qs
 
 from followup_ics.app import clock
 from followup_ics.app.config import Request
+from followup_ics.core.errors import ERRORS_SHOWN
 from followup_ics.edges.building import Cancelled, build_in_child
 from followup_ics.edges.feeds import (
     TOKEN_RULE,
@@ -32,7 +33,7 @@ from followup_ics.edges.feeds import (
     FeedError,
     Site,
     State,
-    csv_digest,
+    file_digest,
     load_site,
     load_state,
     prune_builds,
@@ -59,7 +60,8 @@ class FeedApp:
 
     def __init__(self, source: Path, request: Request, *, state_dir: Path | None = None,
                  token: str | None = None, rotate_token: bool = False, poll: float = 1.0,
-                 settle: float = SETTLE, public_url: str | None = None, log: TextIO | None = None) -> None:
+                 settle: float = SETTLE, public_url: str | None = None, log: TextIO | None = None,
+                 all_errors: bool = False) -> None:
         if token is not None and not valid_token(token):
             raise ValueError(f"token: {TOKEN_RULE}")
         self.source = source
@@ -69,6 +71,7 @@ class FeedApp:
         self.settle = settle
         self.public_url = public_url.rstrip("/") if public_url else None
         self.log = log or sys.stderr
+        self.error_limit = None if all_errors else ERRORS_SHOWN  # bad rows listed in the log and on the page
         self.problem: str | None = None
         self._state: State = load_state(self.state_dir, token=token, rotate=rotate_token)
         self._signature: tuple[int, int, int] | None = None
@@ -98,7 +101,7 @@ class FeedApp:
         with self._lock:
             try:
                 signature = _signature(self.source)
-                digest = csv_digest(self.source.read_bytes(), self.request)
+                digest = file_digest(self.source, self.request)  # a chunk at a time: 50,000 rows are 16 MB
             except OSError as error:
                 raise FeedError([f"{self.source}: cannot read it ({error.strerror or error})"]) from None
             site = load_site(self.state_dir, self._state) if digest == self._state.csv_sha256 else None
@@ -114,7 +117,7 @@ class FeedApp:
         with self._lock:
             try:
                 signature = _signature(self.source)
-                digest = csv_digest(self.source.read_bytes(), self.request)
+                digest = file_digest(self.source, self.request)  # a chunk at a time: 50,000 rows are 16 MB
             except OSError as error:
                 self._fail(f"{self.source}: cannot read it ({error.strerror or error})")
                 return None
@@ -129,7 +132,7 @@ class FeedApp:
                 site, state = build_in_child(self.source, request, self._state, self.state_dir, self._stop)
             except FeedError as error:
                 self._signature = signature
-                self._fail(str(error))
+                self._fail("\n".join(error.lines(self.error_limit)))
                 return None
             self._state, self._signature, self.problem = state, signature, None
             self._keep_state(site, first=False, previous=current)
