@@ -184,6 +184,10 @@ RULE_FORMS = [
     # 4th every year, the last only some years); it has kept -03 since, so both rules end.
     ("America/Asuncion", "2023-03-10 10:00", ["FREQ=YEARLY;COUNT=14;BYDAY=1SU;BYMONTH=10",
                                               "FREQ=YEARLY;COUNT=12;BYDAY=4SU;BYMONTH=3"]),
+    # Jordan 2014-15: 28 March 2014 and 27 March 2015 are both the 4th and the last Friday: the nth form is
+    # kept (the output must not flip between equal rules); October's last Friday (2014-2021) only fits -1FR.
+    ("Asia/Amman", "2014-09-01 10:00", ["FREQ=YEARLY;COUNT=2;BYDAY=4FR;BYMONTH=3",
+                                        "FREQ=YEARLY;COUNT=8;BYDAY=-1FR;BYMONTH=10"]),
     # Chile: the Sunday on or after the 2nd, in April and in September.
     ("America/Santiago", "2026-05-04 10:00", ["FREQ=YEARLY;BYDAY=SU;BYMONTHDAY=2,3,4,5,6,7,8;BYMONTH=4",
                                               "FREQ=YEARLY;BYDAY=SU;BYMONTHDAY=2,3,4,5,6,7,8;BYMONTH=9"]),
@@ -192,7 +196,7 @@ RULE_FORMS = [
 
 @pytest.mark.parametrize(("zone", "date", "rules"), RULE_FORMS, ids=[case[0] for case in RULE_FORMS])
 def test_a_run_of_yearly_changes_is_one_rule_in_its_simplest_form(zone: str, date: str, rules: list[str]) -> None:
-    """Each run of changes is one yearly RRULE: an nth or last weekday where every year fits one, else
+    """Each run of changes is one yearly RRULE: the nth weekday where every year fits one, else the last, else
     "weekday on or after day d"; never several bounded rules for one run."""
     data = render([plan_for(date, zone, now=datetime(2000, 1, 1, tzinfo=pytz.utc))], stamp=STAMP)
     unfolded = data.decode().replace("\r\n ", "")
