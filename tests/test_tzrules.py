@@ -188,6 +188,14 @@ RULE_FORMS = [
     # kept (the output must not flip between equal rules); October's last Friday (2014-2021) only fits -1FR.
     ("Asia/Amman", "2014-09-01 10:00", ["FREQ=YEARLY;COUNT=2;BYDAY=4FR;BYMONTH=3",
                                         "FREQ=YEARLY;COUNT=8;BYDAY=-1FR;BYMONTH=10"]),
+    # One-off changes are yearly rules with COUNT=1. Egypt resumed daylight time on Friday 16 May 2014, the
+    # 3rd Friday (days 15-21); Morocco paused it for Ramadan on Saturday 28 June 2014, both the 4th and the
+    # last Saturday: the nth form again.
+    ("Africa/Cairo", "2014-05-12 10:00", ["FREQ=YEARLY;COUNT=1;BYDAY=1TH;BYMONTH=1",
+                                          "FREQ=YEARLY;COUNT=1;BYDAY=3FR;BYMONTH=5"]),
+    ("Africa/Casablanca", "2014-06-23 10:00", ["FREQ=YEARLY;COUNT=5;BYDAY=-1SU;BYMONTH=10",
+                                               "FREQ=YEARLY;COUNT=5;BYDAY=-1SU;BYMONTH=3",
+                                               "FREQ=YEARLY;COUNT=1;BYDAY=4SA;BYMONTH=6"]),
     # Chile: the Sunday on or after the 2nd, in April and in September.
     ("America/Santiago", "2026-05-04 10:00", ["FREQ=YEARLY;BYDAY=SU;BYMONTHDAY=2,3,4,5,6,7,8;BYMONTH=4",
                                               "FREQ=YEARLY;BYDAY=SU;BYMONTHDAY=2,3,4,5,6,7,8;BYMONTH=9"]),
