@@ -167,7 +167,9 @@ def test_folding_matches_icalendar(line: str) -> None:
                                   # non-ASCII lines (folded on their bytes): a caret or backslash at the
                                   # break, a character straddling it, and only multi-byte characters
                                   "é" + "x" * 71 + "^" + "y" * 10, "é" + "x" * 71 + "\\n" + "y" * 10,
-                                  "x" * 73 + "日" + "y" * 10, "日" * 60, "😀" * 40 + "\\" * 40])
+                                  "x" * 73 + "日" + "y" * 10, "日" * 60, "😀" * 40 + "\\" * 40,
+                                  # capitals at the break: only a backslash or caret moves it
+                                  "X" * 80, "é" + "X" * 80])
 def test_folding_edge_cases(line: str) -> None:
     assert writer._fold(line) == _foldline(line)
 
