@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from followup_ics.edges.spreadsheet import Row, RowError, read_text
@@ -197,3 +199,21 @@ def test_a_file_keeps_line_breaks_inside_quoted_cells(tmp_path) -> None:  # type
     header, rows = read_rows(path)
     (row,) = list(rows)
     assert header.names[0] == "company" and isinstance(row, Row) and row.raw.notes == "one\r\ntwo"
+
+
+@pytest.mark.parametrize(
+    "encoding",
+    [
+        "utf-16",  # with a BOM, as Excel's "Unicode text" saves it
+        "utf-16-le",  # without a BOM: found from the zero bytes
+        "utf-8-sig",
+    ],
+)
+def test_the_progress_count_reads_the_file_in_its_own_encoding(tmp_path: Path, encoding: str) -> None:
+    """count_rows (batch's progress bar) counts the records of a UTF-16 file as of a UTF-8 one."""
+    from followup_ics.edges.spreadsheet import count_rows
+
+    path = tmp_path / "sheet.csv"
+    text = "company\tdate\r\nA\t2026-12-01 10:00\r\nB\t\"x\r\ny\"\r\nC\t2026-12-03 10:00\r\n"  # one quoted line break
+    path.write_bytes(text.encode(encoding))
+    assert count_rows(path) == 3
