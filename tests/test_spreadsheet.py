@@ -217,3 +217,25 @@ def test_the_progress_count_reads_the_file_in_its_own_encoding(tmp_path: Path, e
     text = "company\tdate\r\nA\t2026-12-01 10:00\r\nB\t\"x\r\ny\"\r\nC\t2026-12-03 10:00\r\n"  # one quoted line break
     path.write_bytes(text.encode(encoding))
     assert count_rows(path) == 3
+
+
+def test_old_mac_line_breaks_end_rows_in_memory_and_in_a_file(tmp_path: Path) -> None:
+    """A CSV whose lines end in a lone CR (classic Mac exports) is one row per line, uploaded or read from disk."""
+    from followup_ics.edges.spreadsheet import read_rows
+
+    text = "company,date\rA,2026-12-01 10:00\rB,2026-12-02 10:00\r"
+    path = tmp_path / "mac.csv"
+    path.write_bytes(text.encode())
+    for _, rows in (read_text(text), read_rows(path)):
+        assert [(row.number, row.raw.company) for row in rows if isinstance(row, Row)] == [(2, "A"), (3, "B")]
+
+
+def test_a_utf16_file_that_breaks_says_utf16(tmp_path: Path) -> None:
+    """A UTF-16 export with a broken character is named as UTF-16 text, not UTF-8, in one line."""
+    from followup_ics.edges.spreadsheet import CsvError, read_rows
+
+    path = tmp_path / "unicode.csv"
+    path.write_bytes("company\tdate\r\nA\t2026-12-01 10:00\r\n".encode("utf-16") + b"\x00\xd8A\x00")  # a lone surrogate
+    message = r"^row 1: not UTF-16 text \(byte 0x[0-9a-f]{2}; save the sheet as 'CSV UTF-8'\)$"
+    with pytest.raises(CsvError, match=message):
+        read_rows(path)
