@@ -239,3 +239,17 @@ def test_a_utf16_file_that_breaks_says_utf16(tmp_path: Path) -> None:
     message = r"^row 1: not UTF-16 text \(byte 0x[0-9a-f]{2}; save the sheet as 'CSV UTF-8'\)$"
     with pytest.raises(CsvError, match=message):
         read_rows(path)
+
+
+def test_a_utf16_file_without_bom_is_known_from_its_start_whatever_follows(tmp_path: Path) -> None:
+    """The encoding is judged on the file's first 4 KB: a BOM-less UTF-16 export whose later rows are all
+    Japanese (no zero bytes) is still read as UTF-16."""
+    from followup_ics.edges.spreadsheet import read_rows
+
+    lines = ["company\tdate\tnotes"] + [f"Acme {n}\t2026-12-01 10:00\tcall back" for n in range(80)]
+    lines += [f"日本 {n}\t2026-12-02 10:00\t" + "面接" * 800 for n in range(20)]
+    path = tmp_path / "japanese.csv"
+    path.write_bytes("\r\n".join(lines).encode("utf-16-le"))
+    _, rows = read_rows(path)
+    read = [row for row in rows if isinstance(row, Row)]
+    assert len(read) == 100 and read[-1].raw.company == "日本 19" and read[-1].raw.notes == "面接" * 800
