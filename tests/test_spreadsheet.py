@@ -253,3 +253,29 @@ def test_a_utf16_file_without_bom_is_known_from_its_start_whatever_follows(tmp_p
     _, rows = read_rows(path)
     read = [row for row in rows if isinstance(row, Row)]
     assert len(read) == 100 and read[-1].raw.company == "日本 19" and read[-1].raw.notes == "面接" * 800
+
+
+def _pairs(zero_first: int, zero_second: int, total: int = 8) -> bytes:
+    """``total`` two-byte pairs: the first ``zero_first`` start with a zero byte, the last ``zero_second`` end
+    with one, every other byte an "a"."""
+    return b"".join(bytes([0 if n < zero_first else 97, 0 if n >= total - zero_second else 97]) for n in range(total))
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        # UTF-16-LE: more than half the pairs end in a zero, and under a quarter as many start with one
+        (_pairs(1, 5), "utf-16-le"),
+        (_pairs(0, 4), "utf-8-sig"),  # exactly half: not enough
+        (_pairs(2, 5), "utf-8-sig"),  # zeros in front make up a quarter of those behind: not UTF-16
+        # UTF-16-BE: the same with the pair's bytes swapped
+        (_pairs(5, 1), "utf-16-be"),
+        (_pairs(4, 0), "utf-8-sig"),  # exactly half
+        (_pairs(8, 2), "utf-8-sig"),  # exactly a quarter as many zeros behind: not UTF-16
+    ],
+)
+def test_utf16_without_bom_is_known_by_its_zero_bytes(data: bytes, encoding: str) -> None:
+    """Without a BOM, text is UTF-16 only when most of its pairs of bytes hold a zero on one side alone."""
+    from followup_ics.edges.spreadsheet import decode_csv
+
+    assert decode_csv(data) == data.decode(encoding)
