@@ -279,3 +279,19 @@ def test_utf16_without_bom_is_known_by_its_zero_bytes(data: bytes, encoding: str
     from followup_ics.edges.spreadsheet import decode_csv
 
     assert decode_csv(data) == data.decode(encoding)
+
+
+
+def test_a_row_the_csv_reader_refuses_is_one_error_on_its_row() -> None:
+    """A cell past the csv module's size limit (64 MB; lowered here to 20 characters) ends the read with one
+    error naming its row and the reader's reason; the rows before it are kept."""
+    import csv
+
+    limit = csv.field_size_limit(20)
+    try:
+        _, rows = read_text(HEADER + "A,2026-12-01 10:00,short\r\nB,2026-12-01 10:00,\"" + "n" * 30 + "\"\r\nC,x,y\r\n")
+        found = list(rows)
+    finally:
+        csv.field_size_limit(limit)
+    assert isinstance(found[0], Row) and found[1:] == [
+        RowError(3, "", "cannot read this row (field larger than field limit (20))")]
