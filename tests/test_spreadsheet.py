@@ -89,6 +89,8 @@ def test_a_row_error_reads_as_one_line(error: RowError, shown: str) -> None:
          ("company", "date", "timezone", "duration", "role", "contact", "contact_email", "contact_phone", None,
           "notes")),
         ("  COMPANY  ,Interview Date,Salary,", ("company", "date", None, None)),
+        # punctuation around a name (a required-field star, a colon, brackets) is not part of it
+        ("Company:,Date *,(Time Zone),Notes...", ("company", "date", "timezone", "notes")),
     ],
 )
 def test_header_names_and_their_aliases(header: str, fields: tuple[str | None, ...]) -> None:
