@@ -102,7 +102,9 @@ def test_old_builds_are_pruned_but_the_kept_and_the_young_stay(tmp_path: Path) -
     from followup_ics.edges.feeds import prune_builds
 
     builds = tmp_path / "state" / "builds"
-    names = {"old": "1000-aaaa", "kept": "2000-bbbb", "young": f"{time.time_ns()}-cccc", "foreign": "notes"}
+    now = time.time_ns()
+    names = {"old": "1000-aaaa", "kept": "2000-bbbb", "young": f"{now - 50 * 10**9}-cccc", "foreign": "notes",
+             "two minutes old": f"{now - 120 * 10**9}-dddd"}
     for name in names.values():
         (builds / name).mkdir(parents=True)
         (builds / name / "index.json").write_bytes(b"{}")
