@@ -103,7 +103,7 @@ def test_old_builds_are_pruned_but_the_kept_and_the_young_stay(tmp_path: Path) -
 
     builds = tmp_path / "state" / "builds"
     now = time.time_ns()
-    names = {"old": "1000-aaaa", "kept": "2000-bbbb", "young": f"{now - 50 * 10**9}-cccc", "foreign": "notes",
+    names = {"old": "1000-aaaa", "kept": "2000-bbbb", "young": f"{now - 30 * 10**9}-cccc", "foreign": "notes",
              "two minutes old": f"{now - 120 * 10**9}-dddd"}
     for name in names.values():
         (builds / name).mkdir(parents=True)
