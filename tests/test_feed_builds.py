@@ -67,6 +67,8 @@ def test_a_restart_serves_the_published_build_and_a_change_builds_anew(tmp_path:
     save_state(state_dir, state)
     again = load_site(state_dir, load_state(state_dir))
     assert again is not None and again.folder == first.folder and again.feeds == first.feeds
+    # what the subscribe page shows comes back too
+    assert (again.listings, again.changed_at, again.events) == (first.listings, first.changed_at, first.events)
     later = Request(zone="UTC", now=STAMP + timedelta(days=1))
     second, _ = build_site((HEADER + ACME.format(status="withdrawn")).encode(), "x.csv", later,
                            load_state(state_dir), state_dir)
