@@ -18,7 +18,7 @@
 #   followup_ics/edges/feeds.py       tests/test_feeds.py tests/test_feed_builds.py
 #
 # Hypothesis runs its "mutation" profile (tests/conftest.py: 15 examples, derandomised); a survivor is run
-# again under "ci" before it counts: MUTMUT_RERUN=1 re-runs the survivors of the last run that way.
+# again under "ci" before it counts: MUTMUT_RERUN=1 re-runs that way the survivors not listed as equivalent.
 # MUTMUT_SAMPLE=k runs every k-th mutant (by name) not yet run; the mutants must exist, so start the module once
 # without it and stop it (Ctrl-C) once "Running mutation testing" shows: the test map it made is kept.
 # MUTMUT_CHILDREN (default 1) is how many mutants run at once. The script ends by printing the score per
@@ -53,7 +53,11 @@ profile=mutation
 names=""
 if [ "${MUTMUT_RERUN:-}" = 1 ]; then
     profile=ci
-    names=$("$venv/mutmut" results | sed -n 's/^ *\([^:]*\): survived$/\1/p')
+    # the survivors not listed as equivalent
+    listed=$(mktemp)
+    sed 's/ *#.*//; /^$/d' "$root/benchmarks/mutation-equivalent.txt" > "$listed"
+    names=$("$venv/mutmut" results | sed -n 's/^ *\([^:]*\): survived$/\1/p' | grep -vxF -f "$listed" || true)
+    rm -f "$listed"
 elif [ -n "${MUTMUT_SAMPLE:-}" ]; then
     # Every k-th mutant by name and not yet run: a fair sample when the whole module would take too long.
     names=$("$venv/mutmut" results --all true | sed -n 's/^ *\([^:]*\): \(.*\)$/\1 \2/p' | sort |
