@@ -113,3 +113,20 @@ def test_old_builds_are_pruned_but_the_kept_and_the_young_stay(tmp_path: Path) -
     prune_builds(tmp_path / "state", [names["kept"]])
     assert sorted(path.name for path in builds.iterdir()) == sorted(
         [names["kept"], names["young"], names["foreign"]])
+
+
+def test_an_interview_closed_without_a_date_stays_closed_as_of_the_build_that_first_saw_it(tmp_path: Path) -> None:
+    """A withdrawal with no outcome date counts from the build that first saw it: a later build (another row
+    added days on) keeps that date, so the interview's feed keeps its bytes and its ETag."""
+    state_dir = tmp_path / "state"
+    withdrawn = HEADER + ACME.format(status="withdrawn")
+    first, state = build_site(withdrawn.encode(), "x.csv", Request(zone="UTC", now=STAMP), load_state(state_dir),
+                              state_dir)
+    save_state(state_dir, state)
+    assert list(state.closed.values()) == [STAMP]
+    later = Request(zone="UTC", now=STAMP + timedelta(days=20))
+    second, new_state = build_site((withdrawn + GLOBEX).encode(), "x.csv", later, load_state(state_dir), state_dir)
+    assert new_state.closed == state.closed
+    name = "acme-corp-2026-12-01.ics"
+    assert second.feeds[name].data == first.feeds[name].data and second.feeds[name].etag == first.feeds[name].etag
+    assert second.feeds[name].last_modified == first.feeds[name].last_modified == STAMP
