@@ -1,16 +1,69 @@
 #!/bin/sh
-# The mutation run over the core modules (issue 9): slow (an hour or more on two cores), never in CI.
+# The mutation run over the core modules (issue 9): slow (hours for the whole core on two cores), never in CI.
 #
 #   .venv/bin/pip install -e ".[test,mutation]"
-#   benchmarks/mutation.sh                  # every mutant not yet run (results are kept in mutants/)
-#   benchmarks/mutation.sh 'followup_ics.core.planner.*'   # (re)run the mutants matching a pattern
+#   benchmarks/mutation.sh                  # every core module, every mutant not yet run (results kept in mutants/)
+#   benchmarks/mutation.sh followup_ics/ical/writer.py tests/test_writer.py tests/test_golden.py
+#                                           # one module, mutants run against the test files named only
 #   rm -rf mutants/                         # start afresh, e.g. after changing the product code
 #
-# Modules and options are in pyproject.toml, [tool.mutmut]. The script ends by printing the score per module,
-# killed / (mutants - equivalent ones), with the equivalent mutants read from benchmarks/mutation-equivalent.txt.
-# A re-run after new tests: mutmut keeps every result, so name the survivors to run them again:
-#   benchmarks/mutation.sh $(.venv/bin/mutmut results | sed -n 's/^ *\([^:]*\): survived$/\1/p')
+# Modules and options are in pyproject.toml, [tool.mutmut]. One module runs in a copy of the tree, under
+# ${MUTATION_DIR:-/tmp/followup-ics-mutation}/<module>, whose pyproject.toml names only that module and those
+# tests; run the same command again to go on where it stopped (mutmut keeps every result in the copy).
+# The tests behind the figures of the closing note of issue 9, one module at a time:
+#   followup_ics/ical/tzrules.py      tests/test_tzrules.py tests/test_writer.py tests/test_conformance.py
+#   followup_ics/ical/writer.py       tests/test_writer.py tests/test_golden.py tests/test_cli.py
+#                                     tests/test_objects.py tests/test_feed_builds.py tests/test_tzrules.py
+#   followup_ics/edges/spreadsheet.py tests/test_spreadsheet.py tests/test_csv_input.py tests/test_track.py
+#   followup_ics/edges/feeds.py       tests/test_feeds.py tests/test_feed_builds.py
+#
+# Hypothesis runs its "mutation" profile (tests/conftest.py: 15 examples, derandomised); a survivor is run
+# again under "ci" before it counts: MUTMUT_RERUN=1 re-runs that way the survivors not listed as equivalent.
+# MUTMUT_SAMPLE=k runs every k-th mutant (by name) not yet run; the mutants must exist, so start the module once
+# without it and stop it (Ctrl-C) once "Running mutation testing" shows: the test map it made is kept.
+# MUTMUT_CHILDREN (default 1) is how many mutants run at once. The script ends by printing the score per
+# module, killed / (mutants - equivalent ones), with the equivalent mutants read from
+# benchmarks/mutation-equivalent.txt (one name per line, then why no test can tell it from the original).
 set -eu
 cd "$(dirname "$0")/.."
-HYPOTHESIS_PROFILE=ci nice -n 15 .venv/bin/mutmut run --max-children "${MUTMUT_CHILDREN:-2}" "$@" || true
-.venv/bin/python benchmarks/mutation_score.py
+root=$(pwd)
+venv="$root/.venv/bin"
+if [ $# -gt 0 ]; then
+    module=$1
+    shift
+    work="${MUTATION_DIR:-/tmp/followup-ics-mutation}/$(basename "$module" .py)"
+    mkdir -p "$work"
+    # The tree as committed plus the tests as they are now; mutants/ (the results) is left as it is.
+    git ls-files | tar cf - -T - | (cd "$work" && tar xf -)
+    cp -r tests "$work/"
+    "$venv/python" - "$work/pyproject.toml" "$module" "$@" <<'PY'
+import re, sys
+from pathlib import Path
+path, module, tests = Path(sys.argv[1]), sys.argv[2], sys.argv[3:]
+text = re.sub(r"only_mutate = \[.*?\]", f'only_mutate = ["{module}"]', path.read_text(), flags=re.S)
+if tests:
+    listed = ", ".join(f'"{test}"' for test in tests)
+    text = re.sub(r"pytest_add_cli_args_test_selection = \[.*?\n\]", f"pytest_add_cli_args_test_selection = [{listed}]",
+                  text, flags=re.S)
+path.write_text(text)
+PY
+    cd "$work"
+fi
+profile=mutation
+names=""
+if [ "${MUTMUT_RERUN:-}" = 1 ]; then
+    profile=ci
+    # the survivors not listed as equivalent
+    listed=$(mktemp)
+    sed 's/ *#.*//; /^$/d' "$root/benchmarks/mutation-equivalent.txt" > "$listed"
+    names=$("$venv/mutmut" results | sed -n 's/^ *\([^:]*\): survived$/\1/p' | grep -vxF -f "$listed" || true)
+    rm -f "$listed"
+elif [ -n "${MUTMUT_SAMPLE:-}" ]; then
+    # Every k-th mutant by name and not yet run: a fair sample when the whole module would take too long.
+    names=$("$venv/mutmut" results --all true | sed -n 's/^ *\([^:]*\): \(.*\)$/\1 \2/p' | sort |
+            awk -v k="$MUTMUT_SAMPLE" 'NR % k == 1 && $2 == "not" {print $1}')
+fi
+# shellcheck disable=SC2086  # separate names
+HYPOTHESIS_PROFILE=$profile nice -n 15 "$venv/mutmut" run --max-children "${MUTMUT_CHILDREN:-1}" $names || true
+cp "$root/benchmarks/mutation-equivalent.txt" benchmarks/ 2>/dev/null || true
+"$venv/python" benchmarks/mutation_score.py

@@ -15,6 +15,9 @@ from support import SOURCE_DATE_EPOCH
 # CI runs the same examples every time (.ci/run sets HYPOTHESIS_PROFILE=ci), so a build never fails on a
 # case that a random draw happened to find; local runs keep exploring, and keep what they find.
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+# The mutation run (benchmarks/mutation.sh) forks a test run per mutant: fewer examples there, the same every
+# time; a survivor is run again under "ci" before it counts.
+settings.register_profile("mutation", derandomize=True, database=None, max_examples=15)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # Parser reads per test at most (bytes are checked for every file): a test that writes a thousand interviews

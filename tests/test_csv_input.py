@@ -72,6 +72,8 @@ def test_a_name_with_a_comma_is_not_split(tmp_path: Path) -> None:
         ("contact,contact_email", "Bo,bo-at-example", "contact_email"),
         ("contact,contact_phone", "Bo,call me maybe", "contact_phone"),
         ("Recruiter,Recruiter Email", "Bo,bo-at-example", "Recruiter Email"),  # named as the file names it
+        # a reference's error speaks of "reference"; the column is the plural one the file names
+        ("References", "Cy Park <cy-at-example>", "References"),
     ],
 )
 def test_a_bad_address_names_its_own_column(tmp_path: Path, header: str, cell: str, column: str) -> None:

@@ -67,6 +67,8 @@ def test_a_restart_serves_the_published_build_and_a_change_builds_anew(tmp_path:
     save_state(state_dir, state)
     again = load_site(state_dir, load_state(state_dir))
     assert again is not None and again.folder == first.folder and again.feeds == first.feeds
+    # what the subscribe page shows comes back too
+    assert (again.listings, again.changed_at, again.events) == (first.listings, first.changed_at, first.events)
     later = Request(zone="UTC", now=STAMP + timedelta(days=1))
     second, _ = build_site((HEADER + ACME.format(status="withdrawn")).encode(), "x.csv", later,
                            load_state(state_dir), state_dir)
@@ -102,7 +104,9 @@ def test_old_builds_are_pruned_but_the_kept_and_the_young_stay(tmp_path: Path) -
     from followup_ics.edges.feeds import prune_builds
 
     builds = tmp_path / "state" / "builds"
-    names = {"old": "1000-aaaa", "kept": "2000-bbbb", "young": f"{time.time_ns()}-cccc", "foreign": "notes"}
+    now = time.time_ns()
+    names = {"old": "1000-aaaa", "kept": "2000-bbbb", "young": f"{now - 30 * 10**9}-cccc", "foreign": "notes",
+             "two minutes old": f"{now - 120 * 10**9}-dddd"}
     for name in names.values():
         (builds / name).mkdir(parents=True)
         (builds / name / "index.json").write_bytes(b"{}")
@@ -160,3 +164,20 @@ def test_a_build_without_its_last_index_line_is_never_served(tmp_path: Path) -> 
     index = site.folder / "index.json"
     index.write_bytes(index.read_bytes().rsplit(b"\n", 2)[0] + b"\n")  # the closing "site" line gone
     assert load_site(state_dir, state) is None
+
+
+def test_an_interview_closed_without_a_date_stays_closed_as_of_the_build_that_first_saw_it(tmp_path: Path) -> None:
+    """A withdrawal with no outcome date counts from the build that first saw it: a later build (another row
+    added days on) keeps that date, so the interview's feed keeps its bytes and its ETag."""
+    state_dir = tmp_path / "state"
+    withdrawn = HEADER + ACME.format(status="withdrawn")
+    first, state = build_site(withdrawn.encode(), "x.csv", Request(zone="UTC", now=STAMP), load_state(state_dir),
+                              state_dir)
+    save_state(state_dir, state)
+    assert list(state.closed.values()) == [STAMP]
+    later = Request(zone="UTC", now=STAMP + timedelta(days=20))
+    second, new_state = build_site((withdrawn + GLOBEX).encode(), "x.csv", later, load_state(state_dir), state_dir)
+    assert new_state.closed == state.closed
+    name = "acme-corp-2026-12-01.ics"
+    assert second.feeds[name].data == first.feeds[name].data and second.feeds[name].etag == first.feeds[name].etag
+    assert second.feeds[name].last_modified == first.feeds[name].last_modified == STAMP

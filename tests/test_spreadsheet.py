@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from followup_ics.edges.spreadsheet import Row, RowError, read_text
@@ -87,6 +89,8 @@ def test_a_row_error_reads_as_one_line(error: RowError, shown: str) -> None:
          ("company", "date", "timezone", "duration", "role", "contact", "contact_email", "contact_phone", None,
           "notes")),
         ("  COMPANY  ,Interview Date,Salary,", ("company", "date", None, None)),
+        # punctuation around a name (a required-field star, a colon, brackets) is not part of it
+        ("Company:,Date *,(Time Zone),Notes...", ("company", "date", "timezone", "notes")),
     ],
 )
 def test_header_names_and_their_aliases(header: str, fields: tuple[str | None, ...]) -> None:
@@ -197,3 +201,99 @@ def test_a_file_keeps_line_breaks_inside_quoted_cells(tmp_path) -> None:  # type
     header, rows = read_rows(path)
     (row,) = list(rows)
     assert header.names[0] == "company" and isinstance(row, Row) and row.raw.notes == "one\r\ntwo"
+
+
+@pytest.mark.parametrize(
+    "encoding",
+    [
+        "utf-16",  # with a BOM, as Excel's "Unicode text" saves it
+        "utf-16-le",  # without a BOM: found from the zero bytes
+        "utf-8-sig",
+    ],
+)
+def test_the_progress_count_reads_the_file_in_its_own_encoding(tmp_path: Path, encoding: str) -> None:
+    """count_rows (batch's progress bar) counts the records of a UTF-16 file as of a UTF-8 one."""
+    from followup_ics.edges.spreadsheet import count_rows
+
+    path = tmp_path / "sheet.csv"
+    text = "company\tdate\r\nA\t2026-12-01 10:00\r\nB\t\"x\r\ny\"\r\nC\t2026-12-03 10:00\r\n"  # one quoted line break
+    path.write_bytes(text.encode(encoding))
+    assert count_rows(path) == 3
+
+
+def test_old_mac_line_breaks_end_rows_in_memory_and_in_a_file(tmp_path: Path) -> None:
+    """A CSV whose lines end in a lone CR (classic Mac exports) is one row per line, uploaded or read from disk."""
+    from followup_ics.edges.spreadsheet import read_rows
+
+    text = "company,date\rA,2026-12-01 10:00\rB,2026-12-02 10:00\r"
+    path = tmp_path / "mac.csv"
+    path.write_bytes(text.encode())
+    for _, rows in (read_text(text), read_rows(path)):
+        assert [(row.number, row.raw.company) for row in rows if isinstance(row, Row)] == [(2, "A"), (3, "B")]
+
+
+def test_a_utf16_file_that_breaks_says_utf16(tmp_path: Path) -> None:
+    """A UTF-16 export with a broken character is named as UTF-16 text, not UTF-8, in one line."""
+    from followup_ics.edges.spreadsheet import CsvError, read_rows
+
+    path = tmp_path / "unicode.csv"
+    path.write_bytes("company\tdate\r\nA\t2026-12-01 10:00\r\n".encode("utf-16") + b"\x00\xd8A\x00")  # a lone surrogate
+    message = r"^row 1: not UTF-16 text \(byte 0x[0-9a-f]{2}; save the sheet as 'CSV UTF-8'\)$"
+    with pytest.raises(CsvError, match=message):
+        read_rows(path)
+
+
+def test_a_utf16_file_without_bom_is_known_from_its_start_whatever_follows(tmp_path: Path) -> None:
+    """The encoding is judged on the file's first 4 KB: a BOM-less UTF-16 export whose later rows are all
+    Japanese (no zero bytes) is still read as UTF-16."""
+    from followup_ics.edges.spreadsheet import read_rows
+
+    lines = ["company\tdate\tnotes"] + [f"Acme {n}\t2026-12-01 10:00\tcall back" for n in range(80)]
+    lines += [f"日本 {n}\t2026-12-02 10:00\t" + "面接" * 800 for n in range(20)]
+    path = tmp_path / "japanese.csv"
+    path.write_bytes("\r\n".join(lines).encode("utf-16-le"))
+    _, rows = read_rows(path)
+    read = [row for row in rows if isinstance(row, Row)]
+    assert len(read) == 100 and read[-1].raw.company == "日本 19" and read[-1].raw.notes == "面接" * 800
+
+
+def _pairs(zero_first: int, zero_second: int, total: int = 8) -> bytes:
+    """``total`` two-byte pairs: the first ``zero_first`` start with a zero byte, the last ``zero_second`` end
+    with one, every other byte an "a"."""
+    return b"".join(bytes([0 if n < zero_first else 97, 0 if n >= total - zero_second else 97]) for n in range(total))
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        # UTF-16-LE: more than half the pairs end in a zero, and under a quarter as many start with one
+        (_pairs(1, 5), "utf-16-le"),
+        (_pairs(0, 4), "utf-8-sig"),  # exactly half: not enough
+        (_pairs(2, 5), "utf-8-sig"),  # zeros in front make up a quarter of those behind: not UTF-16
+        # UTF-16-BE: the same with the pair's bytes swapped
+        (_pairs(5, 1), "utf-16-be"),
+        (_pairs(4, 0), "utf-8-sig"),  # exactly half
+        (_pairs(8, 2), "utf-8-sig"),  # exactly a quarter as many zeros behind: not UTF-16
+    ],
+)
+def test_utf16_without_bom_is_known_by_its_zero_bytes(data: bytes, encoding: str) -> None:
+    """Without a BOM, text is UTF-16 only when most of its pairs of bytes hold a zero on one side alone."""
+    from followup_ics.edges.spreadsheet import decode_csv
+
+    assert decode_csv(data) == data.decode(encoding)
+
+
+
+def test_a_row_the_csv_reader_refuses_is_one_error_on_its_row() -> None:
+    """A cell past the csv module's size limit (64 MB; lowered here to 20 characters) ends the read with one
+    error naming its row and the reader's reason; the rows before it are kept."""
+    import csv
+
+    limit = csv.field_size_limit(20)
+    try:
+        _, rows = read_text(HEADER + "A,2026-12-01 10:00,short\r\nB,2026-12-01 10:00,\"" + "n" * 30 + "\"\r\nC,x,y\r\n")
+        found = list(rows)
+    finally:
+        csv.field_size_limit(limit)
+    assert isinstance(found[0], Row) and found[1:] == [
+        RowError(3, "", "cannot read this row (field larger than field limit (20))")]

@@ -169,3 +169,43 @@ def test_clock_changes_in_the_last_years_input_accepts(zone: str, date: str, int
                 for key, local in (("interview", interview), ("follow-up-call", call))}
     for parser, events in readings(data).items():
         assert {uid: events[uid].start for uid in expected} == expected, parser
+
+
+# (zone, interview, every RRULE of its VTIMEZONE in order), written down from the tz database's rules.
+RULE_FORMS = [
+    # Israel: the Friday before the last Sunday of March (23-29: neither a 4th nor a last Friday every
+    # year), back on the last Sunday of October. Each is one rule that goes on, no COUNT.
+    ("Asia/Jerusalem", "2026-05-04 10:00", ["FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10",
+                                            "FREQ=YEARLY;BYDAY=FR;BYMONTHDAY=23,24,25,26,27,28,29;BYMONTH=3"]),
+    # Greenland since 2024: the EU's change at 01:00 UTC is Saturday 23:00 there (24-30 March).
+    ("America/Nuuk", "2026-05-04 10:00", ["FREQ=YEARLY;BYDAY=SA;BYMONTHDAY=24,25,26,27,28,29,30;BYMONTH=3",
+                                          "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10"]),
+    # Paraguay 2010-2024: 1st Sunday of October (14 times), 4th Sunday of March (12 times, 22-28: the
+    # 4th every year, the last only some years); it has kept -03 since, so both rules end.
+    ("America/Asuncion", "2023-03-10 10:00", ["FREQ=YEARLY;COUNT=14;BYDAY=1SU;BYMONTH=10",
+                                              "FREQ=YEARLY;COUNT=12;BYDAY=4SU;BYMONTH=3"]),
+    # Jordan 2014-15: 28 March 2014 and 27 March 2015 are both the 4th and the last Friday: the nth form is
+    # kept (the output must not flip between equal rules); October's last Friday (2014-2021) only fits -1FR.
+    ("Asia/Amman", "2014-09-01 10:00", ["FREQ=YEARLY;COUNT=2;BYDAY=4FR;BYMONTH=3",
+                                        "FREQ=YEARLY;COUNT=8;BYDAY=-1FR;BYMONTH=10"]),
+    # One-off changes are yearly rules with COUNT=1. Egypt resumed daylight time on Friday 16 May 2014, the
+    # 3rd Friday (days 15-21); Morocco paused it for Ramadan on Saturday 28 June 2014, both the 4th and the
+    # last Saturday: the nth form again.
+    ("Africa/Cairo", "2014-05-12 10:00", ["FREQ=YEARLY;COUNT=1;BYDAY=1TH;BYMONTH=1",
+                                          "FREQ=YEARLY;COUNT=1;BYDAY=3FR;BYMONTH=5"]),
+    ("Africa/Casablanca", "2014-06-23 10:00", ["FREQ=YEARLY;COUNT=5;BYDAY=-1SU;BYMONTH=10",
+                                               "FREQ=YEARLY;COUNT=5;BYDAY=-1SU;BYMONTH=3",
+                                               "FREQ=YEARLY;COUNT=1;BYDAY=4SA;BYMONTH=6"]),
+    # Chile: the Sunday on or after the 2nd, in April and in September.
+    ("America/Santiago", "2026-05-04 10:00", ["FREQ=YEARLY;BYDAY=SU;BYMONTHDAY=2,3,4,5,6,7,8;BYMONTH=4",
+                                              "FREQ=YEARLY;BYDAY=SU;BYMONTHDAY=2,3,4,5,6,7,8;BYMONTH=9"]),
+]
+
+
+@pytest.mark.parametrize(("zone", "date", "rules"), RULE_FORMS, ids=[case[0] for case in RULE_FORMS])
+def test_a_run_of_yearly_changes_is_one_rule_in_its_simplest_form(zone: str, date: str, rules: list[str]) -> None:
+    """Each run of changes is one yearly RRULE: the nth weekday where every year fits one, else the last, else
+    "weekday on or after day d"; never several bounded rules for one run."""
+    data = render([plan_for(date, zone, now=datetime(2000, 1, 1, tzinfo=pytz.utc))], stamp=STAMP)
+    unfolded = data.decode().replace("\r\n ", "")
+    assert [line[len("RRULE:"):] for line in unfolded.split("\r\n") if line.startswith("RRULE:")] == rules

@@ -150,6 +150,15 @@ def test_several_interviews_in_several_zones() -> None:
     _same(schedules, name="All of them; really")
 
 
+@pytest.mark.parametrize("options", [{}, {"name": "Jobs; 2026"}, {"feed": FeedOptions(timedelta(hours=3))},
+                                     {"name": "Feed", "feed": FeedOptions()}], ids=["plain", "name", "feed", "both"])
+def test_a_first_render_is_icalendars_calendar_with_the_name_and_feed_options_given(options: dict[str, object]) -> None:
+    """render() with nothing before it writes exactly what icalendar writes for the same name and feed options."""
+    schedules = [plan_for("2026-03-06 16:00", "America/New_York"), plan_for("2026-03-27 09:00", "Europe/London")]
+    expected = build_calendar(schedules, stamp=STAMP, **options).to_ical()  # type: ignore[arg-type]
+    assert writer.render(schedules, stamp=STAMP, **options) == expected  # type: ignore[arg-type]
+    assert writer.render(schedules, stamp=STAMP, previous=b"", **options) == expected  # type: ignore[arg-type]
+
 @given(st.text(min_size=0, max_size=400).filter(lambda text: "\n" not in text and "\r" not in text))
 def test_folding_matches_icalendar(line: str) -> None:
     assert writer._fold(line) == _foldline(line)
@@ -160,7 +169,9 @@ def test_folding_matches_icalendar(line: str) -> None:
                                   # non-ASCII lines (folded on their bytes): a caret or backslash at the
                                   # break, a character straddling it, and only multi-byte characters
                                   "é" + "x" * 71 + "^" + "y" * 10, "é" + "x" * 71 + "\\n" + "y" * 10,
-                                  "x" * 73 + "日" + "y" * 10, "日" * 60, "😀" * 40 + "\\" * 40])
+                                  "x" * 73 + "日" + "y" * 10, "日" * 60, "😀" * 40 + "\\" * 40,
+                                  # capitals at the break: only a backslash or caret moves it
+                                  "X" * 80, "é" + "X" * 80])
 def test_folding_edge_cases(line: str) -> None:
     assert writer._fold(line) == _foldline(line)
 
