@@ -25,3 +25,35 @@ def test_generate_does_not_import_icalendar(zone: str, tmp_path: Path) -> None:
                            "--tz", zone, "-o", str(out)], capture_output=True, text=True, check=True, cwd=tmp_path)
     assert done.stderr.strip().splitlines()[-1] == "[]"
     assert out.read_bytes().startswith(b"BEGIN:VCALENDAR\r\n")
+
+
+def test_a_short_option_does_not_import_difflib(tmp_path: Path) -> None:
+    """`generate -o FILE` skips click's "did you mean" ranking (difflib) that it built for `-o` and then dropped."""
+    run = _RUN.replace("m.split('.')[0] == 'icalendar'", "m == 'difflib'")
+    done = subprocess.run([sys.executable, "-c", run, "generate", "--company", "Acme", "--date", "2026-12-01 14:00",
+                           "--tz", "UTC", "-o", str(tmp_path / "out.ics")], capture_output=True, text=True,
+                          check=True, cwd=tmp_path)
+    assert done.stderr.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize(("option", "said", "written"), [
+    (["--outptu", "x.ics"], "No such option '--outptu'. (Did you mean one of: '--output', '--status'?)", None),
+    # A single-dash token was only ever looked up as a short option in the end: no suggestions.
+    (["-x"], "No such option '-x'. (see ", None),
+    (["-o", "a.ics"], "Wrote a.ics", "a.ics"),
+    (["-ob.ics"], "Wrote b.ics", "b.ics"),  # the value attached to the short option
+    (["-o=c.ics"], "Wrote =c.ics", "=c.ics"),  # as click reads it: '=' is part of a short option's value
+    (["--output=d.ics"], "Wrote d.ics", "d.ics"),
+])
+def test_options_read_as_click_reads_them(option: list[str], said: str, written: str | None, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Short, long and mistyped options give the files and errors click gives without the shortcut."""
+    from click.testing import CliRunner
+
+    from followup_ics.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["generate", "--company", "Acme", "--date", "2026-12-01 14:00", "--tz", "UTC",
+                                      *option])
+    assert said in result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ([written] if written else [])

@@ -147,17 +147,16 @@ YearSource = Callable[[str, str, int, tuple[str, ...], str], CountryYear]
 def _days_off(week: CountryWeek, year: int) -> dict[date, str]:
     """Every day off in ``year`` with its reason; any other day of the year is a working day."""
     settings = week.settings
-    days = list(_days_of(year))
     calendar = None
     if week.country:
         source = week.source or library_year
         calendar = source(week.country, week.region, year, settings.categories, week.language)
     if settings.weekend is not None:
-        weekend = frozenset(d for d in days if d.weekday() in settings.weekend)
+        weekend = frozenset(d for d in _days_of(year) if d.weekday() in settings.weekend)
     elif calendar is not None:
         weekend = calendar.weekend
     else:
-        weekend = frozenset(d for d in days if d.weekday() >= 5)
+        weekend = frozenset(d for d in _days_of(year) if d.weekday() >= 5)
     off = dict.fromkeys(sorted(weekend), WEEKEND)
     if calendar is not None and week.holidays:
         for day in calendar.working:
