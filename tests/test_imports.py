@@ -57,3 +57,32 @@ def test_options_read_as_click_reads_them(option: list[str], said: str, written:
                                       *option])
     assert said in result.stderr
     assert [p.name for p in tmp_path.iterdir()] == ([written] if written else [])
+
+
+@pytest.mark.parametrize("args", [
+    ["generate", "--company", "Acme", "--date", "2026-12-01 14:00", "--tz", "UTC", "-o", "-"],
+    ["--help"],  # no command imported: resumed on the way out all the same
+    ["generate", "--date", "nonsense"],  # an error
+])
+def test_the_program_runs_with_the_collector_back_on(args: list[str], tmp_path: Path) -> None:
+    """The program pauses the garbage collector only while it starts: the command (a batch, a server) runs
+    with it on, and what start-up built is frozen."""
+    code = ("import atexit, gc, sys; sys.argv = ['followup-ics', *sys.argv[1:]]\n"
+            "atexit.register(lambda: print(gc.isenabled(), gc.get_freeze_count() > 0, file=sys.stderr))\n"
+            "from followup_ics.entry import main; main()")
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=tmp_path)
+    assert done.stderr.strip().splitlines()[-1] == "True True"
+
+
+def test_the_cli_used_as_a_library_leaves_the_collector_alone() -> None:
+    """Calling the click group in-process (as tests and embedders do) freezes nothing."""
+    import gc
+
+    from click.testing import CliRunner
+
+    from followup_ics.cli import cli
+
+    frozen = gc.get_freeze_count()
+    result = CliRunner().invoke(cli, ["generate", "--company", "Acme", "--date", "2026-12-01 14:00", "--tz", "UTC",
+                                      "-o", "-"])
+    assert result.exit_code == 0 and gc.isenabled() and gc.get_freeze_count() == frozen

@@ -7,6 +7,7 @@ command is actually invoked: one module per command in this package, options.py 
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 from collections.abc import Callable
@@ -48,6 +49,7 @@ class App(click.Group):
         if cmd_name not in COMMANDS:
             return None
         module = importlib.import_module(module_name(cmd_name))
+        resume_gc()
         command: click.Command = module.command
         for param in command.params:
             long_name = next((name for name in param.opts if name.startswith("--")), None)
@@ -118,5 +120,32 @@ def cli() -> None:
     """
 
 
-def main() -> None:
-    cli(prog_name="followup-ics")
+# Whether the program started with the cyclic garbage collector paused (followup_ics.entry), to resume it
+# once the command's modules are imported.
+_gc_paused = False
+
+
+def resume_gc() -> None:
+    """Resume the garbage collector paused for start-up, first setting what start-up built aside for good.
+
+    Importing a command allocates tens of thousands of long-lived objects (modules, classes, functions):
+    with the collector running, each allocation burst sets off a collection that walks them all again,
+    about 10 ms of a 90 ms `generate`. Paused, then frozen (``gc.freeze``: never scanned again, and not
+    written to by collections in forked batch workers), they cost nothing; the command runs with the
+    collector on, as any program (a batch or a server runs for long).
+    """
+    global _gc_paused
+    if _gc_paused:
+        _gc_paused = False
+        gc.freeze()
+        gc.enable()
+
+
+def main(*, gc_paused: bool = False) -> None:
+    """Run the command line; ``gc_paused``: the caller paused the garbage collector for start-up."""
+    global _gc_paused
+    _gc_paused = gc_paused
+    try:
+        cli(prog_name="followup-ics")
+    finally:
+        resume_gc()  # --help, --version and usage errors import no command
