@@ -49,7 +49,8 @@ class App(click.Group):
         if cmd_name not in COMMANDS:
             return None
         module = importlib.import_module(module_name(cmd_name))
-        resume_gc()
+        if cmd_name not in ONE_INTERVIEW:
+            resume_gc()
         command: click.Command = module.command
         for param in command.params:
             long_name = next((name for name in param.opts if name.startswith("--")), None)
@@ -121,8 +122,10 @@ def cli() -> None:
 
 
 # Whether the program started with the cyclic garbage collector paused (followup_ics.entry), to resume it
-# once the command's modules are imported.
+# once the command's modules are imported; the commands about one interview (short, bounded, and loading
+# their language's data as they run) run whole with it paused.
 _gc_paused = False
+ONE_INTERVIEW = frozenset({"generate", "plan", "links"})
 
 
 def resume_gc() -> None:
@@ -131,8 +134,8 @@ def resume_gc() -> None:
     Importing a command allocates tens of thousands of long-lived objects (modules, classes, functions):
     with the collector running, each allocation burst sets off a collection that walks them all again,
     about 10 ms of a 90 ms `generate`. Paused, then frozen (``gc.freeze``: never scanned again, and not
-    written to by collections in forked batch workers), they cost nothing; the command runs with the
-    collector on, as any program (a batch or a server runs for long).
+    written to by collections in forked batch workers), they cost nothing; a command over a CSV runs with
+    the collector on, as any program (a batch or a server runs for long).
     """
     global _gc_paused
     if _gc_paused:
