@@ -59,19 +59,32 @@ def test_options_read_as_click_reads_them(option: list[str], said: str, written:
     assert [p.name for p in tmp_path.iterdir()] == ([written] if written else [])
 
 
-@pytest.mark.parametrize("args", [
-    ["generate", "--company", "Acme", "--date", "2026-12-01 14:00", "--tz", "UTC", "-o", "-"],
-    ["--help"],  # no command imported: resumed on the way out all the same
-    ["generate", "--date", "nonsense"],  # an error
+SAMPLE_CSV = Path(__file__).resolve().parent.parent / "samples" / "interviews.csv"
+
+
+@pytest.mark.parametrize(("args", "collected"), [
+    # One interview: short and bounded, it runs whole with the collector paused (resumed on the way out).
+    (["generate", "--company", "Acme", "--date", "2026-12-01 14:00", "--tz", "UTC", "-o", "-"], False),
+    (["--help"], False),  # no command imported
+    (["generate", "--date", "nonsense"], False),  # an error
+    # A CSV of any length: the collector is back on once the command is imported.
+    (["batch", str(SAMPLE_CSV), "--jobs", "1", "-o", "out"], True),
 ])
-def test_the_program_runs_with_the_collector_back_on(args: list[str], tmp_path: Path) -> None:
-    """The program pauses the garbage collector only while it starts: the command (a batch, a server) runs
-    with it on, and what start-up built is frozen."""
+def test_the_program_pauses_the_collector_only_to_start(args: list[str], collected: bool, tmp_path: Path) -> None:
+    """The program pauses the garbage collector while it starts (and for one interview): a batch runs with it
+    on, and every run ends with it on and what start-up built frozen."""
     code = ("import atexit, gc, sys; sys.argv = ['followup-ics', *sys.argv[1:]]\n"
-            "atexit.register(lambda: print(gc.isenabled(), gc.get_freeze_count() > 0, file=sys.stderr))\n"
+            # A collection while the command's own function runs (its module's frame on the stack).
+            "def seen(phase, info):\n"
+            "    frame = sys._getframe()\n"
+            "    while frame and not frame.f_code.co_filename.endswith(('generate.py', 'batch.py')):\n"
+            "        frame = frame.f_back\n"
+            "    runs.append(frame is not None)\n"
+            "runs = []; gc.callbacks.append(seen)\n"
+            "atexit.register(lambda: print(gc.isenabled(), gc.get_freeze_count() > 0, any(runs), file=sys.stderr))\n"
             "from followup_ics.entry import main; main()")
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=tmp_path)
-    assert done.stderr.strip().splitlines()[-1] == "True True"
+    assert done.stderr.strip().splitlines()[-1] == f"True True {collected}"
 
 
 def test_the_cli_used_as_a_library_leaves_the_collector_alone() -> None:
