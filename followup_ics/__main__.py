@@ -1,3 +1,3 @@
-from followup_ics.cli import main
+from followup_ics.entry import main
 
 main()

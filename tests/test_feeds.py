@@ -175,3 +175,12 @@ def test_revisions_are_read_as_any_calendar_writes_them() -> None:
         "a@x": Revision(b"uid:a@x\nSUMMARY:Call someone", 2, datetime(2026, 11, 25, 12, 1, 2, tzinfo=UTC)),
         # a UID with colons and a byte that is not UTF-8 (hand-edited files); no SEQUENCE is 0
         "urn:uuid:\ufffd1": Revision(b"UID:urn:uuid:\xff1", 0, datetime(2026, 11, 25, 12, 1, 2, tzinfo=UTC))}
+
+
+def test_the_settings_digest_is_the_one_earlier_versions_kept() -> None:
+    """A state kept by an earlier version still matches: the digest of the default settings is unchanged
+    (settings' Hours became a NamedTuple and must still be written as the dataclass it was)."""
+    from followup_ics.edges.feeds import csv_digest
+
+    request = Request(zone="Europe/Berlin", now=datetime(2026, 1, 1))
+    assert csv_digest(b"company,date", request) == "1594630f20b7419546840e6b5f54d2a27974831b1359bb976eae925399a484f4"

@@ -257,7 +257,7 @@ from datetime import date
 from followup_ics.app.config import request_for
 from followup_ics.edges.feeds import csv_digest
 request, _ = request_for("Europe/Berlin")
-workdays = replace(request.settings.workdays, extra_working=frozenset(date(2026, 12, day) for day in range(1, 29)))
+workdays = request.settings.workdays._replace(extra_working=frozenset(date(2026, 12, day) for day in range(1, 29)))
 request = replace(request, settings=replace(request.settings, workdays=workdays), language="de")
 print(csv_digest(b"company,date", request))
 """

@@ -10,8 +10,8 @@ calendar app reading our TZID-local times lands on the same instant we meant:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 import pytz
 
@@ -22,9 +22,9 @@ QUARTER_HOUR = 15 * 60
 MAX_DAYS_OFF = 60
 
 
-@dataclass(frozen=True, slots=True)
-class Hours:
-    """A daily window of local time, [start, end)."""
+class Hours(NamedTuple):
+    """A daily window of local time, [start, end). (A NamedTuple: a frozen dataclass costs a `generate` about
+    half a millisecond to create at import.)"""
 
     start: time
     end: time

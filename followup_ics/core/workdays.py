@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
@@ -70,9 +69,9 @@ class MondayToFriday:
 MONDAY_TO_FRIDAY = MondayToFriday()
 
 
-@dataclass(frozen=True, slots=True)
-class WorkdaySettings:
-    """What a plan file says about working days; every part optional."""
+class WorkdaySettings(NamedTuple):
+    """What a plan file says about working days; every part optional. (A NamedTuple, as CountryWeek is a
+    plain class: a frozen dataclass costs a `generate` about half a millisecond to create at import.)"""
 
     country: str = ""  # ISO 3166 code as the library knows it, already checked; "" = not said
     region: str = ""  # the library's subdivision code, already checked
@@ -87,7 +86,6 @@ class WorkdaySettings:
 NO_SETTINGS = WorkdaySettings()
 
 
-@dataclass(frozen=True, slots=True)
 class CountryWeek:
     """The working days of ``country`` (and ``region``), with the plan file's own weekend and days.
 
@@ -95,19 +93,48 @@ class CountryWeek:
     ``holidays`` False is the regular week: the weekend only. ``language`` is the user's (a code we speak:
     "en", "de", "pt-BR"...): holidays are named in it where the library can. ``source`` gives each year of
     the country's calendar (None: ``library_year``); any source gives the same days, so it is no part of
-    the week's identity.
+    the week's identity. Immutable, compared and hashed by the other five, as a frozen dataclass would be.
     """
 
-    country: str = ""
-    region: str = ""
-    settings: WorkdaySettings = NO_SETTINGS
-    holidays: bool = True
-    language: str = "en"
-    source: YearSource | None = field(default=None, repr=False, compare=False)
+    __slots__ = ("_regular", "_years", "country", "holidays", "language", "region", "settings", "source")
+    country: str
+    region: str
+    settings: WorkdaySettings
+    holidays: bool
+    language: str
+    source: YearSource | None
     # Memos, not state: the days off of each year asked for, and the regular week. A batch asks a week
     # about tens of days per row, so these lookups must not hash the whole value each time.
-    _years: dict[int, dict[date, str]] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _regular: list[CountryWeek] = field(default_factory=list, init=False, repr=False, compare=False)
+    _years: dict[int, dict[date, str]]
+    _regular: list[CountryWeek]
+
+    def __init__(self, country: str = "", region: str = "", settings: WorkdaySettings = NO_SETTINGS,
+                 holidays: bool = True, language: str = "en", source: YearSource | None = None) -> None:
+        for name, value in (("country", country), ("region", region), ("settings", settings),
+                            ("holidays", holidays), ("language", language), ("source", source),
+                            ("_years", {}), ("_regular", [])):
+            object.__setattr__(self, name, value)
+
+    def _identity(self) -> tuple[str, str, WorkdaySettings, bool, str]:
+        return self.country, self.region, self.settings, self.holidays, self.language
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._identity() == other._identity()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._identity())
+
+    def __repr__(self) -> str:
+        return (f"CountryWeek(country={self.country!r}, region={self.region!r}, settings={self.settings!r}, "
+                f"holidays={self.holidays!r}, language={self.language!r})")
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
 
     def is_working_day(self, day: date) -> bool:
         off = self._years.get(day.year)
@@ -147,17 +174,16 @@ YearSource = Callable[[str, str, int, tuple[str, ...], str], CountryYear]
 def _days_off(week: CountryWeek, year: int) -> dict[date, str]:
     """Every day off in ``year`` with its reason; any other day of the year is a working day."""
     settings = week.settings
-    days = list(_days_of(year))
     calendar = None
     if week.country:
         source = week.source or library_year
         calendar = source(week.country, week.region, year, settings.categories, week.language)
     if settings.weekend is not None:
-        weekend = frozenset(d for d in days if d.weekday() in settings.weekend)
+        weekend = frozenset(d for d in _days_of(year) if d.weekday() in settings.weekend)
     elif calendar is not None:
         weekend = calendar.weekend
     else:
-        weekend = frozenset(d for d in days if d.weekday() >= 5)
+        weekend = frozenset(d for d in _days_of(year) if d.weekday() >= 5)
     off = dict.fromkeys(sorted(weekend), WEEKEND)
     if calendar is not None and week.holidays:
         for day in calendar.working:

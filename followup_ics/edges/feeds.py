@@ -225,10 +225,12 @@ def _with_settings(digest: Any, request: Request | None) -> str:
 
 
 def _settled_form(value: object) -> object:
-    """``value`` with its sets sorted and dataclasses as tuples: a repr that is the same in every process
-    (a frozenset's order follows the per-process string hash)."""
+    """``value`` with its sets sorted and dataclasses (and NamedTuples, alike) as tuples: a repr that is the
+    same in every process (a frozenset's order follows the per-process string hash)."""
     if is_dataclass(value) and not isinstance(value, type):
         return (type(value).__name__, *(_settled_form(getattr(value, item.name)) for item in fields(value)))
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # settings' Hours: the form it had as a dataclass
+        return (type(value).__name__, *(_settled_form(item) for item in value))
     if isinstance(value, (set, frozenset)):
         return ("set", *sorted(repr(_settled_form(item)) for item in value))
     if isinstance(value, (tuple, list)):
