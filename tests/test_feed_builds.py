@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -56,6 +57,10 @@ def test_a_build_is_a_folder_of_files_and_all_ics_is_the_writers_calendar(tmp_pa
     assert list(site.feeds) == ["all.ics", "acme-corp-2026-12-01.ics", "globex-2026-12-02.ics"]
     assert {feed.size for feed in site.feeds.values()} == {len(feed.data) for feed in site.feeds.values()}
     assert not [path.name for path in site.folder.iterdir() if path.name.startswith(".")]  # no temp left
+    # what the subscribe page lists, and each feed's ETag: a quoted hash of its bytes
+    assert [(item.file, item.title, item.status) for item in site.listings] == [
+        ("acme-corp-2026-12-01.ics", "Acme Corp", "pending"), ("globex-2026-12-02.ics", "Globex", "pending")]
+    assert all(feed.etag == f'"{hashlib.sha256(feed.data).hexdigest()[:32]}"' for feed in site.feeds.values())
 
 
 def test_a_restart_serves_the_published_build_and_a_change_builds_anew(tmp_path: Path) -> None:
