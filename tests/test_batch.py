@@ -308,9 +308,11 @@ NAMING_TRAPS = ("company,date,timezone,id\r\n"
 @pytest.mark.parametrize("spill_after", [1, 2, 5])  # the tables move to disk at once, mid-way, late
 def test_names_and_repeats_are_the_same_when_the_naming_tables_spill_to_disk(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spill_after: int) -> None:
-    """Large files keep Naming's tables in a temporary file: every stem and every message stays the same."""
+    """Large files keep Naming's tables (and the interviews each calendar holds) in a temporary file: every
+    stem, every message and every byte stays the same."""
     from followup_ics.app import roster
 
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
     (tmp_path / "memory").mkdir()
     (tmp_path / "spilled").mkdir()
     in_memory, out = batch(tmp_path / "memory", NAMING_TRAPS, "--skip-invalid")
@@ -326,3 +328,4 @@ def test_names_and_repeats_are_the_same_when_the_naming_tables_spill_to_disk(
     assert any("interviews.csv:8: column 'id': same id as row 6, which names another company" in line
                for line in errors)
     assert any("interviews.csv:10: column 'id': same id as row 2" in line for line in errors)
+    assert (spilled_out / "all.ics").read_bytes() == (out / "all.ics").read_bytes()

@@ -13,9 +13,10 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import struct
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from followup_ics.app.config import Request
 from followup_ics.app.fields import RawInterview, build_interview
@@ -99,7 +100,7 @@ def application_key(row: Row, interview: Interview) -> str:
 
 def candidate_of(row: Row) -> str:
     """Whose search a row belongs to: its `me` column, else the one person the spreadsheet is about."""
-    return " ".join(row.raw.me.split()).casefold()
+    return sys.intern(" ".join(row.raw.me.split()).casefold())  # one string per candidate, however many rows
 
 
 def identify(row: Row, request: Request, naming: Naming) -> Identified | RowError:
@@ -146,20 +147,36 @@ class Roster:
         self.facts = SearchFacts()
         self.errors: list[RowError] = []  # every bad row, found before anything is planned
         self._stagger = Stagger(request.settings)
+        # Each candidate's interviews are held on their calendar before any of their steps is placed, and the
+        # calendar is dropped after their last row: kept until then in a Reservations (on disk when large).
+        self._reservations = Reservations()
+        self._last_row: dict[str, int] = {}  # candidate -> their last row
         naming = Naming()
         for row in rows():
             item = row if isinstance(row, RowError) else identify(row, request, naming)
             if isinstance(item, RowError):
                 self.errors.append(item)
                 continue
+            candidate = candidate_of(item.row)
             self.facts.add(round_facts(item.interview, item.application, first_seen=self._first_seen,
-                                       now=request.now, candidate=candidate_of(item.row)))
+                                       now=request.now, candidate=candidate))
+            self._last_row[candidate] = item.row.number
             if request.settings.interview.include:
-                self._stagger.reserve(item.interview.start, item.interview.end, candidate_of(item.row))
+                self._reservations.add(candidate, item.interview.start, item.interview.end)
+        del naming
         # The search's own stream keeps the working days of the run's zone (its country, or the one given).
         week, _ = week_for("", "", request.zone, request.settings.workdays)
         stream = plan_stream(self.facts, request.settings, request.zone, week=week)
+        self._open: set[str] = set()
+        self._hold("")  # the stream is on the calendar of the file's own person
         self.stream = self._stagger.place_steps(stream, request.zone, week)
+
+    def _hold(self, candidate: str) -> None:
+        """Put the candidate's interviews on their calendar, once, before their first step is placed."""
+        if candidate not in self._open:
+            self._open.add(candidate)
+            for start, end in self._reservations.take(candidate):
+                self._stagger.reserve(start, end, candidate)
 
     def plans(self) -> Iterator[tuple[Identified, Plan] | RowError]:
         """Each row identified and planned once, in row order; bad rows as RowErrors."""
@@ -177,7 +194,13 @@ class Roster:
             if app.status is not item.interview.status:
                 # Every round says where the application stands, so a recorded outcome updates them all.
                 planned = planned._replace(interview=replace(item.interview, status=app.status))
-            planned = self._stagger.place(planned, week, candidate_of(item.row))
+            candidate = candidate_of(item.row)
+            self._hold(candidate)
+            planned = self._stagger.place(planned, week, candidate)
+            if self._last_row.get(candidate) == item.row.number:  # their calendar is complete: let it go
+                self._stagger.forget(candidate)
+                del self._last_row[candidate]
+                self._open.discard(candidate)
             planned = planned._replace(steps=tuple(undecided(planned.steps, item.application, self.facts)))
             yield item, planned._replace(notices=item.notices + planned.notices)
 
@@ -247,6 +270,47 @@ class Naming:
                 stem, counter = f"{base}-{counter}", counter + 1
         self._stems.put(key, (row.number,))
         return stem
+
+
+class Reservations:
+    """Each candidate's interviews (start, end), in row order, until taken: in memory up to SPILL_AFTER,
+    then in a temporary SQLite file."""
+
+    def __init__(self) -> None:
+        self._store = _Spill()
+        self._memory: dict[str, list[tuple[datetime, datetime]]] | None = {}
+        self._count = 0
+        self._db: sqlite3.Connection | None = None
+
+    def add(self, candidate: str, start: datetime, end: datetime) -> None:
+        if self._memory is not None:
+            self._memory.setdefault(candidate, []).append((start, end))
+            self._count += 1
+            if self._count >= SPILL_AFTER:
+                self._spill()
+            return
+        assert self._db is not None
+        self._db.execute("INSERT INTO reservations VALUES (?, ?, ?)", (candidate, start.timestamp(),
+                                                                         end.timestamp()))
+
+    def take(self, candidate: str) -> list[tuple[datetime, datetime]]:
+        if self._memory is not None:
+            return self._memory.pop(candidate, [])
+        assert self._db is not None
+        found = self._db.execute("SELECT start, end FROM reservations WHERE candidate = ? ORDER BY rowid",
+                                 (candidate,)).fetchall()
+        self._db.execute("DELETE FROM reservations WHERE candidate = ?", (candidate,))
+        return [(datetime.fromtimestamp(start, UTC), datetime.fromtimestamp(end, UTC)) for start, end in found]
+
+    def _spill(self) -> None:
+        assert self._memory is not None
+        self._db = self._store.database()
+        self._db.execute("CREATE TABLE reservations (candidate TEXT, start REAL, end REAL)")
+        self._db.execute("CREATE INDEX by_candidate ON reservations (candidate)")
+        self._db.executemany("INSERT INTO reservations VALUES (?, ?, ?)",
+                             ((candidate, start.timestamp(), end.timestamp())
+                              for candidate, moments in self._memory.items() for start, end in moments))
+        self._memory = None
 
 
 SPILL_AFTER = 20_000  # entries a Naming holds in memory (about 3 MB) before it moves them to a temporary file

@@ -320,6 +320,7 @@ def _utc_value(moment: datetime) -> bytes:
 # earlier run wrote (by digest, without reading that file back), then stamped.
 _DRAFT_STAMP = datetime(1970, 1, 1, tzinfo=UTC)
 _DRAFT_VALUE = b":19700101T000000Z\r\n"
+_CALENDAR_END = b"END:VCALENDAR\r\n"
 
 
 class Kept(NamedTuple):
@@ -343,7 +344,7 @@ def draft(schedules: Sequence[Schedule], *, name: str | None = None, feed: ics.F
     """The calendar as ``render`` writes it, not yet stamped (see ``finish``)."""
     data = calendar_text(schedules, stamp=_DRAFT_STAMP, name=name, feed=feed).encode("utf-8")
     uids = tuple(uid_for(interview_key(s.interview), step.step.key) for s in schedules for step in s.steps)
-    blocks = data.split(_EVENT_START)[1:]
+    blocks = data[:-len(_CALENDAR_END)].split(_EVENT_START)[1:]  # the last event's without the calendar's end
     return Draft(data, uids, tuple(_digest(block) for block in blocks), _digest(data))
 
 
