@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import stat
 import struct
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -59,7 +60,7 @@ class Entry(NamedTuple):
             found = os.lstat(path)
         except OSError:
             return False
-        return self.stat is not None and stat_of(found) == self.stat and path.is_file() and not path.is_symlink()
+        return self.stat is not None and stat_of(found) == self.stat and stat.S_ISREG(found.st_mode)
 
 
 def stat_of(found: os.stat_result) -> tuple[int, int, int]:
