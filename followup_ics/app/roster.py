@@ -313,7 +313,7 @@ class Reservations:
         self._memory = None
 
 
-SPILL_AFTER = 20_000  # entries a Naming holds in memory (about 3 MB) before it moves them to a temporary file
+SPILL_AFTER = 4_096  # entries a table holds in memory (under 1 MB) before it moves them to a temporary file
 
 
 class _Spill:

@@ -8,6 +8,10 @@ the journal).
 
 Each interview is built and serialised once; all.ics reuses those VEVENT bytes, streamed through a
 temp file, so memory stays flat however many rows there are. Large batches use every core.
+
+A re-run does less than a first run: the manifest (folder.py) says what each file of the last run holds, so
+a file whose calendar is unchanged is left in place, neither read nor written, and a changed one is stamped
+from the manifest; all.ics is never read back.
 """
 
 from __future__ import annotations
