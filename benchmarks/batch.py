@@ -189,9 +189,9 @@ def measure(command: list[str], out: Path, *, rerun: bool = False) -> Run:
     return Run(wall, float(cpu), int(maxrss) / 1024, peak / 2**20, written)
 
 
-def tools(source: Path, work: Path, *, peers: bool) -> dict[str, list[str]]:
+def tools(source: Path, work: Path, *, peers: bool, exe: str | None = None) -> dict[str, list[str]]:
     """Each tool's command line, in the order a round runs them."""
-    cli = str(Path(sys.executable).parent / "followup-ics")
+    cli = exe or str(Path(sys.executable).parent / "followup-ics")
     ours = [cli, "batch", str(source), "-q", "--tz", "UTC", "-o"]
     found = {"followup --jobs 1": [*ours, str(work / "out"), "--jobs", "1"],
              "followup (default)": [*ours, str(work / "out")]}
@@ -235,6 +235,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temp folder)")
     parser.add_argument("--no-baseline", action="store_true", help="measure only followup-ics")
     parser.add_argument("--rerun", action="store_true", help="also re-run ours on their own output (unchanged rows)")
+    parser.add_argument("--exe", help="the followup-ics to measure (default: this venv's), e.g. an older build")
     options = parser.parse_args()
     work = options.keep or Path(tempfile.mkdtemp(prefix="followup-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -244,7 +245,7 @@ def main() -> None:
         for rows in options.rows:
             source = work / f"rows-{rows}.csv"
             make_csv(source, rows)
-            commands = tools(source, work, peers=not options.no_baseline)
+            commands = tools(source, work, peers=not options.no_baseline, exe=options.exe)
             results: dict[str, list[Run]] = {}
             for _ in range(options.repeat):
                 for name, command in commands.items():
