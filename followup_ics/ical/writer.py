@@ -365,10 +365,16 @@ def finish(drafted: Draft, stamp: datetime, kept: Mapping[str, Kept]) -> tuple[b
         if revision.sequence or revision.stamp != stamp:
             found[uid] = (revision.sequence, revision.stamp)
         revisions.append(revision)
-    now = _utc_value(stamp)
+    # Most calendars have every event at one revision (all new, or all unchanged since one run): then a
+    # replace over the whole text stamps them, without splitting it into events.
+    same = revisions[0] if revisions and all(r[1:] == revisions[0][1:] for r in revisions) else None
+    now = _utc_value(same.stamp if same is not None else stamp)
     data = drafted.data.replace(b"\r\nDTSTAMP" + _DRAFT_VALUE, b"\r\nDTSTAMP" + now).replace(
         b"\r\nLAST-MODIFIED" + _DRAFT_VALUE, b"\r\nLAST-MODIFIED" + now)
-    if found:
+    if same is not None:
+        if same.sequence:
+            data = data.replace(b"\r\nSEQUENCE:0\r\n", b"\r\nSEQUENCE:%d\r\n" % same.sequence)
+    elif found:
         data = restamp(data, list(drafted.uids), stamp, found)
     return data, tuple(revisions)
 
