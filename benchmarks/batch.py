@@ -1,6 +1,6 @@
 """Batch throughput per wall second and per CPU-second, and peak memory, against ics.py and icalendar.
 
-    .venv/bin/python benchmarks/batch.py [--rows 10000] [--repeat 3] [--keep DIR]
+    .venv/bin/python benchmarks/batch.py [--rows 10000] [--repeat 3] [--keep DIR] [--rerun] [--no-baseline]
 
 For each size it makes a synthetic CSV (realistic rows: many zones, every status, offer deadlines,
 references, notes with commas and line breaks, non-ASCII names; 10,000 rows is the reference) and runs,
@@ -11,6 +11,9 @@ end to end, each as its own process tree:
   into one combined file, as the batch does; one process, like `--jobs 1`;
 - "plan only": the same reading, planning and wording with no writing at all, the floor under every
   writer here (what is left of a tool's time above it is its writer and its files).
+With --rerun, each of our two runs is followed by a re-run on the same output folder a day later (same
+rows: every file is unchanged), reported as "... re-run" (issue #10: it should cost no more than the fresh
+run, and the default jobs should never lose to --jobs 1).
 Each round runs every tool once, in turn, so that load from other users of the machine hits them alike;
 the figures are medians over the rounds. CPU time is the kernel's for the whole process tree (user +
 system of the tool and every worker it waited for: getrusage(RUSAGE_CHILDREN) in a small wrapper), so
@@ -155,9 +158,12 @@ def _tree_rss(root: int) -> int:
     return total
 
 
-def measure(command: list[str], out: Path) -> Run:
-    shutil.rmtree(out, ignore_errors=True)
-    env = {**os.environ, "SOURCE_DATE_EPOCH": STAMP_EPOCH}
+def measure(command: list[str], out: Path, *, rerun: bool = False) -> Run:
+    """One run, from an empty output folder, or (``rerun``) on what the previous run left, a day later."""
+    if not rerun:
+        shutil.rmtree(out, ignore_errors=True)
+    epoch = str(int(STAMP_EPOCH) + 86_400) if rerun else STAMP_EPOCH
+    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch}
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-c", WRAPPER, *command], stdout=subprocess.PIPE,
                                stderr=subprocess.DEVNULL, text=True, env=env, cwd=out.parent)
@@ -179,13 +185,13 @@ def measure(command: list[str], out: Path) -> Run:
     if process.returncode:
         raise SystemExit(f"{' '.join(command[:3])} failed with exit code {process.returncode}")
     cpu, maxrss = stdout.split()
-    written = sum(path.stat().st_size for path in out.iterdir()) if out.exists() else 0
+    written = sum(path.stat().st_size for path in out.iterdir() if path.is_file()) if out.exists() else 0
     return Run(wall, float(cpu), int(maxrss) / 1024, peak / 2**20, written)
 
 
-def tools(source: Path, work: Path, *, peers: bool) -> dict[str, list[str]]:
+def tools(source: Path, work: Path, *, peers: bool, exe: str | None = None) -> dict[str, list[str]]:
     """Each tool's command line, in the order a round runs them."""
-    cli = str(Path(sys.executable).parent / "followup-ics")
+    cli = exe or str(Path(sys.executable).parent / "followup-ics")
     ours = [cli, "batch", str(source), "-q", "--tz", "UTC", "-o"]
     found = {"followup --jobs 1": [*ours, str(work / "out"), "--jobs", "1"],
              "followup (default)": [*ours, str(work / "out")]}
@@ -210,6 +216,16 @@ def report(rows: int, results: dict[str, list[Run]]) -> None:
     for peer in ("ics.py", "icalendar", "plan only"):
         if peer in per_cpu:
             print(f"  followup --jobs 1 per CPU-second / {peer}: {ours / per_cpu[peer]:.2f}x")
+    for jobs in ("--jobs 1", "(default)"):
+        if f"followup {jobs} re-run" in results:
+            fresh, again = (statistics.median(r.cpu for r in results[name])
+                            for name in (f"followup {jobs}", f"followup {jobs} re-run"))
+            print(f"  re-run / fresh, {jobs}: {again / fresh:.2f}x CPU")
+    walls = {name: statistics.median(r.wall for r in runs) for name, runs in results.items()}
+    for run in ("", " re-run"):
+        if f"followup (default){run}" in walls:
+            ratio = walls[f"followup (default){run}"] / walls[f"followup --jobs 1{run}"]
+            print(f"  default / --jobs 1{run or ' fresh'}: {ratio:.2f}x wall")
 
 
 def main() -> None:
@@ -218,6 +234,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="rounds per size; medians are reported")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temp folder)")
     parser.add_argument("--no-baseline", action="store_true", help="measure only followup-ics")
+    parser.add_argument("--rerun", action="store_true", help="also re-run ours on their own output (unchanged rows)")
+    parser.add_argument("--exe", help="the followup-ics to measure (default: this venv's), e.g. an older build")
     options = parser.parse_args()
     work = options.keep or Path(tempfile.mkdtemp(prefix="followup-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -227,11 +245,13 @@ def main() -> None:
         for rows in options.rows:
             source = work / f"rows-{rows}.csv"
             make_csv(source, rows)
-            commands = tools(source, work, peers=not options.no_baseline)
-            results: dict[str, list[Run]] = {name: [] for name in commands}
+            commands = tools(source, work, peers=not options.no_baseline, exe=options.exe)
+            results: dict[str, list[Run]] = {}
             for _ in range(options.repeat):
                 for name, command in commands.items():
-                    results[name].append(measure(command, work / "out"))
+                    results.setdefault(name, []).append(measure(command, work / "out"))
+                    if options.rerun and name.startswith("followup"):
+                        results.setdefault(f"{name} re-run", []).append(measure(command, work / "out", rerun=True))
             print(f"\n{rows:,} rows")
             report(rows, results)
     finally:

@@ -291,3 +291,41 @@ def test_leaving_the_interview_event_out_keeps_every_other_uid(tmp_path: Path) -
     for name in names(with_event):
         kept = uids((with_event / name).read_bytes())
         assert [uid for uid in kept if ".interview@" not in uid] == uids((without_event / name).read_bytes())
+
+
+NAMING_TRAPS = ("company,date,timezone,id\r\n"
+                "Acme,2026-12-01 09:00,UTC,\r\n"
+                "Acme,2026-12-01 15:00,UTC,\r\n"  # same company and day: -1500
+                "Acme,2026-12-01 15:00,UTC,\r\n"  # an exact repeat of the row above
+                "Acme,2026-12-01 15:00,Europe/Paris,\r\n"  # -1500 is taken too: -1500-2
+                "Globex,2026-12-03 10:00,UTC,g1\r\n"
+                "Globex,2026-12-10 10:00,UTC,g1\r\n"  # the same id: round two, -2
+                "Initech,2026-12-11 10:00,UTC,g1\r\n"  # that id names another company
+                "Umbrella,2026-12-12 10:00,UTC,u1\r\n"
+                "Acme,2026-12-14 10:00,UTC,acme-2026-12-01\r\n")  # an id that is a stem taken
+
+
+@pytest.mark.parametrize("spill_after", [1, 2, 5])  # the tables move to disk at once, mid-way, late
+def test_names_and_repeats_are_the_same_when_the_naming_tables_spill_to_disk(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spill_after: int) -> None:
+    """Large files keep Naming's tables (and the interviews each calendar holds) in a temporary file: every
+    stem, every message and every byte stays the same."""
+    from followup_ics.app import roster
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    (tmp_path / "memory").mkdir()
+    (tmp_path / "spilled").mkdir()
+    in_memory, out = batch(tmp_path / "memory", NAMING_TRAPS, "--skip-invalid")
+    monkeypatch.setattr(roster, "SPILL_AFTER", spill_after)
+    spilled, spilled_out = batch(tmp_path / "spilled", NAMING_TRAPS, "--skip-invalid")
+    assert spilled.exit_code == in_memory.exit_code == 0
+    assert names(spilled_out) == names(out) == [
+        "acme-2026-12-01-1500-2.ics", "acme-2026-12-01-1500.ics", "acme-2026-12-01.ics", "all.ics", "g1-2.ics",
+        "g1.ics", "u1.ics"]
+    errors = [line.split("/")[-1] for line in spilled.stderr.splitlines() if "interviews.csv:" in line]
+    assert errors == [line.split("/")[-1] for line in in_memory.stderr.splitlines() if "interviews.csv:" in line]
+    assert any("interviews.csv:4: repeats row 3 exactly" in line for line in errors)
+    assert any("interviews.csv:8: column 'id': same id as row 6, which names another company" in line
+               for line in errors)
+    assert any("interviews.csv:10: column 'id': same id as row 2" in line for line in errors)
+    assert (spilled_out / "all.ics").read_bytes() == (out / "all.ics").read_bytes()

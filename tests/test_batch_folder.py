@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -66,16 +67,25 @@ def test_a_run_that_skips_rows_removes_nothing_and_a_later_full_run_does(tmp_pat
     assert ics_names(out) == ["acme-2026-12-01.ics", "all.ics"]
 
 
+BAD_NAMES = ["../outside.ics", "keep.txt", "/etc/hostname"]
+
+
 @pytest.mark.foreign_ics  # plants files that batch did not write
-def test_an_edited_manifest_cannot_remove_anything_outside_or_not_a_calendar(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["sqlite", "text"])  # text: the names-only manifest of an older version
+def test_an_edited_manifest_cannot_remove_anything_outside_or_not_a_calendar(tmp_path: Path, kind: str) -> None:
     """Names with a path, or not .ics, in the manifest are ignored: the folder's own .ics files only."""
     out = tmp_path / "out"
     assert batch(tmp_path, THREE).exit_code == 0
     (tmp_path / "outside.ics").write_text("x", encoding="utf-8")
     (out / "keep.txt").write_text("x", encoding="utf-8")
     manifest = out / ".followup-ics-manifest"
-    manifest.write_text(manifest.read_text(encoding="utf-8") + "../outside.ics\nkeep.txt\n/etc/hostname\n",
-                        encoding="utf-8")
+    if kind == "sqlite":
+        with sqlite3.connect(manifest) as database:
+            database.executemany("INSERT INTO files (name) VALUES (?)", [(name,) for name in BAD_NAMES])
+        database.close()
+    else:
+        manifest.write_text("# older\n" + "".join(f"{name}\n" for name in ics_names(out) + BAD_NAMES),
+                            encoding="utf-8")
     assert batch(tmp_path, HEADER + "Acme,2026-12-01 14:00\n").exit_code == 0
     assert (tmp_path / "outside.ics").exists() and (out / "keep.txt").exists()
     assert ics_names(out) == ["acme-2026-12-01.ics", "all.ics"]
@@ -96,7 +106,7 @@ cli(sys.argv[2:])
 """
 
 
-@pytest.mark.parametrize("after", [0, 1, 2, 3])
+@pytest.mark.parametrize("after", [0, 1, 2])  # acme and umbrella change, then all.ics; initech stays in place
 def test_a_batch_killed_while_renaming_is_finished_by_the_next_run(tmp_path: Path, after: int) -> None:
     """Killed after N renames: the next run, even one that writes nothing itself, first completes the
     interrupted one and says so; the folder then equals an uninterrupted run; no staging is left."""
@@ -121,3 +131,81 @@ def test_a_batch_killed_while_renaming_is_finished_by_the_next_run(tmp_path: Pat
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [".followup-ics-manifest"]
     clean = batch(work, TWO_CHANGED)
     assert clean.exit_code == 0 and "earlier batch" not in clean.stderr
+
+
+def interview_files(out: Path) -> dict[str, tuple[bytes, int, int]]:
+    """Each interview file's bytes, inode and modification time."""
+    return {path.name: (path.read_bytes(), path.stat().st_ino, path.stat().st_mtime_ns)
+            for path in sorted(out.glob("*.ics")) if path.name != "all.ics"}
+
+
+def batch_at(folder: Path, content: str, epoch: int, monkeypatch: pytest.MonkeyPatch, *args: str) -> list[str]:
+    """Run batch at a given clock; the names of the calendars it read back."""
+    from followup_ics.edges import batch as batch_module
+
+    read: list[str] = []
+    real = batch_module.read_regular
+
+    def spy(path: Path) -> bytes | None:
+        if path.suffix == ".ics":
+            read.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(batch_module, "read_regular", spy)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
+    result = batch(folder, content, *args)
+    assert result.exit_code == 0, result.stderr
+    return read
+
+
+def test_an_unchanged_rerun_neither_reads_nor_writes_the_interview_files(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A day later, same rows: every file is left as it was (same inode, time and bytes), none read back."""
+    out = tmp_path / "out"
+    batch_at(tmp_path, THREE, 1_790_000_000, monkeypatch)
+    before = interview_files(out)
+    assert batch_at(tmp_path, THREE, 1_790_086_400, monkeypatch) == []
+    assert interview_files(out) == before
+
+
+def older_manifest(out: Path) -> None:
+    """Replace the manifest by an older version's: the same names, one a line, nothing known of them."""
+    (out / ".followup-ics-manifest").write_text("".join(f"{name}\n" for name in ics_names(out)), encoding="utf-8")
+
+
+@pytest.mark.parametrize("manifest", ["kept", "older"])  # older: a names-only manifest, so files are read back
+def test_a_changed_row_is_stamped_the_same_from_the_manifest_as_from_the_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, manifest: str) -> None:
+    """Acme moves an hour: its events get SEQUENCE:1 and the new stamp, Initech's keep theirs; the manifest
+    gives the very bytes reading the old files back gives, and only the older manifest reads them."""
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    batch_at(reference, THREE, 1_790_000_000, monkeypatch)
+    older_manifest(reference / "out")
+    assert "acme-2026-12-01.ics" in batch_at(reference, TWO_CHANGED, 1_790_086_400, monkeypatch)
+    work = tmp_path / "work"
+    work.mkdir()
+    batch_at(work, THREE, 1_790_000_000, monkeypatch)
+    if manifest == "older":
+        older_manifest(work / "out")
+    read = batch_at(work, TWO_CHANGED, 1_790_086_400, monkeypatch)
+    assert ("acme-2026-12-01.ics" in read) == (manifest == "older")
+    acme = (work / "out" / "acme-2026-12-01.ics").read_bytes()
+    assert b"SEQUENCE:1\r\n" in acme and b"SEQUENCE:0\r\n" not in acme  # an hour later: every text says so
+    names = ics_names(work / "out")
+    assert names == ics_names(reference / "out")
+    _, mismatch, errors = filecmp.cmpfiles(work / "out", reference / "out", names, shallow=False)
+    assert mismatch == [] and errors == []
+
+
+def test_a_file_changed_since_the_last_run_is_read_back_and_rewritten(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Someone edited an output file: the manifest no longer vouches for it, so it is read and replaced."""
+    out = tmp_path / "out"
+    batch_at(tmp_path, THREE, 1_790_000_000, monkeypatch)
+    acme = out / "acme-2026-12-01.ics"
+    written = acme.read_bytes()
+    acme.write_bytes(written.replace(b"SUMMARY:", b"SUMMARY:Edited ", 1))
+    assert batch_at(tmp_path, THREE, 1_790_086_400, monkeypatch) == ["acme-2026-12-01.ics"]
+    again = acme.read_bytes()
+    assert b"Edited" not in again and b"SEQUENCE:1\r\n" in again  # the edited event counts as changed

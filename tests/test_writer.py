@@ -213,3 +213,28 @@ def test_vtimezone_text_is_icalendars_in_every_zone(first: str, last: str) -> No
 def test_durations_are_written_as_icalendar_writes_them(delta: timedelta) -> None:
     """Alarm triggers and refresh intervals: -PT15M, P1DT30M, P0D... exactly icalendar's forms."""
     assert writer._duration(delta) == icalendar.vDuration(delta).to_ical().decode()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda steps: steps,  # nothing changed: every event keeps its SEQUENCE and stamp
+        lambda steps: steps[:-1],  # the last event goes: the one before it becomes last, unchanged
+        lambda steps: steps[1:],  # the first goes
+        lambda steps: (*steps[:2], steps[2]._replace(summary="Moved"), *steps[3:]),  # one event changes
+        lambda steps: steps[:1] + steps[2:] + steps[1:2],  # the order changes, not the events
+    ],
+)
+def test_a_draft_finished_from_kept_revisions_is_what_render_gives_from_the_file(change: object) -> None:
+    """Stamping from what the manifest kept gives the very bytes that reading the earlier file back gives."""
+    later = STAMP + timedelta(days=3)
+    schedule = plan_for("2026-12-01 14:00", "America/New_York")
+    first = writer.render([schedule], stamp=STAMP)
+    drafted = writer.draft([schedule])
+    data, kept = writer.finish(drafted, STAMP, {})
+    assert data == first
+    changed = schedule._replace(steps=change(schedule.steps))  # type: ignore[operator]
+    expected = writer.render([changed], stamp=later, previous=first)
+    again = writer.draft([changed])
+    assert writer.finish(again, later, dict(zip(drafted.uids, kept, strict=True)))[0] == expected
+    assert writer.finish(again, later, writer.kept_in(first, again, later))[0] == expected

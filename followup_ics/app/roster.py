@@ -11,9 +11,12 @@ through here.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
+import struct
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from followup_ics.app.config import Request
 from followup_ics.app.fields import RawInterview, build_interview, undated_outcome
@@ -98,7 +101,7 @@ def application_key(row: Row, interview: Interview) -> str:
 
 def candidate_of(row: Row) -> str:
     """Whose search a row belongs to: its `me` column, else the one person the spreadsheet is about."""
-    return " ".join(row.raw.me.split()).casefold()
+    return sys.intern(" ".join(row.raw.me.split()).casefold())  # one string per candidate, however many rows
 
 
 def identify(row: Row, request: Request, naming: Naming) -> Identified | RowError:
@@ -138,6 +141,10 @@ class Roster:
         self.errors: list[RowError] = []  # every bad row, found before anything is planned
         self.rows = 0  # rows read, good and bad: an error list says how many of them were bad
         self._stagger = Stagger(request.settings)
+        # Each candidate's interviews are held on their calendar before any of their steps is placed, and the
+        # calendar is dropped after their last row: kept until then in a Reservations (on disk when large).
+        self._reservations = Reservations()
+        self._last_row: dict[str, int] = {}  # candidate -> their last row
         naming = Naming()
         for row in rows():
             self.rows += 1
@@ -145,14 +152,26 @@ class Roster:
             if isinstance(item, RowError):
                 self.errors.append(item)
                 continue
+            candidate = candidate_of(item.row)
             self.facts.add(round_facts(item.interview, item.application, first_seen=self._first_seen,
-                                       now=request.now, candidate=candidate_of(item.row)))
+                                       now=request.now, candidate=candidate))
+            self._last_row[candidate] = item.row.number
             if request.settings.interview.include:
-                self._stagger.reserve(item.interview.start, item.interview.end, candidate_of(item.row))
+                self._reservations.add(candidate, item.interview.start, item.interview.end)
+        del naming
         # The search's own stream keeps the working days of the run's zone (its country, or the one given).
         week, _ = week_for("", "", request.zone, request.settings.workdays, request.language)
         stream = plan_stream(self.facts, request.settings, request.zone, week=week)
+        self._open: set[str] = set()
+        self._hold("")  # the stream is on the calendar of the file's own person
         self.stream = self._stagger.place_steps(stream, request.zone, week)
+
+    def _hold(self, candidate: str) -> None:
+        """Put the candidate's interviews on their calendar, once, before their first step is placed."""
+        if candidate not in self._open:
+            self._open.add(candidate)
+            for start, end in self._reservations.take(candidate):
+                self._stagger.reserve(start, end, candidate)
 
     def plans(self) -> Iterator[tuple[Identified, Plan] | RowError]:
         """Each row identified and planned once, in row order; bad rows as RowErrors."""
@@ -171,7 +190,13 @@ class Roster:
             if app.status is not item.interview.status:
                 # Every round says where the application stands, so a recorded outcome updates them all.
                 planned = planned._replace(interview=replace(item.interview, status=app.status))
-            planned = self._stagger.place(planned, week, candidate_of(item.row))
+            candidate = candidate_of(item.row)
+            self._hold(candidate)
+            planned = self._stagger.place(planned, week, candidate)
+            if self._last_row.get(candidate) == item.row.number:  # their calendar is complete: let it go
+                self._stagger.forget(candidate)
+                del self._last_row[candidate]
+                self._open.discard(candidate)
             planned = planned._replace(steps=tuple(undecided(planned.steps, item.application, self.facts)))
             yield item, planned._replace(notices=item.notices + self._undated(item) + planned.notices)
 
@@ -210,39 +235,146 @@ STREAM_NAME = "Job search"
 class Naming:
     """Each valid row's file stem: an exact repeat of a row is an error; a second interview at one company
     on one day gets its local start time added ('-HHMM'); another row with the same id is the application's
-    next round ('-2', '-3' in row order), and must name the same company."""
+    next round ('-2', '-3' in row order), and must name the same company.
+
+    What it must remember of every earlier row (its digest, its stem's, its id's) is kept in DigestTables:
+    in memory up to a bound, then in a temporary file, so memory stays flat however many rows there are.
+    """
 
     def __init__(self) -> None:
-        # Keyed by 16-byte digests, not the texts: memory per row stays small for huge files.
-        self._stems: dict[bytes, int] = {}
-        self._rows: dict[bytes, int] = {}
-        self._ids: dict[bytes, tuple[int, bytes, int]] = {}  # id -> (first row, company, rounds so far)
+        self._store = _Spill()
+        self._stems = DigestTable(self._store, "stems", ">q")  # stem -> the row that took it
+        self._rows = DigestTable(self._store, "rows", ">q")  # the row's cells -> the first row with them
+        self._ids = DigestTable(self._store, "ids", ">q16sq")  # id -> first row, company digest, rounds so far
 
     def name(self, row: Row, interview: Interview, start: datetime) -> str | RowError:
-        duplicate_of = self._rows.setdefault(_digest("\x1f".join(row.cells)), row.number)
-        if duplicate_of != row.number:
-            return RowError(row.number, "", f"repeats row {duplicate_of} exactly")
+        cells = _digest("\x1f".join(row.cells))
+        duplicate_of = self._rows.get(cells)
+        if duplicate_of is not None:
+            return RowError(row.number, "", f"repeats row {duplicate_of[0]} exactly")
+        self._rows.put(cells, (row.number,))
         stem = file_stem(interview)
         given_id = row.raw.id.strip()
         if given_id:
             company = _digest(interview.company.casefold())
-            first, known_company, rounds = self._ids.setdefault(_digest(given_id), (row.number, company, 0))
+            key = _digest(given_id)
+            first, known_company, rounds = self._ids.get(key) or (row.number, company, 0)
             if known_company != company:
                 return RowError(row.number, row.column("id"),
                                 f"same id as row {first}, which names another company", given_id)
-            self._ids[_digest(given_id)] = (first, company, rounds + 1)
+            self._ids.put(key, (first, company, rounds + 1))
             if rounds:
                 stem = f"{stem}-{rounds + 1}"
         key = _digest(stem)
-        if key in self._stems:
+        taken = self._stems.get(key)
+        if taken is not None:
             if given_id:
-                return RowError(row.number, row.column("id"), f"same id as row {self._stems[key]}")
+                return RowError(row.number, row.column("id"), f"same id as row {taken[0]}")
             base = f"{stem}-{start:%H%M}"
             stem, counter = base, 2
-            while (key := _digest(stem)) in self._stems:
+            while self._stems.get(key := _digest(stem)) is not None:
                 stem, counter = f"{base}-{counter}", counter + 1
-        self._stems[key] = row.number
+        self._stems.put(key, (row.number,))
         return stem
+
+
+class Reservations:
+    """Each candidate's interviews (start, end), in row order, until taken: in memory up to SPILL_AFTER,
+    then in a temporary SQLite file."""
+
+    def __init__(self) -> None:
+        self._store = _Spill()
+        self._memory: dict[str, list[tuple[datetime, datetime]]] | None = {}
+        self._count = 0
+        self._db: sqlite3.Connection | None = None
+
+    def add(self, candidate: str, start: datetime, end: datetime) -> None:
+        if self._memory is not None:
+            self._memory.setdefault(candidate, []).append((start, end))
+            self._count += 1
+            if self._count >= SPILL_AFTER:
+                self._spill()
+            return
+        assert self._db is not None
+        self._db.execute("INSERT INTO reservations VALUES (?, ?, ?)", (candidate, start.timestamp(),
+                                                                         end.timestamp()))
+
+    def take(self, candidate: str) -> list[tuple[datetime, datetime]]:
+        if self._memory is not None:
+            return self._memory.pop(candidate, [])
+        assert self._db is not None
+        found = self._db.execute("SELECT start, end FROM reservations WHERE candidate = ? ORDER BY rowid",
+                                 (candidate,)).fetchall()
+        self._db.execute("DELETE FROM reservations WHERE candidate = ?", (candidate,))
+        return [(datetime.fromtimestamp(start, UTC), datetime.fromtimestamp(end, UTC)) for start, end in found]
+
+    def _spill(self) -> None:
+        assert self._memory is not None
+        self._db = self._store.database()
+        self._db.execute("CREATE TABLE reservations (candidate TEXT, start REAL, end REAL)")
+        self._db.execute("CREATE INDEX by_candidate ON reservations (candidate)")
+        self._db.executemany("INSERT INTO reservations VALUES (?, ?, ?)",
+                             ((candidate, start.timestamp(), end.timestamp())
+                              for candidate, moments in self._memory.items() for start, end in moments))
+        self._memory = None
+
+
+SPILL_AFTER = 4_096  # entries a table holds in memory (under 1 MB) before it moves them to a temporary file
+
+
+class _Spill:
+    """The temporary SQLite file DigestTables move to once they are large (SQLite keeps only its page cache,
+    2 MB, in memory); opened on first need, deleted when closed."""
+
+    def __init__(self) -> None:
+        self._db: sqlite3.Connection | None = None
+
+    def database(self) -> sqlite3.Connection:
+        if self._db is None:
+            self._db = sqlite3.connect("", isolation_level=None)  # "": a private temporary file
+            self._db.execute("PRAGMA journal_mode = OFF")
+            self._db.execute("PRAGMA synchronous = OFF")
+        return self._db
+
+    def __del__(self) -> None:
+        if self._db is not None:
+            self._db.close()
+
+
+class DigestTable:
+    """A map from 16-byte digests to small tuples of ints and bytes (packed with ``layout`` on disk): a dict
+    until it holds SPILL_AFTER entries, then a table of a temporary SQLite file."""
+
+    def __init__(self, store: _Spill, name: str, layout: str) -> None:
+        self._store = store
+        self._name = name
+        self._layout = struct.Struct(layout)
+        self._memory: dict[bytes, tuple[int | bytes, ...]] | None = {}
+        self._db: sqlite3.Connection | None = None
+
+    def get(self, key: bytes) -> tuple[int | bytes, ...] | None:
+        if self._memory is not None:
+            return self._memory.get(key)
+        assert self._db is not None
+        found = self._db.execute(f"SELECT value FROM {self._name} WHERE key = ?", (key,)).fetchone()
+        return None if found is None else self._layout.unpack(found[0])
+
+    def put(self, key: bytes, value: tuple[int | bytes, ...]) -> None:
+        if self._memory is not None:
+            self._memory[key] = value
+            if len(self._memory) >= SPILL_AFTER:
+                self._spill()
+            return
+        assert self._db is not None
+        self._db.execute(f"INSERT OR REPLACE INTO {self._name} VALUES (?, ?)", (key, self._layout.pack(*value)))
+
+    def _spill(self) -> None:
+        assert self._memory is not None
+        self._db = self._store.database()
+        self._db.execute(f"CREATE TABLE {self._name} (key BLOB PRIMARY KEY, value BLOB) WITHOUT ROWID")
+        self._db.executemany(f"INSERT INTO {self._name} VALUES (?, ?)",
+                             ((key, self._layout.pack(*value)) for key, value in self._memory.items()))
+        self._memory = None
 
 
 def _digest(text: str) -> bytes:

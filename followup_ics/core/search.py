@@ -65,7 +65,7 @@ class RoundFacts(NamedTuple):
     candidate: str = ""  # whose search (the `me` column): one person's offers never touch another's
 
 
-@dataclass
+@dataclass(slots=True)  # one per application of a huge file: about 100 bytes less each than with a __dict__
 class Application:
     """One application's facts: its rounds' times, where it stands, and since when."""
 
@@ -357,6 +357,10 @@ class Stagger:
         zone = tzinfo(zone_name)
         self._next = self._calendars.setdefault(candidate, {})
         return tuple(self._put(step, zone, week) for step in steps)
+
+    def forget(self, candidate: str) -> None:
+        """Drop a candidate's calendar once their last step is placed: a huge file's memory stays flat."""
+        self._calendars.pop(candidate, None)
 
     def _put(self, step: Step, zone: pytz.BaseTzInfo, week: WorkWeek) -> Step:
         start = step.start

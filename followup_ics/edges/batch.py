@@ -8,6 +8,10 @@ the journal).
 
 Each interview is built and serialised once; all.ics reuses those VEVENT bytes, streamed through a
 temp file, so memory stays flat however many rows there are. Large batches use every core.
+
+A re-run does less than a first run: the manifest (folder.py) says what each file of the last run holds, so
+a file whose calendar is unchanged is left in place, neither read nor written, and a changed one is stamped
+from the manifest; all.ics is never read back.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from followup_ics.app.config import Request
 from followup_ics.app.interview import words_for
@@ -30,10 +35,19 @@ from followup_ics.core.errors import FollowupError
 from followup_ics.core.identity import COMBINED
 from followup_ics.core.records import Plan
 from followup_ics.edges.files import read_regular, write_atomic
-from followup_ics.edges.folder import commit, finish_interrupted, interrupted
+from followup_ics.edges.folder import (
+    Entry,
+    Manifest,
+    StagedManifest,
+    commit,
+    finish_interrupted,
+    interrupted,
+    pack_events,
+    stat_of,
+)
 from followup_ics.edges.spreadsheet import CsvError, column_note, read_rows
 from followup_ics.ical.shape import widen
-from followup_ics.ical.writer import render, shell_head
+from followup_ics.ical.writer import Draft, Kept, draft, finish, kept_in, shell_head
 from followup_ics.wording.language import language
 from followup_ics.wording.texts import collection_name, word_plan
 
@@ -58,6 +72,9 @@ class Rendered:
     events: int
     notices: tuple[str, ...]
     default_zone: bool  # the row named no zone of its own
+    digest: bytes  # of the stamp-free calendar, for the manifest
+    record: bytes  # its events' revisions, packed for the manifest
+    in_place: tuple[int, int, int] | None  # the file as left by an earlier run holds these very bytes
 
 
 @dataclass
@@ -112,8 +129,8 @@ def run_batch(source: Path, out_dir: Path, request: Request, *, skip_invalid: bo
         seen = roster.first_seen_dates()
         _sync()
         try:
-            report.files, report.removed = commit(staging, out_dir, combined=COMBINED,
-                                                  keep_old=bool(report.skipped))
+            moved, report.removed = commit(staging, out_dir, combined=COMBINED, keep_old=bool(report.skipped))
+            report.files = moved + combined.in_place
         except OSError:
             keep_staging = interrupted(out_dir)  # renaming began: the next run finishes it from staging
             raise
@@ -134,34 +151,71 @@ class _Combined:
 
     events_file: Path
     spans: dict[str, tuple[datetime, datetime]] = field(default_factory=dict)
+    in_place: int = 0  # files left as they were: an earlier run wrote these very bytes
 
 
 def _stage(roster: Roster, staging: Path, out_dir: Path, request: Request, report: BatchReport,
            jobs: int | None, progress: Callable[[int], None] | None) -> _Combined:
     combined = _Combined(staging / ".events")
-    with combined.events_file.open("wb") as events_out:
-        for result in _results(roster.plans(), request, out_dir, jobs):
-            if progress:
-                progress(1)
-            if isinstance(result, RowError):
-                report.errors.append(result)
-                continue
-            data = result.data
-            (staging / f"{result.stem}.ics").write_bytes(data)
-            events_out.write(_events(data))
-            report.interviews += 1
-            report.events += result.events
-            report.default_zone_rows += result.default_zone
-            report.notices += [f"row {result.row}: {n}" for n in result.notices]
-            widen(combined.spans, result.zone, result.first, result.last)
-        stream = roster.stream_schedule()
-        if stream is not None:
-            # The search's keep-searching stream belongs to no one interview: only all.ics holds it.
-            data = render([stream], stamp=request.now, previous=read_regular(out_dir / COMBINED))
-            events_out.write(_events(data))
-            report.events += len(stream.steps)
-            widen(combined.spans, stream.interview.zone, stream.steps[0].start, stream.steps[-1].end)
+    manifest = StagedManifest(staging)
+    try:
+        with combined.events_file.open("wb") as events_out:
+            _stage_rows(roster, staging, out_dir, request, report, jobs, progress, combined, manifest, events_out)
+    finally:
+        manifest.close()
     return combined
+
+
+def _stage_rows(roster: Roster, staging: Path, out_dir: Path, request: Request, report: BatchReport,
+                jobs: int | None, progress: Callable[[int], None] | None, combined: _Combined,
+                manifest: StagedManifest, events_out: BinaryIO) -> None:
+    for result in _results(roster.plans(), request, out_dir, jobs):
+        if progress:
+            progress(1)
+        if isinstance(result, RowError):
+            report.errors.append(result)
+            continue
+        data = result.data
+        name = f"{result.stem}.ics"
+        stat = result.in_place
+        if stat is None:
+            path = staging / name
+            path.write_bytes(data)
+            stat = stat_of(os.stat(path))  # kept by the rename into place
+        else:
+            combined.in_place += 1
+        manifest.add(name, Entry(result.digest, stat, result.record))
+        events_out.write(_events(data))
+        report.interviews += 1
+        report.events += result.events
+        report.default_zone_rows += result.default_zone
+        report.notices += [f"row {result.row}: {n}" for n in result.notices]
+        widen(combined.spans, result.zone, result.first, result.last)
+    stream = roster.stream_schedule()
+    if stream is not None:
+        # The search's keep-searching stream belongs to no one interview: only all.ics holds it. Its events'
+        # revisions are kept in the manifest's row for all.ics (all.ics is never read back: it is large).
+        drafted = draft([stream])
+        old = Manifest(out_dir)
+        try:
+            kept = _stream_kept(old, out_dir, drafted, request)
+        finally:
+            old.close()
+        data, revisions = finish(drafted, request.now, kept)
+        manifest.add(COMBINED, Entry(None, None, pack_events(drafted.uids, revisions)))
+        events_out.write(_events(data))
+        report.events += len(stream.steps)
+        widen(combined.spans, stream.interview.zone, stream.steps[0].start, stream.steps[-1].end)
+
+
+def _stream_kept(old: Manifest, out_dir: Path, drafted: Draft, request: Request) -> dict[str, Kept]:
+    entry = old.get(COMBINED)
+    if entry is not None:
+        return entry.kept()
+    if old.kept:  # the manifest knows all.ics held no stream
+        return {}
+    previous = read_regular(out_dir / COMBINED)  # written by an older version: read back once
+    return kept_in(previous, drafted, request.now) if previous else {}
 
 
 def _events(calendar: bytes) -> bytes:
@@ -179,8 +233,12 @@ def _results(items: Iterator[tuple[Identified, Plan] | RowError], request: Reque
             break
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if len(buffered) < PARALLEL_FROM or workers <= 1:
-        for item in itertools.chain(buffered, items):
-            yield item if isinstance(item, RowError) else process(item, request, out_dir)
+        manifest = Manifest(out_dir)
+        try:
+            for item in itertools.chain(buffered, items):
+                yield item if isinstance(item, RowError) else process(item, request, out_dir, manifest)
+        finally:
+            manifest.close()
         return
     import multiprocessing
     from collections import deque
@@ -212,35 +270,47 @@ def _chunks(items: Iterable[tuple[Identified, Plan] | RowError]) -> Iterator[lis
         yield chunk
 
 
-_WORKER: tuple[Request, Path] | None = None
+_WORKER: tuple[Request, Path, Manifest] | None = None
 
 
 def _init_worker(request: Request, out_dir: Path) -> None:
     global _WORKER
-    _WORKER = (request, out_dir)
+    _WORKER = (request, out_dir, Manifest(out_dir))  # its own connection: none crosses a fork
 
 
 def _process_chunk(chunk: list[tuple[Identified, Plan] | RowError]) -> list[Rendered | RowError]:
     assert _WORKER is not None
-    request, out_dir = _WORKER
-    return [item if isinstance(item, RowError) else process(item, request, out_dir) for item in chunk]
+    request, out_dir, manifest = _WORKER
+    return [item if isinstance(item, RowError) else process(item, request, out_dir, manifest) for item in chunk]
 
 
-def process(item: tuple[Identified, Plan], request: Request, out_dir: Path) -> Rendered | RowError:
+def process(item: tuple[Identified, Plan], request: Request, out_dir: Path, manifest: Manifest) -> Rendered | RowError:
     """Word and render one planned row, once; events that differ from the file it replaces get a higher
-    SEQUENCE."""
+    SEQUENCE. What that file holds comes from the manifest; the file is read back only when the manifest
+    does not know it as it is (written by an older version, or changed since)."""
     identified, planned = item
     schedule = word_plan(planned, *words_for(identified.row.raw, request))
+    name = f"{identified.stem}.ics"
     try:
-        previous = read_regular(out_dir / f"{identified.stem}.ics")  # never through a symlink to a file elsewhere
-        data = render([schedule], stamp=request.now, previous=previous)
+        drafted = draft([schedule])
     except FollowupError as error:  # a zone that cannot be written as rules for these dates
         return RowError(identified.row.number, identified.row.column("timezone"), str(error))
+    entry = manifest.get(name)
+    path = out_dir / name
+    in_place = None
+    if entry is not None and entry.matches(path):
+        kept = entry.kept()
+        in_place = entry.stat if entry.digest == drafted.digest else None
+    else:
+        previous = read_regular(path)  # never through a symlink to a file elsewhere
+        kept = kept_in(previous, drafted, request.now) if previous else {}
+    data, revisions = finish(drafted, request.now, kept)
     steps = schedule.steps
     return Rendered(
         row=identified.row.number, stem=identified.stem, data=data, zone=schedule.interview.zone,
         first=min(s.start for s in steps), last=max(s.end for s in steps), events=len(steps),
-        notices=schedule.notices, default_zone=not identified.row.raw.timezone.strip())
+        notices=schedule.notices, default_zone=not identified.row.raw.timezone.strip(),
+        digest=drafted.digest, record=pack_events(drafted.uids, revisions), in_place=in_place)
 
 
 def _load_seen(path: Path) -> dict[str, datetime]:

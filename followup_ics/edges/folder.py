@@ -1,10 +1,17 @@
 """The batch output folder: what batch wrote there (the manifest) and a run caught mid-rename (the journal).
 
 Contract:
-- ``.followup-ics-manifest`` in the folder lists, one per line, the files batch wrote there. A later run
-  removes the files of that list it no longer produces, and nothing else: a file batch did not write is
-  never removed, whatever its name. A run that skipped invalid rows removes nothing (the skipped row's
-  file may be one of them) and keeps listing the old files, so a later complete run removes them.
+- ``.followup-ics-manifest`` in the folder (an SQLite file, looked up by name, never loaded whole: it has a
+  row per file) lists the files batch wrote there. A later run removes the files of that list it no longer
+  produces, and nothing else: a file batch did not write is never removed, whatever its name. A run that
+  skipped invalid rows removes nothing (the skipped row's file may be one of them) and keeps listing the
+  old files, so a later complete run removes them. (A manifest of an older version, one name a line, is
+  still read.)
+- Each file's row also remembers what it holds: the digest of its stamp-free text, each event's SEQUENCE
+  and stamp (ical.writer.Kept), and the size, modification time and inode it was left with. A later run
+  whose calendar for that file has the same digest, finding the file as it was left, neither reads nor
+  writes it; a changed calendar is stamped from the row, not from the file read back. A file changed
+  since (another size, time or inode) is read back, as if no row were kept.
 - A run stages every file first. Once all are staged and on disk it writes ``.followup-ics-journal``,
   naming the staging folder, and only then renames the files into place, removes the stale ones,
   replaces the manifest and deletes the journal. A run killed in between leaves the journal and the
@@ -16,34 +23,160 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
+import stat
+import struct
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from followup_ics.edges.files import check_replaceable
+from followup_ics.ical.writer import Kept
 
 MANIFEST = ".followup-ics-manifest"
 JOURNAL = ".followup-ics-journal"
 _STAGED_MANIFEST = ".manifest"
 _STAGED_JOURNAL = ".journal"
-_MANIFEST_HEAD = "# Files written here by followup-ics batch; a later run removes those it no longer makes.\n"
+_SQLITE = b"SQLite format 3\x00"
+_SCHEMA = ("CREATE TABLE files (name TEXT PRIMARY KEY, digest BLOB, size INTEGER, mtime INTEGER, inode INTEGER, "
+           "events BLOB) WITHOUT ROWID")
+_EVENT = struct.Struct(">16sIq")  # digest, SEQUENCE, stamp (seconds since the epoch), after the UID
+
+
+class Entry(NamedTuple):
+    """What the manifest remembers of one file."""
+
+    digest: bytes | None  # of the calendar's stamp-free text (None: not known)
+    stat: tuple[int, int, int] | None  # size, modification time (ns) and inode it was left with
+    events: bytes  # each event's UID and Kept, packed (see pack_events)
+
+    def kept(self) -> dict[str, Kept]:
+        return unpack_events(self.events)
+
+    def matches(self, path: Path) -> bool:
+        """The file is still as it was left: a regular file of the same size, time and inode."""
+        try:
+            found = os.lstat(path)
+        except OSError:
+            return False
+        return self.stat is not None and stat_of(found) == self.stat and stat.S_ISREG(found.st_mode)
+
+
+def stat_of(found: os.stat_result) -> tuple[int, int, int]:
+    return (found.st_size, found.st_mtime_ns, found.st_ino)
+
+
+def pack_events(uids: tuple[str, ...], kept: tuple[Kept, ...]) -> bytes:
+    parts = []
+    for uid, event in zip(uids, kept, strict=True):
+        encoded = uid.encode("utf-8")
+        parts += (struct.pack(">H", len(encoded)), encoded,
+                  _EVENT.pack(event.digest.ljust(16, b"\0"), event.sequence, int(event.stamp.timestamp())))
+    return b"".join(parts)
+
+
+def unpack_events(packed: bytes) -> dict[str, Kept]:
+    events, at = {}, 0
+    while at < len(packed):
+        (length,) = struct.unpack_from(">H", packed, at)
+        uid = packed[at + 2:at + 2 + length].decode("utf-8")
+        digest, sequence, seconds = _EVENT.unpack_from(packed, at + 2 + length)
+        events[uid] = Kept(digest, sequence, datetime.fromtimestamp(seconds, UTC))
+        at += 2 + length + _EVENT.size
+    return events
+
+
+class Manifest:
+    """The output folder's manifest, read: each file's Entry by name (an older, names-only manifest gives
+    none). Opened once per process: workers forked from a run open their own."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self._db: sqlite3.Connection | None = _open_read_only(out_dir / MANIFEST)
+
+    def get(self, name: str) -> Entry | None:
+        if self._db is None:
+            return None
+        try:
+            found = self._db.execute("SELECT digest, size, mtime, inode, events FROM files WHERE name = ?",
+                                     (name,)).fetchone()
+        except sqlite3.DatabaseError:
+            return None
+        if found is None:
+            return None
+        digest, size, mtime, inode, events = found
+        stat = None if size is None else (size, mtime, inode)
+        return Entry(digest, stat, events or b"")
+
+    @property
+    def kept(self) -> bool:
+        """Whether the manifest remembers what files hold (else it is missing or of an older version)."""
+        return self._db is not None
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+class StagedManifest:
+    """The manifest a run writes in its staging folder as it stages files: one row per file it produces."""
+
+    def __init__(self, staging: Path) -> None:
+        self._db = sqlite3.connect(staging / _STAGED_MANIFEST, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode = OFF")  # a new file in staging: a crash just loses it
+        self._db.execute("PRAGMA synchronous = OFF")  # synced once, whole, before the journal names it
+        self._db.execute(_SCHEMA)
+        self._db.execute("BEGIN")
+
+    def add(self, name: str, entry: Entry) -> None:
+        size, mtime, inode = entry.stat or (None, None, None)
+        self._db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                         (name, entry.digest, size, mtime, inode, entry.events))
+
+    def close(self) -> None:
+        self._db.execute("COMMIT")
+        self._db.close()
 
 
 def commit(staging: Path, out_dir: Path, *, combined: str, keep_old: bool) -> tuple[int, list[str]]:
     """Put the staged files in place as one step that a later run can finish: (files moved, removed).
+    The staged manifest (StagedManifest, closed) lists every file the run produced, moved or left in place.
 
     Raises UnsafeOutput before anything moves if a staged name is taken by a folder or special file.
     """
-    staged = _staged_names(staging)
-    for name in staged:
+    for name in _staged_names(staging):
         check_replaceable(out_dir / name)
-    listed = set(staged)
     if keep_old:  # rows were skipped: one of them may have made an old file; keep them all, listed
-        listed |= {name for name in read_manifest(out_dir) if (out_dir / name).exists()}
-    _write_synced(staging / _STAGED_MANIFEST, _MANIFEST_HEAD + "".join(f"{name}\n" for name in sorted(listed)))
+        _keep_listed(staging / _STAGED_MANIFEST, out_dir)
+    _fsync(staging / _STAGED_MANIFEST)
     # Written inside staging, then renamed: a kill mid-write leaves no stray file in the output folder.
     _write_synced(staging / _STAGED_JOURNAL, f"{staging.name}\n")
     os.replace(staging / _STAGED_JOURNAL, out_dir / JOURNAL)
     return _apply(staging, out_dir, combined)
+
+
+def _keep_listed(staged: Path, out_dir: Path) -> None:
+    """Add the old manifest's files that still exist to the staged one, with what it knew of them."""
+    old = Manifest(out_dir)
+    database = sqlite3.connect(staged, isolation_level=None)
+    try:
+        database.execute("BEGIN")
+        for name in read_manifest(out_dir):
+            if (out_dir / name).exists():
+                entry = old.get(name) or Entry(None, None, b"")
+                size, mtime, inode = entry.stat or (None, None, None)
+                database.execute("INSERT OR IGNORE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                                 (name, entry.digest, size, mtime, inode, entry.events))
+        database.execute("COMMIT")
+    finally:
+        database.close()
+        old.close()
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb") as handle:
+        os.fsync(handle.fileno())
 
 
 def _write_synced(path: Path, text: str) -> None:
@@ -75,14 +208,26 @@ def interrupted(out_dir: Path) -> bool:
 
 def read_manifest(out_dir: Path) -> Iterator[str]:
     """The file names a manifest lists; only plain names of .ics files, so an edited one cannot reach out."""
+    for name in _listed(out_dir / MANIFEST):
+        if _plain_name(name) and name.endswith(".ics"):
+            yield name
+
+
+def _is_sqlite(path: Path) -> bool:
     try:
-        with (out_dir / MANIFEST).open(encoding="utf-8") as handle:
-            for line in handle:
-                name = line.strip()
-                if name and not name.startswith("#") and _plain_name(name) and name.endswith(".ics"):
-                    yield name
-    except (FileNotFoundError, UnicodeDecodeError):
-        return
+        with path.open("rb") as handle:
+            return handle.read(len(_SQLITE)) == _SQLITE
+    except OSError:
+        return False
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection | None:
+    if not _is_sqlite(path):
+        return None
+    try:
+        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
 
 
 def _apply(staging: Path, out_dir: Path, combined: str) -> tuple[int, list[str]]:
@@ -97,26 +242,62 @@ def _apply(staging: Path, out_dir: Path, combined: str) -> tuple[int, list[str]]
     if (staging / combined).exists():
         os.replace(staging / combined, out_dir / combined)
         moved += 1
-    listed = set(_listed(staging / _STAGED_MANIFEST))
+    listed = _Listed(staging / _STAGED_MANIFEST)
     removed = []
-    for name in read_manifest(out_dir):
-        if name not in listed and _remove_file(out_dir / name):
-            removed.append(name)
+    try:
+        for name in read_manifest(out_dir):
+            if name not in listed and _remove_file(out_dir / name):
+                removed.append(name)
+    finally:
+        listed.close()
     os.replace(staging / _STAGED_MANIFEST, out_dir / MANIFEST)
     (out_dir / JOURNAL).unlink(missing_ok=True)
     return moved, removed
 
 
-def _staged_names(staging: Path) -> list[str]:
+def _staged_names(staging: Path) -> Iterator[str]:
     with os.scandir(staging) as entries:
-        return [entry.name for entry in entries if entry.name.endswith(".ics")]
+        for entry in entries:
+            if entry.name.endswith(".ics"):
+                yield entry.name
 
 
 def _listed(path: Path) -> Iterator[str]:
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip() and not line.startswith("#"):
-                yield line.strip()
+    """Every name a manifest holds: rows of the SQLite file, or lines of an older version's text."""
+    database = _open_read_only(path)
+    if database is not None:
+        try:
+            for (name,) in database.execute("SELECT name FROM files"):
+                yield name
+        except sqlite3.DatabaseError:
+            return
+        finally:
+            database.close()
+        return
+    try:
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                if line.strip() and not line.startswith("#"):
+                    yield line.strip()
+    except (FileNotFoundError, UnicodeDecodeError):
+        return
+
+
+class _Listed:
+    """Membership in a staged manifest, looked up (an older version's text one is small enough to hold)."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = _open_read_only(path)
+        self._names = None if self._db is not None else set(_listed(path))
+
+    def __contains__(self, name: object) -> bool:
+        if self._db is None:
+            return name in (self._names or set())
+        return self._db.execute("SELECT 1 FROM files WHERE name = ?", (name,)).fetchone() is not None
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
 
 
 def _remove_file(path: Path) -> bool:

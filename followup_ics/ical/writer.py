@@ -15,8 +15,10 @@ zone); datetimes are formatted with %, several times faster than strftime.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 import pytz
 
@@ -312,3 +314,83 @@ def restamp(fresh: bytes, uids: list[str], changed_at: datetime,
 
 def _utc_value(moment: datetime) -> bytes:
     return f":{moment.astimezone(UTC):%Y%m%dT%H%M%S}Z\r\n".encode("ascii")
+
+
+# Drafts: a calendar rendered once with a stand-in stamp, so that what it says can be compared with what an
+# earlier run wrote (by digest, without reading that file back), then stamped.
+_DRAFT_STAMP = datetime(1970, 1, 1, tzinfo=UTC)
+_DRAFT_VALUE = b":19700101T000000Z\r\n"
+_CALENDAR_END = b"END:VCALENDAR\r\n"
+
+
+class Kept(NamedTuple):
+    """One event as an earlier output held it: the digest of its stamp-free text, its SEQUENCE and DTSTAMP."""
+
+    digest: bytes
+    sequence: int
+    stamp: datetime
+
+
+class Draft(NamedTuple):
+    """A calendar's bytes before stamping: every event at SEQUENCE 0 with a stand-in stamp."""
+
+    data: bytes
+    uids: tuple[str, ...]  # in the order of the events
+    digests: tuple[bytes, ...]  # of each event's text, stamp-free
+    digest: bytes  # of the whole calendar, stamp-free: equal digests, equal calendars but for the stamps
+
+
+def draft(schedules: Sequence[Schedule], *, name: str | None = None, feed: ics.FeedOptions | None = None) -> Draft:
+    """The calendar as ``render`` writes it, not yet stamped (see ``finish``)."""
+    data = calendar_text(schedules, stamp=_DRAFT_STAMP, name=name, feed=feed).encode("utf-8")
+    uids = tuple(uid_for(interview_key(s.interview), step.step.key) for s in schedules for step in s.steps)
+    blocks = data[:-len(_CALENDAR_END)].split(_EVENT_START)[1:]  # the last event's without the calendar's end
+    return Draft(data, uids, tuple(_digest(block) for block in blocks), _digest(data))
+
+
+def finish(drafted: Draft, stamp: datetime, kept: Mapping[str, Kept]) -> tuple[bytes, tuple[Kept, ...]]:
+    """The calendar's bytes, and each event's revision to remember: an event ``kept`` holds unchanged keeps
+    its SEQUENCE and stamp, a changed one gets SEQUENCE + 1 and ``stamp``, a new one 0 and ``stamp``.
+    The same bytes ``render`` gives when ``kept`` comes from the file it replaces."""
+    found: dict[str, tuple[int, datetime]] = {}
+    revisions = []
+    for uid, digest in zip(drafted.uids, drafted.digests, strict=True):
+        before = kept.get(uid)
+        if before is None:
+            revision = Kept(digest, 0, stamp)
+        elif before.digest == digest:
+            revision = Kept(digest, before.sequence, before.stamp)
+        else:
+            revision = Kept(digest, before.sequence + 1, stamp)
+        if revision.sequence or revision.stamp != stamp:
+            found[uid] = (revision.sequence, revision.stamp)
+        revisions.append(revision)
+    # Most calendars have every event at one revision (all new, or all unchanged since one run): then a
+    # replace over the whole text stamps them, without splitting it into events.
+    same = revisions[0] if revisions and all(r[1:] == revisions[0][1:] for r in revisions) else None
+    now = _utc_value(same.stamp if same is not None else stamp)
+    data = drafted.data.replace(b"\r\nDTSTAMP" + _DRAFT_VALUE, b"\r\nDTSTAMP" + now).replace(
+        b"\r\nLAST-MODIFIED" + _DRAFT_VALUE, b"\r\nLAST-MODIFIED" + now)
+    if same is not None:
+        if same.sequence:
+            data = data.replace(b"\r\nSEQUENCE:0\r\n", b"\r\nSEQUENCE:%d\r\n" % same.sequence)
+    elif found:
+        data = restamp(data, list(drafted.uids), stamp, found)
+    return data, tuple(revisions)
+
+
+def kept_in(previous: bytes, drafted: Draft, stamp: datetime) -> dict[str, Kept]:
+    """What an earlier output's bytes say of the draft's events (when no record of them was kept): an event
+    whose content is unchanged gets the draft's digest, a changed one an empty digest."""
+    fresh = event_revisions(drafted.data)
+    digests = dict(zip(drafted.uids, drafted.digests, strict=True))
+    kept = {}
+    for uid, revision in event_revisions(previous).items():
+        if uid in digests:
+            same = fresh[uid].fingerprint == revision.fingerprint
+            kept[uid] = Kept(digests[uid] if same else b"", revision.sequence, revision.stamp or stamp)
+    return kept
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()

@@ -1,0 +1,97 @@
+"""Peak memory of `batch` by number of rows: is it flat?
+
+    .venv/bin/python benchmarks/batch_memory.py [--rows 1000 10000 100000] [--exe path/to/followup-ics]
+
+For each size it makes benchmarks/batch.py's synthetic CSV and runs `batch -q --tz UTC` with `--jobs 1`
+and with the default jobs, fresh (empty output folder) and again on the same output (a re-run), and prints
+the peak resident size of the main process and of the whole process tree (sampled from /proc every 20 ms;
+the main process's own high-water mark, VmHWM), with the main process's growth in bytes per row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from batch import STAMP_EPOCH, _tree_rss, make_csv
+
+
+def _hwm(pid: int) -> int:
+    """The process's own peak resident size so far, in bytes (0 once it has gone)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def measure(command: list[str], cwd: Path) -> tuple[float, float, float]:
+    """(peak of the main process, peak of the tree) in MB, and wall seconds."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": STAMP_EPOCH}
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cwd)
+    main = tree = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal main, tree
+        while not done.is_set():
+            tree = max(tree, _tree_rss(process.pid))
+            main = max(main, _hwm(process.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    process.wait()
+    done.set()
+    sampler.join()
+    if process.returncode:
+        raise SystemExit(f"{' '.join(command[:3])} failed with exit code {process.returncode}")
+    return main / 2**20, tree / 2**20, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--exe", default=str(Path(sys.executable).parent / "followup-ics"))
+    parser.add_argument("--no-rerun", action="store_true", help="fresh runs only")
+    options = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="followup-memory-"))
+    print(f"batch memory, {options.exe}; peak resident MB (main process / whole tree), wall seconds")
+    print(f"{'rows':>8} {'jobs':>8} {'run':>7} {'main':>8} {'tree':>8} {'wall s':>8}")
+    previous: dict[tuple[str, str], tuple[int, float]] = {}
+    try:
+        for rows in options.rows:
+            source = work / f"rows-{rows}.csv"
+            make_csv(source, rows)
+            for jobs in (["--jobs", "1"], []):
+                out = work / "out"
+                shutil.rmtree(out, ignore_errors=True)
+                for run in ("fresh", "re-run")[: 1 if options.no_rerun else 2]:
+                    command = [options.exe, "batch", str(source), "-q", "--tz", "UTC", "-o", str(out), *jobs]
+                    main_mb, tree_mb, wall = measure(command, work)
+                    label = "1" if jobs else "default"
+                    growth = ""
+                    if (label, run) in previous:
+                        before_rows, before_mb = previous[label, run]
+                        growth = f"  {(main_mb - before_mb) * 2**20 / (rows - before_rows):+.0f} B/row (main)"
+                    previous[label, run] = (rows, main_mb)
+                    print(f"{rows:>8,} {label:>8} {run:>7} {main_mb:>8.1f} {tree_mb:>8.1f} {wall:>8.1f}{growth}",
+                          flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
