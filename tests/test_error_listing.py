@@ -103,11 +103,11 @@ def test_a_bad_row_means_nothing_is_planned_worded_or_rendered(tmp_path: Path,
 
     worded: list[str] = []
     rendered: list[str] = []
-    real_word, real_render, real_text = roster_module.word_plan, batch_module.render, writer.calendar_text
+    real_word, real_draft, real_text = roster_module.word_plan, batch_module.draft, writer.calendar_text
     monkeypatch.setattr(roster_module, "word_plan", lambda plan, *a, **k: (worded.append("w"),
                                                                            real_word(plan, *a, **k))[1])
-    monkeypatch.setattr(batch_module, "render", lambda schedules, **k: (
-        rendered.extend(s.interview.company for s in schedules), real_render(schedules, **k))[1])
+    monkeypatch.setattr(batch_module, "draft", lambda schedules, **k: (
+        rendered.extend(s.interview.company for s in schedules), real_draft(schedules, **k))[1])
     monkeypatch.setattr(writer, "calendar_text", lambda schedules, **k: (
         rendered.extend(s.interview.company for s in schedules), real_text(schedules, **k))[1])
     text = roster(29, 1)
@@ -117,7 +117,7 @@ def test_a_bad_row_means_nothing_is_planned_worded_or_rendered(tmp_path: Path,
                    tmp_path / "s")
     assert worded == [] and rendered == []
     assert run(tmp_path, "batch", text, "--skip-invalid").exit_code == 0
-    # once per good row (render writes it through calendar_text once); the bad one never reaches either
+    # once per good row (drafted once; its text comes from calendar_text once); the bad one never reaches either
     assert sorted(set(rendered) - {"Job search"}) == sorted(f"Good {n}" for n in range(29))
 
 
