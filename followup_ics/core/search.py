@@ -25,6 +25,7 @@ The rules (DESIGN.md, "A search, not a list of interviews"):
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -331,18 +332,44 @@ def plan_stream(facts: SearchFacts, settings: PlanSettings, zone_name: str, *,
     last = max(w[1] for w in windows)
     steps: list[Step] = []
     days: set[date] = set()
+    waiting_at = _Sweep(windows)
     for number in range(0, 520):
         day = on_or_after_business_day(first + timedelta(days=rule.every * number), week)
         moment = at(zone, day, rule.time)
         if moment >= last:
             break
-        waiting = tuple(company for begin, end, company in windows if begin <= moment < end)
+        waiting = waiting_at(moment)
         if not waiting or day in days:
             continue
         days.add(day)
         steps.append(Step("keep-searching", moment, timedelta(minutes=rule.duration), timedelta(minutes=rule.alarm),
                           index=int(f"{day:%Y%m%d}"), companies=waiting))
     return tuple(steps)
+
+
+class _Sweep:
+    """The companies whose window [begin, end) holds a moment, in the windows' order, for moments asked in
+    time order: each window is opened and closed once, instead of every window tested for every week."""
+
+    def __init__(self, windows: list[tuple[datetime, datetime, str]]) -> None:
+        self._windows = windows
+        self._by_begin = sorted(range(len(windows)), key=lambda number: windows[number][0])
+        self._opened = 0
+        self._open: list[tuple[datetime, int]] = []  # a heap of (end, window number)
+        self._last: datetime | None = None
+
+    def __call__(self, moment: datetime) -> tuple[str, ...]:
+        if self._last is not None and moment < self._last:  # never happens as plan_stream asks; stay exact
+            return tuple(company for begin, end, company in self._windows if begin <= moment < end)
+        self._last = moment
+        windows, by_begin = self._windows, self._by_begin
+        while self._opened < len(by_begin) and windows[by_begin[self._opened]][0] <= moment:
+            number = by_begin[self._opened]
+            heapq.heappush(self._open, (windows[number][1], number))
+            self._opened += 1
+        while self._open and self._open[0][0] <= moment:
+            heapq.heappop(self._open)
+        return tuple(windows[number][2] for number in sorted(number for _, number in self._open))
 
 
 class Stagger:
