@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytz
 
+from followup_ics.core.pytzfast import localize_strict
 from followup_ics.core.workdays import MONDAY_TO_FRIDAY, WorkWeek
 
 QUARTER_HOUR = 15 * 60
@@ -40,7 +41,7 @@ class Hours:
 def localize(zone: pytz.BaseTzInfo, naive: datetime) -> tuple[datetime, str | None]:
     """Attach ``zone`` to a wall-clock time; return the aware time and a notice if it had to be moved."""
     try:
-        return zone.localize(naive, is_dst=None), None
+        return localize_strict(zone, naive), None
     except pytz.AmbiguousTimeError:
         # The two readings differ only in offset; the first occurrence is the earlier instant.
         chosen = min(zone.localize(naive, is_dst=True), zone.localize(naive, is_dst=False))
@@ -60,8 +61,12 @@ def at(zone: pytz.BaseTzInfo, day: date, clock: time) -> datetime:
 
 
 def local(zone: pytz.BaseTzInfo, moment: datetime) -> datetime:
-    """``moment`` expressed in ``zone`` with pytz's correct offset."""
-    return zone.normalize(moment.astimezone(zone))
+    """``moment`` expressed in ``zone`` with pytz's correct offset.
+
+    pytz's ``fromutc`` (under ``astimezone``) already picks the offset in force at that instant, so the
+    usual ``zone.normalize`` after it would change nothing (tests/test_pytzfast.py holds this over every
+    zone) and is left out: the planner converts some forty times per interview."""
+    return moment.astimezone(zone)
 
 
 def next_business_day(day: date, week: WorkWeek = MONDAY_TO_FRIDAY) -> date:
