@@ -320,15 +320,22 @@ def plan_stream(facts: SearchFacts, settings: PlanSettings, zone_name: str, *,
     if not rule.include or not facts.applications:
         return ()
     zone = tzinfo(zone_name)
-    windows = []
+    # Windows as POSIX timestamps: comparing aware datetimes of different pytz zones costs two utcoffset
+    # calls each, and the sweep compares thousands of them.
+    windows: list[tuple[float, float, str]] = []
+    earliest: datetime | None = None
     for app in facts.applications.values():
         if app.outside:
             continue
         begin = min(app.starts)
         end = max(app.starts) + timedelta(days=rule.every * rule.count)
         stop = facts.stops_waiting(app.key)
-        windows.append((begin, min(end, stop) if stop else end, app.company))
-    first = next_business_day(local(zone, min(w[0] for w in windows)).date(), week)
+        windows.append((begin.timestamp(), (min(end, stop) if stop else end).timestamp(), app.company))
+        if earliest is None or windows[-1][0] < earliest.timestamp():
+            earliest = begin
+    if earliest is None:
+        return ()
+    first = next_business_day(local(zone, earliest).date(), week)
     last = max(w[1] for w in windows)
     steps: list[Step] = []
     days: set[date] = set()
@@ -336,9 +343,10 @@ def plan_stream(facts: SearchFacts, settings: PlanSettings, zone_name: str, *,
     for number in range(0, 520):
         day = on_or_after_business_day(first + timedelta(days=rule.every * number), week)
         moment = at(zone, day, rule.time)
-        if moment >= last:
+        stamp = moment.timestamp()
+        if stamp >= last:
             break
-        waiting = waiting_at(moment)
+        waiting = waiting_at(stamp)
         if not waiting or day in days:
             continue
         days.add(day)
@@ -351,14 +359,14 @@ class _Sweep:
     """The companies whose window [begin, end) holds a moment, in the windows' order, for moments asked in
     time order: each window is opened and closed once, instead of every window tested for every week."""
 
-    def __init__(self, windows: list[tuple[datetime, datetime, str]]) -> None:
+    def __init__(self, windows: list[tuple[float, float, str]]) -> None:
         self._windows = windows
         self._by_begin = sorted(range(len(windows)), key=lambda number: windows[number][0])
         self._opened = 0
-        self._open: list[tuple[datetime, int]] = []  # a heap of (end, window number)
-        self._last: datetime | None = None
+        self._open: list[tuple[float, int]] = []  # a heap of (end, window number)
+        self._last: float | None = None
 
-    def __call__(self, moment: datetime) -> tuple[str, ...]:
+    def __call__(self, moment: float) -> tuple[str, ...]:
         if self._last is not None and moment < self._last:  # never happens as plan_stream asks; stay exact
             return tuple(company for begin, end, company in self._windows if begin <= moment < end)
         self._last = moment

@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import NamedTuple
-from urllib.parse import quote
 
 from followup_ics.core.records import Interview, Person, Plan, Schedule, Step, WordedStep
 from followup_ics.wording.language import Language, language
+from followup_ics.wording.percent import quote
 
 
 class Words(NamedTuple):

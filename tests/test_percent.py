@@ -1,0 +1,45 @@
+"""The fast percent-encoder writes exactly what urllib's quote writes, for any text and the safe sets we use."""
+
+from __future__ import annotations
+
+from urllib.parse import quote as urllib_quote
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from followup_ics.wording.percent import quote
+
+# Surrogates cannot be encoded as UTF-8 at all: both refuse them alike (tested below), so text is drawn without.
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=200)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=TEXT, safe=st.sampled_from(["", "@", "/", "@/:", "~-"]))
+def test_same_as_urllib_for_any_text(text: str, safe: str) -> None:
+    """Any characters (controls, non-ASCII, astral, '%', '+', space) with the safe sets mailto links use."""
+    assert quote(text, safe=safe) == urllib_quote(text, safe=safe)
+
+
+@pytest.mark.parametrize(("text", "safe"), [
+    ("", ""),  # empty stays empty
+    ("ana@corp.example", "@"),  # an address keeps its @ only when it is safe
+    ("ana@corp.example", ""),
+    ("Thank you: Data Engineer interview", ""),  # spaces and colons
+    ("line one\r\nline two", ""),  # CRLF in a body is %0D%0A (RFC 6068)
+    ("Müller & Söhne, 50%+", ""),  # two-byte UTF-8, the percent sign itself, '+' that forms would read as space
+    ("日本語 🙂", ""),  # three- and four-byte UTF-8
+    ("~._-AZaz09", ""),  # the unreserved set is never encoded
+    ("a/b", "/"),  # urllib's default safe character
+])
+def test_known_cases(text: str, safe: str) -> None:
+    """Cases a mail program must read back exactly, one trap each."""
+    assert quote(text, safe=safe) == urllib_quote(text, safe=safe)
+
+
+def test_surrogates_refused_alike() -> None:
+    """A lone surrogate cannot be UTF-8: both raise UnicodeEncodeError rather than write something else."""
+    with pytest.raises(UnicodeEncodeError):
+        urllib_quote("\ud800")
+    with pytest.raises(UnicodeEncodeError):
+        quote("\ud800")
