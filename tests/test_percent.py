@@ -43,3 +43,11 @@ def test_surrogates_refused_alike() -> None:
         urllib_quote("\ud800")
     with pytest.raises(UnicodeEncodeError):
         quote("\ud800")
+
+
+def test_same_when_the_word_table_fills(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once the remembered words reach their bound the table starts afresh; the text is still urllib's."""
+    monkeypatch.setattr("followup_ics.wording.percent._MAX_WORDS", 3)
+    text = " ".join(f"wörd{number} a/b" for number in range(50))
+    for _ in range(2):  # the second time through, half the words are remembered, half encoded again
+        assert quote(text, safe="") == urllib_quote(text, safe="")

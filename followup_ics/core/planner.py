@@ -7,6 +7,7 @@ Business steps land on working days of the interview's WorkWeek (Monday to Frida
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from typing import TypeVar
@@ -94,8 +95,9 @@ def _steps(interview: Interview, settings: PlanSettings, zone: pytz.BaseTzInfo, 
             yield offer
 
 
+@functools.lru_cache(maxsize=256)
 def _minutes(value: int) -> timedelta:
-    return timedelta(minutes=value)
+    return timedelta(minutes=value)  # made once per value: the planner asks some twenty times per interview
 
 
 def _step(step_id: str, start: datetime, rule: StepRule, **extra: object) -> Step:
@@ -209,15 +211,41 @@ def _with_move(week: WorkWeek, since: date, pick: Callable[[WorkWeek], _When]) -
 
     ``since`` is the last day before the step's rule starts counting: a day off after it can be the cause.
     """
-    chosen = pick(week)
     regular = week.regular()
     if regular is week:
+        return pick(week), None
+    asked = _Asked(week)
+    chosen = pick(asked)
+    # ``pick`` sees a week only through is_working_day: where the ordinary week answers every day it asked
+    # alike, pick(regular) would take the same path to the same answer, so it need not run (most steps).
+    if all(regular.is_working_day(day) == working for day, working in asked.answers):
         return chosen, None
     usual = pick(regular)
     chosen_day, usual_day = _day(chosen), _day(usual)
     if chosen_day == usual_day:
         return chosen, None
     return chosen, _move(week, regular, since, usual_day, chosen_day)
+
+
+class _Asked:
+    """A WorkWeek that remembers what it was asked and what it answered."""
+
+    __slots__ = ("_week", "answers")
+
+    def __init__(self, week: WorkWeek) -> None:
+        self._week = week
+        self.answers: list[tuple[date, bool]] = []
+
+    def is_working_day(self, day: date) -> bool:
+        working = self._week.is_working_day(day)
+        self.answers.append((day, working))
+        return working
+
+    def why_off(self, day: date) -> str | None:
+        return self._week.why_off(day)
+
+    def regular(self) -> WorkWeek:
+        return self._week.regular()
 
 
 def _move(week: WorkWeek, regular: WorkWeek, since: date, usual: date, chosen: date) -> Move:

@@ -37,3 +37,15 @@ def localize_strict(zone: pytz.BaseTzInfo, naive: datetime) -> datetime:
         raise pytz.AmbiguousTimeError(naive)
     # Equal instants are one answer; pytz's set keeps the first guess's.
     return naive.replace(tzinfo=zone._tzinfos[found[0][1]])  # type: ignore[attr-defined]
+
+
+def to_zone(zone: pytz.BaseTzInfo, moment: datetime) -> datetime:
+    """``moment.astimezone(zone)`` for an aware ``moment``: pytz's ``fromutc`` on its own tables, without
+    the checks and the extra round trip through ``datetime.astimezone`` (about twice as fast)."""
+    times = getattr(zone, "_utc_transition_times", None)
+    offset = moment.utcoffset()
+    if not times or offset is None:  # UTC, fixed offsets, and naive input (which astimezone reads as local)
+        return moment.astimezone(zone)
+    utc = moment.replace(tzinfo=None) - offset
+    info = zone._transition_info[max(0, bisect_right(times, utc) - 1)]  # type: ignore[attr-defined]
+    return (utc + info[0]).replace(tzinfo=zone._tzinfos[info])  # type: ignore[attr-defined]

@@ -197,7 +197,23 @@ def plan_round(interview: Interview, application: str, facts: SearchFacts, setti
 
 
 def _without_stream(settings: PlanSettings) -> PlanSettings:
-    """Per-round settings: keep-searching belongs to the search, offers come from the facts."""
+    """Per-round settings: keep-searching belongs to the search, offers come from the facts. Made once per
+    settings object (a batch plans every row with the same one)."""
+    kept = _ROUND_SETTINGS.get(id(settings))
+    if kept is not None and kept[0] is settings:
+        return kept[1]
+    if len(_ROUND_SETTINGS) >= 64:
+        _ROUND_SETTINGS.clear()
+    made = _round_settings(settings)
+    _ROUND_SETTINGS[id(settings)] = (settings, made)
+    return made
+
+
+# id -> (the settings, kept alive so the id stays theirs; their per-round form)
+_ROUND_SETTINGS: dict[int, tuple[PlanSettings, PlanSettings]] = {}
+
+
+def _round_settings(settings: PlanSettings) -> PlanSettings:
     return replace(settings, keep_searching=replace(settings.keep_searching, include=False),
                    competing_offer=replace(settings.competing_offer, include=False))
 
