@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from followup_ics.wording.percent import quote
+from followup_ics.wording.texts import mailto
 
 # Surrogates cannot be encoded as UTF-8 at all: both refuse them alike (tested below), so text is drawn without.
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=200)
@@ -51,3 +52,17 @@ def test_same_when_the_word_table_fills(monkeypatch: pytest.MonkeyPatch) -> None
     text = " ".join(f"wörd{number} a/b" for number in range(50))
     for _ in range(2):  # the second time through, half the words are remembered, half encoded again
         assert quote(text, safe="") == urllib_quote(text, safe="")
+
+
+PIECES = ["a", "é", " ", "\r", "\n", "\r\n", "%", ",", "Dear Ana,"]  # lone CR and LF, CRLF, repeated lines
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.lists(st.sampled_from(PIECES), max_size=30).map("".join), subject=TEXT)
+def test_mailto_link_as_urllib_would_write_it(body: str, subject: str) -> None:
+    """A draft's link, encoded line by line, is the whole body with CRLF line breaks encoded at once (lone CRs
+    and LFs included), as RFC 6068 asks."""
+    whole = body.replace("\r\n", "\n").replace("\n", "\r\n")
+    expected = (f"mailto:ana@corp.example?subject={urllib_quote(subject, safe='')}"
+                f"&body={urllib_quote(whole, safe='')}")
+    assert mailto(("ana@corp.example",), subject, body) == expected

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytz
 
@@ -42,10 +43,24 @@ def localize_strict(zone: pytz.BaseTzInfo, naive: datetime) -> datetime:
 def to_zone(zone: pytz.BaseTzInfo, moment: datetime) -> datetime:
     """``moment.astimezone(zone)`` for an aware ``moment``: pytz's ``fromutc`` on its own tables, without
     the checks and the extra round trip through ``datetime.astimezone`` (about twice as fast)."""
-    times = getattr(zone, "_utc_transition_times", None)
+    tables = _TABLES.get(zone)
+    if tables is None:
+        tables = _TABLES[zone] = _tables(zone)
     offset = moment.utcoffset()
-    if not times or offset is None:  # UTC, fixed offsets, and naive input (which astimezone reads as local)
+    if not tables or offset is None:  # UTC, fixed offsets, and naive input (which astimezone reads as local)
         return moment.astimezone(zone)
+    times, infos, tzinfos = tables
     utc = moment.replace(tzinfo=None) - offset
-    info = zone._transition_info[max(0, bisect_right(times, utc) - 1)]  # type: ignore[attr-defined]
-    return (utc + info[0]).replace(tzinfo=zone._tzinfos[info])  # type: ignore[attr-defined]
+    info = infos[max(0, bisect_right(times, utc) - 1)]
+    return (utc + info[0]).replace(tzinfo=tzinfos[info])
+
+
+# zone -> its transition tables, or () for zones without (UTC, fixed offsets); a handful per process
+_TABLES: dict[pytz.BaseTzInfo, tuple[Any, ...]] = {}
+
+
+def _tables(zone: pytz.BaseTzInfo) -> tuple[Any, ...]:
+    times = getattr(zone, "_utc_transition_times", None)
+    if not times:
+        return ()
+    return (times, zone._transition_info, zone._tzinfos)  # type: ignore[attr-defined]

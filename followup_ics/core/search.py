@@ -432,22 +432,25 @@ class Stagger:
 
     def _put(self, step: Step, zone: pytz.BaseTzInfo, week: WorkWeek) -> Step:
         start = step.start
-        if not step.blocks_time:
+        minute = _minute(start)
+        if not step.blocks_time and minute in self._next:  # taken: the step moves (rarely; checked first)
             # A step keeps to the hours it was planned in: business hours on working days, or waking hours on
             # any day for the thank-you note and for what an early deadline pushed out of business hours.
             business = step.step_id not in _ANY_DAY and self._settings.business.fits(local(zone, start), step.duration)
             hours = self._settings.business if business else self._settings.waking
             days = week if business else None
             for _ in range(MAX_MOVES):
-                free = self._free(_minute(start))
-                if free == _minute(start):
+                free = self._free(minute)
+                if free == minute:
                     break
                 start = datetime.fromtimestamp(free * 60, UTC)
                 if not hours.fits(local(zone, start), step.duration):
                     start = next_slot(zone, start, step.duration, hours, week=days)
+                minute = _minute(start)
             if step.deadline is not None and start + step.duration > step.deadline:
                 start = step.start  # never past its deadline: sharing a minute is the lesser harm
-        self._take(_minute(start), step.duration)
+                minute = _minute(start)
+        self._take(minute, step.duration)
         return step._replace(start=local(zone, start))
 
     def _free(self, minute: int) -> int:
@@ -464,8 +467,11 @@ class Stagger:
         self._next.setdefault(minute, minute + max(1, int(length.total_seconds() // 60)))
 
 
+_RANK = {step_id: rank for rank, step_id in enumerate(ORDER)}
+
+
 def _order(step: Step) -> tuple[int, datetime]:
-    return (ORDER.index(step.step_id) if step.step_id in ORDER else len(ORDER), step.start)
+    return (_RANK.get(step.step_id, len(ORDER)), step.start)
 
 
 def _minute(moment: datetime) -> int:

@@ -107,8 +107,9 @@ def mailto(recipients: tuple[str, ...] | list[str], subject: str, body: str) -> 
 
     Without recipients it is ``mailto:?subject=...``, which mail programs open with an empty To line."""
     to = ",".join(quote(address, safe="@") for address in recipients)
-    body = body.replace("\r\n", "\n").replace("\n", "\r\n")
-    return f"mailto:{to}?subject={quote(subject, safe='')}&body={quote(body, safe='')}"
+    # Line by line (the same text as the whole, each CRLF as %0D%0A): drafts share most of their lines.
+    encoded = "%0D%0A".join([quote(line, safe="") for line in body.replace("\r\n", "\n").split("\n")])
+    return f"mailto:{to}?subject={quote(subject, safe='')}&body={encoded}"
 
 
 def email_lines(draft: Draft, lang: Language, heading: str = "") -> list[str]:
