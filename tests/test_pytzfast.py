@@ -9,7 +9,7 @@ import pytz
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from followup_ics.core.pytzfast import localize_strict, to_zone
+from followup_ics.core.pytzfast import localize_strict, same_zone, to_zone
 
 
 def _pytz(zone: pytz.BaseTzInfo, naive: datetime) -> datetime | type[Exception]:
@@ -73,6 +73,9 @@ def test_astimezone_into_a_pytz_zone_needs_no_normalize(name: str, utc: datetime
 
 
 
+ZONES_WITH_UTC = [*pytz.all_timezones, "UTC"]
+
+
 @settings(max_examples=1000, deadline=None)
 @given(name=st.sampled_from(pytz.all_timezones), source=st.sampled_from(["UTC", "America/New_York", "Asia/Kolkata",
                                                                         "Australia/Lord_Howe", "Europe/Dublin"]),
@@ -104,3 +107,18 @@ def test_to_zone_from_a_fixed_offset_and_into_utc() -> None:
     for zone in (pytz.utc, pytz.timezone("Europe/London"), pytz.timezone("Etc/GMT+5")):
         assert to_zone(zone, moment).tzinfo is moment.astimezone(zone).tzinfo
         assert to_zone(zone, moment).replace(tzinfo=None) == moment.astimezone(zone).replace(tzinfo=None)
+
+
+@settings(max_examples=500, deadline=None)
+@given(name=st.sampled_from(ZONES_WITH_UTC), other=st.sampled_from(ZONES_WITH_UTC),
+       utc=st.datetimes(min_value=datetime(1900, 1, 2), max_value=datetime(2100, 12, 30)))
+def test_same_zone_means_to_zone_gives_it_back(name: str, other: str, utc: datetime) -> None:
+    """A time pytz put in a zone (fromutc, localize) is that zone's, and converting it again changes nothing;
+    a time in another zone is not the zone's, unless the two names are one zone."""
+    zone, elsewhere = pytz.timezone(name), pytz.timezone(other)
+    here = pytz.utc.localize(utc).astimezone(zone)
+    assert same_zone(zone, here)
+    again = to_zone(zone, here)
+    assert again.tzinfo is here.tzinfo and again.replace(tzinfo=None) == here.replace(tzinfo=None)
+    there = pytz.utc.localize(utc).astimezone(elsewhere)
+    assert same_zone(zone, there) == (zone is elsewhere)

@@ -64,3 +64,14 @@ def _tables(zone: pytz.BaseTzInfo) -> tuple[Any, ...]:
     if not times:
         return ()
     return (times, zone._transition_info, zone._tzinfos)  # type: ignore[attr-defined]
+
+
+def same_zone(zone: pytz.BaseTzInfo, moment: datetime) -> bool:
+    """Whether ``moment`` carries ``zone`` or one of its own offsets (pytz gives each offset of a zone its
+    own tzinfo, all sharing one table): then ``to_zone`` would only give it back, if it came from pytz's
+    ``localize``, ``normalize`` or ``fromutc`` (as the planner's times all do)."""
+    found = moment.tzinfo
+    if found is zone:
+        return True
+    family = getattr(zone, "_tzinfos", None)
+    return family is not None and getattr(found, "_tzinfos", None) is family

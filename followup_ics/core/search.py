@@ -34,6 +34,7 @@ from typing import NamedTuple
 import pytz
 
 from followup_ics.core.planner import WHILE_PENDING, competing_offer, plan_interview
+from followup_ics.core.pytzfast import same_zone
 from followup_ics.core.records import Interview, Plan, Status, Step
 from followup_ics.core.settings import PlanSettings
 from followup_ics.core.wallclock import at, local, next_business_day, next_slot, on_or_after_business_day
@@ -451,6 +452,8 @@ class Stagger:
                 start = step.start  # never past its deadline: sharing a minute is the lesser harm
                 minute = _minute(start)
         self._take(minute, step.duration)
+        if start is step.start and same_zone(zone, start):
+            return step  # not moved: the planner gave it in its zone already (from at, local or next_slot)
         return step._replace(start=local(zone, start))
 
     def _free(self, minute: int) -> int:

@@ -121,7 +121,8 @@ def next_slot(zone: pytz.BaseTzInfo, moment: datetime, length: timedelta, hours:
     day = candidate.date()
     for _ in range(MAX_DAYS_OFF):
         if week is None or week.is_working_day(day):
-            start = local(zone, max(candidate, at(zone, day, hours.start)))
+            # Both are in the zone already (local, at): so is the later of them.
+            start = max(candidate, at(zone, day, hours.start))
             if hours.fits(start, length):
                 return start
         day += timedelta(days=1)
