@@ -135,16 +135,7 @@ def _follow_up_call(interview: Interview, rule: StepRule, zone: pytz.BaseTzInfo,
     working day from the 3rd to the 7th day allows it; when none does (Golden Week, Chinese New Year),
     the first working day after those 7 days. (A call the day after the interview would be pushy, so a
     working day just before a long break does not count.)"""
-    day = local(zone, interview.start).date()
-
-    def call_day(days: WorkWeek) -> date:
-        chosen = add_business_days(day, rule.business_days, days)
-        latest = last_business_day_until(day + FOLLOW_UP_LIMIT, days)
-        if latest is not None and day + FOLLOW_UP_EARLIEST <= latest:
-            return min(chosen, latest)
-        return min(chosen, next_business_day(day + FOLLOW_UP_LIMIT, days))
-
-    chosen, moved = _with_move(week, day, call_day)
+    chosen, moved = _day_with_move(week, "follow-up-call", local(zone, interview.start).date(), rule.business_days)
     return _step("follow-up-call", at(zone, chosen, rule.time), rule, channel="phone", moved=moved)
 
 
@@ -154,8 +145,7 @@ def _status_checks(rule: StepRule, zone: pytz.BaseTzInfo, after_call: datetime, 
     call_day = local(zone, after_call).date()
     channels = ("email", "phone") if rule.first == "email" else ("phone", "email")
     for number in range(1, rule.count + 1):
-        target = call_day + timedelta(days=rule.every * number)
-        day, moved = _with_move(week, target - ONE_DAY, lambda days, t=target: on_or_after_business_day(t, days))
+        day, moved = _day_with_move(week, "on-or-after", call_day + timedelta(days=rule.every * number))
         yield _step("status-check", at(zone, day, rule.time), rule, index=number, total=rule.count,
                     channel=channels[(number - 1) % 2], moved=moved)
 
@@ -204,6 +194,36 @@ def _keep_in_touch(rule: StepRule, zone: pytz.BaseTzInfo, outcome: datetime, wee
     known = local(zone, outcome).date()
     day, moved = _with_move(week, known, lambda days: next_business_day(known, days))
     return _step("keep-in-touch", at(zone, day, rule.time), rule, channel="email", moved=moved)
+
+
+def _call_day(day: date, business_days: int, days: WorkWeek) -> date:
+    chosen = add_business_days(day, business_days, days)
+    latest = last_business_day_until(day + FOLLOW_UP_LIMIT, days)
+    if latest is not None and day + FOLLOW_UP_EARLIEST <= latest:
+        return min(chosen, latest)
+    return min(chosen, next_business_day(day + FOLLOW_UP_LIMIT, days))
+
+
+def _day_with_move(week: WorkWeek, kind: str, day: date, count: int = 0) -> tuple[date, Move | None]:
+    """``_with_move`` for the rules that pick a day from a day alone (the follow-up call's day from the
+    interview's, a status check's from its target): the same answer for every interview of that week and
+    day, so a batch works each out once (remembered for the last few thousand)."""
+    key = (id(week), kind, day, count)
+    found = _DAY_PICKS.get(key)
+    if found is not None and found[0] is week:
+        return found[1]
+    if kind == "follow-up-call":
+        picked = _with_move(week, day, lambda days: _call_day(day, count, days))
+    else:  # "on-or-after": the first working day from ``day`` on
+        picked = _with_move(week, day - ONE_DAY, lambda days: on_or_after_business_day(day, days))
+    if len(_DAY_PICKS) >= _MAX_DAY_PICKS:
+        _DAY_PICKS.clear()
+    _DAY_PICKS[key] = (week, picked)  # the week kept alive with its answer: its id stays its own
+    return picked
+
+
+_MAX_DAY_PICKS = 16_384
+_DAY_PICKS: dict[tuple[int, str, date, int], tuple[WorkWeek, tuple[date, Move | None]]] = {}
 
 
 def _with_move(week: WorkWeek, since: date, pick: Callable[[WorkWeek], _When]) -> tuple[_When, Move | None]:
