@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import pytz
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from followup_ics.core.pytzfast import localize_strict
+from followup_ics.core.pytzfast import localize_strict, same_zone, to_zone
 
 
 def _pytz(zone: pytz.BaseTzInfo, naive: datetime) -> datetime | type[Exception]:
@@ -70,3 +70,55 @@ def test_astimezone_into_a_pytz_zone_needs_no_normalize(name: str, utc: datetime
     normalized = zone.normalize(direct)
     assert direct == normalized and direct.tzinfo is normalized.tzinfo
     assert direct.replace(tzinfo=None) == normalized.replace(tzinfo=None)
+
+
+
+ZONES_WITH_UTC = [*pytz.all_timezones, "UTC"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(name=st.sampled_from(pytz.all_timezones), source=st.sampled_from(["UTC", "America/New_York", "Asia/Kolkata",
+                                                                        "Australia/Lord_Howe", "Europe/Dublin"]),
+       utc=st.datetimes(min_value=datetime(1850, 1, 2), max_value=datetime(2100, 12, 30)))
+def test_to_zone_is_astimezone(name: str, source: str, utc: datetime) -> None:
+    """The fast conversion gives astimezone's answer, tzinfo object included, from any zone into any zone."""
+    zone = pytz.timezone(name)
+    moment = pytz.utc.localize(utc).astimezone(pytz.timezone(source))
+    expected, got = moment.astimezone(zone), to_zone(zone, moment)
+    assert got == expected and got.tzinfo is expected.tzinfo
+    assert got.replace(tzinfo=None) == expected.replace(tzinfo=None)
+
+
+@pytest.mark.parametrize("name", ["America/New_York", "Europe/Paris", "Australia/Sydney", "Asia/Tehran"])
+def test_to_zone_at_every_transition(name: str) -> None:
+    """At each change of offset, a minute before and after: the instants where fromutc's table lookup turns."""
+    zone = pytz.timezone(name)
+    for utc in zone._utc_transition_times[1:]:
+        if 1970 <= utc.year <= 2037:
+            for minutes in (-1, 0, 1):
+                moment = pytz.utc.localize(utc + timedelta(minutes=minutes))
+                expected, got = moment.astimezone(zone), to_zone(zone, moment)
+                assert got.tzinfo is expected.tzinfo and got.replace(tzinfo=None) == expected.replace(tzinfo=None)
+
+
+def test_to_zone_from_a_fixed_offset_and_into_utc() -> None:
+    """datetime.timezone sources and pytz's UTC target take astimezone's own path."""
+    moment = datetime(2026, 3, 29, 1, 30, tzinfo=timezone(timedelta(hours=-3)))
+    for zone in (pytz.utc, pytz.timezone("Europe/London"), pytz.timezone("Etc/GMT+5")):
+        assert to_zone(zone, moment).tzinfo is moment.astimezone(zone).tzinfo
+        assert to_zone(zone, moment).replace(tzinfo=None) == moment.astimezone(zone).replace(tzinfo=None)
+
+
+@settings(max_examples=500, deadline=None)
+@given(name=st.sampled_from(ZONES_WITH_UTC), other=st.sampled_from(ZONES_WITH_UTC),
+       utc=st.datetimes(min_value=datetime(1900, 1, 2), max_value=datetime(2100, 12, 30)))
+def test_same_zone_means_to_zone_gives_it_back(name: str, other: str, utc: datetime) -> None:
+    """A time pytz put in a zone (fromutc, localize) is that zone's, and converting it again changes nothing;
+    a time in another zone is not the zone's, unless the two names are one zone."""
+    zone, elsewhere = pytz.timezone(name), pytz.timezone(other)
+    here = pytz.utc.localize(utc).astimezone(zone)
+    assert same_zone(zone, here)
+    again = to_zone(zone, here)
+    assert again.tzinfo is here.tzinfo and again.replace(tzinfo=None) == here.replace(tzinfo=None)
+    there = pytz.utc.localize(utc).astimezone(elsewhere)
+    assert same_zone(zone, there) == (zone is elsewhere)

@@ -9,6 +9,8 @@ abbreviation ("EST") is refused in one line, since several zones share most of t
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 import warnings
 from collections.abc import Mapping, Sequence
@@ -219,8 +221,12 @@ def parse_status(text: str, field_name: str = "status") -> Status:
         raise InputError(field_name, f"unknown status (one of {choices})", value=text) from None
 
 
+@functools.lru_cache(maxsize=1024)
 def parse_person(text: str, field_name: str, *, email: str = "", phone: str = "") -> Person:
-    """'Ana Diaz <ana@x.com>', 'ana@x.com' or 'Ana Diaz', plus separately given email and phone."""
+    """'Ana Diaz <ana@x.com>', 'ana@x.com' or 'Ana Diaz', plus separately given email and phone.
+
+    Remembered for recent cells (a Person is immutable): a spreadsheet names the same recruiters,
+    interviewers and references row after row, and a batch reads every row twice."""
     cleaned = " ".join(text.split())
     name = cleaned
     separate_email = email.strip()
@@ -245,6 +251,11 @@ def parse_person(text: str, field_name: str, *, email: str = "", phone: str = ""
 
 def check_text(raw: RawInterview) -> None:
     """Every value of ``raw`` is at most MAX_TEXT characters and free of control characters."""
+    texts = list(_SCALARS(raw))
+    for values in _LISTS(raw):
+        texts += values
+    if texts_fine(texts):
+        return  # the usual case, checked at once; else each value is looked at to name the bad one
     for name in RawInterview.__slots__:
         value = getattr(raw, name)
         for text in value if isinstance(value, tuple) else (value,):
@@ -252,6 +263,12 @@ def check_text(raw: RawInterview) -> None:
             if problem:
                 raise InputError(_FIELD_NAMES.get(name, name.replace("_", "-")), problem,
                                  value=text if len(text) <= MAX_TEXT else None)
+
+
+def texts_fine(texts: list[str]) -> bool:
+    """True if no text of ``texts`` has a problem (``text_problem``): one search over them all, joined by a
+    line feed (which is allowed), rather than one per text."""
+    return (not texts or max(map(len, texts)) <= MAX_TEXT) and CONTROL.search("\n".join(texts)) is None
 
 
 def text_problem(text: str) -> str | None:
@@ -264,6 +281,9 @@ def text_problem(text: str) -> str | None:
     return None
 
 
+# Every value of a RawInterview, its single texts then its lists, in one call each.
+_SCALARS = operator.attrgetter(*(name for name in RawInterview.__slots__ if name not in LIST_FIELDS))
+_LISTS = operator.attrgetter(*(name for name in RawInterview.__slots__ if name in LIST_FIELDS))
 _FIELD_NAMES = {"interviewers": "interviewer", "interviewer_emails": "interviewer-email", "references": "reference"}
 
 

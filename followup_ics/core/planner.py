@@ -7,6 +7,7 @@ Business steps land on working days of the interview's WorkWeek (Monday to Frida
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -101,8 +102,9 @@ def _steps(interview: Interview, settings: PlanSettings, zone: pytz.BaseTzInfo, 
             yield offer
 
 
+@functools.lru_cache(maxsize=256)
 def _minutes(value: int) -> timedelta:
-    return timedelta(minutes=value)
+    return timedelta(minutes=value)  # made once per value: the planner asks some twenty times per interview
 
 
 def _step(step_id: str, start: datetime, rule: StepRule, **extra: object) -> Step:
@@ -140,16 +142,7 @@ def _follow_up_call(interview: Interview, rule: StepRule, zone: pytz.BaseTzInfo,
     working day from the 3rd to the 7th day allows it; when none does (Golden Week, Chinese New Year),
     the first working day after those 7 days. (A call the day after the interview would be pushy, so a
     working day just before a long break does not count.)"""
-    day = local(zone, interview.start).date()
-
-    def call_day(days: WorkWeek) -> date:
-        chosen = add_business_days(day, rule.business_days, days)
-        latest = last_business_day_until(day + FOLLOW_UP_LIMIT, days)
-        if latest is not None and day + FOLLOW_UP_EARLIEST <= latest:
-            return min(chosen, latest)
-        return min(chosen, next_business_day(day + FOLLOW_UP_LIMIT, days))
-
-    chosen, moved = _with_move(week, day, call_day)
+    chosen, moved = _day_with_move(week, "follow-up-call", local(zone, interview.start).date(), rule.business_days)
     return _step("follow-up-call", at(zone, chosen, rule.time), rule, channel="phone", moved=moved)
 
 
@@ -159,8 +152,7 @@ def _status_checks(rule: StepRule, zone: pytz.BaseTzInfo, after_call: datetime, 
     call_day = local(zone, after_call).date()
     channels = ("email", "phone") if rule.first == "email" else ("phone", "email")
     for number in range(1, rule.count + 1):
-        target = call_day + timedelta(days=rule.every * number)
-        day, moved = _with_move(week, target - ONE_DAY, lambda days, t=target: on_or_after_business_day(t, days))
+        day, moved = _day_with_move(week, "on-or-after", call_day + timedelta(days=rule.every * number))
         yield _step("status-check", at(zone, day, rule.time), rule, index=number, total=rule.count,
                     channel=channels[(number - 1) % 2], moved=moved)
 
@@ -232,20 +224,76 @@ def _keep_in_touch(rule: StepRule, zone: pytz.BaseTzInfo, outcome: datetime, wee
     return _step("keep-in-touch", at(zone, day, rule.time), rule, channel="email", moved=moved)
 
 
+def _call_day(day: date, business_days: int, days: WorkWeek) -> date:
+    chosen = add_business_days(day, business_days, days)
+    latest = last_business_day_until(day + FOLLOW_UP_LIMIT, days)
+    if latest is not None and day + FOLLOW_UP_EARLIEST <= latest:
+        return min(chosen, latest)
+    return min(chosen, next_business_day(day + FOLLOW_UP_LIMIT, days))
+
+
+def _day_with_move(week: WorkWeek, kind: str, day: date, count: int = 0) -> tuple[date, Move | None]:
+    """``_with_move`` for the rules that pick a day from a day alone (the follow-up call's day from the
+    interview's, a status check's from its target): the same answer for every interview of that week and
+    day, so a batch works each out once (remembered for the last few thousand)."""
+    key = (id(week), kind, day, count)
+    found = _DAY_PICKS.get(key)
+    if found is not None and found[0] is week:
+        return found[1]
+    if kind == "follow-up-call":
+        picked = _with_move(week, day, lambda days: _call_day(day, count, days))
+    else:  # "on-or-after": the first working day from ``day`` on
+        picked = _with_move(week, day - ONE_DAY, lambda days: on_or_after_business_day(day, days))
+    if len(_DAY_PICKS) >= _MAX_DAY_PICKS:
+        _DAY_PICKS.clear()
+    _DAY_PICKS[key] = (week, picked)  # the week kept alive with its answer: its id stays its own
+    return picked
+
+
+_MAX_DAY_PICKS = 16_384
+_DAY_PICKS: dict[tuple[int, str, date, int], tuple[WorkWeek, tuple[date, Move | None]]] = {}
+
+
 def _with_move(week: WorkWeek, since: date, pick: Callable[[WorkWeek], _When]) -> tuple[_When, Move | None]:
     """``pick(week)``, and a Move when ``pick`` of the ordinary week (no holidays) gives another day.
 
     ``since`` is the last day before the step's rule starts counting: a day off after it can be the cause.
     """
-    chosen = pick(week)
     regular = week.regular()
     if regular is week:
+        return pick(week), None
+    asked = _Asked(week)
+    chosen = pick(asked)
+    # ``pick`` sees a week only through is_working_day: where the ordinary week answers every day it asked
+    # alike, pick(regular) would take the same path to the same answer, so it need not run (most steps).
+    if all(regular.is_working_day(day) == working for day, working in asked.answers):
         return chosen, None
     usual = pick(regular)
     chosen_day, usual_day = _day(chosen), _day(usual)
     if chosen_day == usual_day:
         return chosen, None
     return chosen, _move(week, regular, since, usual_day, chosen_day)
+
+
+class _Asked:
+    """A WorkWeek that remembers what it was asked and what it answered."""
+
+    __slots__ = ("_week", "answers")
+
+    def __init__(self, week: WorkWeek) -> None:
+        self._week = week
+        self.answers: list[tuple[date, bool]] = []
+
+    def is_working_day(self, day: date) -> bool:
+        working = self._week.is_working_day(day)
+        self.answers.append((day, working))
+        return working
+
+    def why_off(self, day: date) -> str | None:
+        return self._week.why_off(day)
+
+    def regular(self) -> WorkWeek:
+        return self._week.regular()
 
 
 def _move(week: WorkWeek, regular: WorkWeek, since: date, usual: date, chosen: date) -> Move:

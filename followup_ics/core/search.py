@@ -25,6 +25,7 @@ The rules (DESIGN.md, "A search, not a list of interviews"):
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -33,6 +34,7 @@ from typing import NamedTuple
 import pytz
 
 from followup_ics.core.planner import WHILE_PENDING, answer_offer, competing_offer, plan_interview
+from followup_ics.core.pytzfast import same_zone
 from followup_ics.core.records import Interview, Plan, Status, Step
 from followup_ics.core.settings import PlanSettings
 from followup_ics.core.wallclock import at, local, next_business_day, next_slot, on_or_after_business_day
@@ -196,7 +198,23 @@ def plan_round(interview: Interview, application: str, facts: SearchFacts, setti
 
 
 def _without_stream(settings: PlanSettings) -> PlanSettings:
-    """Per-round settings: keep-searching belongs to the search, offers come from the facts."""
+    """Per-round settings: keep-searching belongs to the search, offers come from the facts. Made once per
+    settings object (a batch plans every row with the same one)."""
+    kept = _ROUND_SETTINGS.get(id(settings))
+    if kept is not None and kept[0] is settings:
+        return kept[1]
+    if len(_ROUND_SETTINGS) >= 64:
+        _ROUND_SETTINGS.clear()
+    made = _round_settings(settings)
+    _ROUND_SETTINGS[id(settings)] = (settings, made)
+    return made
+
+
+# id -> (the settings, kept alive so the id stays theirs; their per-round form)
+_ROUND_SETTINGS: dict[int, tuple[PlanSettings, PlanSettings]] = {}
+
+
+def _round_settings(settings: PlanSettings) -> PlanSettings:
     return replace(settings, keep_searching=replace(settings.keep_searching, include=False),
                    competing_offer=replace(settings.competing_offer, include=False))
 
@@ -298,30 +316,64 @@ def plan_stream(facts: SearchFacts, settings: PlanSettings, zone_name: str, *,
     if not rule.include or not facts.applications:
         return ()
     zone = tzinfo(zone_name)
-    windows = []
+    # Windows as POSIX timestamps: comparing aware datetimes of different pytz zones costs two utcoffset
+    # calls each, and the sweep compares thousands of them.
+    windows: list[tuple[float, float, str]] = []
+    earliest: datetime | None = None
     for app in facts.applications.values():
         if app.outside:
             continue
         begin = min(app.starts)
         end = max(app.starts) + timedelta(days=rule.every * rule.count)
         stop = facts.stops_waiting(app.key)
-        windows.append((begin, min(end, stop) if stop else end, app.company))
-    first = next_business_day(local(zone, min(w[0] for w in windows)).date(), week)
+        windows.append((begin.timestamp(), (min(end, stop) if stop else end).timestamp(), app.company))
+        if earliest is None or windows[-1][0] < earliest.timestamp():
+            earliest = begin
+    if earliest is None:
+        return ()
+    first = next_business_day(local(zone, earliest).date(), week)
     last = max(w[1] for w in windows)
     steps: list[Step] = []
     days: set[date] = set()
+    waiting_at = _Sweep(windows)
     for number in range(0, 520):
         day = on_or_after_business_day(first + timedelta(days=rule.every * number), week)
         moment = at(zone, day, rule.time)
-        if moment >= last:
+        stamp = moment.timestamp()
+        if stamp >= last:
             break
-        waiting = tuple(company for begin, end, company in windows if begin <= moment < end)
+        waiting = waiting_at(stamp)
         if not waiting or day in days:
             continue
         days.add(day)
         steps.append(Step("keep-searching", moment, timedelta(minutes=rule.duration), timedelta(minutes=rule.alarm),
                           index=int(f"{day:%Y%m%d}"), companies=waiting))
     return tuple(steps)
+
+
+class _Sweep:
+    """The companies whose window [begin, end) holds a moment, in the windows' order, for moments asked in
+    time order: each window is opened and closed once, instead of every window tested for every week."""
+
+    def __init__(self, windows: list[tuple[float, float, str]]) -> None:
+        self._windows = windows
+        self._by_begin = sorted(range(len(windows)), key=lambda number: windows[number][0])
+        self._opened = 0
+        self._open: list[tuple[float, int]] = []  # a heap of (end, window number)
+        self._last: float | None = None
+
+    def __call__(self, moment: float) -> tuple[str, ...]:
+        if self._last is not None and moment < self._last:  # never happens as plan_stream asks; stay exact
+            return tuple(company for begin, end, company in self._windows if begin <= moment < end)
+        self._last = moment
+        windows, by_begin = self._windows, self._by_begin
+        while self._opened < len(by_begin) and windows[by_begin[self._opened]][0] <= moment:
+            number = by_begin[self._opened]
+            heapq.heappush(self._open, (windows[number][1], number))
+            self._opened += 1
+        while self._open and self._open[0][0] <= moment:
+            heapq.heappop(self._open)
+        return tuple(windows[number][2] for number in sorted(number for _, number in self._open))
 
 
 class Stagger:
@@ -364,22 +416,27 @@ class Stagger:
 
     def _put(self, step: Step, zone: pytz.BaseTzInfo, week: WorkWeek) -> Step:
         start = step.start
-        if not step.blocks_time:
+        minute = _minute(start)
+        if not step.blocks_time and minute in self._next:  # taken: the step moves (rarely; checked first)
             # A step keeps to the hours it was planned in: business hours on working days, or waking hours on
             # any day for the thank-you note and for what an early deadline pushed out of business hours.
             business = step.step_id not in _ANY_DAY and self._settings.business.fits(local(zone, start), step.duration)
             hours = self._settings.business if business else self._settings.waking
             days = week if business else None
             for _ in range(MAX_MOVES):
-                free = self._free(_minute(start))
-                if free == _minute(start):
+                free = self._free(minute)
+                if free == minute:
                     break
                 start = datetime.fromtimestamp(free * 60, UTC)
                 if not hours.fits(local(zone, start), step.duration):
                     start = next_slot(zone, start, step.duration, hours, week=days)
+                minute = _minute(start)
             if step.deadline is not None and start + step.duration > step.deadline:
                 start = step.start  # never past its deadline: sharing a minute is the lesser harm
-        self._take(_minute(start), step.duration)
+                minute = _minute(start)
+        self._take(minute, step.duration)
+        if start is step.start and same_zone(zone, start):
+            return step  # not moved: the planner gave it in its zone already (from at, local or next_slot)
         return step._replace(start=local(zone, start))
 
     def _free(self, minute: int) -> int:
@@ -396,8 +453,11 @@ class Stagger:
         self._next.setdefault(minute, minute + max(1, int(length.total_seconds() // 60)))
 
 
+_RANK = {step_id: rank for rank, step_id in enumerate(ORDER)}
+
+
 def _order(step: Step) -> tuple[int, datetime]:
-    return (ORDER.index(step.step_id) if step.step_id in ORDER else len(ORDER), step.start)
+    return (_RANK.get(step.step_id, len(ORDER)), step.start)
 
 
 def _minute(moment: datetime) -> int:

@@ -10,11 +10,13 @@ calendar app reading our TZID-local times lands on the same instant we meant:
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 import pytz
 
+from followup_ics.core.pytzfast import localize_strict, to_zone
 from followup_ics.core.workdays import MONDAY_TO_FRIDAY, WorkWeek
 
 QUARTER_HOUR = 15 * 60
@@ -37,10 +39,14 @@ class Hours(NamedTuple):
                 and begin + length <= datetime.combine(day, self.end))
 
 
+@functools.lru_cache(maxsize=8192)
 def localize(zone: pytz.BaseTzInfo, naive: datetime) -> tuple[datetime, str | None]:
-    """Attach ``zone`` to a wall-clock time; return the aware time and a notice if it had to be moved."""
+    """Attach ``zone`` to a wall-clock time; return the aware time and a notice if it had to be moved.
+
+    Remembered for the last few thousand wall times: the rows of a batch share their days, zones and
+    hours (a status check at 10:00, business hours from 09:00), so most are asked again."""
     try:
-        return zone.localize(naive, is_dst=None), None
+        return localize_strict(zone, naive), None
     except pytz.AmbiguousTimeError:
         # The two readings differ only in offset; the first occurrence is the earlier instant.
         chosen = min(zone.localize(naive, is_dst=True), zone.localize(naive, is_dst=False))
@@ -60,8 +66,13 @@ def at(zone: pytz.BaseTzInfo, day: date, clock: time) -> datetime:
 
 
 def local(zone: pytz.BaseTzInfo, moment: datetime) -> datetime:
-    """``moment`` expressed in ``zone`` with pytz's correct offset."""
-    return zone.normalize(moment.astimezone(zone))
+    """``moment`` expressed in ``zone`` with pytz's correct offset.
+
+    pytz's ``fromutc`` (under ``astimezone``) already picks the offset in force at that instant, so the
+    usual ``zone.normalize`` after it would change nothing (tests/test_pytzfast.py holds this over every
+    zone) and is left out: the planner converts some forty times per interview. pytzfast.to_zone is that
+    ``astimezone`` without its round trips."""
+    return to_zone(zone, moment)
 
 
 def next_business_day(day: date, week: WorkWeek = MONDAY_TO_FRIDAY) -> date:
@@ -110,10 +121,10 @@ def next_slot(zone: pytz.BaseTzInfo, moment: datetime, length: timedelta, hours:
     day = candidate.date()
     for _ in range(MAX_DAYS_OFF):
         if week is None or week.is_working_day(day):
-            opening = at(zone, day, hours.start)
-            start = max(candidate, opening)
-            if hours.fits(local(zone, start), length):
-                return local(zone, start)
+            # Both are in the zone already (local, at): so is the later of them.
+            start = max(candidate, at(zone, day, hours.start))
+            if hours.fits(start, length):
+                return start
         day += timedelta(days=1)
     raise ValueError(f"no working day within {MAX_DAYS_OFF} days of {day}")
 

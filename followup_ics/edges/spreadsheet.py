@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from followup_ics.app.fields import LIST_FIELDS, MAX_TEXT, SPELLINGS, RawInterview, text_problem
+from followup_ics.app.fields import LIST_FIELDS, MAX_TEXT, SPELLINGS, RawInterview, text_problem, texts_fine
 from followup_ics.app.roster import Row, RowError
 from followup_ics.core.errors import FollowupError
 
@@ -308,6 +308,8 @@ def _rows(handle, reader, header: Header) -> Iterator[Row | RowError]:  # type: 
 
 def _check_cells(number: int, cells: list[str], header: Header) -> RowError | None:
     # Every cell, known column or not: the same rule as for a value typed as an option.
+    if texts_fine(cells):
+        return None
     for name, cell in zip(header.names, cells, strict=True):
         problem = text_problem(cell)
         if problem:

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import NamedTuple
-from urllib.parse import quote
+from typing import Any, NamedTuple, TypeVar
 
 from followup_ics.core.records import Interview, Person, Plan, Schedule, Step, WordedStep
 from followup_ics.wording.language import Language, language
+from followup_ics.wording.percent import quote
+
+_T = TypeVar("_T")
 
 
 class Words(NamedTuple):
@@ -24,10 +26,21 @@ class Words(NamedTuple):
 
     lang: Language
     me: str = ""  # the user's name, signing every draft
+    # Texts one interview's steps share (the status checks' drafts, the contact line), made once per
+    # interview: word_plan gives each interview a fresh one.
+    memo: dict[object, Any] | None = None
 
     @property
     def signature(self) -> str:
         return self.me or self.lang._("[your name]")
+
+    def once(self, key: object, make: Callable[[], _T]) -> _T:
+        """``make()``, remembered in ``memo`` under ``key`` when there is one."""
+        if self.memo is None:
+            return make()
+        if key not in self.memo:
+            self.memo[key] = make()
+        return self.memo[key]  # type: ignore[no-any-return]
 
 
 class Draft(NamedTuple):
@@ -40,7 +53,7 @@ class Draft(NamedTuple):
 
 def word_plan(plan: Plan, lang: Language | None = None, me: str = "") -> Schedule:
     """Every planned step with its title, description and alarm text, and the calendar's own names."""
-    words = Words(lang or language("en"), " ".join(me.split()))
+    words = Words(lang or language("en"), " ".join(me.split()), {})
     interview = plan.interview
     facts = details(interview, words.lang)  # the same for every step: built once
     categories = follow_up_categories(words.lang)
@@ -107,8 +120,9 @@ def mailto(recipients: tuple[str, ...] | list[str], subject: str, body: str) -> 
 
     Without recipients it is ``mailto:?subject=...``, which mail programs open with an empty To line."""
     to = ",".join(quote(address, safe="@") for address in recipients)
-    body = body.replace("\r\n", "\n").replace("\n", "\r\n")
-    return f"mailto:{to}?subject={quote(subject, safe='')}&body={quote(body, safe='')}"
+    # Line by line (the same text as the whole, each CRLF as %0D%0A): drafts share most of their lines.
+    encoded = "%0D%0A".join([quote(line, safe="") for line in body.replace("\r\n", "\n").split("\n")])
+    return f"mailto:{to}?subject={quote(subject, safe='')}&body={encoded}"
 
 
 def email_lines(draft: Draft, lang: Language, heading: str = "") -> list[str]:
@@ -142,6 +156,7 @@ def letter(person: Person, words: Words, *paragraphs: str) -> str:
 
 
 def _contact_line(interview: Interview, lang: Language, *, phone: bool) -> str:
+    """Whom to call or write to, as one line."""
     person = interview.contact
     if not person:
         people = [p for p in interview.interviewers if (p.phone if phone else p.email)]
@@ -287,26 +302,37 @@ def follow_up_call_texts(interview: Interview, step: Step, facts: str, words: Wo
 
 
 def status_check_texts(interview: Interview, step: Step, facts: str, words: Words) -> tuple[str, str, str]:
-    lang = words.lang
-    _ = lang._
+    _ = words.lang._
     number, total, company = step.index, step.total, interview.company
-    intro = _("Hiring often takes longer than planned. Be patient but stay in touch: about once a week, "
-              "alternating a phone call and an email, politely ask how the decision is going.")
     if step.channel == "phone":
         summary = _("Call {company} for a status update ({number} of {total})", company=company, number=number,
                     total=total)
+    else:
+        summary = _("Email {company} for a status update ({number} of {total})", company=company, number=number,
+                    total=total)
+    # The checks by one channel differ only in their number: their description and alarm are made once.
+    description, alarm = words.once(("status-check", step.channel),
+                                    lambda: _status_check_body(interview, step.channel, facts, words))
+    return summary, description, alarm
+
+
+def _status_check_body(interview: Interview, channel: str, facts: str, words: Words) -> tuple[str, str]:
+    lang = words.lang
+    _ = lang._
+    company = interview.company
+    intro = _("Hiring often takes longer than planned. Be patient but stay in touch: about once a week, "
+              "alternating a phone call and an email, politely ask how the decision is going.")
+    if channel == "phone":
         script = _("Hello, this is {me}. I'm calling to check on the status of my application, after our "
                    "interview on {date}. I remain very interested. Is there a date by which you expect to "
                    "decide?", me=words.signature, date=lang.date(interview.start))
         lines = [intro, _contact_line(interview, lang, phone=True), "", _("What to say:"), script]
         alarm = _("Call {company} about the hiring decision.", company=company)
     else:
-        summary = _("Email {company} for a status update ({number} of {total})", company=company, number=number,
-                    total=total)
         lines = [intro, _contact_line(interview, lang, phone=False), "",
                  *email_lines(_status_draft(interview, words), lang)]
         alarm = _("Email {company} about the hiring decision.", company=company)
-    return summary, "\n".join([*lines, "", facts]), alarm
+    return "\n".join([*lines, "", facts]), alarm
 
 
 def _status_draft(interview: Interview, words: Words) -> Draft:

@@ -1,0 +1,61 @@
+"""Percent-encoding for mailto: links, the same text as ``urllib.parse.quote``, several times faster.
+
+Every drafted email carries a ``mailto:`` link holding its whole body, so a batch percent-encodes some
+twenty kilobytes per interview; urllib's per-byte loop was a twentieth of a batch. The drafts are made of
+the same words over and over (greetings, sign-offs, the sentences around the company's name), and
+encoding works piece by piece: ``quote(a + " " + b) == quote(a) + "%20" + quote(b)``. So each word is
+encoded once and remembered, and so is each whole text (texts.mailto encodes a body line by line: the
+greetings, sign-offs and the paragraphs an interview's drafts share come back encoded); both tables are
+bounded. tests/test_percent.py holds it to ``quote`` on any text.
+"""
+
+from __future__ import annotations
+
+import functools
+
+# RFC 3986's unreserved characters: what urllib's quote never encodes, whatever ``safe`` says.
+_ALWAYS_SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
+_MAX_WORDS = 20_000  # remembered words per safe set; the table starts afresh when full, so memory stays flat
+_MAX_TEXTS = 1_024  # remembered whole texts (lines of drafts: an interview's drafts share most of theirs)
+
+
+class _Encoder:
+    """``quote`` for one set of safe characters."""
+
+    def __init__(self, safe: str) -> None:
+        keep = _ALWAYS_SAFE | {ord(character) for character in safe if ord(character) < 128}
+        self._bytes = [chr(byte) if byte in keep else f"%{byte:02X}" for byte in range(256)]
+        self._words: dict[str, str] = {}
+        self._texts: dict[str, str] = {}
+        self._space = self._bytes[ord(" ")]
+
+    def word(self, word: str) -> str:
+        encoded = self._words.get(word)
+        if encoded is None:
+            table = self._bytes
+            encoded = "".join([table[byte] for byte in word.encode("utf-8")])
+            if len(self._words) >= _MAX_WORDS:
+                self._words.clear()
+            self._words[word] = encoded
+        return encoded
+
+    def __call__(self, text: str) -> str:
+        encoded = self._texts.get(text)
+        if encoded is None:
+            known, word = self._words.get, self.word
+            # ``or``: a word not yet known (or the empty one, which encodes to itself) is encoded and remembered
+            encoded = self._space.join([known(part) or word(part) for part in text.split(" ")])
+            if len(self._texts) >= _MAX_TEXTS:
+                self._texts.clear()
+            self._texts[text] = encoded
+        return encoded
+
+
+@functools.cache
+def _encoder(safe: str) -> _Encoder:
+    return _Encoder(safe)
+
+
+def quote(text: str, safe: str = "/") -> str:
+    """``urllib.parse.quote(text, safe)`` for a str (UTF-8, strict): the same result, character for character."""
+    return _encoder(safe)(text)

@@ -1,0 +1,64 @@
+"""Language._ fills a message's placeholders from pieces it splits once: the same text as str.format, for
+every message of every catalog and for the placeholder forms it leaves to str.format."""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from followup_ics.wording.language import LOCALE_DIR, SUPPORTED, Language
+
+CATALOGS = sorted(Path(LOCALE_DIR).glob("*/LC_MESSAGES/*.po"))
+
+
+def _messages() -> list[str]:
+    with CATALOGS[0].open("rb") as handle:
+        return [str(message.id) for message in read_po(handle) if message.id and isinstance(message.id, str)]
+
+
+def _values(text: str) -> dict[str, object]:
+    """A value for each placeholder: text with braces and non-ASCII, and a number (a step's index)."""
+    names = {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    return {name: (7 if name in ("number", "total", "count") else f"{{{name}}} Zürich") for name in names}
+
+
+@pytest.mark.parametrize("code", SUPPORTED)
+def test_every_message_as_str_format_fills_it(code: str) -> None:
+    """Each translation filled from its pieces equals gettext's text filled by str.format (asked twice: the
+    second time from the remembered pieces)."""
+    lang = Language(code)
+    assert _messages(), "no messages read from the catalogs"
+    for message in _messages():
+        values = _values(message)
+        expected = lang._catalog.gettext(message)
+        expected = expected.format(**values) if values else expected
+        assert lang._(message, **values) == expected
+        assert lang._(message, **values) == expected
+
+
+@pytest.mark.parametrize(("message", "values"), [
+    ("{{literal braces}} and {name}", {"name": "x"}),  # doubled braces are text
+    ("{name:>6}|", {"name": "ab"}),  # a format spec
+    ("{number:03d} of {total}", {"number": 2, "total": 4}),  # a spec on an int
+    ("{name!r}", {"name": "quoted"}),  # a conversion: str.format's own way
+    ("{item.real}", {"item": 3}),  # an attribute: str.format's own way
+    ("{0}", {}),  # positional: str.format's error
+    ("{name}", {}),  # a missing value: str.format's error
+])
+def test_placeholder_forms(message: str, values: dict[str, object]) -> None:
+    """The placeholder forms str.format knows give its text, or its error."""
+    lang = Language("en")
+    try:
+        expected: object = message.format(**values)
+    except (KeyError, IndexError) as error:
+        expected = type(error)
+    try:
+        got: object = lang._(message, **values) if values else lang._(message, unused=1)
+    except (KeyError, IndexError) as error:
+        got = type(error)
+    if not values and isinstance(expected, str):
+        expected = message.format(unused=1)
+    assert got == expected

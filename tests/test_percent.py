@@ -1,0 +1,68 @@
+"""The fast percent-encoder writes exactly what urllib's quote writes, for any text and the safe sets we use."""
+
+from __future__ import annotations
+
+from urllib.parse import quote as urllib_quote
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from followup_ics.wording.percent import quote
+from followup_ics.wording.texts import mailto
+
+# Surrogates cannot be encoded as UTF-8 at all: both refuse them alike (tested below), so text is drawn without.
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=200)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=TEXT, safe=st.sampled_from(["", "@", "/", "@/:", "~-"]))
+def test_same_as_urllib_for_any_text(text: str, safe: str) -> None:
+    """Any characters (controls, non-ASCII, astral, '%', '+', space) with the safe sets mailto links use."""
+    assert quote(text, safe=safe) == urllib_quote(text, safe=safe)
+
+
+@pytest.mark.parametrize(("text", "safe"), [
+    ("", ""),  # empty stays empty
+    ("ana@corp.example", "@"),  # an address keeps its @ only when it is safe
+    ("ana@corp.example", ""),
+    ("Thank you: Data Engineer interview", ""),  # spaces and colons
+    ("line one\r\nline two", ""),  # CRLF in a body is %0D%0A (RFC 6068)
+    ("Müller & Söhne, 50%+", ""),  # two-byte UTF-8, the percent sign itself, '+' that forms would read as space
+    ("日本語 🙂", ""),  # three- and four-byte UTF-8
+    ("~._-AZaz09", ""),  # the unreserved set is never encoded
+    ("a/b", "/"),  # urllib's default safe character
+])
+def test_known_cases(text: str, safe: str) -> None:
+    """Cases a mail program must read back exactly, one trap each."""
+    assert quote(text, safe=safe) == urllib_quote(text, safe=safe)
+
+
+def test_surrogates_refused_alike() -> None:
+    """A lone surrogate cannot be UTF-8: both raise UnicodeEncodeError rather than write something else."""
+    with pytest.raises(UnicodeEncodeError):
+        urllib_quote("\ud800")
+    with pytest.raises(UnicodeEncodeError):
+        quote("\ud800")
+
+
+def test_same_when_the_word_table_fills(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once the remembered words reach their bound the table starts afresh; the text is still urllib's."""
+    monkeypatch.setattr("followup_ics.wording.percent._MAX_WORDS", 3)
+    text = " ".join(f"wörd{number} a/b" for number in range(50))
+    for _ in range(2):  # the second time through, half the words are remembered, half encoded again
+        assert quote(text, safe="") == urllib_quote(text, safe="")
+
+
+PIECES = ["a", "é", " ", "\r", "\n", "\r\n", "%", ",", "Dear Ana,"]  # lone CR and LF, CRLF, repeated lines
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.lists(st.sampled_from(PIECES), max_size=30).map("".join), subject=TEXT)
+def test_mailto_link_as_urllib_would_write_it(body: str, subject: str) -> None:
+    """A draft's link, encoded line by line, is the whole body with CRLF line breaks encoded at once (lone CRs
+    and LFs included), as RFC 6068 asks."""
+    whole = body.replace("\r\n", "\n").replace("\n", "\r\n")
+    expected = (f"mailto:ana@corp.example?subject={urllib_quote(subject, safe='')}"
+                f"&body={urllib_quote(whole, safe='')}")
+    assert mailto(("ana@corp.example",), subject, body) == expected
