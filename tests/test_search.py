@@ -15,7 +15,7 @@ from pathlib import Path
 import icalendar
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from followup_ics.app.config import Request
@@ -216,6 +216,14 @@ def _offers(text: str) -> list[tuple[str, datetime, datetime]]:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=rosters())
+# An offer at 15:30 on a Friday, due Saturday: three "tell them" steps fill business hours, so the third
+# moves to the evening rather than share 16:30 with the first.
+@example(text="company,date,timezone,role,status,outcome_date,offer_deadline\r\n"
+              "Company 0,2026-11-30 09:00,America/New_York,Engineer,pending,,\r\n"
+              "Company 1,2026-11-30 09:30,America/New_York,Engineer,pending,,\r\n"
+              "Company 2,2026-11-30 10:00,America/New_York,Engineer,pending,,\r\n"
+              "Company 3,2026-11-30 13:30,America/New_York,Engineer,pending,,\r\n"
+              "Company 3,2026-12-04 13:30,America/New_York,Engineer,offer,2026-12-04 15:30,2026-12-05 15:30\r\n")
 def test_random_rosters_keep_the_search_rules(text: str) -> None:
     """No two steps at one minute; follow-up calls within 7 days of their round; every 'tell them about your offer'
     after the offer arrived and before its deadline; keep-searching at most once a day."""

@@ -37,7 +37,7 @@ from followup_ics.core.planner import WHILE_PENDING, answer_offer, competing_off
 from followup_ics.core.pytzfast import same_zone
 from followup_ics.core.records import Interview, Plan, Status, Step
 from followup_ics.core.settings import PlanSettings
-from followup_ics.core.wallclock import at, local, next_business_day, next_slot, on_or_after_business_day
+from followup_ics.core.wallclock import Hours, at, local, next_business_day, next_slot, on_or_after_business_day
 from followup_ics.core.workdays import MONDAY_TO_FRIDAY, WorkWeek
 from followup_ics.core.zones import tzinfo
 
@@ -416,28 +416,36 @@ class Stagger:
 
     def _put(self, step: Step, zone: pytz.BaseTzInfo, week: WorkWeek) -> Step:
         start = step.start
-        minute = _minute(start)
-        if not step.blocks_time and minute in self._next:  # taken: the step moves (rarely; checked first)
+        if not step.blocks_time and _minute(start) in self._next:  # taken: the step moves (rarely; checked first)
             # A step keeps to the hours it was planned in: business hours on working days, or waking hours on
             # any day for the thank-you note and for what an early deadline pushed out of business hours.
             business = step.step_id not in _ANY_DAY and self._settings.business.fits(local(zone, start), step.duration)
-            hours = self._settings.business if business else self._settings.waking
-            days = week if business else None
-            for _ in range(MAX_MOVES):
-                free = self._free(minute)
-                if free == minute:
-                    break
-                start = datetime.fromtimestamp(free * 60, UTC)
-                if not hours.fits(local(zone, start), step.duration):
-                    start = next_slot(zone, start, step.duration, hours, week=days)
-                minute = _minute(start)
-            if step.deadline is not None and start + step.duration > step.deadline:
+            if business:
+                start = self._move(start, step.duration, zone, self._settings.business, week)
+            if not business or _past(step, start):
+                # Business hours are full up to the deadline (a Friday-afternoon offer due on Saturday): the
+                # evening before it serves, as it does when the planner meets an early deadline.
+                start = self._move(step.start, step.duration, zone, self._settings.waking, None)
+            if _past(step, start):
                 start = step.start  # never past its deadline: sharing a minute is the lesser harm
-                minute = _minute(start)
-        self._take(minute, step.duration)
+        self._take(_minute(start), step.duration)
         if start is step.start and same_zone(zone, start):
             return step  # not moved: the planner gave it in its zone already (from at, local or next_slot)
         return step._replace(start=local(zone, start))
+
+    def _move(self, start: datetime, length: timedelta, zone: pytz.BaseTzInfo, hours: Hours,
+              days: WorkWeek | None) -> datetime:
+        """The first start from ``start`` on whose minute no placed step starts, inside ``hours`` (on ``days``)."""
+        minute = _minute(start)
+        for _ in range(MAX_MOVES):
+            free = self._free(minute)
+            if free == minute:
+                break
+            start = datetime.fromtimestamp(free * 60, UTC)
+            if not hours.fits(local(zone, start), length):
+                start = next_slot(zone, start, length, hours, week=days)
+            minute = _minute(start)
+        return start
 
     def _free(self, minute: int) -> int:
         """The first minute at or after ``minute`` that no placed step starts at, following the chain."""
@@ -451,6 +459,10 @@ class Stagger:
 
     def _take(self, minute: int, length: timedelta) -> None:
         self._next.setdefault(minute, minute + max(1, int(length.total_seconds() // 60)))
+
+
+def _past(step: Step, start: datetime) -> bool:
+    return step.deadline is not None and start + step.duration > step.deadline
 
 
 _RANK = {step_id: rank for rank, step_id in enumerate(ORDER)}
