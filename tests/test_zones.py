@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import pytz
 
@@ -53,3 +55,54 @@ def test_windows_names_are_icalendars_table() -> None:
     from followup_ics.ical.windowszones import WINDOWS_TO_IANA
 
     assert WINDOWS_TO_IANA == WINDOWS_TO_OLSON
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "meant"),
+    [
+        (["--tz", "EST"], {}, "America/New_York"),  # a fixed UTC-5: a New York summer interview an hour late
+        (["--tz", "est"], {}, "America/New_York"),  # any case: the lookup is case-insensitive
+        (["--tz", "CET"], {}, "Europe/Paris"),  # EU rules, but Belgium's holidays inferred
+        (["--tz", "PST8PDT"], {}, "America/Los_Angeles"),
+        (["--tz", "HST"], {}, "Pacific/Honolulu"),
+        ([], {"FOLLOWUP_ICS_TZ": "MST"}, "America/Denver"),  # typed into the environment: still typed
+    ],
+)
+def test_a_typed_abbreviation_zone_is_refused_with_the_place_meant(args: list[str], env: dict[str, str],
+                                                                   meant: str) -> None:
+    """--tz EST is the tz database's fixed offset, not Eastern time: refused in one line naming a place's zone."""
+    from click.testing import CliRunner
+
+    from followup_ics.cli import cli
+
+    result = CliRunner().invoke(cli, ["plan", "--company", "Acme", "--date", "2027-07-01 14:00", *args], env=env)
+    assert result.exit_code == 2, result.output
+    assert "is an abbreviation" in result.output and f"e.g. {meant}" in result.output
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_an_abbreviation_zone_in_a_csv_cell_is_refused_on_its_row(tmp_path: Path) -> None:
+    """The same rule for a CSV's timezone cell: the row and column are named, nothing is written."""
+    from click.testing import CliRunner
+
+    from followup_ics.cli import cli
+
+    source = tmp_path / "interviews.csv"
+    source.write_text("company,date,timezone\nAcme,2027-07-01 14:00,America/Chicago\nGlobex,2027-07-02 10:00,EST\n",
+                      encoding="utf-8")
+    result = CliRunner().invoke(cli, ["batch", str(source), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    assert "interviews.csv:3: column 'timezone': EST is an abbreviation" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_machines_own_posix_zone_is_still_read() -> None:
+    """TZ=EST5EDT set on the machine (not typed for this run) is read as before: US Eastern rules."""
+    from click.testing import CliRunner
+
+    from followup_ics.cli import cli
+
+    result = CliRunner().invoke(cli, ["plan", "--company", "Acme", "--date", "2027-07-01 14:00"],
+                                env={"TZ": "EST5EDT"})
+    assert result.exit_code == 0, result.output
+    assert "times in EST5EDT" in result.output

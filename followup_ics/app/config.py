@@ -10,7 +10,7 @@ from pathlib import Path
 from followup_ics.app import clock
 from followup_ics.core.errors import PlanFileError
 from followup_ics.core.settings import DEFAULT_SETTINGS, PlanSettings, settings_from_mapping
-from followup_ics.ical.zonenames import resolve_zone
+from followup_ics.ical.zonenames import resolve_zone, user_zone
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +32,12 @@ def request_for(zone_name: str | None, plan_file: Path | None = None, *, day_fir
     source = None
     if not zone_name:
         zone_name, source = default_zone()
-    # A zone from the machine is named by where it came from: 'TZ: unknown time zone', not a bad --tz.
-    zone = resolve_zone(zone_name, "TZ" if source == "the TZ variable" else "timezone")
+    # A zone from the machine is named by where it came from: 'TZ: unknown time zone', not a bad --tz. The
+    # machine's own setting may be a POSIX-style name (TZ=EST5EDT): it is read, only a typed --tz is refused.
+    if source is None:
+        zone = user_zone(zone_name)
+    else:
+        zone = resolve_zone(zone_name, "TZ" if source == "the TZ variable" else "timezone")
     settings = load_settings(plan_file) if plan_file else DEFAULT_SETTINGS
     if no_interview:
         settings = replace(settings, interview=replace(settings.interview, include=False))

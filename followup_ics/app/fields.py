@@ -22,7 +22,7 @@ from followup_ics.core.errors import InputError
 from followup_ics.core.records import Interview, Person, Status
 from followup_ics.core.wallclock import local, localize
 from followup_ics.core.zones import tzinfo
-from followup_ics.ical.zonenames import resolve_zone
+from followup_ics.ical.zonenames import user_zone
 
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2036  # pytz's zone rules are exact up to 2037
 DATE_ONLY_DEADLINE = time(17, 0)
@@ -318,7 +318,7 @@ def build_interview(raw: RawInterview, *, zone_name: str, day_first: bool | None
     check_text(raw)
     if not raw.company.strip():
         raise InputError("company", "must not be empty")
-    zone = resolve_zone(raw.timezone, "timezone") if raw.timezone.strip() else zone_name
+    zone = user_zone(raw.timezone, "timezone") if raw.timezone.strip() else zone_name
     notices: list[str] = []
     start, notice, _ = parse_moment(raw.date, zone, "date", day_first=day_first)
     notices += [notice] if notice else []

@@ -26,7 +26,7 @@ from followup_ics.core.wallclock import local
 from followup_ics.core.zones import tzinfo
 from followup_ics.edges.sheet import Sheet, SheetError, edit, read_sheet
 from followup_ics.edges.spreadsheet import read_text
-from followup_ics.ical.zonenames import resolve_zone
+from followup_ics.ical.zonenames import user_zone
 
 OVERDUE_FOR = timedelta(days=7)  # a step older than this has been overtaken by the next one in the plan
 QUIET_STEPS = frozenset({"interview", "keep-searching"})  # not things you can be late for
@@ -176,7 +176,7 @@ def written_moment(text: str, zone: str, field_name: str, request: Request, *, t
 
 def row_zone(app: Application, request: Request) -> str:
     cell = app.latest.identified.row.raw.timezone.strip()
-    return resolve_zone(cell, "timezone") if cell else request.zone
+    return user_zone(cell, "timezone") if cell else request.zone
 
 
 def new_id(company: str, role: str, date_text: str, taken: set[str]) -> str:
@@ -240,7 +240,7 @@ def add_application(path: Path, raw: RawInterview, request: Request, *, zone_giv
         # --me signs this run's drafts, as it does for every command; a row's own `me` column is for a
         # search kept for several people, and `add` does not guess that.
         values = {name: getattr(raw, name) for name in RawInterview.__dataclass_fields__ if name != "me"}
-        zone = resolve_zone(raw.timezone, "timezone") if raw.timezone.strip() else request.zone
+        zone = user_zone(raw.timezone, "timezone") if raw.timezone.strip() else request.zone
         values["date"] = written_moment(raw.date, zone, "date", request, time_needed=True)
         notes = []
         if not raw.outcome_date.strip():

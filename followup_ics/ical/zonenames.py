@@ -32,6 +32,28 @@ def resolve_zone(name: str, field_name: str = "timezone") -> str:
                      "or a Windows one such as Eastern Standard Time", value=name)
 
 
+# Zones of the tz database named like abbreviations, kept there for old systems: "EST" is a fixed UTC-5 with
+# no summer time, "CET" the EU rules with Belgium's holidays inferred. Someone typing them almost always
+# means a city's zone, so a user's --tz or timezone cell is refused with the zone they likely meant (as an
+# abbreviation in a date is); an invitation's TZID still reads them, as its own VTIMEZONE defines them.
+_ABBREVIATION_ZONES = {
+    "EST": "America/New_York", "EST5EDT": "America/New_York", "CST6CDT": "America/Chicago",
+    "MST": "America/Denver", "MST7MDT": "America/Denver", "PST8PDT": "America/Los_Angeles",
+    "HST": "Pacific/Honolulu", "CET": "Europe/Paris", "MET": "Europe/Paris", "EET": "Europe/Athens",
+    "WET": "Europe/Lisbon",
+}
+
+
+def user_zone(name: str, field_name: str = "timezone") -> str:
+    """resolve_zone for a zone a user typed: an abbreviation-like zone ("EST", "CET") is refused in one line."""
+    zone = resolve_zone(name, field_name)
+    meant = _ABBREVIATION_ZONES.get(zone)
+    if meant is not None:
+        raise InputError(field_name, f"{zone} is an abbreviation (a fixed or generic offset, not a place); "
+                         f"give the zone of a place, e.g. {meant}", value=name)
+    return zone
+
+
 def _windows_zone(name: str) -> str | None:
     """'Eastern Standard Time' (as Outlook and Windows name zones) -> 'America/New_York'."""
     from followup_ics.ical.windowszones import WINDOWS_TO_IANA  # only for names that are not IANA
