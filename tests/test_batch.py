@@ -329,3 +329,17 @@ def test_names_and_repeats_are_the_same_when_the_naming_tables_spill_to_disk(
                for line in errors)
     assert any("interviews.csv:10: column 'id': same id as row 2" in line for line in errors)
     assert (spilled_out / "all.ics").read_bytes() == (out / "all.ics").read_bytes()
+
+
+def test_the_summary_counts_in_the_singular_and_says_what_a_re_run_left_unchanged(tmp_path: Path) -> None:
+    """'1 interview' (not '1 interviews'); an unchanged re-run says its files were left as they were."""
+    source = tmp_path / "one.csv"
+    source.write_text("company,date,timezone\nAcme,2026-12-01 14:00,Europe/Paris\n", encoding="utf-8")
+    first = CliRunner().invoke(cli, ["batch", str(source), "-o", str(tmp_path / "out")],
+                               env={"SOURCE_DATE_EPOCH": "1767225600"})
+    assert first.exit_code == 0, first.output
+    assert "1 interview, " in first.stderr and "2 files in" in first.stderr and "unchanged" not in first.stderr
+    again = CliRunner().invoke(cli, ["batch", str(source), "-o", str(tmp_path / "out")],
+                               env={"SOURCE_DATE_EPOCH": "1767225600"})
+    assert again.exit_code == 0, again.output
+    assert "2 files (1 unchanged) in" in again.stderr

@@ -368,8 +368,16 @@ def test_the_served_page_warns_about_a_local_http_address(served: Server) -> Non
 # export-site ------------------------------------------------------------------------------------
 
 
-def test_export_site_on_a_missing_csv_names_the_csv(tmp_path: Path) -> None:
-    """Not 'cannot write to site/': the CSV is what is missing."""
-    result = CliRunner().invoke(cli, ["export-site", str(tmp_path / "nope.csv"), str(tmp_path / "site")])
-    assert result.exit_code == 1 and "nope.csv: cannot read it (No such file or directory)" in result.stderr
+@pytest.mark.parametrize("command", [
+    ["export-site", "{csv}", "{out}"],  # once said "cannot write to site/"
+    ["serve", "{csv}", "--port", "0"],  # once exit 1, unlike batch
+    ["batch", "{csv}", "-o", "{out}"],
+    ["list", "{csv}"],
+])
+def test_a_missing_csv_is_named_with_exit_2_in_every_command(tmp_path: Path, command: list[str]) -> None:
+    """Not 'cannot write to site/': the CSV is what is missing, bad input (exit 2) in every command alike."""
+    args = [part.format(csv=tmp_path / "nope.csv", out=tmp_path / "site") for part in command]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert "nope.csv: cannot read" in result.stderr and "(No such file or directory)" in result.stderr
     assert "cannot write" not in result.stderr and not (tmp_path / "site").exists()

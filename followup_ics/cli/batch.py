@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from followup_ics.cli.options import Fail, csv_options, fail, run_request, say_notices
+from followup_ics.cli.options import Fail, counted, csv_options, fail, run_request, say_notices
 from followup_ics.core.errors import ERRORS_SHOWN, first_errors
 
 
@@ -85,8 +85,10 @@ def batch(csv_file: Path, out_dir: Path, skip_invalid: bool, quiet: bool, all_er
                    "(--skip-invalid writes the valid rows)", exit_code=1)
     skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
     removed = f", {len(report.removed)} removed" if report.removed else ""
-    click.echo(f"{report.interviews} interviews, {report.events} events, {report.files} files "
-               f"in {out_dir}{removed}{skipped}, {report.seconds:.2f} s", err=True)
+    unchanged = f" ({report.unchanged} unchanged)" if report.unchanged else ""
+    click.echo(f"{counted(report.interviews, 'interview')}, {counted(report.events, 'event')}, "
+               f"{counted(report.files, 'file')}{unchanged} in {out_dir}{removed}{skipped}, {report.seconds:.2f} s",
+               err=True)
 
 
 def said_once(notices: list[str]) -> tuple[str, ...]:

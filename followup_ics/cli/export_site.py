@@ -13,6 +13,7 @@ from followup_ics.cli.options import (
     csv_options,
     fail,
     feed_options,
+    require_readable,
     run_request,
     say_column_note,
 )
@@ -42,6 +43,7 @@ def export_site(csv_file: Path, out_dir: Path, base_url: str | None, all_errors:
 
     if base_url and not base_url.startswith(("https://", "http://")):
         raise Fail("--base-url: must start with https:// (or http://)")
+    require_readable(csv_file)
     try:
         request = run_request(params, say_default_zone=False)
         report = export(csv_file, out_dir, request, state_dir=state_dir or default_state_dir(csv_file),

@@ -38,6 +38,21 @@ class Fail(click.ClickException):
         self.exit_code = exit_code
 
 
+def counted(number: int, noun: str) -> str:
+    """'1 interview', '2 interviews': the CLI's own English lines (the calendars' texts use the catalogs)."""
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
+
+
+def require_readable(path: Path) -> None:
+    """A CSV named on the command line must be readable to start: a missing one is bad input (exit 2), in
+    every command alike (a server that later finds it gone keeps serving and says so)."""
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as error:
+        raise Fail(f"{path}: cannot read it ({error.strerror or error})") from None
+
+
 def fail(error: FollowupError) -> NoReturn:
     from followup_ics.core.errors import InputError
 

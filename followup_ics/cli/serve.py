@@ -11,9 +11,11 @@ from followup_ics.cli.options import (
     ENV_PREFIX,
     Fail,
     checked_token,
+    counted,
     csv_options,
     fail,
     feed_options,
+    require_readable,
     run_request,
     say_column_note,
 )
@@ -52,6 +54,7 @@ def serve(csv_file: Path, host: str, port: int, public_url: str | None, poll: fl
     if public_url and not public_url.startswith(("https://", "http://")):
         raise Fail("--public-url: must start with https:// (or http://)")
     token = checked_token(token)
+    require_readable(csv_file)
     late = LateApp()
     try:  # listen first: a busy port must change nothing, not even rotate the token
         server = make_server(late, host=host, port=port)
@@ -72,13 +75,14 @@ def serve(csv_file: Path, host: str, port: int, public_url: str | None, poll: fl
     root = (public_url or f"http://{host}:{server.effective_port}").rstrip("/")  # type: ignore[union-attr]
     base = f"{root}/{app.token}/"
     say_column_note(csv_file)
-    click.echo(f"Serving {len(app.site.listings)} interviews from {csv_file}; watching it for changes.", err=True)
+    click.echo(f"Serving {counted(len(app.site.listings), 'interview')} from {csv_file}; watching it for changes.",
+               err=True)
     click.echo(f"Page:  {base}", err=True)
     names = list(app.site.feeds)
     for name in names[:_FEEDS_LISTED]:
         click.echo(f"Feed:  {base}{name}   webcal://{base.split('://', 1)[1]}{name}", err=True)
     if len(names) > _FEEDS_LISTED:
-        click.echo(f"       ... and {len(names) - _FEEDS_LISTED:,} more feeds: see the page.", err=True)
+        click.echo(f"       ... and {counted(len(names) - _FEEDS_LISTED, 'more feed')}: see the page.", err=True)
     click.echo("Ctrl-C to stop.", err=True)
 
     def stop(*_: object) -> None:

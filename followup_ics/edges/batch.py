@@ -81,7 +81,8 @@ class Rendered:
 class BatchReport:
     interviews: int = 0
     events: int = 0
-    files: int = 0  # written, all.ics included
+    files: int = 0  # produced, all.ics included: written, or left in place as they were
+    unchanged: int = 0  # of those, left in place: an earlier run wrote these very bytes
     rows: int = 0  # rows read, good and bad
     errors: list[RowError] = field(default_factory=list)
     skipped: list[RowError] = field(default_factory=list)
@@ -130,7 +131,7 @@ def run_batch(source: Path, out_dir: Path, request: Request, *, skip_invalid: bo
         _sync()
         try:
             moved, report.removed = commit(staging, out_dir, combined=COMBINED, keep_old=bool(report.skipped))
-            report.files = moved + combined.in_place
+            report.files, report.unchanged = moved + combined.in_place, combined.in_place
         except OSError:
             keep_staging = interrupted(out_dir)  # renaming began: the next run finishes it from staging
             raise
