@@ -48,6 +48,7 @@ ORDER = ("interview", "thank-you", "answer-offer", "competing-offer", "withdraw"
          "decide", "brief-references", "keep-in-touch", "keep-searching")
 # Steps that must happen on a working day, in business hours (the thank-you note is any day, waking hours).
 _ANY_DAY = frozenset({"thank-you"})
+_FOREVER = datetime.max.replace(tzinfo=UTC)
 MAX_MOVES = 400  # days' worth of moves a step may make before it shares a minute after all
 
 
@@ -95,6 +96,18 @@ class Application:
         return min(later) if later else None
 
 
+class Offer(NamedTuple):
+    """An offer as the other applications of its candidate meet it; the UTC copies make the comparisons,
+    made for every pair of application and offer, cheap (no zone is asked for its offset)."""
+
+    key: str
+    company: str
+    arrived: datetime
+    deadline: datetime
+    arrived_utc: datetime
+    deadline_utc: datetime
+
+
 @dataclass
 class SearchFacts:
     """Every application of the search, by key, in the order first seen.
@@ -105,7 +118,7 @@ class SearchFacts:
     """
 
     applications: dict[str, Application] = field(default_factory=dict)
-    _offers: dict[str, list[Application]] | None = None
+    _offers: dict[str, list[Offer]] | None = None
     _accepted: dict[str, tuple[str, datetime]] | None = None
 
     def add(self, item: RoundFacts) -> None:
@@ -126,13 +139,16 @@ class SearchFacts:
             app.status, app.outcome_at, app.dated = item.status, item.outcome_at, item.dated
             app.offer_deadline = item.offer_deadline if item.status is Status.OFFER else None
 
-    def offers(self, candidate: str = "") -> list[Application]:
+    def offers(self, candidate: str = "") -> list[Offer]:
         """The candidate's offers with their arrival and deadline."""
         if self._offers is None:
             self._offers = {}
             for a in self.applications.values():
-                if a.status is Status.OFFER and a.outcome is not None and a.offer_deadline is not None:
-                    self._offers.setdefault(a.candidate, []).append(a)
+                arrived = a.outcome
+                if a.status is Status.OFFER and arrived is not None and a.offer_deadline is not None:
+                    offer = Offer(a.key, a.company, arrived, a.offer_deadline, arrived.astimezone(UTC),
+                                  a.offer_deadline.astimezone(UTC))
+                    self._offers.setdefault(a.candidate, []).append(offer)
         return self._offers.get(candidate, [])
 
     def accepted_at(self, candidate: str = "") -> tuple[str, datetime] | None:
@@ -155,16 +171,12 @@ class SearchFacts:
             moments.append(accepted[1])
         return min(moments) if moments else None
 
-    def undecided_at(self, key: str, moment: datetime) -> bool:
-        """Not yet decided at ``moment``, whether or not its first round has happened."""
+    def waiting(self, key: str) -> tuple[datetime, datetime]:
+        """When waiting on this application begins (its first round) and ends (``datetime.max`` in UTC: not
+        yet known), in UTC to compare with Offer's UTC copies."""
         stop = self.stops_waiting(key)
-        return stop is None or moment < stop
-
-    def open_at(self, key: str, moment: datetime) -> bool:
-        """Still waiting on this application at ``moment`` (its first round has started)."""
-        app = self.applications[key]
-        stop = self.stops_waiting(key)
-        return min(app.starts) <= moment and (stop is None or moment < stop)
+        return (min(self.applications[key].starts).astimezone(UTC),
+                _FOREVER if stop is None else stop.astimezone(UTC))
 
 
 def plan_round(interview: Interview, application: str, facts: SearchFacts, settings: PlanSettings, *,
@@ -235,17 +247,18 @@ def _application_steps(interview: Interview, app: Application, facts: SearchFact
     if accepted is not None and accepted[0] != app.key and _open_when_accepting(app, accepted[1]):
         other = facts.applications[accepted[0]]
         steps.append(_soon("withdraw", accepted[1], settings, zone, week, companies=(other.company,)))
+    # One person's search may hold thousands of applications and hundreds of offers: this loop runs for
+    # each pair, so what is the same for every offer is worked out once (the application's waiting window).
+    first, stop = facts.waiting(app.key)
     for offer in facts.offers(app.candidate):
-        if offer.key == app.key or offer.outcome is None or offer.offer_deadline is None:
+        if offer.key == app.key or offer.arrived_utc >= stop:  # its own, or decided before the offer arrived
             continue
-        if not facts.undecided_at(app.key, offer.outcome):
-            continue
-        told = competing_offer(interview, settings, zone, offer.outcome, offer.offer_deadline, week,
+        told = competing_offer(interview, settings, zone, offer.arrived, offer.deadline, week,
                                offered_by=offer.company) if settings.competing_offer.include else None
         if told is not None:
             steps.append(told)
-        if facts.open_at(app.key, offer.offer_deadline):
-            steps.append(_soon("decide", offer.offer_deadline, settings, zone, week, companies=(offer.company,)))
+        if first <= offer.deadline_utc < stop:
+            steps.append(_soon("decide", offer.deadline, settings, zone, week, companies=(offer.company,)))
     # Waiting steps planned from other applications' news still end when this one is decided.
     return _numbered(undecided(steps, app.key, facts))
 
@@ -269,10 +282,10 @@ def _open_when_accepting(app: Application, moment: datetime) -> bool:
 def checks_until(application: str, facts: SearchFacts) -> datetime | None:
     """The first deadline of another application's offer that this one has not beaten: its checks stop there."""
     candidate = facts.applications[application].candidate
-    deadlines = [offer.offer_deadline for offer in facts.offers(candidate)
-                 if offer.key != application and offer.offer_deadline is not None and offer.outcome is not None
-                 and facts.open_at(application, offer.offer_deadline)]
-    return min(deadlines) if deadlines else None
+    first, stop = facts.waiting(application)
+    deadlines = [offer for offer in facts.offers(candidate)
+                 if offer.key != application and first <= offer.deadline_utc < stop]
+    return min(deadlines, key=lambda offer: offer.deadline_utc).deadline if deadlines else None
 
 
 def _numbered(steps: list[Step]) -> list[Step]:
