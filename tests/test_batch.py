@@ -343,3 +343,28 @@ def test_the_summary_counts_in_the_singular_and_says_what_a_re_run_left_unchange
                                env={"SOURCE_DATE_EPOCH": "1767225600"})
     assert again.exit_code == 0, again.output
     assert "2 files (1 unchanged) in" in again.stderr
+
+
+@pytest.mark.parametrize(
+    ("cores", "load", "workers"),
+    [
+        (2, 0.1, 2),  # a quiet 2-core machine: a pool of two
+        (2, 1.2, 1),  # another program holds a core: one process (a pool would lose to --jobs 1)
+        (2, 5.0, 1),  # overloaded: never fewer than one
+        (8, 2.6, 5),  # rounded to the nearest whole core
+        (4, None, 4),  # no load average on this system: every core counts as idle
+    ],
+)
+def test_the_default_jobs_are_the_idle_cores(cores: int, load: float | None, workers: int,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """--jobs by default: the cores this process may use minus the load other programs put on them."""
+    from followup_ics.edges import batch as batch_module
+
+    def loadavg() -> tuple[float, float, float]:
+        if load is None:
+            raise OSError("no load average")
+        return (load, load, load)
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(cores)), raising=False)
+    monkeypatch.setattr(os, "getloadavg", loadavg)
+    assert batch_module.idle_cores() == workers

@@ -21,7 +21,7 @@ from followup_ics.core.errors import ERRORS_SHOWN, first_errors
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no notes, only errors and the summary.")
 @click.option("--all-errors", is_flag=True, help=f"List every bad row, not only the first {ERRORS_SHOWN}.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
-              help="Worker processes for large files [default: one per core].")
+              help="Worker processes for large files [default: one per idle core].")
 def batch(csv_file: Path, out_dir: Path, skip_invalid: bool, quiet: bool, all_errors: bool, jobs: int | None,
           **params: Any) -> None:
     """Turn a CSV of interviews into one .ics per interview plus all.ics.
