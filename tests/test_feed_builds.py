@@ -12,7 +12,7 @@ from support import STAMP, plan_for
 
 from followup_ics.app.config import Request
 from followup_ics.app.roster import Roster
-from followup_ics.edges.feeds import _restamp, build_site, load_site, load_state, save_state
+from followup_ics.edges.feeds import FeedError, _restamp, build_site, load_site, load_state, save_state
 from followup_ics.edges.spreadsheet import read_text
 from followup_ics.ical import reference as ics
 from followup_ics.ical import writer
@@ -186,3 +186,52 @@ def test_an_interview_closed_without_a_date_stays_closed_as_of_the_build_that_fi
     name = "acme-corp-2026-12-01.ics"
     assert second.feeds[name].data == first.feeds[name].data and second.feeds[name].etag == first.feeds[name].etag
     assert second.feeds[name].last_modified == first.feeds[name].last_modified == STAMP
+
+
+def test_an_unchanged_csv_keeps_the_time_its_data_last_changed(tmp_path: Path) -> None:
+    """A rebuild of the same CSV days later keeps the first build's time; the state folder and its missing
+    parents are made on the way (serve --state-dir deep/new/folder)."""
+    state_dir = tmp_path / "not" / "yet" / "state"
+    csv = (HEADER + ACME.format(status="pending") + GLOBEX).encode()
+    first, state = build_site(csv, "x.csv", Request(zone="UTC", now=STAMP), load_state(state_dir), state_dir)
+    save_state(state_dir, state)
+    later = Request(zone="UTC", now=STAMP + timedelta(days=3))
+    second, new_state = build_site(csv, "x.csv", later, load_state(state_dir), state_dir)
+    assert new_state.changed_at == second.changed_at == STAMP
+    assert {name: feed.data for name, feed in second.feeds.items()} == {
+        name: feed.data for name, feed in first.feeds.items()}
+
+
+def _builds(state_dir: Path) -> list[str]:
+    return sorted(path.name for path in (state_dir / "builds").iterdir())
+
+
+def test_a_csv_that_cannot_be_read_is_one_line_naming_it_and_leaves_no_build(tmp_path: Path) -> None:
+    """A CSV without the company column: one problem naming the file, and no half-made build folder."""
+    state_dir = tmp_path / "state"
+    with pytest.raises(FeedError) as caught:
+        build_site(b"name,date\r\nAcme,2026-12-01 14:00\r\n", "x.csv", Request(zone="UTC", now=STAMP),
+                   load_state(state_dir), state_dir)
+    assert caught.value.problems == [f"x.csv: {caught.value.problems[0].removeprefix('x.csv: ')}"]
+    assert "company" in caught.value.problems[0] and "\n" not in caught.value.problems[0]
+    assert _builds(state_dir) == []
+
+
+def test_a_zone_that_cannot_be_written_as_rules_fails_the_build_naming_the_csv(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writer's last check refusing a zone's rules (a pytz zone no VTIMEZONE can hold) is a FeedError
+    naming the CSV, and the build folder is removed."""
+    from followup_ics.core.errors import ZoneNotRepresentable
+    from followup_ics.ical import tzrules
+
+    def refuse(zone_name: str, *_: object) -> None:
+        raise ZoneNotRepresentable(f"the time zone {zone_name} cannot be written as calendar rules")
+
+    monkeypatch.setattr(tzrules, "check", refuse)
+    monkeypatch.setattr(tzrules, "_CHECKED", set())  # checked spans are remembered: check this one again
+    state_dir = tmp_path / "state"
+    with pytest.raises(FeedError) as caught:
+        build_site((HEADER + GLOBEX).encode(), "x.csv", Request(zone="UTC", now=STAMP), load_state(state_dir),
+                   state_dir)
+    assert caught.value.problems == ["x.csv: the time zone Europe/Paris cannot be written as calendar rules"]
+    assert _builds(state_dir) == []
