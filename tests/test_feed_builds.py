@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -120,6 +121,24 @@ def test_old_builds_are_pruned_but_the_kept_and_the_young_stay(tmp_path: Path) -
         [names["kept"], names["young"], names["foreign"]])
 
 
+def test_pruning_counts_a_minute_to_the_nanosecond_and_skips_what_it_cannot_remove(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build exactly a minute old may still be in the making and stays; half a second older goes. Something
+    that cannot be removed (a file where a build folder would be) is left without stopping the server."""
+    from followup_ics.edges import feeds
+
+    now = 10**18
+    monkeypatch.setattr(feeds.time, "time_ns", lambda: now)
+    builds = tmp_path / "state" / "builds"
+    minute = f"{now - 60 * 10**9}-aaaa"
+    older = f"{now - 60 * 10**9 - 5 * 10**8}-bbbb"
+    for name in (minute, older):
+        (builds / name).mkdir(parents=True)
+    (builds / "1000-cccc").write_bytes(b"not a build folder")
+    feeds.prune_builds(tmp_path / "state", [])
+    assert sorted(path.name for path in builds.iterdir()) == sorted(["1000-cccc", minute])
+
+
 def _as_before_line_index(folder: Path) -> None:
     """Rewrite a build as the version before line-per-entry indexes left it: one JSON object, and no feeds
     table in its SQLite file (ETags and Last-Modified were read from the index)."""
@@ -151,6 +170,7 @@ def test_an_unchanged_feed_keeps_its_last_modified_across_builds(tmp_path: Path,
         _as_before_line_index(first.folder)
         loaded = load_site(state_dir, load_state(state_dir))
         assert loaded is not None and loaded.feeds == first.feeds and loaded.listings == first.listings
+        assert (loaded.changed_at, loaded.folder, loaded.events) == (first.changed_at, first.folder, first.events)
     later = STAMP + timedelta(days=1)
     second, _ = build_site((HEADER + ACME.format(status="withdrawn") + GLOBEX).encode(), "x.csv",
                            Request(zone="UTC", now=later), load_state(state_dir), state_dir)
@@ -158,6 +178,11 @@ def test_an_unchanged_feed_keeps_its_last_modified_across_builds(tmp_path: Path,
     assert second.feeds[globex].etag == first.feeds[globex].etag and second.feeds[globex].last_modified == STAMP
     assert second.feeds[acme].etag != first.feeds[acme].etag and second.feeds[acme].last_modified == later
     assert [listing.status for listing in second.listings] == ["withdrawn", "pending"]
+    if older_index:  # two Last-Modified times in one index: each feed keeps its own
+        assert second.folder is not None
+        _as_before_line_index(second.folder)
+        loaded = load_site(state_dir, replace(state, build=second.folder.name))
+        assert loaded is not None and loaded.feeds == second.feeds
 
 
 def test_a_build_without_its_last_index_line_is_never_served(tmp_path: Path) -> None:

@@ -3,7 +3,9 @@ and what it does with a damaged state or damaged earlier output."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -125,6 +127,24 @@ def test_every_bad_row_is_one_line_of_the_error(tmp_path: Path) -> None:
         build_site(text.encode(), "in.csv", Request(zone="UTC", now=STAMP), State(token="t" * 20), tmp_path)
     assert [problem.split(": column")[0] for problem in caught.value.problems] == ["in.csv:2", "in.csv:4"]
     assert str(caught.value) == "\n".join(caught.value.problems)
+    # what serve and export-site show without --all-errors: the first ones, then a count out of the CSV's rows
+    assert caught.value.lines(1) == [caught.value.problems[0],
+                                     "... and 1 more bad row (2 of the 3 rows); --all-errors lists them all"]
+    assert caught.value.lines(None) == caught.value.lines(2) == caught.value.problems
+
+
+def test_a_file_digest_is_the_digest_of_its_bytes_read_a_chunk_at_a_time(tmp_path: Path) -> None:
+    """serve and export-site tell a changed CSV by file_digest: the same as csv_digest of the whole bytes, for
+    a file of several chunks, with or without the run's settings."""
+    from followup_ics.edges.feeds import csv_digest, file_digest
+
+    data = b"company,date\r\n" + b"Acme,2026-12-01 14:00\r\n" * 120_000  # 2.8 MB: three chunks of 1 MiB
+    path = tmp_path / "big.csv"
+    path.write_bytes(data)
+    request = Request(zone="UTC", now=STAMP)
+    assert file_digest(path, request) == csv_digest(data, request) != csv_digest(data)
+    assert file_digest(path) == csv_digest(data) == hashlib.sha256(data).hexdigest()
+    assert file_digest(path, request) != csv_digest(data[:-1], request)
 
 
 @pytest.mark.parametrize(
@@ -148,8 +168,16 @@ def test_the_state_survives_a_round_trip_in_a_new_folder(tmp_path: Path) -> None
     folder = tmp_path / "a" / "b" / "state"
     state = State(token="a-token-of-twenty-chars", csv_sha256="ab12", changed_at=STAMP,
                   closed={"acme": STAMP + timedelta(days=1)}, build="1-abc")
-    save_state(folder, state)
+    umask = os.umask(0o022)  # a usual umask, which would leave a new folder readable by everyone
+    try:
+        save_state(folder, state)
+    finally:
+        os.umask(umask)
     assert load_state(folder) == state
+    assert folder.stat().st_mode & 0o777 == 0o700  # it holds the token: for the user's eyes only, whatever the umask
+    fresh = State(token="a-token-of-twenty-chars")  # never built: no time, no build
+    save_state(folder, fresh)
+    assert load_state(folder) == fresh
     assert load_state(folder, token="another-token-of-20ch").token == "another-token-of-20ch"
     rotated = load_state(folder, rotate=True).token
     assert rotated != state.token and valid_token(rotated)
