@@ -192,7 +192,11 @@ def test_a_build_without_its_last_index_line_is_never_served(tmp_path: Path) -> 
                              load_state(state_dir), state_dir)
     assert site.folder is not None
     index = site.folder / "index.json"
-    index.write_bytes(index.read_bytes().rsplit(b"\n", 2)[0] + b"\n")  # the closing "site" line gone
+    whole = index.read_bytes()
+    index.write_bytes(whole.rsplit(b"\n", 2)[0] + b"\n")  # the closing "site" line gone
+    assert load_site(state_dir, state) is None
+    # a torn copy that lost all.ics's line (the page links it first) is no build either
+    index.write_bytes(b"".join(line for line in whole.splitlines(keepends=True) if b'"all.ics"' not in line))
     assert load_site(state_dir, state) is None
 
 

@@ -173,8 +173,9 @@ def test_the_state_survives_a_round_trip_in_a_new_folder(tmp_path: Path) -> None
         save_state(folder, state)
     finally:
         os.umask(umask)
+    # it holds the token: for the user's eyes only, whatever the umask, from the moment it is written
+    assert (folder.stat().st_mode & 0o777, (folder / "state.json").stat().st_mode & 0o777) == (0o700, 0o600)
     assert load_state(folder) == state
-    assert folder.stat().st_mode & 0o777 == 0o700  # it holds the token: for the user's eyes only, whatever the umask
     fresh = State(token="a-token-of-twenty-chars")  # never built: no time, no build
     save_state(folder, fresh)
     assert load_state(folder) == fresh
