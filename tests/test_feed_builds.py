@@ -59,8 +59,11 @@ def test_a_build_is_a_folder_of_files_and_all_ics_is_the_writers_calendar(tmp_pa
     assert {feed.size for feed in site.feeds.values()} == {len(feed.data) for feed in site.feeds.values()}
     assert not [path.name for path in site.folder.iterdir() if path.name.startswith(".")]  # no temp left
     # what the subscribe page lists, and each feed's ETag: a quoted hash of its bytes
-    assert [(item.file, item.title, item.status) for item in site.listings] == [
-        ("acme-corp-2026-12-01.ics", "Acme Corp", "pending"), ("globex-2026-12-02.ics", "Globex", "pending")]
+    # (the date and time in the interview's own zone, as its invitation says, and how many events it holds)
+    assert [(item.file, item.title, item.when, item.status, item.events) for item in site.listings] == [
+        ("acme-corp-2026-12-01.ics", "Acme Corp", "Tue 1 Dec 2026, 14:00 (America/New_York)", "pending",
+         len(schedules[0].steps)),
+        ("globex-2026-12-02.ics", "Globex", "Wed 2 Dec 2026, 10:00 (Europe/Paris)", "pending", len(schedules[1].steps))]
     assert all(feed.etag == f'"{hashlib.sha256(feed.data).hexdigest()[:32]}"' for feed in site.feeds.values())
 
 
@@ -264,3 +267,35 @@ def test_a_zone_that_cannot_be_written_as_rules_fails_the_build_naming_the_csv(
                    state_dir)
     assert caught.value.problems == ["x.csv: the time zone Europe/Paris cannot be written as calendar rules"]
     assert _builds(state_dir) == []
+
+
+def test_a_previous_build_without_its_revisions_file_does_not_stop_the_next(tmp_path: Path) -> None:
+    """A build folder whose revisions.sqlite was removed (by hand, or a torn copy): the next build still runs,
+    its events starting afresh (SEQUENCE 0, stamped by that build) as nothing is known of them."""
+    state_dir = tmp_path / "state"
+    csv = (HEADER + GLOBEX).encode()
+    first, state = build_site(csv, "x.csv", Request(zone="UTC", now=STAMP), load_state(state_dir), state_dir)
+    assert first.folder is not None
+    (first.folder / "revisions.sqlite").unlink()
+    later = STAMP + timedelta(days=1)
+    second, _ = build_site(csv + ACME.format(status="pending").encode(), "x.csv", Request(zone="UTC", now=later),
+                           state, state_dir)
+    revisions = event_revisions(second.feeds["globex-2026-12-02.ics"].data).values()
+    assert revisions and {(revision.sequence, revision.stamp) for revision in revisions} == {(0, later)}
+
+
+def test_the_kept_event_digests_are_the_ones_earlier_versions_wrote(tmp_path: Path) -> None:
+    """A build remembers each event as the first 32 hex digits of the SHA-256 of its content: the form the
+    builds of earlier versions hold, so an upgrade does not count every event as changed (SEQUENCE + 1)."""
+    import sqlite3
+
+    state_dir = tmp_path / "state"
+    site, _ = build_site((HEADER + GLOBEX).encode(), "x.csv", Request(zone="UTC", now=STAMP), load_state(state_dir),
+                         state_dir)
+    assert site.folder is not None
+    with sqlite3.connect(site.folder / "revisions.sqlite") as database:
+        rows = database.execute("SELECT events FROM revisions").fetchall()
+    database.close()
+    kept = {uid: digest for (events,) in rows for uid, (digest, _, _) in json.loads(events).items()}
+    written = event_revisions(site.feeds["all.ics"].data)
+    assert kept == {uid: hashlib.sha256(revision.fingerprint).hexdigest()[:32] for uid, revision in written.items()}
