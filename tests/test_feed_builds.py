@@ -56,6 +56,7 @@ def test_a_build_is_a_folder_of_files_and_all_ics_is_the_writers_calendar(tmp_pa
     whole = writer.calendar_text(schedules, stamp=STAMP, name="Interview follow-ups", feed=ics.FeedOptions())
     assert site.folder is not None and (site.folder / "all.ics").read_bytes() == whole.encode()
     assert list(site.feeds) == ["all.ics", "acme-corp-2026-12-01.ics", "globex-2026-12-02.ics"]
+    assert site.events == sum(len(schedule.steps) for schedule in schedules)  # the page's count, stream included
     assert {feed.size for feed in site.feeds.values()} == {len(feed.data) for feed in site.feeds.values()}
     assert not [path.name for path in site.folder.iterdir() if path.name.startswith(".")]  # no temp left
     # what the subscribe page lists, and each feed's ETag: a quoted hash of its bytes
