@@ -42,13 +42,15 @@ def test_restamping_gives_the_writers_bytes(revised: dict[object, tuple[int, dat
     assert _restamp(fresh, uids, STAMP, found) == expected
 
 
-def test_a_build_is_a_folder_of_files_and_all_ics_is_the_writers_calendar(tmp_path: Path) -> None:
-    """all.ics streamed from the interviews' events equals the calendar rendered whole."""
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Tokyo"])  # the run's zone, the search stream's: none, or its own rules
+def test_a_build_is_a_folder_of_files_and_all_ics_is_the_writers_calendar(tmp_path: Path, zone: str) -> None:
+    """all.ics streamed from the interviews' events equals the calendar rendered whole, its time zones
+    covering the search's keep-searching stream too."""
     csv = (HEADER + ACME.format(status="pending") + GLOBEX).encode()
     state = load_state(tmp_path / "state")
-    site, _ = build_site(csv, "interviews.csv", Request(zone="UTC", now=STAMP), state, tmp_path / "state")
+    site, _ = build_site(csv, "interviews.csv", Request(zone=zone, now=STAMP), state, tmp_path / "state")
     # the same CSV planned as one search: each interview's events, then the search's keep-searching stream
-    roster = Roster(lambda: read_text(csv.decode())[1], Request(zone="UTC", now=STAMP))
+    roster = Roster(lambda: read_text(csv.decode())[1], Request(zone=zone, now=STAMP))
     schedules = [schedule for _, schedule in roster.schedules()]  # type: ignore[misc]
     stream = roster.stream_schedule()
     assert stream is not None
@@ -300,3 +302,4 @@ def test_the_kept_event_digests_are_the_ones_earlier_versions_wrote(tmp_path: Pa
     kept = {uid: digest for (events,) in rows for uid, (digest, _, _) in json.loads(events).items()}
     written = event_revisions(site.feeds["all.ics"].data)
     assert kept == {uid: hashlib.sha256(revision.fingerprint).hexdigest()[:32] for uid, revision in written.items()}
+
