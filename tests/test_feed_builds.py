@@ -13,7 +13,7 @@ from support import STAMP, plan_for
 
 from followup_ics.app.config import Request
 from followup_ics.app.roster import Roster
-from followup_ics.edges.feeds import FeedError, _restamp, build_site, load_site, load_state, save_state
+from followup_ics.edges.feeds import FeedError, State, _restamp, build_site, load_site, load_state, save_state
 from followup_ics.edges.spreadsheet import read_text
 from followup_ics.ical import reference as ics
 from followup_ics.ical import writer
@@ -224,13 +224,13 @@ def test_an_interview_closed_without_a_date_stays_closed_as_of_the_build_that_fi
 
 
 def test_an_unchanged_csv_keeps_the_time_its_data_last_changed(tmp_path: Path) -> None:
-    """A rebuild of the same CSV days later keeps the first build's time; the state folder and its missing
-    parents are made on the way (serve --state-dir deep/new/folder)."""
+    """A rebuild of the same CSV a month later keeps the first build's time and feeds; the state folder and its
+    missing parents are made on the way (serve --state-dir deep/new/folder)."""
     state_dir = tmp_path / "not" / "yet" / "state"
     csv = (HEADER + ACME.format(status="pending") + GLOBEX).encode()
     first, state = build_site(csv, "x.csv", Request(zone="UTC", now=STAMP), load_state(state_dir), state_dir)
     save_state(state_dir, state)
-    later = Request(zone="UTC", now=STAMP + timedelta(days=3))
+    later = Request(zone="UTC", now=STAMP + timedelta(days=30))  # both interviews are past by then
     second, new_state = build_site(csv, "x.csv", later, load_state(state_dir), state_dir)
     assert new_state.changed_at == second.changed_at == STAMP
     assert {name: feed.data for name, feed in second.feeds.items()} == {
@@ -303,3 +303,65 @@ def test_the_kept_event_digests_are_the_ones_earlier_versions_wrote(tmp_path: Pa
     written = event_revisions(site.feeds["all.ics"].data)
     assert kept == {uid: hashlib.sha256(revision.fingerprint).hexdigest()[:32] for uid, revision in written.items()}
 
+
+
+def test_every_folder_and_file_of_a_build_is_private_whatever_the_umask(tmp_path: Path) -> None:
+    """Under a usual umask (022) the state folder, builds/, each build and its files are the user's alone:
+    the feeds hold interview details and the state the token."""
+    import os
+
+    state_dir = tmp_path / "state"
+    umask = os.umask(0o022)
+    try:
+        site, _ = build_site((HEADER + GLOBEX).encode(), "x.csv", Request(zone="UTC", now=STAMP),
+                             State(token="t" * 20), state_dir)
+    finally:
+        os.umask(umask)
+    assert site.folder is not None
+    folders = [state_dir, state_dir / "builds", site.folder]
+    assert [path.stat().st_mode & 0o777 for path in folders] == [0o700] * 3
+    assert {path.stat().st_mode & 0o777 for path in site.folder.iterdir()} == {0o600}
+
+
+def test_a_csv_read_from_its_path_builds_as_its_bytes_do(tmp_path: Path) -> None:
+    """serve hands the build the CSV's path: the same feeds as from its bytes; a path that cannot be read is
+    one line naming the CSV as the user gave it."""
+    csv = (HEADER + ACME.format(status="pending") + GLOBEX).encode()
+    path = tmp_path / "interviews.csv"
+    path.write_bytes(csv)
+    request = Request(zone="UTC", now=STAMP)
+    from_bytes, bytes_state = build_site(csv, "x.csv", request, State(token="t" * 20), tmp_path / "a")
+    from_path, path_state = build_site(path, "x.csv", request, State(token="t" * 20), tmp_path / "b")
+    assert {name: feed.data for name, feed in from_path.feeds.items()} == {
+        name: feed.data for name, feed in from_bytes.feeds.items()}
+    assert path_state.csv_sha256 == bytes_state.csv_sha256
+    with pytest.raises(FeedError) as caught:
+        build_site(tmp_path / "gone.csv", "gone.csv", request, State(token="t" * 20), tmp_path / "c")
+    assert caught.value.problems == ["gone.csv: cannot read it (No such file or directory)"]
+
+
+@pytest.mark.parametrize("csv_as", ["bytes", "path"])
+def test_an_unchanged_csv_under_other_settings_is_built_anew(tmp_path: Path, csv_as: str) -> None:
+    """A restart with another zone (or language, or plan file) on the same CSV is a change: a new time."""
+    csv = (HEADER + GLOBEX).encode()
+    path = tmp_path / "interviews.csv"
+    path.write_bytes(csv)
+    source = csv if csv_as == "bytes" else path
+    state_dir = tmp_path / "state"
+    _, state = build_site(source, "x.csv", Request(zone="UTC", now=STAMP), load_state(state_dir), state_dir)
+    later = STAMP + timedelta(days=1)
+    _, other = build_site(source, "x.csv", Request(zone="Asia/Tokyo", now=later), state, state_dir)
+    assert other.csv_sha256 != state.csv_sha256 and other.changed_at == later
+
+
+def test_a_failure_mid_build_leaves_no_build_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A disk error while writing the feeds is raised as it is, and the half-written build is removed."""
+    def disk_full(*_: object, **__: object) -> str:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writer, "shell_head", disk_full)  # all.ics's head, written after every interview
+    state_dir = tmp_path / "state"
+    with pytest.raises(OSError, match="No space left on device"):
+        build_site((HEADER + GLOBEX).encode(), "x.csv", Request(zone="UTC", now=STAMP), State(token="t" * 20),
+                   state_dir)
+    assert _builds(state_dir) == []
