@@ -56,10 +56,10 @@ profile=mutation
 names=""
 if [ "${MUTMUT_RERUN:-}" = 1 ]; then
     profile=ci
-    # the survivors not listed as equivalent
+    # the survivors (and those no test reached) not listed as equivalent
     listed=$(mktemp)
     sed 's/ *#.*//; /^$/d' "$root/benchmarks/mutation-equivalent.txt" > "$listed"
-    names=$("$venv/mutmut" results | sed -n 's/^ *\([^:]*\): survived$/\1/p' | grep -vxF -f "$listed" || true)
+    names=$("$venv/mutmut" results | sed -n 's/^ *\([^:]*\): \(survived\|no tests\)$/\1/p' | grep -vxF -f "$listed" || true)
     rm -f "$listed"
 elif [ -n "${MUTMUT_SAMPLE:-}" ]; then
     # Every k-th mutant by name and not yet run: a fair sample when the whole module would take too long.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -213,3 +214,24 @@ def test_the_settings_digest_is_the_one_earlier_versions_kept() -> None:
 
     request = Request(zone="Europe/Berlin", now=datetime(2026, 1, 1))
     assert csv_digest(b"company,date", request) == "1594630f20b7419546840e6b5f54d2a27974831b1359bb976eae925399a484f4"
+
+
+@pytest.mark.parametrize(
+    ("prepare", "message"),
+    [
+        # a link planted where the state folder goes: whoever owns its target chooses the token
+        (lambda state, target: state.symlink_to(target, target_is_directory=True), "is a symbolic link"),
+        # no state.json yet (a first start that stopped), but a builds/ folder anyone may write to
+        (lambda state, target: (state / "builds").mkdir(mode=0o777, parents=True) or (state / "builds").chmod(0o777),
+         "other users may write to it (mode 0777)"),
+    ],
+    ids=["symlinked-folder", "shared-builds"],
+)
+def test_a_state_folder_others_can_steer_is_refused_before_anything_is_read(tmp_path: Path, prepare: object,
+                                                                            message: str) -> None:
+    """The state's folder and each of its entries are checked, even the ones after an entry not made yet."""
+    state, target = tmp_path / "state", tmp_path / "elsewhere"
+    target.mkdir()
+    prepare(state, target)  # type: ignore[operator]
+    with pytest.raises(FeedError, match=re.escape(message)):
+        load_state(state)
