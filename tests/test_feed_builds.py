@@ -250,6 +250,22 @@ def test_a_csv_that_cannot_be_read_is_one_line_naming_it_and_leaves_no_build(tmp
     assert caught.value.problems == [f"x.csv: {caught.value.problems[0].removeprefix('x.csv: ')}"]
     assert "company" in caught.value.problems[0] and "\n" not in caught.value.problems[0]
     assert _builds(state_dir) == []
+    with pytest.raises(FeedError) as caught:  # a header and nothing below it
+        build_site(HEADER.encode(), "x.csv", Request(zone="UTC", now=STAMP), load_state(state_dir), state_dir)
+    assert caught.value.problems == ["x.csv: no interviews below the header row"]
+    assert _builds(state_dir) == []
+
+
+def test_a_build_that_cannot_be_read_back_is_an_error_naming_the_state_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build written but unreadable (its index lost meanwhile) is never handed on as a site."""
+    from followup_ics.edges import feeds
+
+    monkeypatch.setattr(feeds, "load_site", lambda *_: None)
+    with pytest.raises(FeedError) as caught:
+        build_site((HEADER + GLOBEX).encode(), "x.csv", Request(zone="UTC", now=STAMP), State(token="t" * 20),
+                   tmp_path / "state")
+    assert caught.value.problems == [f"{tmp_path / 'state'}: the new build cannot be read back"]
 
 
 def test_a_zone_that_cannot_be_written_as_rules_fails_the_build_naming_the_csv(

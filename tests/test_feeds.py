@@ -220,18 +220,34 @@ def test_the_settings_digest_is_the_one_earlier_versions_kept() -> None:
     ("prepare", "message"),
     [
         # a link planted where the state folder goes: whoever owns its target chooses the token
-        (lambda state, target: state.symlink_to(target, target_is_directory=True), "is a symbolic link"),
+        (lambda state, target: state.symlink_to(target, target_is_directory=True),
+         "state: is a symbolic link; the state must be a plain folder and files"),
         # no state.json yet (a first start that stopped), but a builds/ folder anyone may write to
         (lambda state, target: (state / "builds").mkdir(mode=0o777, parents=True) or (state / "builds").chmod(0o777),
-         "other users may write to it (mode 0777)"),
+         "builds: other users may write to it (mode 0777); the state folder holds the secret token: remove it or "
+         "choose another with --state"),
+        # a folder another user made (root only: chown)
+        (lambda state, target: state.mkdir(mode=0o700) or os.chown(state, 65534, 65534),
+         "state: owned by another user (uid 65534); the state folder holds the secret token and must be yours "
+         "alone: remove it or choose another with --state"),
     ],
-    ids=["symlinked-folder", "shared-builds"],
+    ids=["symlinked-folder", "shared-builds", "foreign-folder"],
 )
 def test_a_state_folder_others_can_steer_is_refused_before_anything_is_read(tmp_path: Path, prepare: object,
                                                                             message: str) -> None:
     """The state's folder and each of its entries are checked, even the ones after an entry not made yet."""
+    if "owned" in message and os.getuid() != 0:
+        pytest.skip("changing a folder's owner needs root")
     state, target = tmp_path / "state", tmp_path / "elsewhere"
     target.mkdir()
     prepare(state, target)  # type: ignore[operator]
-    with pytest.raises(FeedError, match=re.escape(message)):
+    with pytest.raises(FeedError, match=re.escape(message) + "$"):
         load_state(state)
+
+
+def test_a_state_file_left_readable_by_an_earlier_version_is_made_private_on_reading(tmp_path: Path) -> None:
+    """state.json at 0644 (an earlier version, or a copy): reading the state makes it 0600, not 0700."""
+    save_state(tmp_path, State(token="a-token-of-twenty-chars"))
+    (tmp_path / "state.json").chmod(0o644)
+    assert load_state(tmp_path).token == "a-token-of-twenty-chars"
+    assert (tmp_path / "state.json").stat().st_mode & 0o777 == 0o600
