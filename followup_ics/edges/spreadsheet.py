@@ -258,7 +258,7 @@ def _bad_row(raw: io.BufferedIOBase | io.BytesIO, encoding: str) -> int | None:
         for line in text:
             if _MARK in line:
                 found = True
-                yield line[:line.index(_MARK)] + "?"  # the row so far, never empty: it counts as a record
+                yield line[:line.index(_MARK)]  # the row so far: the csv reader counts it, empty or not
                 return
             yield line
 
@@ -279,7 +279,7 @@ _MARK_ERRORS = "followup-ics-mark-bad"
 def _mark_bad(error: UnicodeError) -> tuple[str, int]:
     if not isinstance(error, UnicodeDecodeError):
         raise error
-    return _MARK, len(error.object)  # nothing after the first bad byte is read
+    return _MARK, len(error.object)  # the rest of this block unread: the rows end at the mark
 
 
 codecs.register_error(_MARK_ERRORS, _mark_bad)
