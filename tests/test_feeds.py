@@ -251,3 +251,21 @@ def test_a_state_file_left_readable_by_an_earlier_version_is_made_private_on_rea
     (tmp_path / "state.json").chmod(0o644)
     assert load_state(tmp_path).token == "a-token-of-twenty-chars"
     assert (tmp_path / "state.json").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_settings_digest_tells_apart_plan_files_that_differ_only_in_a_set_of_days() -> None:
+    """Two plan files that differ only in their extra working days are other settings: a new build."""
+    from dataclasses import replace
+    from datetime import date
+
+    from followup_ics.edges.feeds import csv_digest
+
+    request = Request(zone="UTC", now=STAMP)
+
+    def working(*days: date) -> Request:
+        workdays = request.settings.workdays._replace(extra_working=frozenset(days))
+        return replace(request, settings=replace(request.settings, workdays=workdays))
+
+    one, other = working(date(2026, 12, 5)), working(date(2026, 12, 12))
+    assert csv_digest(b"x", one) != csv_digest(b"x", other)
+    assert csv_digest(b"x", one) == csv_digest(b"x", working(date(2026, 12, 5)))
