@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import icalendar
@@ -111,6 +112,31 @@ def test_a_bad_byte_far_down_a_large_file_is_reported_on_its_row(tmp_path: Path)
     rows = "".join(f"C{i},2026-12-01 14:00\r\n" for i in range(2, 2000)).encode()
     result, _ = batch(tmp_path, b"company,date\r\n" + rows + b"Caf\xe9,2026-12-01 14:00\r\n")
     assert result.exit_code != 0 and "interviews.csv:2000: not UTF-8 text" in result.stderr, result.stderr
+
+
+# A lone high surrogate (U+D800 followed by "A"): no UTF-16 decoder reads it.
+_LONE_SURROGATE = {"utf-16": b"\x00\xd8A\x00", "utf-16-le": b"\x00\xd8A\x00", "utf-16-be": b"\xd8\x00\x00A"}
+_UTF16_BREAKS = [
+    ("company\tdate\r\nA\t2026-12-01 14:00\r\n", 3),  # small: the decoder reads it whole at the header
+    ('company\tdate\tnotes\r\nA\t2026-12-01 14:00\t"two\r\nlines"\r\n', 3),  # a quoted line break is no row
+    ("company\tdate\r\n" + "".join(f"C{i}\t2026-12-01 14:00\r\n" for i in range(2, 2000)), 2000),  # far down
+    ("company\tdate\r\n" + "".join(f"C{i}\t2026-12-01 14:00\r\n" for i in range(2, 2000)) + "Caf", 2000),
+]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize(("before", "row"), _UTF16_BREAKS, ids=["small", "quoted-break", "far-down", "mid-row"])
+def test_a_broken_utf16_character_is_reported_on_its_row(tmp_path: Path, encoding: str, before: str,
+                                                         row: int) -> None:
+    """As for UTF-8, the row named is the one holding the broken character, read from a file or in memory."""
+    tail = "\t2026-12-01 14:00\r\n".encode("utf-16-le" if encoding == "utf-16" else encoding)  # no second BOM
+    content = before.encode(encoding) + _LONE_SURROGATE[encoding] + tail
+    result, out = batch(tmp_path, content)
+    # in the header's first block the whole file fails ("x.csv: row 3: ..."), further down that row ("x.csv:2000: ...")
+    assert result.exit_code != 0 and re.search(rf"interviews\.csv(: row |:){row}: not UTF-16 text", result.stderr)
+    assert not (out.exists() and list(out.glob("*.ics")))
+    with pytest.raises(CsvError, match=f"^row {row}: not UTF-16 text"):
+        spreadsheet.decode_csv(content)
 
 
 @pytest.mark.parametrize(

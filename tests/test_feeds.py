@@ -3,7 +3,10 @@ and what it does with a damaged state or damaged earlier output."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -125,6 +128,24 @@ def test_every_bad_row_is_one_line_of_the_error(tmp_path: Path) -> None:
         build_site(text.encode(), "in.csv", Request(zone="UTC", now=STAMP), State(token="t" * 20), tmp_path)
     assert [problem.split(": column")[0] for problem in caught.value.problems] == ["in.csv:2", "in.csv:4"]
     assert str(caught.value) == "\n".join(caught.value.problems)
+    # what serve and export-site show without --all-errors: the first ones, then a count out of the CSV's rows
+    assert caught.value.lines(1) == [caught.value.problems[0],
+                                     "... and 1 more bad row (2 of the 3 rows); --all-errors lists them all"]
+    assert caught.value.lines(None) == caught.value.lines(2) == caught.value.problems
+
+
+def test_a_file_digest_is_the_digest_of_its_bytes_read_a_chunk_at_a_time(tmp_path: Path) -> None:
+    """serve and export-site tell a changed CSV by file_digest: the same as csv_digest of the whole bytes, for
+    a file of several chunks, with or without the run's settings."""
+    from followup_ics.edges.feeds import csv_digest, file_digest
+
+    data = b"company,date\r\n" + b"Acme,2026-12-01 14:00\r\n" * 120_000  # 2.8 MB: three chunks of 1 MiB
+    path = tmp_path / "big.csv"
+    path.write_bytes(data)
+    request = Request(zone="UTC", now=STAMP)
+    assert file_digest(path, request) == csv_digest(data, request) != csv_digest(data)
+    assert file_digest(path) == csv_digest(data) == hashlib.sha256(data).hexdigest()
+    assert file_digest(path, request) != csv_digest(data[:-1], request)
 
 
 @pytest.mark.parametrize(
@@ -148,8 +169,17 @@ def test_the_state_survives_a_round_trip_in_a_new_folder(tmp_path: Path) -> None
     folder = tmp_path / "a" / "b" / "state"
     state = State(token="a-token-of-twenty-chars", csv_sha256="ab12", changed_at=STAMP,
                   closed={"acme": STAMP + timedelta(days=1)}, build="1-abc")
-    save_state(folder, state)
+    umask = os.umask(0o022)  # a usual umask, which would leave a new folder readable by everyone
+    try:
+        save_state(folder, state)
+    finally:
+        os.umask(umask)
+    # it holds the token: for the user's eyes only, whatever the umask, from the moment it is written
+    assert (folder.stat().st_mode & 0o777, (folder / "state.json").stat().st_mode & 0o777) == (0o700, 0o600)
     assert load_state(folder) == state
+    fresh = State(token="a-token-of-twenty-chars")  # never built: no time, no build
+    save_state(folder, fresh)
+    assert load_state(folder) == fresh
     assert load_state(folder, token="another-token-of-20ch").token == "another-token-of-20ch"
     rotated = load_state(folder, rotate=True).token
     assert rotated != state.token and valid_token(rotated)
@@ -184,3 +214,58 @@ def test_the_settings_digest_is_the_one_earlier_versions_kept() -> None:
 
     request = Request(zone="Europe/Berlin", now=datetime(2026, 1, 1))
     assert csv_digest(b"company,date", request) == "1594630f20b7419546840e6b5f54d2a27974831b1359bb976eae925399a484f4"
+
+
+@pytest.mark.parametrize(
+    ("prepare", "message"),
+    [
+        # a link planted where the state folder goes: whoever owns its target chooses the token
+        (lambda state, target: state.symlink_to(target, target_is_directory=True),
+         "state: is a symbolic link; the state must be a plain folder and files"),
+        # no state.json yet (a first start that stopped), but a builds/ folder anyone may write to
+        (lambda state, target: (state / "builds").mkdir(mode=0o777, parents=True) or (state / "builds").chmod(0o777),
+         "builds: other users may write to it (mode 0777); the state folder holds the secret token: remove it or "
+         "choose another with --state"),
+        # a folder another user made (root only: chown)
+        (lambda state, target: state.mkdir(mode=0o700) or os.chown(state, 65534, 65534),
+         "state: owned by another user (uid 65534); the state folder holds the secret token and must be yours "
+         "alone: remove it or choose another with --state"),
+    ],
+    ids=["symlinked-folder", "shared-builds", "foreign-folder"],
+)
+def test_a_state_folder_others_can_steer_is_refused_before_anything_is_read(tmp_path: Path, prepare: object,
+                                                                            message: str) -> None:
+    """The state's folder and each of its entries are checked, even the ones after an entry not made yet."""
+    if "owned" in message and os.getuid() != 0:
+        pytest.skip("changing a folder's owner needs root")
+    state, target = tmp_path / "state", tmp_path / "elsewhere"
+    target.mkdir()
+    prepare(state, target)  # type: ignore[operator]
+    with pytest.raises(FeedError, match=re.escape(message) + "$"):
+        load_state(state)
+
+
+def test_a_state_file_left_readable_by_an_earlier_version_is_made_private_on_reading(tmp_path: Path) -> None:
+    """state.json at 0644 (an earlier version, or a copy): reading the state makes it 0600, not 0700."""
+    save_state(tmp_path, State(token="a-token-of-twenty-chars"))
+    (tmp_path / "state.json").chmod(0o644)
+    assert load_state(tmp_path).token == "a-token-of-twenty-chars"
+    assert (tmp_path / "state.json").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_settings_digest_tells_apart_plan_files_that_differ_only_in_a_set_of_days() -> None:
+    """Two plan files that differ only in their extra working days are other settings: a new build."""
+    from dataclasses import replace
+    from datetime import date
+
+    from followup_ics.edges.feeds import csv_digest
+
+    request = Request(zone="UTC", now=STAMP)
+
+    def working(*days: date) -> Request:
+        workdays = request.settings.workdays._replace(extra_working=frozenset(days))
+        return replace(request, settings=replace(request.settings, workdays=workdays))
+
+    one, other = working(date(2026, 12, 5)), working(date(2026, 12, 12))
+    assert csv_digest(b"x", one) != csv_digest(b"x", other)
+    assert csv_digest(b"x", one) == csv_digest(b"x", working(date(2026, 12, 5)))

@@ -233,12 +233,12 @@ def test_old_mac_line_breaks_end_rows_in_memory_and_in_a_file(tmp_path: Path) ->
 
 
 def test_a_utf16_file_that_breaks_says_utf16(tmp_path: Path) -> None:
-    """A UTF-16 export with a broken character is named as UTF-16 text, not UTF-8, in one line."""
+    """A UTF-16 export with a broken character is named as UTF-16 text, not UTF-8, in one line, on its row."""
     from followup_ics.edges.spreadsheet import CsvError, read_rows
 
     path = tmp_path / "unicode.csv"
     path.write_bytes("company\tdate\r\nA\t2026-12-01 10:00\r\n".encode("utf-16") + b"\x00\xd8A\x00")  # a lone surrogate
-    message = r"^row 1: not UTF-16 text \(byte 0x[0-9a-f]{2}; save the sheet as 'CSV UTF-8'\)$"
+    message = r"^row 3: not UTF-16 text \(byte 0x[0-9a-f]{2}; save the sheet as 'CSV UTF-8'\)$"
     with pytest.raises(CsvError, match=message):
         read_rows(path)
 

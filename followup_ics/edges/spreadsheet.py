@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -232,10 +233,6 @@ def _not_text(encoding: str, row: int, error: UnicodeDecodeError) -> str:
             else f"row {row}: not {kind} text (save the sheet as 'CSV UTF-8')")
 
 
-class _Undecodable(Exception):
-    pass
-
-
 def _bad_row_in_file(handle: TextIO) -> int | None:
     """The spreadsheet row holding the first byte ``handle``'s encoding cannot read, from its file."""
     name = getattr(handle, "name", None)
@@ -249,26 +246,43 @@ def _bad_row_in_file(handle: TextIO) -> int | None:
 
 
 def _bad_row(raw: io.BufferedIOBase | io.BytesIO, encoding: str) -> int | None:
-    """Count the CSV records before the first undecodable line; quoted newlines do not make rows."""
-    if encoding.startswith("utf-16"):
-        return None  # lines of UTF-16 cannot be split on b"\n"; the caller says row 1
+    """Count the CSV records up to the first undecodable character; quoted newlines do not make rows.
+
+    The bytes are decoded as text (not split on b"\\n" first, which would cut UTF-16 apart) with the first bad
+    character marked: the records up to the mark are the rows, the last of them the one holding it."""
+    text = io.TextIOWrapper(raw, encoding=encoding, errors=_MARK_ERRORS, newline="")  # type: ignore[arg-type]
+    found = False
 
     def lines() -> Iterator[str]:
-        for line in raw:
-            try:
-                yield line.decode(encoding)
-            except UnicodeDecodeError:
-                raise _Undecodable from None
+        nonlocal found
+        for line in text:
+            if _MARK in line:
+                found = True
+                yield line[:line.index(_MARK)]  # the row so far: the csv reader counts it, empty or not
+                return
+            yield line
 
-    records = 0
-    try:
-        for _ in csv.reader(lines()):
-            records += 1
-    except _Undecodable:
-        return records + 1
+    read = lines()
+    first = next(read, "")
+    try:  # in the file's own delimiter: a quoted cell's line break is no row only where its quote counts
+        records = sum(1 for _ in csv.reader(itertools.chain([first], read), delimiter=sniff_delimiter(first)))
     except csv.Error:
         return None
-    return None
+    return records if found else None
+
+
+# A lone surrogate: strict decoding never gives one, so in the text it marks where the first bad byte was.
+_MARK = "\udfff"
+_MARK_ERRORS = "followup-ics-mark-bad"
+
+
+def _mark_bad(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return _MARK, len(error.object)  # the rest of this block unread: the rows end at the mark
+
+
+codecs.register_error(_MARK_ERRORS, _mark_bad)
 
 
 def _rows(handle, reader, header: Header) -> Iterator[Row | RowError]:  # type: ignore[no-untyped-def]
