@@ -10,7 +10,6 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import icalendar
 import pytest
 from support import STAMP
 
@@ -85,15 +84,6 @@ def test_a_corrupt_state_file_is_one_clear_error(tmp_path: Path, content: str) -
         load_state(tmp_path)
     assert caught.value.problems == [f"{tmp_path / 'state.json'}: not a state file this version can read; "
                                      "move it away to start afresh"]
-
-
-def _build(text: str, now: datetime, folder: Path) -> dict[str, icalendar.Event]:
-    """One build of the feeds at ``now`` with the state kept in ``folder``, as serve and export-site do."""
-    state = load_state(folder)
-    site, state = build_site(text.encode(), "interviews.csv", Request(zone="UTC", now=now), state)
-    save_state(folder, state)
-    calendar = icalendar.Calendar.from_ical(site.feeds["all.ics"].data)
-    return {str(event.uid): event for event in calendar.events}
 
 
 def test_two_interviews_with_one_name_on_one_day_get_feeds_of_their_own(tmp_path: Path) -> None:
