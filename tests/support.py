@@ -5,6 +5,9 @@ Imported as ``from support import ...`` (pytest puts tests/ on the path); confte
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -39,3 +42,28 @@ def stop_server(server: Any) -> None:
     """
     server.task_dispatcher.shutdown()
     server.close()
+
+
+@contextmanager
+def serving(app: Any, server: Any) -> Iterator[int]:
+    """Run a waitress ``server`` for the feed ``app`` in a thread and start the app; yield the port. On
+    leaving, the app is closed and the server stopped, its workers first (see stop_server)."""
+    stopping = threading.Event()
+
+    def run() -> None:
+        try:
+            server.run()
+        except OSError:
+            if not stopping.is_set():  # closing the socket under the select loop is how a test stops it
+                raise
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    app.start()
+    try:
+        yield server.effective_port
+    finally:
+        stopping.set()
+        app.close()
+        stop_server(server)
+        thread.join(timeout=5)

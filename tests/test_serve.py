@@ -19,7 +19,7 @@ from pathlib import Path
 import icalendar
 import pytest
 from icscheck import assert_parsers_agree
-from support import SOURCE_DATE_EPOCH, STAMP, stop_server
+from support import SOURCE_DATE_EPOCH, STAMP, serving
 from waitress.server import create_server
 
 from followup_ics.app.config import Request
@@ -79,25 +79,8 @@ def served(tmp_path: Path) -> Iterator[Served]:
     app = FeedApp(source, Request(zone="UTC", now=STAMP), state_dir=tmp_path / "state", poll=0.05, settle=0.2,
                   log=log)
     server = create_server(app, host="127.0.0.1", port=0, threads=8, asyncore_loop_timeout=0.05)
-    stopping = threading.Event()
-
-    def run() -> None:
-        try:
-            server.run()
-        except OSError:
-            if not stopping.is_set():  # closing the socket under the select loop is how the test stops it
-                raise
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    app.start()
-    try:
-        yield Served(app, server.effective_port, source, log)  # type: ignore[union-attr]
-    finally:
-        stopping.set()
-        app.close()
-        stop_server(server)
-        thread.join(timeout=5)
+    with serving(app, server) as port:
+        yield Served(app, port, source, log)
 
 
 def body(response: http.client.HTTPResponse) -> bytes:

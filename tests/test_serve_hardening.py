@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from support import STAMP, stop_server
+from support import STAMP, serving
 
 from followup_ics.app.config import Request
 from followup_ics.cli import cli
@@ -75,15 +75,8 @@ def start(tmp_path: Path, **options: object) -> Iterator[Server]:
     app = FeedApp(source, Request(zone="UTC", now=STAMP), state_dir=tmp_path / "state", log=log,
                   **app_options)  # type: ignore[arg-type]
     server = make_server(app, host="127.0.0.1", port=0, request_deadline=deadline, asyncore_loop_timeout=0.05)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    app.start()
-    try:
-        yield Server(app, server.effective_port, source, log)
-    finally:
-        app.close()
-        stop_server(server)
-        thread.join(timeout=5)
+    with serving(app, server) as port:
+        yield Server(app, port, source, log)
 
 
 @pytest.fixture

@@ -10,14 +10,13 @@ import os
 import stat
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import icalendar
 import pytest
 from click.testing import CliRunner
-from support import SOURCE_DATE_EPOCH, STAMP, stop_server
+from support import SOURCE_DATE_EPOCH, STAMP, serving
 from test_serve import Served, body, write_csv
 from waitress.server import create_server
 
@@ -288,25 +287,8 @@ def served_search(tmp_path: Path) -> Iterator[Served]:
     app = FeedApp(source, Request(zone="UTC", now=STAMP), state_dir=tmp_path / "state", poll=0.05,
                   log=io.StringIO())
     server = create_server(app, host="127.0.0.1", port=0, threads=4, asyncore_loop_timeout=0.05)
-    stopping = threading.Event()
-
-    def run_server() -> None:
-        try:
-            server.run()
-        except OSError:
-            if not stopping.is_set():  # closing the socket under the select loop is how the test stops it
-                raise
-
-    thread = threading.Thread(target=run_server, daemon=True)
-    thread.start()
-    app.start()
-    try:
-        yield Served(app, server.effective_port, source, io.StringIO())  # type: ignore[union-attr]
-    finally:
-        stopping.set()
-        app.close()
-        stop_server(server)
-        thread.join(timeout=5)
+    with serving(app, server) as port:
+        yield Served(app, port, source, io.StringIO())
 
 
 @pytest.mark.parametrize(
