@@ -387,17 +387,19 @@ def competing_offer_texts(interview: Interview, step: Step, facts: str, words: W
         subject = _("{role}: a question about your timeline", role=interview.role)
     else:
         subject = _("A question about your timeline")
+    advice = _("You have another offer that needs an answer by {deadline}. Let {company} know, without pressure, "
+               "restate your interest, and ask when they expect a final decision.", deadline=due, company=company)
+    description = _email_description(interview, words, advice, subject, text, facts)
+    return summary, description, _("Tell {company} about your other offer now.", company=company)
+
+
+def _email_description(interview: Interview, words: Words, advice: str, subject: str, text: str, facts: str) -> str:
+    """An email step's description: the advice, whom to write to, the drafted email (a mailto: link) with
+    ``subject`` and the letter around ``text``, then the interview's facts."""
     person = recipient(interview)
-    lines = [
-        _("You have another offer that needs an answer by {deadline}. Let {company} know, without pressure, "
-          "restate your interest, and ask when they expect a final decision.", deadline=due, company=company),
-        _contact_line(interview, lang, phone=False),
-        "",
-        *email_lines(Draft(_addresses(person), subject, letter(person, words, text)), lang),
-        "",
-        facts,
-    ]
-    return summary, "\n".join(lines), _("Tell {company} about your other offer now.", company=company)
+    draft = Draft(_addresses(person), subject, letter(person, words, text))
+    return "\n".join([advice, _contact_line(interview, words.lang, phone=False), "",
+                      *email_lines(draft, words.lang), "", facts])
 
 
 def keep_in_touch_texts(interview: Interview, step: Step, facts: str, words: Words) -> tuple[str, str, str]:
@@ -408,18 +410,10 @@ def keep_in_touch_texts(interview: Interview, step: Step, facts: str, words: Wor
     text = _("Thank you for letting me know, and for the time you and the team spent with me. I enjoyed learning "
              "about {company} and would be glad to be considered for other roles that fit my background. I hope "
              "our paths cross again.", company=company)
-    person = recipient(interview)
-    lines = [
-        _("This one did not work out, but you now know people there. Send the hiring manager or HR a short "
-          "note: thank them for their time and ask to be considered for other suitable roles."),
-        _contact_line(interview, lang, phone=False),
-        "",
-        *email_lines(Draft(_addresses(person), _("Thank you, and staying in touch"),
-                           letter(person, words, text)), lang),
-        "",
-        facts,
-    ]
-    return summary, "\n".join(lines), _("Send {company} a keep-in-touch note.", company=company)
+    advice = _("This one did not work out, but you now know people there. Send the hiring manager or HR a short "
+               "note: thank them for their time and ask to be considered for other suitable roles.")
+    description = _email_description(interview, words, advice, _("Thank you, and staying in touch"), text, facts)
+    return summary, description, _("Send {company} a keep-in-touch note.", company=company)
 
 
 def answer_offer_texts(interview: Interview, step: Step, facts: str, words: Words) -> tuple[str, str, str]:
@@ -431,18 +425,11 @@ def answer_offer_texts(interview: Interview, step: Step, facts: str, words: Word
     summary = _("Answer {company}'s offer (due {deadline})", company=company, deadline=due)
     text = _("Thank you again for your offer. I have given it careful thought and would like to let you know "
              "my decision: ...")
-    person = recipient(interview)
-    lines = [
-        _("{company} expects your answer by {deadline}. Take this time to decide: weigh the offer against what "
-          "you know of the market and of your other applications, ask about anything still unclear (start "
-          "date, salary, terms), then accept or decline in writing.", company=company, deadline=due),
-        _contact_line(interview, lang, phone=False),
-        "",
-        *email_lines(Draft(_addresses(person), _("Your offer"), letter(person, words, text)), lang),
-        "",
-        facts,
-    ]
-    return summary, "\n".join(lines), _("Your answer to {company}'s offer is due {deadline}.", company=company,
+    advice = _("{company} expects your answer by {deadline}. Take this time to decide: weigh the offer against what "
+               "you know of the market and of your other applications, ask about anything still unclear (start "
+               "date, salary, terms), then accept or decline in writing.", company=company, deadline=due)
+    description = _email_description(interview, words, advice, _("Your offer"), text, facts)
+    return summary, description, _("Your answer to {company}'s offer is due {deadline}.", company=company,
                                         deadline=due)
 
 
@@ -455,18 +442,11 @@ def withdraw_texts(interview: Interview, step: Step, facts: str, words: Words) -
     text = _("Thank you for considering me and for the time you spent with me. I have accepted another offer "
              "and would like to withdraw my application. I enjoyed meeting the team at {company} and hope our "
              "paths cross again.", company=company)
-    person = recipient(interview)
-    lines = [
-        _("You have accepted the offer from {accepted}. Let {company} know that you are withdrawing, thank them "
-          "for their time and keep the door open: the people you met there are worth staying in touch with.",
-          accepted=accepted, company=company),
-        _contact_line(interview, lang, phone=False),
-        "",
-        *email_lines(Draft(_addresses(person), _("Withdrawing my application"), letter(person, words, text)), lang),
-        "",
-        facts,
-    ]
-    return summary, "\n".join(lines), _("Let {company} know that you are withdrawing.", company=company)
+    advice = _("You have accepted the offer from {accepted}. Let {company} know that you are withdrawing, thank them "
+               "for their time and keep the door open: the people you met there are worth staying in touch with.",
+               accepted=accepted, company=company)
+    description = _email_description(interview, words, advice, _("Withdrawing my application"), text, facts)
+    return summary, description, _("Let {company} know that you are withdrawing.", company=company)
 
 
 def decide_texts(interview: Interview, step: Step, facts: str, words: Words) -> tuple[str, str, str]:
@@ -477,22 +457,16 @@ def decide_texts(interview: Interview, step: Step, facts: str, words: Words) -> 
     summary = _("Decide whether to keep waiting on {company}", company=company)
     text = _("I wanted to let you know that I am still very interested in the position. Could you tell me when "
              "you expect to reach a decision?")
-    person = recipient(interview)
     if offered_by:
         why = _("The deadline of the offer from {other} has passed and {company} has not decided yet.",
                 other=offered_by, company=company)
     else:
         why = _("The deadline of your other offer has passed and {company} has not decided yet.", company=company)
-    lines = [
-        why + " " + _("Instead of more status checks, decide whether this application is still worth pursuing: "
-                      "if it is, send one short email saying you remain interested; if not, withdraw politely."),
-        _contact_line(interview, lang, phone=False),
-        "",
-        *email_lines(Draft(_addresses(person), _("Still interested"), letter(person, words, text)), lang),
-        "",
-        facts,
-    ]
-    return summary, "\n".join(lines), _("Decide about {company}.", company=company)
+    advice = why + " " + _("Instead of more status checks, decide whether this application is still worth "
+                           "pursuing: if it is, send one short email saying you remain interested; if not, "
+                           "withdraw politely.")
+    description = _email_description(interview, words, advice, _("Still interested"), text, facts)
+    return summary, description, _("Decide about {company}.", company=company)
 
 
 def word_stream(plan: Plan, lang: Language | None = None, me: str = "") -> Schedule:
