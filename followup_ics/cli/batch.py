@@ -81,7 +81,7 @@ def batch(csv_file: Path, out_dir: Path, skip_invalid: bool, quiet: bool, all_er
         click.echo(line, err=True)
     if report.errors:
         count = len(report.errors)
-        raise Fail(f"{count} invalid row{'s' if count > 1 else ''}; nothing was written "
+        raise Fail(f"{counted(count, 'invalid row')}; nothing was written "
                    "(--skip-invalid writes the valid rows)", exit_code=1)
     skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
     removed = f", {len(report.removed)} removed" if report.removed else ""

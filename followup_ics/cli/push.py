@@ -13,6 +13,7 @@ import click
 
 from followup_ics.cli.options import (
     Fail,
+    counted,
     csv_options,
     fail,
     run_request,
@@ -164,7 +165,7 @@ def _say_done(report: PushReport, calendar: str) -> None:
                "requests.", err=True)
     if report.conflicts:
         count = len(report.conflicts)
-        raise Fail(f"{count} event{'s' if count > 1 else ''} changed in the calendar were left as they are "
+        raise Fail(f"{counted(count, 'event')} changed in the calendar were left as they are "
                    "(--force overwrites them)", exit_code=1)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from followup_ics.cli.add import _named
-from followup_ics.cli.options import Fail, csv_options, fail, run_request, say_notices
+from followup_ics.cli.options import Fail, counted, csv_options, fail, run_request, say_notices
 
 STATUSES = ("offer", "rejected", "withdrawn", "accepted", "pending")
 
@@ -62,7 +62,7 @@ def record(csv_file: Path, application: str, status: str | None, on: str, deadli
     say_notices(tuple(outcome.notes))
     app = outcome.application
     click.echo(f"Recorded for {app.title} ({app.label}) in {csv_file}: now {app.status.value}, "
-               f"{len(app.rounds)} round{'s' if len(app.rounds) > 1 else ''}.")
+               f"{counted(len(app.rounds), 'round')}.")
     click.echo(plan_table(app.latest.schedule, language(request.language)))
 
 
