@@ -22,7 +22,7 @@ from followup_ics.core.errors import InputError
 from followup_ics.core.records import Interview, Person, Status
 from followup_ics.core.wallclock import local, localize
 from followup_ics.core.zones import tzinfo
-from followup_ics.ical.zonenames import user_zone
+from followup_ics.ical.zonenames import PLACE_OF_ABBREVIATION, user_zone
 
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2036  # pytz's zone rules are exact up to 2037
 DATE_ONLY_DEADLINE = time(17, 0)
@@ -32,14 +32,6 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DURATION = r"^(?:(?P<h>\d+)\s*h(?:ours?|rs?)?)?\s*(?:(?P<m>\d+)\s*(?:m|mins?|minutes?)?)?$"
 _YEAR_FIRST = r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?=$|[\sT])"
 _UTC_OFFSET = r"(?i)\s*\b(?:UTC|GMT)\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\b"
-# Suggestions only: an abbreviation is never read as a zone (CST is US Central or China, IST three zones).
-_ABBREVIATIONS = {
-    "EST": "America/New_York", "EDT": "America/New_York", "CST": "America/Chicago", "CDT": "America/Chicago",
-    "MST": "America/Denver", "MDT": "America/Denver", "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles",
-    "BST": "Europe/London", "CET": "Europe/Paris", "CEST": "Europe/Paris", "EET": "Europe/Athens",
-    "EEST": "Europe/Athens", "IST": "Asia/Kolkata", "JST": "Asia/Tokyo", "AEST": "Australia/Sydney",
-    "AEDT": "Australia/Sydney",
-}
 MAX_TEXT = 10_000  # characters in one value, from an option or a CSV cell; apps truncate long before this
 # C0 controls but tab, CR and LF (whitespace, folded away or kept in notes), DEL, and the C1 controls:
 # iCalendar text may not hold them, and strict parsers refuse the whole file.
@@ -181,12 +173,12 @@ def _dateutil(text: str, field_name: str, **order: bool) -> tuple[datetime, bool
 def _abbreviation_refused(text: str) -> str:
     """Why a zone abbreviation is refused, with the --tz to give instead where one is common."""
     words = re.findall(r"[A-Za-z]{2,5}", text)
-    name = next((w for w in words if w.upper() in _ABBREVIATIONS), None)
+    name = next((w for w in words if w.upper() in PLACE_OF_ABBREVIATION), None)
     if name is None:
         return ("a time zone abbreviation is ambiguous (IST is India, Israel or Ireland); "
                 "leave it off and give the zone with --tz or a timezone column")
     return (f"a time zone abbreviation is ambiguous ({name} could be several zones); leave it off and "
-            f"give the zone with --tz or a timezone column, e.g. {_ABBREVIATIONS[name.upper()]}")
+            f"give the zone with --tz or a timezone column, e.g. {PLACE_OF_ABBREVIATION[name.upper()]}")
 
 
 def _iso_offset(match: re.Match[str]) -> str:

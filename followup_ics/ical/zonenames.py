@@ -32,22 +32,27 @@ def resolve_zone(name: str, field_name: str = "timezone") -> str:
                      "or a Windows one such as Eastern Standard Time", value=name)
 
 
-# Zones of the tz database named like abbreviations, kept there for old systems: "EST" is a fixed UTC-5 with
-# no summer time, "CET" the EU rules with Belgium's holidays inferred. Someone typing them almost always
-# means a city's zone, so a user's --tz or timezone cell is refused with the zone they likely meant (as an
-# abbreviation in a date is); an invitation's TZID still reads them, as its own VTIMEZONE defines them.
-_ABBREVIATION_ZONES = {
-    "EST": "America/New_York", "EST5EDT": "America/New_York", "CST6CDT": "America/Chicago",
-    "MST": "America/Denver", "MST7MDT": "America/Denver", "PST8PDT": "America/Los_Angeles",
-    "HST": "Pacific/Honolulu", "CET": "Europe/Paris", "MET": "Europe/Paris", "EET": "Europe/Athens",
-    "WET": "Europe/Lisbon",
+# The zone of a place each common abbreviation most likely means. Suggestions only: an abbreviation is never
+# read as a zone (CST is US Central or China, IST three zones). Some are zones of the tz database too, kept
+# there for old systems: "EST" is a fixed UTC-5 with no summer time, "CET" the EU rules with Belgium's
+# holidays inferred. Someone typing those almost always means a city's zone, so a user's --tz or timezone
+# cell naming one is refused with the place meant, as an abbreviation in a date is; an invitation's TZID
+# still reads them, as its own VTIMEZONE defines them.
+PLACE_OF_ABBREVIATION = {
+    "EST": "America/New_York", "EDT": "America/New_York", "EST5EDT": "America/New_York",
+    "CST": "America/Chicago", "CDT": "America/Chicago", "CST6CDT": "America/Chicago",
+    "MST": "America/Denver", "MDT": "America/Denver", "MST7MDT": "America/Denver",
+    "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles", "PST8PDT": "America/Los_Angeles",
+    "HST": "Pacific/Honolulu", "BST": "Europe/London", "WET": "Europe/Lisbon", "CET": "Europe/Paris",
+    "CEST": "Europe/Paris", "MET": "Europe/Paris", "EET": "Europe/Athens", "EEST": "Europe/Athens",
+    "IST": "Asia/Kolkata", "JST": "Asia/Tokyo", "AEST": "Australia/Sydney", "AEDT": "Australia/Sydney",
 }
 
 
 def user_zone(name: str, field_name: str = "timezone") -> str:
     """resolve_zone for a zone a user typed: an abbreviation-like zone ("EST", "CET") is refused in one line."""
     zone = resolve_zone(name, field_name)
-    meant = _ABBREVIATION_ZONES.get(zone)
+    meant = PLACE_OF_ABBREVIATION.get(zone)
     if meant is not None:
         raise InputError(field_name, f"{zone} is an abbreviation (a fixed or generic offset, not a place); "
                          f"give the zone of a place, e.g. {meant}", value=name)
