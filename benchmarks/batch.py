@@ -1,6 +1,7 @@
 """Batch throughput per wall second and per CPU-second, and peak memory, against ics.py and icalendar.
 
     .venv/bin/python benchmarks/batch.py [--rows 10000] [--repeat 3] [--keep DIR] [--rerun] [--no-baseline]
+                                         [--exe path/to/followup-ics] [--against path/to/older/followup-ics]
 
 For each size it makes a synthetic CSV (realistic rows: many zones, every status, offer deadlines,
 references, notes with commas and line breaks, non-ASCII names; 10,000 rows is the reference) and runs,
@@ -17,8 +18,12 @@ run, and the default jobs should never lose to --jobs 1).
 Each round runs every tool once, in turn, so that load from other users of the machine hits them alike;
 the figures are medians over the rounds. CPU time is the kernel's for the whole process tree (user +
 system of the tool and every worker it waited for: getrusage(RUSAGE_CHILDREN) in a small wrapper), so
-it does not flatter the parallel run; "peak tree" is the largest resident size summed over the tree
-(sampled every 20 ms), "peak proc" the largest single process (from the kernel).
+it does not flatter the parallel run. "user s" is the user-space part of it: on a virtual machine the
+kernel's part (mostly creating 10,000 files) swings several-fold from run to run whatever the tool does,
+so compare builds by user time as well. With --against, an older build's `--jobs 1` runs in the same rounds
+and the ratio of interviews per CPU-second (and per user-second) is printed. "peak tree" is the largest
+resident size summed over the tree (sampled every 20 ms), "peak proc" the largest single process (from
+the kernel).
 """
 
 from __future__ import annotations
@@ -123,13 +128,14 @@ with (out / "all.ics").open("wb") as combined:
 
 # Runs the tool and reports the kernel's accounting of its whole tree (every waited-for descendant).
 WRAPPER = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); "
-           "u = resource.getrusage(resource.RUSAGE_CHILDREN); print(u.ru_utime + u.ru_stime, u.ru_maxrss)")
+           "u = resource.getrusage(resource.RUSAGE_CHILDREN); print(u.ru_utime, u.ru_stime, u.ru_maxrss)")
 
 
 @dataclass
 class Run:
     wall: float
-    cpu: float
+    cpu: float  # user + system
+    user: float
     proc_mb: float
     tree_mb: float
     written: int
@@ -184,17 +190,21 @@ def measure(command: list[str], out: Path, *, rerun: bool = False) -> Run:
     sampler.join()
     if process.returncode:
         raise SystemExit(f"{' '.join(command[:3])} failed with exit code {process.returncode}")
-    cpu, maxrss = stdout.split()
+    user, system, maxrss = stdout.split()
     written = sum(path.stat().st_size for path in out.iterdir() if path.is_file()) if out.exists() else 0
-    return Run(wall, float(cpu), int(maxrss) / 1024, peak / 2**20, written)
+    return Run(wall, float(user) + float(system), float(user), int(maxrss) / 1024, peak / 2**20, written)
 
 
-def tools(source: Path, work: Path, *, peers: bool, exe: str | None = None) -> dict[str, list[str]]:
+def tools(source: Path, work: Path, *, peers: bool, exe: str | None = None,
+          against: str | None = None) -> dict[str, list[str]]:
     """Each tool's command line, in the order a round runs them."""
     cli = exe or str(Path(sys.executable).parent / "followup-ics")
     ours = [cli, "batch", str(source), "-q", "--tz", "UTC", "-o"]
     found = {"followup --jobs 1": [*ours, str(work / "out"), "--jobs", "1"],
              "followup (default)": [*ours, str(work / "out")]}
+    if against:
+        found["older --jobs 1"] = [against, "batch", str(source), "-q", "--tz", "UTC", "-o", str(work / "out"),
+                                   "--jobs", "1"]
     if peers:
         for name in ("ics.py", "icalendar", "plan only"):
             found[name] = [sys.executable, "-c", PEER, name, str(source), str(work / "out")]
@@ -202,17 +212,22 @@ def tools(source: Path, work: Path, *, peers: bool, exe: str | None = None) -> d
 
 
 def report(rows: int, results: dict[str, list[Run]]) -> None:
-    print(f"{'tool':20} {'per wall s':>10} {'per CPU-s':>10} {'CPU s':>7} {'wall s':>7} {'written':>9} "
-          f"{'peak tree':>10} {'peak proc':>10}")
+    print(f"{'tool':20} {'per wall s':>10} {'per CPU-s':>10} {'CPU s':>7} {'user s':>7} {'wall s':>7} "
+          f"{'written':>9} {'peak tree':>10} {'peak proc':>10}")
     per_cpu: dict[str, float] = {}
+    per_user: dict[str, float] = {}
     for name, runs in results.items():
         wall = statistics.median(run.wall for run in runs)
         cpu = statistics.median(run.cpu for run in runs)
-        per_cpu[name] = rows / cpu
-        print(f"{name:20} {rows / wall:>10,.0f} {rows / cpu:>10,.0f} {cpu:>7.2f} {wall:>7.2f} "
+        user = statistics.median(run.user for run in runs)
+        per_cpu[name], per_user[name] = rows / cpu, rows / user
+        print(f"{name:20} {rows / wall:>10,.0f} {rows / cpu:>10,.0f} {cpu:>7.2f} {user:>7.2f} {wall:>7.2f} "
               f"{runs[0].written / 2**20:>7.1f}MB {max(r.tree_mb for r in runs):>8.1f}MB "
               f"{max(r.proc_mb for r in runs):>8.1f}MB")
     ours = per_cpu["followup --jobs 1"]
+    if "older --jobs 1" in per_cpu:
+        print(f"  followup --jobs 1 / older --jobs 1: {ours / per_cpu['older --jobs 1']:.2f}x per CPU-second, "
+              f"{per_user['followup --jobs 1'] / per_user['older --jobs 1']:.2f}x per user-second")
     for peer in ("ics.py", "icalendar", "plan only"):
         if peer in per_cpu:
             print(f"  followup --jobs 1 per CPU-second / {peer}: {ours / per_cpu[peer]:.2f}x")
@@ -236,6 +251,7 @@ def main() -> None:
     parser.add_argument("--no-baseline", action="store_true", help="measure only followup-ics")
     parser.add_argument("--rerun", action="store_true", help="also re-run ours on their own output (unchanged rows)")
     parser.add_argument("--exe", help="the followup-ics to measure (default: this venv's), e.g. an older build")
+    parser.add_argument("--against", help="an older build's followup-ics, run with --jobs 1 in the same rounds")
     options = parser.parse_args()
     work = options.keep or Path(tempfile.mkdtemp(prefix="followup-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -245,7 +261,7 @@ def main() -> None:
         for rows in options.rows:
             source = work / f"rows-{rows}.csv"
             make_csv(source, rows)
-            commands = tools(source, work, peers=not options.no_baseline, exe=options.exe)
+            commands = tools(source, work, peers=not options.no_baseline, exe=options.exe, against=options.against)
             results: dict[str, list[Run]] = {}
             for _ in range(options.repeat):
                 for name, command in commands.items():
