@@ -261,3 +261,21 @@ def test_staged_files_and_manifest_rows_are_written_whole(tmp_path: Path) -> Non
 
 def refuse(*_: object) -> int:
     raise OSError(18, "Invalid cross-device link")
+
+
+def test_files_listed_by_an_older_manifest_stay_in_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Versions before kept the digest of each calendar's bytes whole (now it is made from its events'):
+    a run over their folder still finds the unchanged files unchanged, neither reads nor writes them."""
+    from followup_ics.edges import batch as batch_module
+    from followup_ics.ical import writer
+
+    def older(*args: object, **options: object) -> writer.Draft:
+        drafted = writer.draft(*args, **options)  # type: ignore[arg-type]
+        return drafted._replace(digest=writer.bytes_digest(drafted))
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(batch_module, "draft", older)
+        batch_at(tmp_path, THREE, 1_790_000_000, monkeypatch)
+    before = interview_files(tmp_path / "out")
+    assert batch_at(tmp_path, THREE, 1_790_086_400, monkeypatch) == []
+    assert interview_files(tmp_path / "out") == before

@@ -47,7 +47,7 @@ from followup_ics.edges.folder import (
 )
 from followup_ics.edges.spreadsheet import CsvError, column_note, read_rows
 from followup_ics.ical.shape import widen
-from followup_ics.ical.writer import Draft, Kept, draft, finish, kept_in, shell_head
+from followup_ics.ical.writer import Draft, Kept, bytes_digest, draft, finish, kept_in, shell_head
 from followup_ics.wording.language import language
 from followup_ics.wording.texts import collection_name, word_plan
 
@@ -342,7 +342,9 @@ def process(item: tuple[Identified, Plan], request: Request, out_dir: Path, mani
     kept: Mapping[str, Kept] = {}
     if entry is not None and entry.matches(out_dir / name):
         kept = entry.kept()
-        in_place = entry.stat if entry.digest == drafted.digest else None
+        # (a manifest of an older version holds the digest of the bytes: still the same calendar)
+        same = entry.digest == drafted.digest or (entry.digest is not None and entry.digest == bytes_digest(drafted))
+        in_place = entry.stat if same else None
     elif read_back:
         previous = read_regular(out_dir / name)  # never through a symlink to a file elsewhere
         kept = kept_in(previous, drafted, request.now) if previous else {}

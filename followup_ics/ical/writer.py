@@ -365,16 +365,24 @@ class Draft(NamedTuple):
 
 def draft(schedules: Sequence[Schedule], *, name: str | None = None, feed: ics.FeedOptions | None = None) -> Draft:
     """The calendar as ``render`` writes it, not yet stamped (see ``finish``)."""
-    parts = [shell_head(name or ics.calendar_name(schedules), ics.zone_spans(schedules), feed).encode("utf-8")]
-    uids, digests = [], []
+    head = shell_head(name or ics.calendar_name(schedules), ics.zone_spans(schedules), feed).encode("utf-8")
+    parts, uids, digests = [head], [], []
     for uid, text in _event_texts(schedules, _DRAFT_STAMP, {}, modified=feed is not None):
         event = text.encode("utf-8")
         uids.append(uid)
         digests.append(_digest(memoryview(event)[len(_EVENT_START):]))  # an event's digest leaves out its BEGIN
         parts.append(event)
     parts.append(_CALENDAR_END)
-    data = b"".join(parts)
-    return Draft(data, tuple(uids), tuple(digests), _digest(data))
+    # The calendar's digest from its head's and its events': the head and the events make the calendar, so
+    # equal digests still mean equal calendars, and no byte is hashed twice (each is, in an event's digest).
+    whole = _digest(b"".join([_digest(head), *digests]))
+    return Draft(b"".join(parts), tuple(uids), tuple(digests), whole)
+
+
+def bytes_digest(drafted: Draft) -> bytes:
+    """The digest of the draft's bytes as a whole: what versions before Draft.digest was made from the
+    events' digests kept in a batch folder's manifest (so their files are still found unchanged)."""
+    return _digest(drafted.data)
 
 
 def finish(drafted: Draft, stamp: datetime, kept: Mapping[str, Kept]) -> tuple[bytes, tuple[Kept, ...]]:
