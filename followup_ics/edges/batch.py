@@ -320,8 +320,11 @@ def _process_chunk(chunk: list[tuple[Identified, Plan] | RowError]) -> list[Rend
 def holds_calendars(out_dir: Path) -> bool:
     """Whether ``out_dir`` holds any .ics file (of an earlier run, or the user's). A folder that holds none has
     no file for a row to replace, so no row reads one back: a first run is spared a failing open per row."""
-    with os.scandir(out_dir) as entries:
-        return any(entry.name.lower().endswith(".ics") for entry in entries)
+    try:
+        with os.scandir(out_dir) as entries:
+            return any(entry.name.lower().endswith(".ics") for entry in entries)
+    except OSError:  # a folder we may search but not list: every row looks for its file, as before
+        return True
 
 
 def process(item: tuple[Identified, Plan], request: Request, out_dir: Path, manifest: Manifest,

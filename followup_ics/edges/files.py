@@ -195,11 +195,17 @@ def append(out: BinaryIO, source: Path) -> None:
     all.ics gathers every interview's events, half of a batch's bytes), else read and written."""
     out.flush()
     with source.open("rb") as data:
+        left = os.fstat(data.fileno()).st_size
         try:
-            while os.copy_file_range(data.fileno(), out.fileno(), 1 << 30):
-                pass
-        except (AttributeError, OSError):  # not on this system, or not between these file systems: each call
-            shutil.copyfileobj(data, out, 1 << 20)  # copies whole or nothing, so both files are where it stopped
+            while left > 0:
+                copied = os.copy_file_range(data.fileno(), out.fileno(), left)
+                if not copied:  # some file systems copy nothing: the rest is read and written
+                    break
+                left -= copied
+        except (AttributeError, OSError):  # not on this system, or not between these file systems
+            pass
+        # Whatever the kernel left (each call copies whole or fails, so both files are where it stopped).
+        shutil.copyfileobj(data, out, 1 << 20)
 
 
 def blocked_names(folder: Path) -> dict[str, int]:
@@ -209,7 +215,10 @@ def blocked_names(folder: Path) -> dict[str, int]:
     with os.scandir(folder) as entries:
         for entry in entries:
             if not (entry.is_file(follow_symlinks=False) or entry.is_symlink()):
-                blocked[entry.name] = entry.stat(follow_symlinks=False).st_mode
+                try:
+                    blocked[entry.name] = entry.stat(follow_symlinks=False).st_mode
+                except FileNotFoundError:  # gone since it was listed: nothing in the way
+                    continue
     return blocked
 
 

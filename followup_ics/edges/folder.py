@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from followup_ics.edges.files import blocked_names, not_replaceable, open_folder
+from followup_ics.edges.files import blocked_names, check_replaceable, not_replaceable, open_folder
 from followup_ics.ical.writer import Kept
 
 MANIFEST = ".followup-ics-manifest"
@@ -156,9 +156,14 @@ def commit(staging: Path, out_dir: Path, *, combined: str, keep_old: bool) -> tu
 
     Raises UnsafeOutput before anything moves if a staged name is taken by a folder or special file.
     """
-    blocked = blocked_names(out_dir)
+    try:
+        blocked: dict[str, int] | None = blocked_names(out_dir)
+    except OSError:  # a folder we may search but not list: each name is looked up
+        blocked = None
     for name in _staged_names(staging):
-        if name in blocked:
+        if blocked is None:
+            check_replaceable(out_dir / name)
+        elif name in blocked:
             raise not_replaceable(out_dir / name, blocked[name])
     if keep_old:  # rows were skipped: one of them may have made an old file; keep them all, listed
         _keep_listed(staging / _STAGED_MANIFEST, out_dir)
