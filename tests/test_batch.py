@@ -209,11 +209,11 @@ def test_a_failure_half_way_leaves_earlier_output_intact(tmp_path: Path, monkeyp
     real_replace = os.replace
     calls = []
 
-    def failing_replace(src: str | Path, dst: str | Path) -> None:
+    def failing_replace(src: str | Path, dst: str | Path, **folders: int) -> None:
         calls.append(dst)
         if len(calls) == 2:
             raise OSError(28, "No space left on device")
-        real_replace(src, dst)
+        real_replace(src, dst, **folders)
 
     monkeypatch.setattr(os, "replace", failing_replace)
     changed = GOOD.replace("14:00,America/New_York,pending", "14:00,America/New_York,rejected")

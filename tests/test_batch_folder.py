@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import os
 import sqlite3
 import subprocess
 import sys
@@ -95,11 +96,11 @@ KILL_AFTER_RENAMES = """
 import os, signal, sys
 from followup_ics.edges import folder
 real, count = os.replace, [0]
-def replace(src, dst):
+def replace(src, dst, **folders):
     if str(dst).endswith(".ics") and count[0] == int(sys.argv[1]):
         os.kill(os.getpid(), signal.SIGKILL)  # killed mid-rename, as by the OOM killer or a power cut
     count[0] += str(dst).endswith(".ics")
-    real(src, dst)
+    real(src, dst, **folders)
 folder.os.replace = replace
 from followup_ics.cli import cli
 cli(sys.argv[2:])
@@ -209,3 +210,74 @@ def test_a_file_changed_since_the_last_run_is_read_back_and_rewritten(tmp_path: 
     assert batch_at(tmp_path, THREE, 1_790_086_400, monkeypatch) == ["acme-2026-12-01.ics"]
     again = acme.read_bytes()
     assert b"Edited" not in again and b"SEQUENCE:1\r\n" in again  # the edited event counts as changed
+
+
+def test_a_first_run_reads_nothing_back_but_a_calendar_already_there_is_read(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Into a folder without calendars no row has a file to replace, so none is probed; a calendar of that
+    name already there (no manifest knows it) is read back."""
+    (tmp_path / "fresh").mkdir()
+    assert batch_at(tmp_path / "fresh", THREE, 1_790_000_000, monkeypatch) == ["all.ics"]  # its stream, once
+    planted = tmp_path / "planted"
+    planted.mkdir()
+    batch_at(planted, THREE, 1_790_000_000, monkeypatch)
+    (planted / "out" / ".followup-ics-manifest").unlink()
+    assert sorted(batch_at(planted, THREE, 1_790_086_400, monkeypatch)) == [
+        "acme-2026-12-01.ics", "all.ics", "globex-2026-12-02.ics", "initech-2026-12-03.ics"]
+    assert interview_files(planted / "out").keys() == interview_files(tmp_path / "fresh" / "out").keys()
+
+
+def test_staged_files_and_manifest_rows_are_written_whole(tmp_path: Path) -> None:
+    """write_new leaves the bytes and reports the status the file has after close; the staged manifest keeps
+    every row added, in order, however many it gathers before inserting them; append copies what follows."""
+    from followup_ics.edges import files, folder
+
+    descriptor = files.open_folder(tmp_path)
+    try:
+        found = files.write_new("a", b"x" * 300_000, descriptor)
+        files.write_new("a", b"shorter", descriptor)  # emptied first, as Path.write_bytes does
+    finally:
+        if descriptor is not None:
+            os.close(descriptor)
+    assert found.st_size == 300_000 and (tmp_path / "a").read_bytes() == b"shorter"
+    assert folder.stat_of(files.write_new(tmp_path / "b", b"b")) == folder.stat_of(os.stat(tmp_path / "b"))
+    staged = folder.StagedManifest(tmp_path)
+    for number in range(600):
+        staged.add(f"{number % 550}.ics", folder.Entry(bytes([number % 256]), (number, 1, 2), b""))
+    staged.close()
+    rows = dict(sqlite3.connect(tmp_path / ".manifest").execute("SELECT name, size FROM files"))
+    assert len(rows) == 550 and rows["0.ics"] == 550 and rows["549.ics"] == 549  # a later row replaces one
+    (tmp_path / "source").write_bytes(b"y" * 100_000)
+    for copy_file_range in ("kept", "refused", "copies nothing"):
+        with pytest.MonkeyPatch.context() as patch:
+            if copy_file_range == "refused":  # a system or file system without it: read and written instead
+                patch.setattr(os, "copy_file_range", refuse, raising=False)
+            elif copy_file_range == "copies nothing":  # as some file systems do: then read and written too
+                patch.setattr(os, "copy_file_range", lambda *_: 0, raising=False)
+            with (tmp_path / "out").open("wb") as out:
+                out.write(b"<")
+                files.append(out, tmp_path / "source")
+                out.write(b">")
+        assert (tmp_path / "out").read_bytes() == b"<" + b"y" * 100_000 + b">"
+
+
+def refuse(*_: object) -> int:
+    raise OSError(18, "Invalid cross-device link")
+
+
+def test_files_listed_by_an_older_manifest_stay_in_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Versions before kept the digest of each calendar's bytes whole (now it is made from its events'):
+    a run over their folder still finds the unchanged files unchanged, neither reads nor writes them."""
+    from followup_ics.edges import batch as batch_module
+    from followup_ics.ical import writer
+
+    def older(*args: object, **options: object) -> writer.Draft:
+        drafted = writer.draft(*args, **options)  # type: ignore[arg-type]
+        return drafted._replace(digest=writer.bytes_digest(drafted))
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(batch_module, "draft", older)
+        batch_at(tmp_path, THREE, 1_790_000_000, monkeypatch)
+    before = interview_files(tmp_path / "out")
+    assert batch_at(tmp_path, THREE, 1_790_086_400, monkeypatch) == []
+    assert interview_files(tmp_path / "out") == before

@@ -22,7 +22,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -34,7 +34,7 @@ from followup_ics.app.roster import Identified, Roster, RowError
 from followup_ics.core.errors import FollowupError
 from followup_ics.core.identity import COMBINED
 from followup_ics.core.records import Plan
-from followup_ics.edges.files import read_regular, write_atomic
+from followup_ics.edges.files import append, open_folder, read_regular, write_atomic, write_new
 from followup_ics.edges.folder import (
     Entry,
     Manifest,
@@ -47,7 +47,7 @@ from followup_ics.edges.folder import (
 )
 from followup_ics.edges.spreadsheet import CsvError, column_note, read_rows
 from followup_ics.ical.shape import widen
-from followup_ics.ical.writer import Draft, Kept, draft, finish, kept_in, shell_head
+from followup_ics.ical.writer import Draft, Kept, bytes_digest, draft, finish, kept_in, shell_head
 from followup_ics.wording.language import language
 from followup_ics.wording.texts import collection_name, word_plan
 
@@ -159,15 +159,35 @@ def _stage(roster: Roster, staging: Path, out_dir: Path, request: Request, repor
            jobs: int | None, progress: Callable[[int], None] | None) -> _Combined:
     combined = _Combined(staging / ".events")
     manifest = StagedManifest(staging)
+    files = _StagedFiles(staging)
     try:
-        with combined.events_file.open("wb") as events_out:
-            _stage_rows(roster, staging, out_dir, request, report, jobs, progress, combined, manifest, events_out)
+        # A large buffer: each row adds ~13 kB, which a default buffer would pass on in a write call of its own.
+        with combined.events_file.open("wb", buffering=1 << 20) as events_out:
+            _stage_rows(roster, files, out_dir, request, report, jobs, progress, combined, manifest, events_out)
     finally:
+        files.close()
         manifest.close()
     return combined
 
 
-def _stage_rows(roster: Roster, staging: Path, out_dir: Path, request: Request, report: BatchReport,
+class _StagedFiles:
+    """The staging folder, open: each file is created by its name relative to the folder."""
+
+    def __init__(self, staging: Path) -> None:
+        self._path = staging
+        self._folder = open_folder(staging)
+
+    def write(self, name: str, data: bytes) -> tuple[int, int, int]:
+        """Write the file ``name``; its size, time and inode, which the rename into place keeps."""
+        return stat_of(write_new(name if self._folder is not None else self._path / name, data, self._folder))
+
+    def close(self) -> None:
+        if self._folder is not None:
+            os.close(self._folder)
+            self._folder = None
+
+
+def _stage_rows(roster: Roster, staging: _StagedFiles, out_dir: Path, request: Request, report: BatchReport,
                 jobs: int | None, progress: Callable[[int], None] | None, combined: _Combined,
                 manifest: StagedManifest, events_out: BinaryIO) -> None:
     for result in _results(roster.plans(), request, out_dir, jobs):
@@ -180,9 +200,7 @@ def _stage_rows(roster: Roster, staging: Path, out_dir: Path, request: Request, 
         name = f"{result.stem}.ics"
         stat = result.in_place
         if stat is None:
-            path = staging / name
-            path.write_bytes(data)
-            stat = stat_of(os.stat(path))  # kept by the rename into place
+            stat = staging.write(name, data)
         else:
             combined.in_place += 1
         manifest.add(name, Entry(result.digest, stat, result.record))
@@ -219,9 +237,9 @@ def _stream_kept(old: Manifest, out_dir: Path, drafted: Draft, request: Request)
     return kept_in(previous, drafted, request.now) if previous else {}
 
 
-def _events(calendar: bytes) -> bytes:
-    """The VEVENTs of one rendered calendar, as bytes to splice into all.ics."""
-    return calendar[calendar.index(_EVENTS_START):-len(_CALENDAR_END)]
+def _events(calendar: bytes) -> memoryview:
+    """The VEVENTs of one rendered calendar, to splice into all.ics (a view: not copied once more)."""
+    return memoryview(calendar)[calendar.index(_EVENTS_START):-len(_CALENDAR_END)]
 
 
 def _results(items: Iterator[tuple[Identified, Plan] | RowError], request: Request, out_dir: Path,
@@ -233,11 +251,12 @@ def _results(items: Iterator[tuple[Identified, Plan] | RowError], request: Reque
         if len(buffered) >= PARALLEL_FROM:
             break
     workers = jobs if jobs is not None else idle_cores()
+    read_back = holds_calendars(out_dir)
     if len(buffered) < PARALLEL_FROM or workers <= 1:
         manifest = Manifest(out_dir)
         try:
             for item in itertools.chain(buffered, items):
-                yield item if isinstance(item, RowError) else process(item, request, out_dir, manifest)
+                yield item if isinstance(item, RowError) else process(item, request, out_dir, manifest, read_back)
         finally:
             manifest.close()
         return
@@ -248,7 +267,7 @@ def _results(items: Iterator[tuple[Identified, Plan] | RowError], request: Reque
     from followup_ics.app.workweek import preload
 
     preload(request.settings.workdays)  # once here rather than once in every forked worker
-    with context.Pool(workers, initializer=_init_worker, initargs=(request, out_dir)) as pool:
+    with context.Pool(workers, initializer=_init_worker, initargs=(request, out_dir, read_back)) as pool:
         # A bounded window of chunks in flight keeps order and memory flat (Pool.imap would read
         # the whole CSV ahead).
         window: deque = deque()
@@ -283,24 +302,37 @@ def _chunks(items: Iterable[tuple[Identified, Plan] | RowError]) -> Iterator[lis
         yield chunk
 
 
-_WORKER: tuple[Request, Path, Manifest] | None = None
+_WORKER: tuple[Request, Path, Manifest, bool] | None = None
 
 
-def _init_worker(request: Request, out_dir: Path) -> None:
+def _init_worker(request: Request, out_dir: Path, read_back: bool) -> None:
     global _WORKER
-    _WORKER = (request, out_dir, Manifest(out_dir))  # its own connection: none crosses a fork
+    _WORKER = (request, out_dir, Manifest(out_dir), read_back)  # its own connection: none crosses a fork
 
 
 def _process_chunk(chunk: list[tuple[Identified, Plan] | RowError]) -> list[Rendered | RowError]:
     assert _WORKER is not None
-    request, out_dir, manifest = _WORKER
-    return [item if isinstance(item, RowError) else process(item, request, out_dir, manifest) for item in chunk]
+    request, out_dir, manifest, read_back = _WORKER
+    return [item if isinstance(item, RowError) else process(item, request, out_dir, manifest, read_back)
+            for item in chunk]
 
 
-def process(item: tuple[Identified, Plan], request: Request, out_dir: Path, manifest: Manifest) -> Rendered | RowError:
+def holds_calendars(out_dir: Path) -> bool:
+    """Whether ``out_dir`` holds any .ics file (of an earlier run, or the user's). A folder that holds none has
+    no file for a row to replace, so no row reads one back: a first run is spared a failing open per row."""
+    try:
+        with os.scandir(out_dir) as entries:
+            return any(entry.name.lower().endswith(".ics") for entry in entries)
+    except OSError:  # a folder we may search but not list: every row looks for its file, as before
+        return True
+
+
+def process(item: tuple[Identified, Plan], request: Request, out_dir: Path, manifest: Manifest,
+            read_back: bool = True) -> Rendered | RowError:
     """Word and render one planned row, once; events that differ from the file it replaces get a higher
     SEQUENCE. What that file holds comes from the manifest; the file is read back only when the manifest
-    does not know it as it is (written by an older version, or changed since)."""
+    does not know it as it is (written by an older version, or changed since), and when ``read_back``
+    (holds_calendars: the folder held calendars when the run began)."""
     identified, planned = item
     schedule = word_plan(planned, *words_for(identified.row.raw, request))
     name = f"{identified.stem}.ics"
@@ -309,13 +341,15 @@ def process(item: tuple[Identified, Plan], request: Request, out_dir: Path, mani
     except FollowupError as error:  # a zone that cannot be written as rules for these dates
         return RowError(identified.row.number, identified.row.column("timezone"), str(error))
     entry = manifest.get(name)
-    path = out_dir / name
     in_place = None
-    if entry is not None and entry.matches(path):
+    kept: Mapping[str, Kept] = {}
+    if entry is not None and entry.matches(out_dir / name):
         kept = entry.kept()
-        in_place = entry.stat if entry.digest == drafted.digest else None
-    else:
-        previous = read_regular(path)  # never through a symlink to a file elsewhere
+        # (a manifest of an older version holds the digest of the bytes: still the same calendar)
+        same = entry.digest == drafted.digest or (entry.digest is not None and entry.digest == bytes_digest(drafted))
+        in_place = entry.stat if same else None
+    elif read_back:
+        previous = read_regular(out_dir / name)  # never through a symlink to a file elsewhere
         kept = kept_in(previous, drafted, request.now) if previous else {}
     data, revisions = finish(drafted, request.now, kept)
     steps = schedule.steps
@@ -345,8 +379,7 @@ def _write_combined(path: Path, combined: _Combined, report: BatchReport, name: 
     """all.ics: the shell with one VTIMEZONE per zone, then every interview's events as rendered."""
     with path.open("wb") as out:
         out.write(shell_head(name, combined.spans).encode("utf-8"))
-        with combined.events_file.open("rb") as events:
-            shutil.copyfileobj(events, out, 1 << 20)
+        append(out, combined.events_file)
         out.write(_CALENDAR_END)
     combined.events_file.unlink()
 

@@ -10,9 +10,11 @@ removes them.
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import time
 from pathlib import Path
+from typing import BinaryIO
 
 from followup_ics.core.errors import FollowupError
 
@@ -161,6 +163,65 @@ def read_regular(path: Path) -> bytes | None:
         os.close(descriptor)
 
 
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def open_folder(path: Path) -> int | None:
+    """A descriptor of the folder ``path`` to name its files by (close it with os.close), or None where this
+    system cannot open a file relative to one: then name them by their whole path."""
+    if os.open not in os.supports_dir_fd or not hasattr(os, "O_DIRECTORY"):
+        return None
+    return os.open(path, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+
+
+def write_new(name: str | Path, data: bytes, folder: int | None = None) -> os.stat_result:
+    """``Path.write_bytes``, and the file's status once written: ``name`` is created (or emptied) and holds
+    ``data``. ``folder`` (open_folder) names the file relative to it: a batch writes thousands of files into
+    one folder, and Python's file object adds an isatty, an lseek and an fstat to each (nor does the kernel
+    walk the whole path every time). The status is taken before close: nothing after the last write changes
+    it on a local disk (elsewhere a later run just finds the file changed and reads it back)."""
+    descriptor = os.open(name, _NEW_FILE, 0o666, dir_fd=folder)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view):]
+        return os.fstat(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def append(out: BinaryIO, source: Path) -> None:
+    """Write the file ``source`` to ``out`` after what it holds: inside the kernel where it can (copy_file_range;
+    all.ics gathers every interview's events, half of a batch's bytes), else read and written."""
+    out.flush()
+    with source.open("rb") as data:
+        left = os.fstat(data.fileno()).st_size
+        try:
+            while left > 0:
+                copied = os.copy_file_range(data.fileno(), out.fileno(), left)
+                if not copied:  # some file systems copy nothing: the rest is read and written
+                    break
+                left -= copied
+        except (AttributeError, OSError):  # not on this system, or not between these file systems
+            pass
+        # Whatever the kernel left (each call copies whole or fails, so both files are where it stopped).
+        shutil.copyfileobj(data, out, 1 << 20)
+
+
+def blocked_names(folder: Path) -> dict[str, int]:
+    """The entries of ``folder`` that check_replaceable refuses, name -> mode: checking many names against
+    one listing (usually empty: regular files and symlinks need no stat) rather than an lstat for each."""
+    blocked = {}
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if not (entry.is_file(follow_symlinks=False) or entry.is_symlink()):
+                try:
+                    blocked[entry.name] = entry.stat(follow_symlinks=False).st_mode
+                except FileNotFoundError:  # gone since it was listed: nothing in the way
+                    continue
+    return blocked
+
+
 def check_replaceable(path: Path) -> None:
     """Raise UnsafeOutput if an entry at ``path`` in an output folder must not be replaced by a file.
 
@@ -172,7 +233,11 @@ def check_replaceable(path: Path) -> None:
     except FileNotFoundError:
         return
     if not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)):
-        raise UnsafeOutput(f"{path} is {_kind(info.st_mode)}; move it away, a file of that name is to be written")
+        raise not_replaceable(path, info.st_mode)
+
+
+def not_replaceable(path: Path, mode: int) -> UnsafeOutput:
+    return UnsafeOutput(f"{path} is {_kind(mode)}; move it away, a file of that name is to be written")
 
 
 def real_folder(path: Path) -> Path:

@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from followup_ics.edges.files import check_replaceable
+from followup_ics.edges.files import blocked_names, check_replaceable, not_replaceable, open_folder
 from followup_ics.ical.writer import Kept
 
 MANIFEST = ".followup-ics-manifest"
@@ -128,15 +128,26 @@ class StagedManifest:
         self._db.execute("PRAGMA synchronous = OFF")  # synced once, whole, before the journal names it
         self._db.execute(_SCHEMA)
         self._db.execute("BEGIN")
+        self._rows: list[tuple[str, bytes | None, int | None, int | None, int | None, bytes]] = []
 
     def add(self, name: str, entry: Entry) -> None:
         size, mtime, inode = entry.stat or (None, None, None)
-        self._db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
-                         (name, entry.digest, size, mtime, inode, entry.events))
+        self._rows.append((name, entry.digest, size, mtime, inode, entry.events))
+        if len(self._rows) >= _ROWS_AT_ONCE:
+            self._insert()
+
+    def _insert(self) -> None:
+        """The rows added since the last call, in one statement run over them all, in order."""
+        self._db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", self._rows)
+        self._rows.clear()
 
     def close(self) -> None:
+        self._insert()
         self._db.execute("COMMIT")
         self._db.close()
+
+
+_ROWS_AT_ONCE = 256  # rows the staged manifest holds in memory before inserting them together
 
 
 def commit(staging: Path, out_dir: Path, *, combined: str, keep_old: bool) -> tuple[int, list[str]]:
@@ -145,8 +156,15 @@ def commit(staging: Path, out_dir: Path, *, combined: str, keep_old: bool) -> tu
 
     Raises UnsafeOutput before anything moves if a staged name is taken by a folder or special file.
     """
+    try:
+        blocked: dict[str, int] | None = blocked_names(out_dir)
+    except OSError:  # a folder we may search but not list: each name is looked up
+        blocked = None
     for name in _staged_names(staging):
-        check_replaceable(out_dir / name)
+        if blocked is None:
+            check_replaceable(out_dir / name)
+        elif name in blocked:
+            raise not_replaceable(out_dir / name, blocked[name])
     if keep_old:  # rows were skipped: one of them may have made an old file; keep them all, listed
         _keep_listed(staging / _STAGED_MANIFEST, out_dir)
     _fsync(staging / _STAGED_MANIFEST)
@@ -234,10 +252,10 @@ def _apply(staging: Path, out_dir: Path, combined: str) -> tuple[int, list[str]]
     """Move the staged files in (the combined feed last), remove stale listed files, swap the manifest."""
     moved = 0
     # Listed from the folder, not kept in memory: 100,000 names add up.
-    with os.scandir(staging) as entries:
+    with _Mover(staging, out_dir) as move, os.scandir(staging) as entries:
         for entry in entries:
             if entry.name.endswith(".ics") and entry.name != combined:
-                os.replace(entry.path, out_dir / entry.name)
+                move(entry.name)
                 moved += 1
     if (staging / combined).exists():
         os.replace(staging / combined, out_dir / combined)
@@ -253,6 +271,39 @@ def _apply(staging: Path, out_dir: Path, combined: str) -> tuple[int, list[str]]
     os.replace(staging / _STAGED_MANIFEST, out_dir / MANIFEST)
     (out_dir / JOURNAL).unlink(missing_ok=True)
     return moved, removed
+
+
+class _Mover:
+    """Renames files of one folder to the same names in another, relative to descriptors of both folders
+    where the system can (the kernel then walks neither path for each of thousands of files)."""
+
+    def __init__(self, source: Path, target: Path) -> None:
+        self._source, self._target = source, target
+        self._folders: tuple[int | None, int | None] = (None, None)
+
+    def __enter__(self) -> _Mover:
+        if os.rename in os.supports_dir_fd:
+            source = open_folder(self._source)
+            try:
+                self._folders = (source, open_folder(self._target))
+            except OSError:
+                if source is not None:
+                    os.close(source)
+                raise
+        return self
+
+    def __call__(self, name: str) -> None:
+        source, target = self._folders
+        if source is None or target is None:
+            os.replace(self._source / name, self._target / name)
+        else:
+            os.replace(name, name, src_dir_fd=source, dst_dir_fd=target)
+
+    def __exit__(self, *_: object) -> None:
+        for folder in self._folders:
+            if folder is not None:
+                os.close(folder)
+        self._folders = (None, None)
 
 
 def _staged_names(staging: Path) -> Iterator[str]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
@@ -52,35 +52,46 @@ def calendar_text(schedules: Sequence[Schedule], *, stamp: datetime, name: str |
                   revisions: Mapping[str, tuple[int, datetime]] | None = None,
                   feed: ics.FeedOptions | None = None) -> str:
     """``reference.build_calendar(...).to_ical()``, decoded."""
-    revisions = revisions or {}
     parts = [shell_head(name or ics.calendar_name(schedules), ics.zone_spans(schedules), feed)]
-    modified = feed is not None
+    parts += [text for _, text in _event_texts(schedules, stamp, revisions or {}, modified=feed is not None)]
+    parts.append("END:VCALENDAR\r\n")
+    return "".join(parts)
+
+
+def _event_texts(schedules: Sequence[Schedule], stamp: datetime, revisions: Mapping[str, tuple[int, datetime]],
+                 *, modified: bool) -> Iterator[tuple[str, str]]:
+    """Each event's UID and text, in order."""
     for schedule in schedules:
         key = interview_key(schedule.interview)
         interview_uid = uid_for(key, "interview")
         for step in schedule.steps:
             uid = uid_for(key, step.step.key)
             sequence, event_stamp = revisions.get(uid, (0, stamp)) if revisions else (0, stamp)
-            parts.append(event_text(step, uid, interview_uid, event_stamp, sequence, modified=modified))
-    parts.append("END:VCALENDAR\r\n")
-    return "".join(parts)
+            yield uid, event_text(step, uid, interview_uid, event_stamp, sequence, modified=modified)
 
 
 def shell_head(name: str, zones: Mapping[str, tuple[datetime, datetime]],
                feed: ics.FeedOptions | None = None) -> str:
     """Everything of ``reference.calendar_shell`` before its first event: properties, then VTIMEZONEs."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:" + _text(ics.PRODID), "CALSCALE:GREGORIAN",
-             "NAME:" + _text(name), "X-WR-CALNAME:" + _text(name)]
+    escaped = _text(name)
+    lines = ["NAME:" + escaped, "X-WR-CALNAME:" + escaped]
     if feed is not None:
         lines.append("REFRESH-INTERVAL;VALUE=DURATION:" + _duration(feed.refresh))
     if feed is not None:
         lines.append("X-PUBLISHED-TTL:" + _duration(feed.refresh))
     lines.append("X-WR-TIMEZONE:" + _text(ics.display_zone(zones)))
-    head = "".join(_line(line) for line in lines)
-    return head + "".join(_vtimezone(zone, first, last) for zone, (first, last) in zones.items())
+    head = _calendar_start() + "".join([_line(line) for line in lines])
+    return head + "".join([_vtimezone(zone, first, last) for zone, (first, last) in zones.items()])
 
 
 _text = ics.escape_text
+
+
+@functools.cache
+def _calendar_start() -> str:
+    """The lines every calendar starts with, the same in every file."""
+    lines = ("BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:" + _text(ics.PRODID), "CALSCALE:GREGORIAN")
+    return "".join(_line(line) for line in lines)
 
 
 def _line(line: str) -> str:
@@ -88,6 +99,12 @@ def _line(line: str) -> str:
     if len(line) < _LIMIT and line.isascii():
         return line + "\r\n"
     return _fold(line) + "\r\n"
+
+
+def _long_line(line: str) -> str:
+    """_line for a line that is seldom short (a description): straight to the folding, which leaves a short
+    line whole."""
+    return (_fold_ascii(line) if line.isascii() else _fold_unicode(line)) + "\r\n"
 
 
 # The lines every event of a kind shares, after URL.
@@ -117,7 +134,7 @@ def event_text(step: WordedStep, uid: str, interview_uid: str, stamp: datetime, 
         _line("UID:" + _text(uid)),
         f"SEQUENCE:{sequence}\r\n",
         _middle(step.categories),
-        _line("DESCRIPTION:" + _text(step.description)),
+        _long_line("DESCRIPTION:" + _text(step.description)),
     ]
     if modified:
         parts.append(f"LAST-MODIFIED{stamp_text}\r\n")
@@ -155,6 +172,12 @@ def _related(interview_uid: str) -> str:
 def _trigger(start: datetime, alarm_before: timedelta) -> str:
     if alarm_before >= ics.ABSOLUTE_ALARM_FROM:
         return "TRIGGER;VALUE=DATE-TIME" + _utc(start - alarm_before)
+    return _relative_trigger(alarm_before)
+
+
+@functools.lru_cache(maxsize=64)
+def _relative_trigger(alarm_before: timedelta) -> str:
+    """The same few alarms (an hour before, a day before...) for every event: written once each."""
     return "TRIGGER:" + _duration(-alarm_before)
 
 
@@ -342,10 +365,24 @@ class Draft(NamedTuple):
 
 def draft(schedules: Sequence[Schedule], *, name: str | None = None, feed: ics.FeedOptions | None = None) -> Draft:
     """The calendar as ``render`` writes it, not yet stamped (see ``finish``)."""
-    data = calendar_text(schedules, stamp=_DRAFT_STAMP, name=name, feed=feed).encode("utf-8")
-    uids = tuple(uid_for(interview_key(s.interview), step.step.key) for s in schedules for step in s.steps)
-    blocks = data[:-len(_CALENDAR_END)].split(_EVENT_START)[1:]  # the last event's without the calendar's end
-    return Draft(data, uids, tuple(_digest(block) for block in blocks), _digest(data))
+    head = shell_head(name or ics.calendar_name(schedules), ics.zone_spans(schedules), feed).encode("utf-8")
+    parts, uids, digests = [head], [], []
+    for uid, text in _event_texts(schedules, _DRAFT_STAMP, {}, modified=feed is not None):
+        event = text.encode("utf-8")
+        uids.append(uid)
+        digests.append(_digest(memoryview(event)[len(_EVENT_START):]))  # an event's digest leaves out its BEGIN
+        parts.append(event)
+    parts.append(_CALENDAR_END)
+    # The calendar's digest from its head's and its events': the head and the events make the calendar, so
+    # equal digests still mean equal calendars, and no byte is hashed twice (each is, in an event's digest).
+    whole = _digest(b"".join([_digest(head), *digests]))
+    return Draft(b"".join(parts), tuple(uids), tuple(digests), whole)
+
+
+def bytes_digest(drafted: Draft) -> bytes:
+    """The digest of the draft's bytes as a whole: what versions before Draft.digest was made from the
+    events' digests kept in a batch folder's manifest (so their files are still found unchanged)."""
+    return _digest(drafted.data)
 
 
 def finish(drafted: Draft, stamp: datetime, kept: Mapping[str, Kept]) -> tuple[bytes, tuple[Kept, ...]]:
@@ -392,5 +429,5 @@ def kept_in(previous: bytes, drafted: Draft, stamp: datetime) -> dict[str, Kept]
     return kept
 
 
-def _digest(data: bytes) -> bytes:
+def _digest(data: bytes | memoryview) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()

@@ -90,9 +90,11 @@ class Language:
             pieces = self._pieces[message] = _split(self._catalog.gettext(message))
         if pieces is None:  # a placeholder with more than a name: str.format's own way
             return self._catalog.gettext(message).format(**values)
-        # text.format(**values): the literal texts and each named value formatted with its spec, joined
-        return "".join([piece if piece.__class__ is str else format(values[piece[0]], piece[1])
-                        for piece in pieces])
+        # text.format(**values): the literal texts and each named value formatted with its spec, joined (a
+        # text without a spec is itself: most values are, and format() would cost a call for each)
+        return "".join([piece if piece.__class__ is str else
+                        value if (value := values[piece[0]]).__class__ is str and not piece[1] else
+                        format(value, piece[1]) for piece in pieces])
 
     def ngettext(self, singular: str, plural: str, count: int, **values: Any) -> str:
         text = self._catalog.ngettext(singular, plural, count)
