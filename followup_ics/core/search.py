@@ -33,7 +33,7 @@ from typing import NamedTuple
 
 import pytz
 
-from followup_ics.core.planner import WHILE_PENDING, answer_offer, competing_offer, plan_interview
+from followup_ics.core.planner import WHILE_PENDING, answer_offer, competing_offer, round_steps
 from followup_ics.core.pytzfast import same_zone
 from followup_ics.core.records import Interview, Plan, Status, Step
 from followup_ics.core.settings import PlanSettings
@@ -185,8 +185,7 @@ def plan_round(interview: Interview, application: str, facts: SearchFacts, setti
     application's own steps (answer an offer, keep in touch, withdraw, tell about another offer)."""
     app = facts.applications[application]
     zone = tzinfo(interview.zone)
-    pending = replace(interview, status=Status.PENDING, offer_deadline=None, outcome_at=None)
-    steps = list(plan_interview(pending, _without_stream(settings), week=week).steps)
+    steps = round_steps(interview, _without_stream(settings), zone, week)
     if not first_round and not settings.brief_references.each_round:
         steps = [s for s in steps if s.step_id != "brief-references"]
     # A later round replaces this round's pending call and checks, from the day it happens: a call an hour
