@@ -48,7 +48,7 @@ def localize_strict(zone: pytz.BaseTzInfo, naive: datetime) -> datetime:
         actual = _state(times, naive - offset)
         if offsets[actual] != offset:
             raise pytz.NonExistentTimeError(naive)
-        return naive.replace(tzinfo=tzinfos[actual])
+        return _attach(naive, tzinfos[actual])
     found: list[tuple[datetime, int]] = []
     for index in (before, after):
         offset = offsets[index if index > 0 else 0]
@@ -62,7 +62,13 @@ def localize_strict(zone: pytz.BaseTzInfo, naive: datetime) -> datetime:
     if len(found) == 2 and found[0][0] != found[1][0]:
         raise pytz.AmbiguousTimeError(naive)
     # Equal instants are one answer; pytz's set keeps the first guess's.
-    return naive.replace(tzinfo=tzinfos[found[0][1]])
+    return _attach(naive, tzinfos[found[0][1]])
+
+
+def _attach(moment: datetime, zone: tzinfo | None) -> datetime:
+    """``moment.replace(tzinfo=zone)``, fold and all: datetime's positional ``combine`` is about four times
+    faster than a call with keywords (their parsing dominates such small calls), and this is on every path."""
+    return datetime.combine(moment, moment.time(), zone)
 
 
 def _state(times: list[datetime], utc: datetime) -> int:
@@ -88,9 +94,9 @@ def to_zone(zone: pytz.BaseTzInfo, moment: datetime) -> datetime:
     offset = moment.utcoffset()
     if offset is None:  # naive input, which astimezone reads as local
         return moment.astimezone(zone)
-    utc = moment.replace(tzinfo=None) - offset
+    utc = _attach(moment, None) - offset
     index = _state(tables.times, utc)
-    return (utc + tables.offsets[index]).replace(tzinfo=tables.tzinfos[index])
+    return _attach(utc + tables.offsets[index], tables.tzinfos[index])
 
 
 # zone -> its transition tables, or () for zones without (UTC, fixed offsets); a handful per process

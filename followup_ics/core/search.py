@@ -428,7 +428,8 @@ class Stagger:
 
     def _put(self, step: Step, zone: pytz.BaseTzInfo, week: WorkWeek) -> Step:
         start = step.start
-        if not step.blocks_time and _minute(start) in self._next:  # taken: the step moves (rarely; checked first)
+        minute = _minute(start)
+        if not step.blocks_time and minute in self._next:  # taken: the step moves (rarely; checked first)
             # A step keeps to the hours it was planned in: business hours on working days, or waking hours on
             # any day for the thank-you note and for what an early deadline pushed out of business hours.
             business = step.step_id not in _ANY_DAY and self._settings.business.fits(local(zone, start), step.duration)
@@ -440,7 +441,8 @@ class Stagger:
                 start = self._move(step.start, step.duration, zone, self._settings.waking, None)
             if _past(step, start):
                 start = step.start  # never past its deadline: sharing a minute is the lesser harm
-        self._take(_minute(start), step.duration)
+            minute = _minute(start)
+        self._take(minute, step.duration)
         if start is step.start and same_zone(zone, start):
             return step  # not moved: the planner gave it in its zone already (from at, local or next_slot)
         return step._replace(start=local(zone, start))

@@ -22,6 +22,7 @@ from followup_ics.core.workdays import MONDAY_TO_FRIDAY, WorkWeek
 QUARTER_HOUR = 15 * 60
 # Longest run of days off a week may have before we give up looking (a country's longest holiday break).
 MAX_DAYS_OFF = 60
+_ONE_DAY = timedelta(days=1)  # made once: building a timedelta from keywords costs more than adding it
 
 
 class Hours(NamedTuple):
@@ -33,10 +34,9 @@ class Hours(NamedTuple):
 
     def fits(self, moment: datetime, length: timedelta) -> bool:
         """True if an event of ``length`` starting at ``moment`` lies within the window that day."""
-        begin = moment.replace(tzinfo=None)
-        day = begin.date()
-        return (datetime.combine(day, self.start) <= begin
-                and begin + length <= datetime.combine(day, self.end))
+        # On the wall clock of ``moment``'s own offset; combine, not replace(tzinfo=None): no keywords to parse.
+        clock = moment.time()
+        return self.start <= clock and datetime.combine(moment, clock) + length <= datetime.combine(moment, self.end)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -77,9 +77,9 @@ def local(zone: pytz.BaseTzInfo, moment: datetime) -> datetime:
 
 def next_business_day(day: date, week: WorkWeek = MONDAY_TO_FRIDAY) -> date:
     """The first working day strictly after ``day``."""
-    day += timedelta(days=1)
+    day += _ONE_DAY
     while not week.is_working_day(day):
-        day += timedelta(days=1)
+        day += _ONE_DAY
     return day
 
 
@@ -98,7 +98,7 @@ def last_business_day_until(day: date, week: WorkWeek = MONDAY_TO_FRIDAY) -> dat
     for _ in range(366):
         if week.is_working_day(day):
             return day
-        day -= timedelta(days=1)
+        day -= _ONE_DAY
     return None
 
 
@@ -125,7 +125,7 @@ def next_slot(zone: pytz.BaseTzInfo, moment: datetime, length: timedelta, hours:
             start = max(candidate, at(zone, day, hours.start))
             if hours.fits(start, length):
                 return start
-        day += timedelta(days=1)
+        day += _ONE_DAY
     raise ValueError(f"no working day within {MAX_DAYS_OFF} days of {day}")
 
 
