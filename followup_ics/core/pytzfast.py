@@ -29,6 +29,11 @@ class _Tables(NamedTuple):
     # is compared with them without its offset being asked (a datetime compared with one of another tzinfo
     # calls both offsets, in Python, for pytz).
     spans: dict[tzinfo, list[datetime]]
+    # Naive wall times more than a day from any change (as pytz's localize reads the table, by UTC): there
+    # its two guesses agree and check out, so a time in [quiet_starts[k], quiet_ends[k]) is quiet_tzinfos[k]'s.
+    quiet_starts: list[datetime]
+    quiet_ends: list[datetime]
+    quiet_tzinfos: list[tzinfo]
 
 
 def localize_strict(zone: pytz.BaseTzInfo, naive: datetime) -> datetime:
@@ -38,7 +43,10 @@ def localize_strict(zone: pytz.BaseTzInfo, naive: datetime) -> datetime:
         tables = _TABLES[zone] = _tables(zone)
     if not tables:  # UTC and fixed offsets: pytz's own localize is a single replace
         return zone.localize(naive, is_dst=None)
-    times, offsets, tzinfos, _ = tables
+    quiet = bisect_right(tables.quiet_starts, naive) - 1
+    if quiet >= 0 and naive < tables.quiet_ends[quiet]:  # nearly always: one lookup
+        return _attach(naive, tables.quiet_tzinfos[quiet])
+    times, offsets, tzinfos = tables.times, tables.offsets, tables.tzinfos
     # pytz's two guesses: the offsets in force a day before and a day after (by their UTC table, as pytz
     # reads it), in that order.
     before = bisect_right(times, naive - _DAY) - 1
@@ -122,7 +130,16 @@ def _tables(zone: pytz.BaseTzInfo) -> _Tables | tuple[()]:
             bounds[-1] = end
         elif start < end:
             bounds += [start, end]
-    return _Tables(times, offsets, tzinfos, spans)
+    quiet: list[tuple[datetime, datetime, tzinfo]] = []
+    for index, (offset, state) in enumerate(zip(offsets, tzinfos, strict=True)):
+        # pytz's guesses a day either side both land in this state, and the state's offset (under a day)
+        # keeps the checked instant inside it: [times[i] + 1 day, times[i + 1] - 1 day).
+        start = _shifted(times[index], _DAY)
+        end = _shifted(times[index + 1], -_DAY) if index + 1 < len(times) else _shifted(datetime.max, -_DAY)
+        if abs(offset) < _DAY and times[index] < start < end:
+            quiet.append((start, end, state))
+    return _Tables(times, offsets, tzinfos, spans, [q[0] for q in quiet], [q[1] for q in quiet],
+                   [q[2] for q in quiet])
 
 
 def _shifted(utc: datetime, offset: timedelta) -> datetime:
