@@ -195,15 +195,18 @@ def plan_round(interview: Interview, application: str, facts: SearchFacts, setti
         day = at(zone, local(zone, following).date(), time(0, 0))
         steps = [s for s in steps if not (s.step_id in ("follow-up-call", "status-check") and s.start >= day)]
     latest = following is None
-    steps = undecided(steps, application, facts)
-    decide_by = checks_until(application, facts)
+    # When waiting on the application ends, and its window, asked once for every use below.
+    stop, window = facts.stops_waiting(application), facts.waiting(application)
+    steps = _waiting_until(steps, stop)
+    decide_by = _first_deadline(application, facts.offers(app.candidate), window)
     if decide_by is not None:  # an offer elsewhere ends then: its "decide" step replaces the later checks
         steps = [s for s in steps if not (s.step_id == "status-check" and s.start >= decide_by)]
-    if app.outcome is not None and app.status in (Status.REJECTED, Status.WITHDRAWN) and (
-            local(zone, app.outcome).date() == local(zone, interview.start).date()):
+    outcome = app.outcome
+    if outcome is not None and app.status in (Status.REJECTED, Status.WITHDRAWN) and (
+            local(zone, outcome).date() == local(zone, interview.start).date()):
         steps = [s for s in steps if s.step_id != "thank-you"]
     if latest:
-        steps += _application_steps(interview, app, facts, settings, zone, week)
+        steps += _application_steps(interview, app, facts, settings, zone, week, stop, window)
     steps.sort(key=lambda s: (s.start, s.key))
     return Plan(interview, tuple(steps))
 
@@ -231,7 +234,9 @@ def _round_settings(settings: PlanSettings) -> PlanSettings:
 
 
 def _application_steps(interview: Interview, app: Application, facts: SearchFacts, settings: PlanSettings,
-                       zone: pytz.BaseTzInfo, week: WorkWeek) -> list[Step]:
+                       zone: pytz.BaseTzInfo, week: WorkWeek, stop: datetime | None,
+                       window: tuple[datetime, datetime]) -> list[Step]:
+    """``stop`` and ``window``: the application's stops_waiting and waiting."""
     steps: list[Step] = []
     outcome = app.outcome
     if app.status is Status.REJECTED and outcome is not None and settings.keep_in_touch.include:
@@ -248,25 +253,29 @@ def _application_steps(interview: Interview, app: Application, facts: SearchFact
         steps.append(_soon("withdraw", accepted[1], settings, zone, week, companies=(other.company,)))
     # One person's search may hold thousands of applications and hundreds of offers: this loop runs for
     # each pair, so what is the same for every offer is worked out once (the application's waiting window).
-    first, stop = facts.waiting(app.key)
+    first, stop_utc = window
     for offer in facts.offers(app.candidate):
-        if offer.key == app.key or offer.arrived_utc >= stop:  # its own, or decided before the offer arrived
+        if offer.key == app.key or offer.arrived_utc >= stop_utc:  # its own, or decided before the offer arrived
             continue
         told = competing_offer(interview, settings, zone, offer.arrived, offer.deadline, week,
                                offered_by=offer.company) if settings.competing_offer.include else None
         if told is not None:
             steps.append(told)
-        if first <= offer.deadline_utc < stop:
+        if first <= offer.deadline_utc < stop_utc:
             steps.append(_soon("decide", offer.deadline, settings, zone, week, companies=(offer.company,)))
     # Waiting steps planned from other applications' news still end when this one is decided.
-    return _numbered(undecided(steps, app.key, facts))
+    return _numbered(_waiting_until(steps, stop))
 
 
 def undecided(steps: Iterable[Step], application: str, facts: SearchFacts) -> list[Step]:
     """The steps without those that wait on the application after it is decided (also after a step was
     staggered past that moment)."""
-    stop = facts.stops_waiting(application)
-    return [s for s in steps if stop is None or s.step_id not in WAITING or s.start < stop]
+    return _waiting_until(steps, facts.stops_waiting(application))
+
+
+def _waiting_until(steps: Iterable[Step], stop: datetime | None) -> list[Step]:
+    """``undecided`` given when the waiting stops."""
+    return list(steps) if stop is None else [s for s in steps if s.step_id not in WAITING or s.start < stop]
 
 
 def _open_when_accepting(app: Application, moment: datetime) -> bool:
@@ -281,9 +290,13 @@ def _open_when_accepting(app: Application, moment: datetime) -> bool:
 def checks_until(application: str, facts: SearchFacts) -> datetime | None:
     """The first deadline of another application's offer that this one has not beaten: its checks stop there."""
     candidate = facts.applications[application].candidate
-    first, stop = facts.waiting(application)
-    deadlines = [offer for offer in facts.offers(candidate)
-                 if offer.key != application and first <= offer.deadline_utc < stop]
+    return _first_deadline(application, facts.offers(candidate), facts.waiting(application))
+
+
+def _first_deadline(application: str, offers: list[Offer], window: tuple[datetime, datetime]) -> datetime | None:
+    """``checks_until`` given the candidate's offers and the application's waiting window."""
+    first, stop = window
+    deadlines = [offer for offer in offers if offer.key != application and first <= offer.deadline_utc < stop]
     return min(deadlines, key=lambda offer: offer.deadline_utc).deadline if deadlines else None
 
 
