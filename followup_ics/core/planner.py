@@ -159,10 +159,13 @@ def _status_checks(rule: StepRule, zone: pytz.BaseTzInfo, after_call: datetime, 
     next working day."""
     call_day = local(zone, after_call).date()
     channels = ("email", "phone") if rule.first == "email" else ("phone", "email")
+    duration, alarm, every = _minutes(rule.duration), _minutes(rule.alarm), ONE_DAY * rule.every
+    target = call_day
     for number in range(1, rule.count + 1):
-        day, moved = _day_with_move(week, "on-or-after", call_day + timedelta(days=rule.every * number))
-        yield _step("status-check", at(zone, day, rule.time), rule, index=number, total=rule.count,
-                    channel=channels[(number - 1) % 2], moved=moved)
+        target += every
+        day, moved = _day_with_move(week, "on-or-after", target)
+        yield Step("status-check", at(zone, day, rule.time), duration, alarm, index=number, total=rule.count,
+                   channel=channels[(number - 1) % 2], moved=moved)
 
 
 def _keep_searching(interview: Interview, rule: StepRule, zone: pytz.BaseTzInfo, week: WorkWeek) -> Iterator[Step]:

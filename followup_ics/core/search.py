@@ -423,9 +423,14 @@ class Stagger:
         self._take(_minute(start), end - start)
 
     def place(self, plan: Plan, week: WorkWeek = MONDAY_TO_FRIDAY, candidate: str = "") -> Plan:
+        """``plan`` (its steps in time order, as plan_round gives them) with its steps placed; the plan itself
+        when none had to move (nearly always), else its steps in time order again."""
         zone = tzinfo(plan.interview.zone)
         self._next = self._calendars.setdefault(candidate, {})
-        placed = [self._put(step, zone, week) for step in sorted(plan.steps, key=_order)]
+        ordered = sorted(plan.steps, key=_order)
+        placed = [self._put(step, zone, week) for step in ordered]
+        if all(put is step for put, step in zip(placed, ordered, strict=True)):
+            return plan
         placed.sort(key=lambda s: (s.start, s.key))
         return plan._replace(steps=tuple(placed))
 
