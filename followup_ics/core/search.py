@@ -345,15 +345,18 @@ def plan_stream(facts: SearchFacts, settings: PlanSettings, zone_name: str, *,
     # calls each, and the sweep compares thousands of them.
     windows: list[tuple[float, float, str]] = []
     earliest: datetime | None = None
+    earliest_stamp = 0.0
+    keeps = timedelta(days=rule.every * rule.count)
     for app in facts.applications.values():
         if app.outside:
             continue
         begin = min(app.starts)
-        end = max(app.starts) + timedelta(days=rule.every * rule.count)
+        end = max(app.starts) + keeps
         stop = facts.stops_waiting(app.key)
-        windows.append((begin.timestamp(), (min(end, stop) if stop else end).timestamp(), app.company))
-        if earliest is None or windows[-1][0] < earliest.timestamp():
-            earliest = begin
+        stamp = begin.timestamp()
+        windows.append((stamp, (min(end, stop) if stop else end).timestamp(), app.company))
+        if earliest is None or stamp < earliest_stamp:
+            earliest, earliest_stamp = begin, stamp
     if earliest is None:
         return ()
     first = next_business_day(local(zone, earliest).date(), week)
