@@ -193,6 +193,7 @@ def competing_offer(interview: Interview, settings: PlanSettings, zone: pytz.Bas
     known = max(arrived, interview.end)
     if known + length > deadline:
         return None
+    deadline = local(zone, deadline)  # the same instant, compared below with times of the zone at less cost
     wanted = round_up(known + _minutes(rule.after))
 
     def soonest(days: WorkWeek) -> datetime:
@@ -204,7 +205,7 @@ def competing_offer(interview: Interview, settings: PlanSettings, zone: pytz.Bas
         return start
 
     start, moved = _with_move(week, local(zone, wanted).date() - ONE_DAY, soonest)
-    return _step("competing-offer", start, rule, channel="email", deadline=local(zone, deadline), moved=moved,
+    return _step("competing-offer", start, rule, channel="email", deadline=deadline, moved=moved,
                  companies=(offered_by,) if offered_by else ())
 
 

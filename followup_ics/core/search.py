@@ -197,9 +197,10 @@ def plan_round(interview: Interview, application: str, facts: SearchFacts, setti
     latest = following is None
     # When waiting on the application ends, and its window, asked once for every use below.
     stop, window = facts.stops_waiting(application), facts.waiting(application)
-    steps = _waiting_until(steps, stop)
+    steps = _waiting_until(steps, stop, zone)
     decide_by = _first_deadline(application, facts.offers(app.candidate), window)
     if decide_by is not None:  # an offer elsewhere ends then: its "decide" step replaces the later checks
+        decide_by = _here(zone, decide_by)
         steps = [s for s in steps if not (s.step_id == "status-check" and s.start >= decide_by)]
     outcome = app.outcome
     if outcome is not None and app.status in (Status.REJECTED, Status.WITHDRAWN) and (
@@ -264,18 +265,33 @@ def _application_steps(interview: Interview, app: Application, facts: SearchFact
         if first <= offer.deadline_utc < stop_utc:
             steps.append(_soon("decide", offer.deadline, settings, zone, week, companies=(offer.company,)))
     # Waiting steps planned from other applications' news still end when this one is decided.
-    return _numbered(_waiting_until(steps, stop))
+    return _numbered(_waiting_until(steps, stop, zone))
 
 
 def undecided(steps: Iterable[Step], application: str, facts: SearchFacts) -> list[Step]:
     """The steps without those that wait on the application after it is decided (also after a step was
     staggered past that moment)."""
-    return _waiting_until(steps, facts.stops_waiting(application))
+    zone = tzinfo(facts.applications[application].zone)
+    return _waiting_until(steps, facts.stops_waiting(application), zone)
 
 
-def _waiting_until(steps: Iterable[Step], stop: datetime | None) -> list[Step]:
-    """``undecided`` given when the waiting stops."""
-    return list(steps) if stop is None else [s for s in steps if s.step_id not in WAITING or s.start < stop]
+def _waiting_until(steps: Iterable[Step], stop: datetime | None, zone: pytz.BaseTzInfo) -> list[Step]:
+    """``undecided`` given when the waiting stops; ``zone`` is the steps' (any will do, the one most of them
+    are in costs least)."""
+    if stop is None:
+        return list(steps)
+    stop = _here(zone, stop)
+    return [s for s in steps if s.step_id not in WAITING or s.start < stop]
+
+
+def _here(zone: pytz.BaseTzInfo, moment: datetime) -> datetime:
+    """``moment`` in ``zone``, to be compared with many of the zone's times: the same instant, but aware
+    times of one tzinfo compare without asking either offset (pytz answers in Python, twice per comparison
+    of two tzinfos). As it is where it cannot be (at the very ends of datetime's range)."""
+    try:
+        return local(zone, moment)
+    except OverflowError:
+        return moment
 
 
 def _open_when_accepting(app: Application, moment: datetime) -> bool:
