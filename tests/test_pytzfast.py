@@ -9,7 +9,7 @@ import pytz
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from followup_ics.core.pytzfast import localize_strict, same_zone, to_zone
+from followup_ics.core.pytzfast import localize_quiet, localize_strict, same_zone, to_zone
 
 
 def _pytz(zone: pytz.BaseTzInfo, naive: datetime) -> datetime | type[Exception]:
@@ -155,3 +155,19 @@ def test_to_zone_of_the_zone_at_every_transition(name: str) -> None:
                 moment = (utc + state._utcoffset + timedelta(minutes=minutes)).replace(tzinfo=state)
                 expected, got = moment.astimezone(pytz.utc).astimezone(zone), to_zone(zone, moment)
                 assert got.tzinfo is expected.tzinfo and got.replace(tzinfo=None) == expected.replace(tzinfo=None)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(name=st.sampled_from(ZONES_WITH_UTC), naive=st.datetimes(min_value=datetime(1850, 1, 2),
+                                                                max_value=datetime(2100, 12, 30)))
+def test_a_quiet_wall_time_is_localized_as_strictly(name: str, naive: datetime) -> None:
+    """localize_quiet answers as localize_strict (tzinfo object too) wherever it answers, and answers for a
+    time more than two days from any change of the zone's offset."""
+    zone = pytz.timezone(name)
+    quiet = localize_quiet(zone, naive)
+    if quiet is not None:
+        strict = localize_strict(zone, naive)
+        assert quiet == strict and quiet.tzinfo is strict.tzinfo and quiet.replace(tzinfo=None) == naive
+    changes = getattr(zone, "_utc_transition_times", None)
+    if changes and all(abs(naive - change) > timedelta(days=2) for change in changes[1:]):
+        assert quiet is not None

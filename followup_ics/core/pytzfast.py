@@ -46,6 +46,26 @@ def localize_strict(zone: pytz.BaseTzInfo, naive: datetime) -> datetime:
     quiet = bisect_right(tables.quiet_starts, naive) - 1
     if quiet >= 0 and naive < tables.quiet_ends[quiet]:  # nearly always: one lookup
         return _attach(naive, tables.quiet_tzinfos[quiet])
+    return _localize_near_change(tables, naive)
+
+
+def localize_quiet(zone: pytz.BaseTzInfo, naive: datetime) -> datetime | None:
+    """``localize_strict(zone, naive)`` for a wall time more than a day from any change of offset, in a zone
+    with changes; None for any other (which may exist twice or not at all, or are UTC's and fixed offsets').
+    Cheaper than remembering answers: no key to hash, nothing to keep."""
+    tables = _TABLES.get(zone)
+    if tables is None:
+        tables = _TABLES[zone] = _tables(zone)
+    if not tables:
+        return None
+    quiet = bisect_right(tables.quiet_starts, naive) - 1
+    if quiet >= 0 and naive < tables.quiet_ends[quiet]:
+        return _attach(naive, tables.quiet_tzinfos[quiet])
+    return None
+
+
+def _localize_near_change(tables: _Tables, naive: datetime) -> datetime:
+    """``localize_strict`` the way pytz goes, for a wall time near a change."""
     times, offsets, tzinfos = tables.times, tables.offsets, tables.tzinfos
     # pytz's two guesses: the offsets in force a day before and a day after (by their UTC table, as pytz
     # reads it), in that order.

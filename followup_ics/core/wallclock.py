@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import pytz
 
-from followup_ics.core.pytzfast import localize_strict, to_zone
+from followup_ics.core.pytzfast import localize_quiet, localize_strict, to_zone
 from followup_ics.core.workdays import MONDAY_TO_FRIDAY, WorkWeek
 
 QUARTER_HOUR = 15 * 60
@@ -62,7 +62,10 @@ def localize(zone: pytz.BaseTzInfo, naive: datetime) -> tuple[datetime, str | No
 
 def at(zone: pytz.BaseTzInfo, day: date, clock: time) -> datetime:
     """The aware moment at wall-clock ``clock`` on ``day``, by the rule above."""
-    return localize(zone, datetime.combine(day, clock))[0]
+    naive = datetime.combine(day, clock)
+    # Nearly every day of the year has no change of offset near: its times need neither the rule nor the
+    # memory of localize (whose key costs more to look up than the quiet answer to work out).
+    return localize_quiet(zone, naive) or localize(zone, naive)[0]
 
 
 def local(zone: pytz.BaseTzInfo, moment: datetime) -> datetime:
