@@ -54,7 +54,7 @@ def plan_interview(interview: Interview, settings: PlanSettings = DEFAULT_SETTIN
     # An offer's deadline is its own (when to answer it), not another company's to tell this one about.
     own_offer = interview.offer_deadline if interview.status is Status.OFFER else None
     other_offer = interview.offer_deadline if own_offer is None else None
-    steps = list(_steps(interview, settings, zone, week, (arrived, other_offer) if other_offer else None))
+    steps = list(_steps(interview, settings, zone, week, None if other_offer is None else (arrived, other_offer)))
     if interview.status.is_closed:
         outcome = _outcome_moment(interview, as_of)
         steps = [s for s in steps if not (s.step_id in WHILE_PENDING and s.start >= outcome)]
