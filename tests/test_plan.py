@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import pytz
+from hypothesis import given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 from support import local_times, plan_for
 
 from followup_ics.core.errors import InputError, PlanFileError
-from followup_ics.core.records import Schedule, Step
+from followup_ics.core.planner import _call_day, _day_moved, _with_move, plan_interview, round_steps
+from followup_ics.core.records import Interview, Schedule, Status, Step
 from followup_ics.core.settings import settings_from_mapping
+from followup_ics.core.wallclock import next_business_day, on_or_after_business_day
+from followup_ics.core.workdays import CountryWeek
 
 MINUTE = timedelta(minutes=1)
 
@@ -440,3 +447,39 @@ def test_a_closed_interview_without_an_outcome_date_counts_from_the_clock_given(
     times = local_times(plan_interview(interview, as_of=datetime(2026, 12, 9, 12, 0, tzinfo=UTC)))
     assert times["keep-in-touch"] == "Thu 2026-12-10 10:00 -0500"
     assert "keep-searching-1" in times and not {"keep-searching-2", "follow-up-call"} & set(times)
+
+
+# The round's steps without a pending copy of the interview, and day picks run on both weeks, checked against
+# the slow ways they replace: plan_interview of the pending copy, and _with_move recording what was asked.
+_ROUND_SETTINGS = settings_from_mapping({"keep-searching": {"include": False}, "competing-offer": {"include": False}})
+
+
+@hyp_settings(max_examples=150, deadline=None)
+@given(naive=st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(2036, 12, 31)),
+       zone=st.sampled_from(["America/New_York", "Europe/Berlin", "Asia/Tokyo", "Australia/Lord_Howe", "UTC"]),
+       country=st.sampled_from(["US", "DE", "JP", "CN", ""]), status=st.sampled_from(list(Status)),
+       offer=st.booleans())
+def test_round_steps_are_the_pending_plans(naive: datetime, zone: str, country: str, status: Status,
+                                           offer: bool) -> None:
+    """round_steps gives the steps plan_interview gives the interview made pending, without another offer."""
+    tz = pytz.timezone(zone)
+    start = tz.localize(naive.replace(second=0, microsecond=0))
+    interview = Interview(company="Acme", start=start, zone=zone, status=status,
+                          offer_deadline=start + timedelta(days=9) if offer else None)
+    week = CountryWeek(country)
+    pending = replace(interview, status=Status.PENDING, offer_deadline=None, outcome_at=None)
+    expected = plan_interview(pending, _ROUND_SETTINGS, week=week).steps
+    got = round_steps(interview, _ROUND_SETTINGS, tz, week)
+    assert sorted(got, key=lambda s: (s.start, s.key)) == list(expected)
+
+
+@hyp_settings(max_examples=300, deadline=None)
+@given(day=st.dates(min_value=date(2001, 1, 1), max_value=date(2036, 12, 31)),
+       country=st.sampled_from(["US", "DE", "JP", "CN", "AE", ""]), count=st.integers(min_value=0, max_value=5))
+def test_day_picks_move_as_recorded(day: date, country: str, count: int) -> None:
+    """_day_moved gives _with_move's day and Move for the rules that pick a day from days alone."""
+    week = CountryWeek(country)
+    for since, pick in ((day, lambda days: next_business_day(day, days)),
+                        (day - timedelta(days=1), lambda days: on_or_after_business_day(day, days)),
+                        (day, lambda days: _call_day(day, max(count, 1), days))):
+        assert _day_moved(week, since, pick) == _with_move(week, since, pick)

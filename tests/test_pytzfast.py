@@ -9,7 +9,7 @@ import pytz
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from followup_ics.core.pytzfast import localize_strict, same_zone, to_zone
+from followup_ics.core.pytzfast import localize_quiet, localize_strict, same_zone, to_zone
 
 
 def _pytz(zone: pytz.BaseTzInfo, naive: datetime) -> datetime | type[Exception]:
@@ -74,6 +74,8 @@ def test_astimezone_into_a_pytz_zone_needs_no_normalize(name: str, utc: datetime
 
 
 ZONES_WITH_UTC = [*pytz.all_timezones, "UTC"]
+# The zones with a table of changes (the others, UTC and fixed offsets, go through astimezone).
+ZONES_WITH_CHANGES = [name for name in pytz.all_timezones if getattr(pytz.timezone(name), "_tzinfos", None)]
 
 
 @settings(max_examples=1000, deadline=None)
@@ -97,7 +99,7 @@ def test_to_zone_at_every_transition(name: str) -> None:
         if 1970 <= utc.year <= 2037:
             for minutes in (-1, 0, 1):
                 moment = pytz.utc.localize(utc + timedelta(minutes=minutes))
-                expected, got = moment.astimezone(zone), to_zone(zone, moment)
+                expected, got = moment.astimezone(pytz.utc).astimezone(zone), to_zone(zone, moment)
                 assert got.tzinfo is expected.tzinfo and got.replace(tzinfo=None) == expected.replace(tzinfo=None)
 
 
@@ -122,3 +124,50 @@ def test_same_zone_means_to_zone_gives_it_back(name: str, other: str, utc: datet
     assert again.tzinfo is here.tzinfo and again.replace(tzinfo=None) == here.replace(tzinfo=None)
     there = pytz.utc.localize(utc).astimezone(elsewhere)
     assert same_zone(zone, there) == (zone is elsewhere)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(name=st.sampled_from(ZONES_WITH_CHANGES), state=st.integers(min_value=0),
+       naive=st.datetimes(min_value=datetime(1850, 1, 2), max_value=datetime(2100, 12, 30)),
+       fold=st.sampled_from([0, 1]))
+def test_to_zone_of_any_offset_of_the_zone_is_fromutc(name: str, state: int, naive: datetime, fold: int) -> None:
+    """A wall time carrying one of the zone's own tzinfos, right for it or not (``interview.end + 24 h`` keeps
+    the offset of the interview's day): to_zone gives it back only where fromutc would. (Through UTC:
+    astimezone gives back a time carrying the zone object itself, its first offset, unchecked.)"""
+    zone = pytz.timezone(name)
+    states = list(zone._tzinfos.values())
+    moment = naive.replace(tzinfo=states[state % len(states)], fold=fold)
+    expected, got = moment.astimezone(pytz.utc).astimezone(zone), to_zone(zone, moment)
+    assert got == expected and got.tzinfo is expected.tzinfo
+    assert got.replace(tzinfo=None) == expected.replace(tzinfo=None) and got.fold == expected.fold
+
+
+@pytest.mark.parametrize("name", ["America/New_York", "Europe/Paris", "Australia/Lord_Howe", "Asia/Tehran",
+                                  "Pacific/Apia", "America/Nuuk"])
+def test_to_zone_of_the_zone_at_every_transition(name: str) -> None:
+    """At each change of offset, wall times a minute either side of each edge, carrying each of the two
+    offsets: where a time stops being right for its tzinfo."""
+    zone = pytz.timezone(name)
+    states = set(zone._tzinfos.values())
+    for utc in zone._utc_transition_times[1:]:
+        for state in states:
+            for minutes in (-1, 0, 1):
+                moment = (utc + state._utcoffset + timedelta(minutes=minutes)).replace(tzinfo=state)
+                expected, got = moment.astimezone(pytz.utc).astimezone(zone), to_zone(zone, moment)
+                assert got.tzinfo is expected.tzinfo and got.replace(tzinfo=None) == expected.replace(tzinfo=None)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(name=st.sampled_from(ZONES_WITH_UTC), naive=st.datetimes(min_value=datetime(1850, 1, 2),
+                                                                max_value=datetime(2100, 12, 30)))
+def test_a_quiet_wall_time_is_localized_as_strictly(name: str, naive: datetime) -> None:
+    """localize_quiet answers as localize_strict (tzinfo object too) wherever it answers, and answers for a
+    time more than two days from any change of the zone's offset."""
+    zone = pytz.timezone(name)
+    quiet = localize_quiet(zone, naive)
+    if quiet is not None:
+        strict = localize_strict(zone, naive)
+        assert quiet == strict and quiet.tzinfo is strict.tzinfo and quiet.replace(tzinfo=None) == naive
+    changes = getattr(zone, "_utc_transition_times", None)
+    if changes and all(abs(naive - change) > timedelta(days=2) for change in changes[1:]):
+        assert quiet is not None

@@ -6,6 +6,8 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 import pytz
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from followup_ics.core.wallclock import (
     Hours,
@@ -103,3 +105,18 @@ def test_a_moved_time_says_where_it_went(zone: str, wall: datetime, said: str) -
     _, notice = localize(pytz.timezone(zone), wall)
     assert notice is not None
     assert notice.startswith(f"{wall:%Y-%m-%d %H:%M} ") and f" {zone} " in notice and notice.endswith(said)
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=st.sampled_from(["America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "UTC"]),
+       naive=st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2040, 12, 31)),
+       minutes=st.integers(min_value=0, max_value=26 * 60), start=st.times(), end=st.times())
+def test_hours_fit_on_the_times_own_wall_clock(name: str, naive: datetime, minutes: int, start: time,
+                                               end: time) -> None:
+    """Hours.fits reads the wall clock without replace(tzinfo=None): the same answer as with it."""
+    moment = pytz.timezone(name).localize(naive)
+    hours, length = Hours(start, end), timedelta(minutes=minutes)
+    begin = moment.replace(tzinfo=None)
+    expected = (datetime.combine(begin.date(), start) <= begin
+                and begin + length <= datetime.combine(begin.date(), end))
+    assert hours.fits(moment, length) == expected

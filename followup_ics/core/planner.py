@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
@@ -54,8 +53,8 @@ def plan_interview(interview: Interview, settings: PlanSettings = DEFAULT_SETTIN
     arrived = offer_arrived or interview.offer_arrived or as_of or interview.end
     # An offer's deadline is its own (when to answer it), not another company's to tell this one about.
     own_offer = interview.offer_deadline if interview.status is Status.OFFER else None
-    planned = replace(interview, offer_deadline=None) if own_offer else interview
-    steps = list(_steps(planned, settings, zone, week, arrived))
+    other_offer = interview.offer_deadline if own_offer is None else None
+    steps = list(_steps(interview, settings, zone, week, None if other_offer is None else (arrived, other_offer)))
     if interview.status.is_closed:
         outcome = _outcome_moment(interview, as_of)
         steps = [s for s in steps if not (s.step_id in WHILE_PENDING and s.start >= outcome)]
@@ -80,8 +79,17 @@ def _outcome_moment(interview: Interview, as_of: datetime | None) -> datetime:
     return max(moment, interview.end)
 
 
+def round_steps(interview: Interview, settings: PlanSettings, zone: pytz.BaseTzInfo, week: WorkWeek) -> list[Step]:
+    """The steps ``plan_interview`` gives ``interview`` as if it were pending with no other offer known, in
+    no particular order: a search (core/search.py) plans each round so, then adds what it knows of the
+    outcome and the offers. (Without a copy of the interview made pending, whose checks cost more than the
+    rest of the call.)"""
+    return list(_steps(interview, settings, zone, week, None))
+
+
 def _steps(interview: Interview, settings: PlanSettings, zone: pytz.BaseTzInfo, week: WorkWeek,
-           arrived: datetime) -> Iterator[Step]:
+           offer: tuple[datetime, datetime] | None) -> Iterator[Step]:
+    """The steps of a pending interview; ``offer`` is another company's (when it arrived, its deadline)."""
     if settings.interview.include:
         yield Step("interview", interview.start, interview.duration, _minutes(settings.interview.alarm),
                    blocks_time=True)
@@ -96,10 +104,10 @@ def _steps(interview: Interview, settings: PlanSettings, zone: pytz.BaseTzInfo, 
         yield from _status_checks(settings.status_check, zone, call.start, week)
     if settings.keep_searching.include:
         yield from _keep_searching(interview, settings.keep_searching, zone, week)
-    if interview.offer_deadline is not None and settings.competing_offer.include:
-        offer = competing_offer(interview, settings, zone, arrived, interview.offer_deadline, week)
-        if offer is not None:
-            yield offer
+    if offer is not None and settings.competing_offer.include:
+        told = competing_offer(interview, settings, zone, offer[0], offer[1], week)
+        if told is not None:
+            yield told
 
 
 @functools.lru_cache(maxsize=256)
@@ -151,21 +159,24 @@ def _status_checks(rule: StepRule, zone: pytz.BaseTzInfo, after_call: datetime, 
     next working day."""
     call_day = local(zone, after_call).date()
     channels = ("email", "phone") if rule.first == "email" else ("phone", "email")
+    duration, alarm, every = _minutes(rule.duration), _minutes(rule.alarm), ONE_DAY * rule.every
+    target = call_day
     for number in range(1, rule.count + 1):
-        day, moved = _day_with_move(week, "on-or-after", call_day + timedelta(days=rule.every * number))
-        yield _step("status-check", at(zone, day, rule.time), rule, index=number, total=rule.count,
-                    channel=channels[(number - 1) % 2], moved=moved)
+        target += every
+        day, moved = _day_with_move(week, "on-or-after", target)
+        yield Step("status-check", at(zone, day, rule.time), duration, alarm, index=number, total=rule.count,
+                   channel=channels[(number - 1) % 2], moved=moved)
 
 
 def _keep_searching(interview: Interview, rule: StepRule, zone: pytz.BaseTzInfo, week: WorkWeek) -> Iterator[Step]:
     """The next business day, then every ``every`` days while waiting (a day off moves one to the next
     working day)."""
     day = local(zone, interview.start).date()
-    first, moved = _with_move(week, day, lambda days: next_business_day(day, days))
+    first, moved = _day_moved(week, day, lambda days: next_business_day(day, days))
     for number in range(1, rule.count + 1):
         if number > 1:
             target = first + timedelta(days=rule.every * (number - 1))
-            chosen, moved = _with_move(week, target - ONE_DAY,
+            chosen, moved = _day_moved(week, target - ONE_DAY,
                                        lambda days, t=target: on_or_after_business_day(t, days))
         else:
             chosen = first
@@ -182,6 +193,7 @@ def competing_offer(interview: Interview, settings: PlanSettings, zone: pytz.Bas
     known = max(arrived, interview.end)
     if known + length > deadline:
         return None
+    deadline = local(zone, deadline)  # the same instant, compared below with times of the zone at less cost
     wanted = round_up(known + _minutes(rule.after))
 
     def soonest(days: WorkWeek) -> datetime:
@@ -193,7 +205,7 @@ def competing_offer(interview: Interview, settings: PlanSettings, zone: pytz.Bas
         return start
 
     start, moved = _with_move(week, local(zone, wanted).date() - ONE_DAY, soonest)
-    return _step("competing-offer", start, rule, channel="email", deadline=local(zone, deadline), moved=moved,
+    return _step("competing-offer", start, rule, channel="email", deadline=deadline, moved=moved,
                  companies=(offered_by,) if offered_by else ())
 
 
@@ -220,7 +232,7 @@ def answer_offer(arrived: datetime, deadline: datetime, settings: PlanSettings, 
 
 def _keep_in_touch(rule: StepRule, zone: pytz.BaseTzInfo, outcome: datetime, week: WorkWeek) -> Step:
     known = local(zone, outcome).date()
-    day, moved = _with_move(week, known, lambda days: next_business_day(known, days))
+    day, moved = _day_moved(week, known, lambda days: next_business_day(known, days))
     return _step("keep-in-touch", at(zone, day, rule.time), rule, channel="email", moved=moved)
 
 
@@ -241,9 +253,9 @@ def _day_with_move(week: WorkWeek, kind: str, day: date, count: int = 0) -> tupl
     if found is not None and found[0] is week:
         return found[1]
     if kind == "follow-up-call":
-        picked = _with_move(week, day, lambda days: _call_day(day, count, days))
+        picked = _day_moved(week, day, lambda days: _call_day(day, count, days))
     else:  # "on-or-after": the first working day from ``day`` on
-        picked = _with_move(week, day - ONE_DAY, lambda days: on_or_after_business_day(day, days))
+        picked = _day_moved(week, day - ONE_DAY, lambda days: on_or_after_business_day(day, days))
     if len(_DAY_PICKS) >= _MAX_DAY_PICKS:
         _DAY_PICKS.clear()
     _DAY_PICKS[key] = (week, picked)  # the week kept alive with its answer: its id stays its own
@@ -252,6 +264,17 @@ def _day_with_move(week: WorkWeek, kind: str, day: date, count: int = 0) -> tupl
 
 _MAX_DAY_PICKS = 16_384
 _DAY_PICKS: dict[tuple[int, str, date, int], tuple[WorkWeek, tuple[date, Move | None]]] = {}
+
+
+def _day_moved(week: WorkWeek, since: date, pick: Callable[[WorkWeek], date]) -> tuple[date, Move | None]:
+    """``_with_move`` for a rule that picks a day from days alone: cheap enough to run on both weeks, which
+    costs less than recording what the week was asked."""
+    chosen = pick(week)
+    regular = week.regular()
+    if regular is week:
+        return chosen, None
+    usual = pick(regular)
+    return chosen, (None if usual == chosen else _move(week, regular, since, usual, chosen))
 
 
 def _with_move(week: WorkWeek, since: date, pick: Callable[[WorkWeek], _When]) -> tuple[_When, Move | None]:

@@ -10,12 +10,30 @@ over every zone, at random and at every kind of transition (gaps, overlaps, name
 from __future__ import annotations
 
 from bisect import bisect_right
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime, timedelta, tzinfo
+from typing import Any, NamedTuple
 
 import pytz
 
 _DAY = timedelta(days=1)
+
+
+class _Tables(NamedTuple):
+    """One zone's transitions as pytz keeps them, with what each index stands for precomputed."""
+
+    times: list[datetime]  # naive UTC instants where an offset begins (pytz's _utc_transition_times)
+    offsets: list[timedelta]  # the offset in force from times[i] on
+    tzinfos: list[tzinfo]  # pytz's own tzinfo object for that state (the one its fromutc and localize give)
+    # Each tzinfo of the zone -> the wall times it is right for: a sorted, flat list [start, end, start, end,
+    # ...] of half-open spans of local time, each bound carrying that very tzinfo, so that a time carrying it
+    # is compared with them without its offset being asked (a datetime compared with one of another tzinfo
+    # calls both offsets, in Python, for pytz).
+    spans: dict[tzinfo, list[datetime]]
+    # Naive wall times more than a day from any change (as pytz's localize reads the table, by UTC): there
+    # its two guesses agree and check out, so a time in [quiet_starts[k], quiet_ends[k]) is quiet_tzinfos[k]'s.
+    quiet_starts: list[datetime]
+    quiet_ends: list[datetime]
+    quiet_tzinfos: list[tzinfo]
 
 
 def localize_strict(zone: pytz.BaseTzInfo, naive: datetime) -> datetime:
@@ -25,65 +43,131 @@ def localize_strict(zone: pytz.BaseTzInfo, naive: datetime) -> datetime:
         tables = _TABLES[zone] = _tables(zone)
     if not tables:  # UTC and fixed offsets: pytz's own localize is a single replace
         return zone.localize(naive, is_dst=None)
-    times, infos, tzinfos = tables
+    quiet = bisect_right(tables.quiet_starts, naive) - 1
+    if quiet >= 0 and naive < tables.quiet_ends[quiet]:  # nearly always: one lookup
+        return _attach(naive, tables.quiet_tzinfos[quiet])
+    return _localize_near_change(tables, naive)
+
+
+def localize_quiet(zone: pytz.BaseTzInfo, naive: datetime) -> datetime | None:
+    """``localize_strict(zone, naive)`` for a wall time more than a day from any change of offset, in a zone
+    with changes; None for any other (which may exist twice or not at all, or are UTC's and fixed offsets').
+    Cheaper than remembering answers: no key to hash, nothing to keep."""
+    tables = _TABLES.get(zone)
+    if tables is None:
+        tables = _TABLES[zone] = _tables(zone)
+    if not tables:
+        return None
+    quiet = bisect_right(tables.quiet_starts, naive) - 1
+    if quiet >= 0 and naive < tables.quiet_ends[quiet]:
+        return _attach(naive, tables.quiet_tzinfos[quiet])
+    return None
+
+
+def _localize_near_change(tables: _Tables, naive: datetime) -> datetime:
+    """``localize_strict`` the way pytz goes, for a wall time near a change."""
+    times, offsets, tzinfos = tables.times, tables.offsets, tables.tzinfos
     # pytz's two guesses: the offsets in force a day before and a day after (by their UTC table, as pytz
     # reads it), in that order.
     before = bisect_right(times, naive - _DAY) - 1
     after = bisect_right(times, naive + _DAY) - 1
     if before == after:  # no change of offset near ``naive`` (nearly always): one guess, checked
-        offset = infos[before if before > 0 else 0][0]
-        actual = _state(times, infos, naive - offset)
-        if actual[0] != offset:
+        offset = offsets[before if before > 0 else 0]
+        actual = _state(times, naive - offset)
+        if offsets[actual] != offset:
             raise pytz.NonExistentTimeError(naive)
-        return naive.replace(tzinfo=tzinfos[actual])
-    found: list[tuple[datetime, tuple[timedelta, timedelta, str]]] = []
+        return _attach(naive, tzinfos[actual])
+    found: list[tuple[datetime, int]] = []
     for index in (before, after):
-        offset = infos[index if index > 0 else 0][0]
+        offset = offsets[index if index > 0 else 0]
         utc = naive - offset
         # pytz normalizes the guess: the zone's state at that instant, kept if it gives back ``naive``
-        actual = _state(times, infos, utc)
-        if actual[0] == offset:
+        actual = _state(times, utc)
+        if offsets[actual] == offset:
             found.append((utc, actual))
     if not found:
         raise pytz.NonExistentTimeError(naive)
     if len(found) == 2 and found[0][0] != found[1][0]:
         raise pytz.AmbiguousTimeError(naive)
     # Equal instants are one answer; pytz's set keeps the first guess's.
-    return naive.replace(tzinfo=tzinfos[found[0][1]])
+    return _attach(naive, tzinfos[found[0][1]])
 
 
-def _state(times: list[datetime], infos: list[tuple[timedelta, timedelta, str]],
-           utc: datetime) -> tuple[timedelta, timedelta, str]:
-    """The zone's (offset, dst, name) in force at naive UTC ``utc``, as pytz's fromutc finds it."""
+def _attach(moment: datetime, zone: tzinfo | None) -> datetime:
+    """``moment.replace(tzinfo=zone)``, fold and all: datetime's positional ``combine`` is about four times
+    faster than a call with keywords (their parsing dominates such small calls), and this is on every path."""
+    return datetime.combine(moment, moment.time(), zone)
+
+
+def _state(times: list[datetime], utc: datetime) -> int:
+    """The index of the zone's state in force at naive UTC ``utc``, as pytz's fromutc finds it."""
     index = bisect_right(times, utc) - 1
-    return infos[index if index > 0 else 0]
+    return index if index > 0 else 0
 
 
 def to_zone(zone: pytz.BaseTzInfo, moment: datetime) -> datetime:
     """``moment.astimezone(zone)`` for an aware ``moment``: pytz's ``fromutc`` on its own tables, without
-    the checks and the extra round trip through ``datetime.astimezone`` (about twice as fast)."""
+    the checks and the extra round trip through ``datetime.astimezone`` (about twice as fast).
+
+    A time already in ``zone`` with the offset in force then (most of the planner's: it asks for the local
+    day of times it made in the zone) is given back as it is, which is what fromutc would make of it."""
     tables = _TABLES.get(zone)
     if tables is None:
         tables = _TABLES[zone] = _tables(zone)
-    offset = moment.utcoffset()
-    if not tables or offset is None:  # UTC, fixed offsets, and naive input (which astimezone reads as local)
+    if not tables:  # UTC and fixed offsets
         return moment.astimezone(zone)
-    times, infos, tzinfos = tables
-    utc = moment.replace(tzinfo=None) - offset
-    index = bisect_right(times, utc) - 1
-    info = infos[index if index > 0 else 0]
-    return (utc + info[0]).replace(tzinfo=tzinfos[info])
+    spans = tables.spans.get(moment.tzinfo)  # type: ignore[arg-type]
+    if spans is not None and bisect_right(spans, moment) & 1 and not moment.fold:
+        return moment
+    offset = moment.utcoffset()
+    if offset is None:  # naive input, which astimezone reads as local
+        return moment.astimezone(zone)
+    utc = _attach(moment, None) - offset
+    index = _state(tables.times, utc)
+    return _attach(utc + tables.offsets[index], tables.tzinfos[index])
 
 
 # zone -> its transition tables, or () for zones without (UTC, fixed offsets); a handful per process
-_TABLES: dict[pytz.BaseTzInfo, tuple[Any, ...]] = {}
+_TABLES: dict[pytz.BaseTzInfo, Any] = {}
 
 
-def _tables(zone: pytz.BaseTzInfo) -> tuple[Any, ...]:
+def _tables(zone: pytz.BaseTzInfo) -> _Tables | tuple[()]:
     times = getattr(zone, "_utc_transition_times", None)
     if not times:
         return ()
-    return (times, zone._transition_info, zone._tzinfos)  # type: ignore[attr-defined]
+    infos = zone._transition_info  # type: ignore[attr-defined]
+    states = zone._tzinfos  # type: ignore[attr-defined]
+    tzinfos = [states[info] for info in infos]
+    offsets = [info[0] for info in infos]
+    spans: dict[tzinfo, list[datetime]] = {}
+    for index, (offset, state) in enumerate(zip(offsets, tzinfos, strict=True)):
+        # pytz reads every instant before the second transition with the first state
+        start = _shifted(times[index], offset) if index > 0 else datetime.min
+        end = _shifted(times[index + 1], offset) if index + 1 < len(times) else datetime.max
+        bounds = spans.setdefault(state, [])
+        start, end = start.replace(tzinfo=state), end.replace(tzinfo=state)
+        if bounds and bounds[-1] == start:  # touching spans of one state are one span
+            bounds[-1] = end
+        elif start < end:
+            bounds += [start, end]
+    quiet: list[tuple[datetime, datetime, tzinfo]] = []
+    for index, (offset, state) in enumerate(zip(offsets, tzinfos, strict=True)):
+        # pytz's guesses a day either side both land in this state, and the state's offset (under a day)
+        # keeps the checked instant inside it: [times[i] + 1 day, times[i + 1] - 1 day).
+        start = _shifted(times[index], _DAY)
+        end = _shifted(times[index + 1], -_DAY) if index + 1 < len(times) else _shifted(datetime.max, -_DAY)
+        if abs(offset) < _DAY and times[index] < start < end:
+            quiet.append((start, end, state))
+    return _Tables(times, offsets, tzinfos, spans, [q[0] for q in quiet], [q[1] for q in quiet],
+                   [q[2] for q in quiet])
+
+
+def _shifted(utc: datetime, offset: timedelta) -> datetime:
+    """``utc + offset``, held to datetime's range (a bound past it leaves the span open on that side)."""
+    try:
+        return utc + offset
+    except OverflowError:
+        return datetime.min if offset < timedelta(0) else datetime.max
 
 
 def same_zone(zone: pytz.BaseTzInfo, moment: datetime) -> bool:

@@ -33,7 +33,7 @@ from typing import NamedTuple
 
 import pytz
 
-from followup_ics.core.planner import WHILE_PENDING, answer_offer, competing_offer, plan_interview
+from followup_ics.core.planner import WHILE_PENDING, answer_offer, competing_offer, round_steps
 from followup_ics.core.pytzfast import same_zone
 from followup_ics.core.records import Interview, Plan, Status, Step
 from followup_ics.core.settings import PlanSettings
@@ -185,8 +185,7 @@ def plan_round(interview: Interview, application: str, facts: SearchFacts, setti
     application's own steps (answer an offer, keep in touch, withdraw, tell about another offer)."""
     app = facts.applications[application]
     zone = tzinfo(interview.zone)
-    pending = replace(interview, status=Status.PENDING, offer_deadline=None, outcome_at=None)
-    steps = list(plan_interview(pending, _without_stream(settings), week=week).steps)
+    steps = round_steps(interview, _without_stream(settings), zone, week)
     if not first_round and not settings.brief_references.each_round:
         steps = [s for s in steps if s.step_id != "brief-references"]
     # A later round replaces this round's pending call and checks, from the day it happens: a call an hour
@@ -196,15 +195,19 @@ def plan_round(interview: Interview, application: str, facts: SearchFacts, setti
         day = at(zone, local(zone, following).date(), time(0, 0))
         steps = [s for s in steps if not (s.step_id in ("follow-up-call", "status-check") and s.start >= day)]
     latest = following is None
-    steps = undecided(steps, application, facts)
-    decide_by = checks_until(application, facts)
+    # When waiting on the application ends, and its window, asked once for every use below.
+    stop, window = facts.stops_waiting(application), facts.waiting(application)
+    steps = _waiting_until(steps, stop, zone)
+    decide_by = _first_deadline(application, facts.offers(app.candidate), window)
     if decide_by is not None:  # an offer elsewhere ends then: its "decide" step replaces the later checks
+        decide_by = _here(zone, decide_by)
         steps = [s for s in steps if not (s.step_id == "status-check" and s.start >= decide_by)]
-    if app.outcome is not None and app.status in (Status.REJECTED, Status.WITHDRAWN) and (
-            local(zone, app.outcome).date() == local(zone, interview.start).date()):
+    outcome = app.outcome
+    if outcome is not None and app.status in (Status.REJECTED, Status.WITHDRAWN) and (
+            local(zone, outcome).date() == local(zone, interview.start).date()):
         steps = [s for s in steps if s.step_id != "thank-you"]
     if latest:
-        steps += _application_steps(interview, app, facts, settings, zone, week)
+        steps += _application_steps(interview, app, facts, settings, zone, week, stop, window)
     steps.sort(key=lambda s: (s.start, s.key))
     return Plan(interview, tuple(steps))
 
@@ -232,7 +235,9 @@ def _round_settings(settings: PlanSettings) -> PlanSettings:
 
 
 def _application_steps(interview: Interview, app: Application, facts: SearchFacts, settings: PlanSettings,
-                       zone: pytz.BaseTzInfo, week: WorkWeek) -> list[Step]:
+                       zone: pytz.BaseTzInfo, week: WorkWeek, stop: datetime | None,
+                       window: tuple[datetime, datetime]) -> list[Step]:
+    """``stop`` and ``window``: the application's stops_waiting and waiting."""
     steps: list[Step] = []
     outcome = app.outcome
     if app.status is Status.REJECTED and outcome is not None and settings.keep_in_touch.include:
@@ -249,25 +254,44 @@ def _application_steps(interview: Interview, app: Application, facts: SearchFact
         steps.append(_soon("withdraw", accepted[1], settings, zone, week, companies=(other.company,)))
     # One person's search may hold thousands of applications and hundreds of offers: this loop runs for
     # each pair, so what is the same for every offer is worked out once (the application's waiting window).
-    first, stop = facts.waiting(app.key)
+    first, stop_utc = window
     for offer in facts.offers(app.candidate):
-        if offer.key == app.key or offer.arrived_utc >= stop:  # its own, or decided before the offer arrived
+        if offer.key == app.key or offer.arrived_utc >= stop_utc:  # its own, or decided before the offer arrived
             continue
         told = competing_offer(interview, settings, zone, offer.arrived, offer.deadline, week,
                                offered_by=offer.company) if settings.competing_offer.include else None
         if told is not None:
             steps.append(told)
-        if first <= offer.deadline_utc < stop:
+        if first <= offer.deadline_utc < stop_utc:
             steps.append(_soon("decide", offer.deadline, settings, zone, week, companies=(offer.company,)))
     # Waiting steps planned from other applications' news still end when this one is decided.
-    return _numbered(undecided(steps, app.key, facts))
+    return _numbered(_waiting_until(steps, stop, zone))
 
 
 def undecided(steps: Iterable[Step], application: str, facts: SearchFacts) -> list[Step]:
     """The steps without those that wait on the application after it is decided (also after a step was
     staggered past that moment)."""
-    stop = facts.stops_waiting(application)
-    return [s for s in steps if stop is None or s.step_id not in WAITING or s.start < stop]
+    zone = tzinfo(facts.applications[application].zone)
+    return _waiting_until(steps, facts.stops_waiting(application), zone)
+
+
+def _waiting_until(steps: Iterable[Step], stop: datetime | None, zone: pytz.BaseTzInfo) -> list[Step]:
+    """``undecided`` given when the waiting stops; ``zone`` is the steps' (any will do, the one most of them
+    are in costs least)."""
+    if stop is None:
+        return list(steps)
+    stop = _here(zone, stop)
+    return [s for s in steps if s.step_id not in WAITING or s.start < stop]
+
+
+def _here(zone: pytz.BaseTzInfo, moment: datetime) -> datetime:
+    """``moment`` in ``zone``, to be compared with many of the zone's times: the same instant, but aware
+    times of one tzinfo compare without asking either offset (pytz answers in Python, twice per comparison
+    of two tzinfos). As it is where it cannot be (at the very ends of datetime's range)."""
+    try:
+        return local(zone, moment)
+    except OverflowError:
+        return moment
 
 
 def _open_when_accepting(app: Application, moment: datetime) -> bool:
@@ -282,9 +306,13 @@ def _open_when_accepting(app: Application, moment: datetime) -> bool:
 def checks_until(application: str, facts: SearchFacts) -> datetime | None:
     """The first deadline of another application's offer that this one has not beaten: its checks stop there."""
     candidate = facts.applications[application].candidate
-    first, stop = facts.waiting(application)
-    deadlines = [offer for offer in facts.offers(candidate)
-                 if offer.key != application and first <= offer.deadline_utc < stop]
+    return _first_deadline(application, facts.offers(candidate), facts.waiting(application))
+
+
+def _first_deadline(application: str, offers: list[Offer], window: tuple[datetime, datetime]) -> datetime | None:
+    """``checks_until`` given the candidate's offers and the application's waiting window."""
+    first, stop = window
+    deadlines = [offer for offer in offers if offer.key != application and first <= offer.deadline_utc < stop]
     return min(deadlines, key=lambda offer: offer.deadline_utc).deadline if deadlines else None
 
 
@@ -333,15 +361,18 @@ def plan_stream(facts: SearchFacts, settings: PlanSettings, zone_name: str, *,
     # calls each, and the sweep compares thousands of them.
     windows: list[tuple[float, float, str]] = []
     earliest: datetime | None = None
+    earliest_stamp = 0.0
+    keeps = timedelta(days=rule.every * rule.count)
     for app in facts.applications.values():
         if app.outside:
             continue
         begin = min(app.starts)
-        end = max(app.starts) + timedelta(days=rule.every * rule.count)
+        end = max(app.starts) + keeps
         stop = facts.stops_waiting(app.key)
-        windows.append((begin.timestamp(), (min(end, stop) if stop else end).timestamp(), app.company))
-        if earliest is None or windows[-1][0] < earliest.timestamp():
-            earliest = begin
+        stamp = begin.timestamp()
+        windows.append((stamp, (min(end, stop) if stop else end).timestamp(), app.company))
+        if earliest is None or stamp < earliest_stamp:
+            earliest, earliest_stamp = begin, stamp
     if earliest is None:
         return ()
     first = next_business_day(local(zone, earliest).date(), week)
@@ -411,9 +442,14 @@ class Stagger:
         self._take(_minute(start), end - start)
 
     def place(self, plan: Plan, week: WorkWeek = MONDAY_TO_FRIDAY, candidate: str = "") -> Plan:
+        """``plan`` (its steps in time order, as plan_round gives them) with its steps placed; the plan itself
+        when none had to move (nearly always), else its steps in time order again."""
         zone = tzinfo(plan.interview.zone)
         self._next = self._calendars.setdefault(candidate, {})
-        placed = [self._put(step, zone, week) for step in sorted(plan.steps, key=_order)]
+        ordered = sorted(plan.steps, key=_order)
+        placed = [self._put(step, zone, week) for step in ordered]
+        if all(put is step for put, step in zip(placed, ordered, strict=True)):
+            return plan
         placed.sort(key=lambda s: (s.start, s.key))
         return plan._replace(steps=tuple(placed))
 
@@ -429,7 +465,8 @@ class Stagger:
 
     def _put(self, step: Step, zone: pytz.BaseTzInfo, week: WorkWeek) -> Step:
         start = step.start
-        if not step.blocks_time and _minute(start) in self._next:  # taken: the step moves (rarely; checked first)
+        minute = _minute(start)
+        if not step.blocks_time and minute in self._next:  # taken: the step moves (rarely; checked first)
             # A step keeps to the hours it was planned in: business hours on working days, or waking hours on
             # any day for the thank-you note and for what an early deadline pushed out of business hours.
             business = step.step_id not in _ANY_DAY and self._settings.business.fits(local(zone, start), step.duration)
@@ -441,7 +478,8 @@ class Stagger:
                 start = self._move(step.start, step.duration, zone, self._settings.waking, None)
             if _past(step, start):
                 start = step.start  # never past its deadline: sharing a minute is the lesser harm
-        self._take(_minute(start), step.duration)
+            minute = _minute(start)
+        self._take(minute, step.duration)
         if start is step.start and same_zone(zone, start):
             return step  # not moved: the planner gave it in its zone already (from at, local or next_slot)
         return step._replace(start=local(zone, start))

@@ -16,12 +16,13 @@ from typing import NamedTuple
 
 import pytz
 
-from followup_ics.core.pytzfast import localize_strict, to_zone
+from followup_ics.core.pytzfast import localize_quiet, localize_strict, to_zone
 from followup_ics.core.workdays import MONDAY_TO_FRIDAY, WorkWeek
 
 QUARTER_HOUR = 15 * 60
 # Longest run of days off a week may have before we give up looking (a country's longest holiday break).
 MAX_DAYS_OFF = 60
+_ONE_DAY = timedelta(days=1)  # made once: building a timedelta from keywords costs more than adding it
 
 
 class Hours(NamedTuple):
@@ -33,10 +34,9 @@ class Hours(NamedTuple):
 
     def fits(self, moment: datetime, length: timedelta) -> bool:
         """True if an event of ``length`` starting at ``moment`` lies within the window that day."""
-        begin = moment.replace(tzinfo=None)
-        day = begin.date()
-        return (datetime.combine(day, self.start) <= begin
-                and begin + length <= datetime.combine(day, self.end))
+        # On the wall clock of ``moment``'s own offset; combine, not replace(tzinfo=None): no keywords to parse.
+        clock = moment.time()
+        return self.start <= clock and datetime.combine(moment, clock) + length <= datetime.combine(moment, self.end)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -62,7 +62,10 @@ def localize(zone: pytz.BaseTzInfo, naive: datetime) -> tuple[datetime, str | No
 
 def at(zone: pytz.BaseTzInfo, day: date, clock: time) -> datetime:
     """The aware moment at wall-clock ``clock`` on ``day``, by the rule above."""
-    return localize(zone, datetime.combine(day, clock))[0]
+    naive = datetime.combine(day, clock)
+    # Nearly every day of the year has no change of offset near: its times need neither the rule nor the
+    # memory of localize (whose key costs more to look up than the quiet answer to work out).
+    return localize_quiet(zone, naive) or localize(zone, naive)[0]
 
 
 def local(zone: pytz.BaseTzInfo, moment: datetime) -> datetime:
@@ -77,9 +80,9 @@ def local(zone: pytz.BaseTzInfo, moment: datetime) -> datetime:
 
 def next_business_day(day: date, week: WorkWeek = MONDAY_TO_FRIDAY) -> date:
     """The first working day strictly after ``day``."""
-    day += timedelta(days=1)
+    day += _ONE_DAY
     while not week.is_working_day(day):
-        day += timedelta(days=1)
+        day += _ONE_DAY
     return day
 
 
@@ -98,7 +101,7 @@ def last_business_day_until(day: date, week: WorkWeek = MONDAY_TO_FRIDAY) -> dat
     for _ in range(366):
         if week.is_working_day(day):
             return day
-        day -= timedelta(days=1)
+        day -= _ONE_DAY
     return None
 
 
@@ -125,7 +128,7 @@ def next_slot(zone: pytz.BaseTzInfo, moment: datetime, length: timedelta, hours:
             start = max(candidate, at(zone, day, hours.start))
             if hours.fits(start, length):
                 return start
-        day += timedelta(days=1)
+        day += _ONE_DAY
     raise ValueError(f"no working day within {MAX_DAYS_OFF} days of {day}")
 
 
