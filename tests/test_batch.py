@@ -368,3 +368,15 @@ def test_the_default_jobs_are_the_idle_cores(cores: int, load: float | None, wor
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(cores)), raising=False)
     monkeypatch.setattr(os, "getloadavg", loadavg)
     assert batch_module.idle_cores() == workers
+
+
+def test_the_summary_puts_thousands_separators_in_every_count() -> None:
+    """A 10,000-row run reads '10,000 interviews … (10,001 unchanged) … 1,200 removed, 1,500 skipped', not
+    '(10001 unchanged)' beside '10,000 interviews'."""
+    from followup_ics.cli.batch import summary
+    from followup_ics.edges.batch import BatchReport
+
+    report = BatchReport(interviews=10_000, events=66_316, files=10_001, unchanged=10_001, seconds=3.1,
+                         removed=["x.ics"] * 1_200, skipped=[RowError(2, "date", "bad")] * 1_500)
+    assert summary(report, Path("out")) == ("10,000 interviews, 66,316 events, 10,001 files (10,001 unchanged) "
+                                            "in out, 1,200 removed, 1,500 skipped, 3.10 s")

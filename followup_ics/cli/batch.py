@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from followup_ics.cli.options import Fail, counted, csv_options, fail, run_request, say_notices
 from followup_ics.core.errors import ERRORS_SHOWN, first_errors
+
+if TYPE_CHECKING:
+    from followup_ics.edges.batch import BatchReport
 
 
 @click.command()
@@ -83,12 +86,16 @@ def batch(csv_file: Path, out_dir: Path, skip_invalid: bool, quiet: bool, all_er
         count = len(report.errors)
         raise Fail(f"{counted(count, 'invalid row')}; nothing was written "
                    "(--skip-invalid writes the valid rows)", exit_code=1)
-    skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
-    removed = f", {len(report.removed)} removed" if report.removed else ""
-    unchanged = f" ({report.unchanged} unchanged)" if report.unchanged else ""
-    click.echo(f"{counted(report.interviews, 'interview')}, {counted(report.events, 'event')}, "
-               f"{counted(report.files, 'file')}{unchanged} in {out_dir}{removed}{skipped}, {report.seconds:.2f} s",
-               err=True)
+    click.echo(summary(report, out_dir), err=True)
+
+
+def summary(report: BatchReport, out_dir: Path) -> str:
+    """The run's last line: '10,000 interviews, 66,316 events, 10,001 files (10,001 unchanged) in out, 3.10 s'."""
+    skipped = f", {len(report.skipped):,} skipped" if report.skipped else ""
+    removed = f", {len(report.removed):,} removed" if report.removed else ""
+    unchanged = f" ({report.unchanged:,} unchanged)" if report.unchanged else ""
+    return (f"{counted(report.interviews, 'interview')}, {counted(report.events, 'event')}, "
+            f"{counted(report.files, 'file')}{unchanged} in {out_dir}{removed}{skipped}, {report.seconds:.2f} s")
 
 
 def said_once(notices: list[str]) -> tuple[str, ...]:
