@@ -11,9 +11,11 @@ through here.
 from __future__ import annotations
 
 import hashlib
+import pickle
 import sqlite3
 import struct
 import sys
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -22,10 +24,13 @@ from followup_ics.app.config import Request
 from followup_ics.app.fields import RawInterview, build_interview, undated_outcome
 from followup_ics.app.interview import language_code, words_for
 from followup_ics.app.workweek import week_for
+from followup_ics.core import search
 from followup_ics.core.errors import FollowupError, InputError
 from followup_ics.core.identity import file_stem
 from followup_ics.core.records import Interview, Plan, Schedule
 from followup_ics.core.search import (
+    DECIDING,
+    Application,
     SearchFacts,
     Stagger,
     first_seen_dates,
@@ -125,8 +130,8 @@ def identify(row: Row, request: Request, naming: Naming) -> Identified | RowErro
 
 class Roster:
     """The rows of one spreadsheet planned as one search. ``rows`` is called twice: once to learn what each
-    application needs to know of the others, once to plan; nothing per row is kept in between but a few
-    facts.
+    application needs to know of the others, once to plan; nothing per row is kept in between but each
+    application's facts and each candidate's last row, in memory up to SPILL_AFTER, then on disk.
 
     ``first_seen`` holds when each undated outcome (and each offer without its arrival) was first seen,
     so that re-planning later moves nothing; ``first_seen_dates()`` gives them back to keep.
@@ -137,14 +142,15 @@ class Roster:
         self._rows = rows
         self._request = request
         self._first_seen = dict(first_seen or {})
-        self.facts = SearchFacts()
+        self._spill = Spill()
+        self.facts = SearchFacts(Applications(self._spill))
         self.errors: list[RowError] = []  # every bad row, found before anything is planned
         self.rows = 0  # rows read, good and bad: an error list says how many of them were bad
         self._stagger = Stagger(request.settings)
         # Each candidate's interviews are held on their calendar before any of their steps is placed, and the
         # calendar is dropped after their last row: kept until then in a Reservations (on disk when large).
         self._reservations = Reservations()
-        self._last_row: dict[str, int] = {}  # candidate -> their last row
+        self._last_rows = LastRows(self._spill)
         naming = Naming()
         for row in rows():
             self.rows += 1
@@ -155,9 +161,10 @@ class Roster:
             candidate = candidate_of(item.row)
             self.facts.add(round_facts(item.interview, item.application, first_seen=self._first_seen,
                                        now=request.now, candidate=candidate))
-            self._last_row[candidate] = item.row.number
+            self._last_rows.seen(candidate, item.row.number)
             if request.settings.interview.include:
                 self._reservations.add(candidate, item.interview.start, item.interview.end)
+        self._last_rows.done()
         del naming
         # The search's own stream keeps the working days of the run's zone (its country, or the one given).
         week, _ = week_for("", "", request.zone, request.settings.workdays, request.language)
@@ -193,9 +200,8 @@ class Roster:
             candidate = candidate_of(item.row)
             self._hold(candidate)
             planned = self._stagger.place(planned, week, candidate)
-            if self._last_row.get(candidate) == item.row.number:  # their calendar is complete: let it go
+            if self._last_rows.last(candidate) == item.row.number:  # their calendar is complete: let it go
                 self._stagger.forget(candidate)
-                del self._last_row[candidate]
                 self._open.discard(candidate)
             planned = planned._replace(steps=tuple(undecided(planned.steps, item.application, self.facts)))
             yield item, planned._replace(notices=item.notices + self._undated(item) + planned.notices)
@@ -242,7 +248,7 @@ class Naming:
     """
 
     def __init__(self) -> None:
-        self._store = _Spill()
+        self._store = Spill()
         self._stems = DigestTable(self._store, "stems", ">q")  # stem -> the row that took it
         self._rows = DigestTable(self._store, "rows", ">q")  # the row's cells -> the first row with them
         self._ids = DigestTable(self._store, "ids", ">q16sq")  # id -> first row, company digest, rounds so far
@@ -283,7 +289,7 @@ class Reservations:
     then in a temporary SQLite file."""
 
     def __init__(self) -> None:
-        self._store = _Spill()
+        self._store = Spill()
         self._memory: dict[str, list[tuple[datetime, datetime]]] | None = {}
         self._count = 0
         self._db: sqlite3.Connection | None = None
@@ -319,10 +325,123 @@ class Reservations:
         self._memory = None
 
 
+class LastRows:
+    """Each candidate's last row, to let their calendar go after it: a DigestTable, written when the
+    candidate changes (a candidate's rows usually come together) and read likewise."""
+
+    def __init__(self, store: Spill) -> None:
+        self._table = DigestTable(store, "last_rows", ">q")
+        self._candidate: str | None = None
+        self._row = 0
+
+    def seen(self, candidate: str, row: int) -> None:
+        """In row order: ``candidate`` has ``row``."""
+        if candidate != self._candidate:
+            self.done()
+            self._candidate = candidate
+        self._row = row
+
+    def done(self) -> None:
+        """Every row seen (also: the current candidate's run of rows ended)."""
+        if self._candidate is not None:
+            self._table.put(_digest(self._candidate), (self._row,))
+            self._candidate = None
+
+    def last(self, candidate: str) -> int | None:
+        if candidate != self._candidate:
+            found = self._table.get(_digest(candidate))
+            self._candidate, self._row = candidate, int(found[0]) if found else 0
+        return self._row
+
+
+class Applications(search.Applications):
+    """SearchFacts' applications: in memory up to SPILL_AFTER, then in a table of a temporary SQLite file
+    (each pickled, in the order first seen), with the last few read kept as objects: planning a row asks
+    for its application several times. Written through, so the file always holds every change."""
+
+    def __init__(self, store: Spill) -> None:
+        super().__init__()
+        self._store = store
+        self._db: sqlite3.Connection | None = None
+        self._order = 0  # the next application's place
+        self._recent: OrderedDict[str, Application] = OrderedDict()
+
+    def __getitem__(self, key: str) -> Application:
+        app = self.get(key)
+        if app is None:
+            raise KeyError(key)
+        return app
+
+    def __len__(self) -> int:
+        if self._db is None:
+            return super().__len__()
+        return int(self._db.execute("SELECT count(*) FROM applications").fetchone()[0])
+
+    def get(self, key: str) -> Application | None:
+        if self._db is None:
+            return super().get(key)
+        app = self._recent.get(key)
+        if app is None:
+            found = self._db.execute("SELECT value FROM applications WHERE key = ?", (key,)).fetchone()
+            if found is None:
+                return None
+            app = pickle.loads(found[0])
+        self._remember(app)
+        return app
+
+    def put(self, app: Application) -> None:
+        if self._db is None:
+            super().put(app)
+            if super().__len__() >= SPILL_AFTER:
+                self._spill()
+            return
+        self._remember(app)
+        self._write(app)
+
+    def values(self) -> Iterator[Application]:
+        if self._db is None:
+            return super().values()
+        return self._read("SELECT value FROM applications ORDER BY place", ())
+
+    def deciding(self, candidate: str) -> list[Application]:
+        if self._db is None:
+            return super().deciding(candidate)
+        return list(self._read("SELECT value FROM applications WHERE candidate = ? AND deciding ORDER BY place",
+                               (candidate,)))
+
+    def _read(self, query: str, parameters: tuple[str, ...]) -> Iterator[Application]:
+        assert self._db is not None
+        return (pickle.loads(value) for (value,) in self._db.execute(query, parameters))
+
+    def _remember(self, app: Application) -> None:
+        self._recent[app.key] = app
+        self._recent.move_to_end(app.key)
+        if len(self._recent) > _RECENT:
+            self._recent.popitem(last=False)
+
+    def _write(self, app: Application) -> None:
+        assert self._db is not None
+        self._order += 1  # a new application's place; a known one keeps its own
+        self._db.execute("INSERT INTO applications VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+                         "deciding = excluded.deciding, value = excluded.value",
+                         (self._order, app.key, app.candidate, app.status in DECIDING,
+                          pickle.dumps(app, pickle.HIGHEST_PROTOCOL)))
+
+    def _spill(self) -> None:
+        self._db = self._store.database()
+        self._db.execute("CREATE TABLE applications (place INTEGER PRIMARY KEY, key TEXT UNIQUE, candidate TEXT, "
+                         "deciding INTEGER, value BLOB)")
+        self._db.execute("CREATE INDEX deciding ON applications (candidate, deciding)")
+        for app in super().values():
+            self._write(app)
+        self._items = {}
+
+
+_RECENT = 256  # applications kept as objects once they are on disk
 SPILL_AFTER = 4_096  # entries a table holds in memory (under 1 MB) before it moves them to a temporary file
 
 
-class _Spill:
+class Spill:
     """The temporary SQLite file DigestTables move to once they are large (SQLite keeps only its page cache,
     2 MB, in memory); opened on first need, deleted when closed."""
 
@@ -345,7 +464,7 @@ class DigestTable:
     """A map from 16-byte digests to small tuples of ints and bytes (packed with ``layout`` on disk): a dict
     until it holds SPILL_AFTER entries, then a table of a temporary SQLite file."""
 
-    def __init__(self, store: _Spill, name: str, layout: str) -> None:
+    def __init__(self, store: Spill, name: str, layout: str) -> None:
         self._store = store
         self._name = name
         self._layout = struct.Struct(layout)
