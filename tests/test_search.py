@@ -308,14 +308,14 @@ def _spilled(text: str, spill_after: int) -> tuple[list[Schedule], Schedule | No
     after ``spill_after`` entries, with the dates first seen that it keeps."""
     from followup_ics.app import roster
 
-    kept = roster.SPILL_AFTER
-    roster.SPILL_AFTER = spill_after
+    kept = roster.SPILL_AFTER, roster.APPLICATIONS_IN_MEMORY, roster._BATCH
+    roster.SPILL_AFTER, roster.APPLICATIONS_IN_MEMORY, roster._BATCH = spill_after, spill_after, 2
     try:
         plan = Roster(lambda: read_text(text)[1], Request(zone="Europe/Berlin", now=STAMP))
         schedules = [result[1] for result in plan.schedules() if not isinstance(result, RowError)]
         return schedules, plan.stream_schedule(), plan.first_seen_dates()
     finally:
-        roster.SPILL_AFTER = kept
+        roster.SPILL_AFTER, roster.APPLICATIONS_IN_MEMORY, roster._BATCH = kept
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -326,3 +326,14 @@ def test_a_roster_plans_the_same_when_its_facts_spill_to_disk(text: str, spill_a
     lines = text.splitlines()
     text = "\r\n".join([lines[0] + ",me", *(f"{line},Person {n % people}" for n, line in enumerate(lines[1:]))])
     assert _spilled(text + "\r\n", spill_after) == _spilled(text + "\r\n", 10_000)
+
+
+def test_a_file_changed_between_the_two_readings_is_an_error_not_a_wrong_plan() -> None:
+    """The second reading takes each row's name from the first: a row that is not where it was stops it."""
+    from followup_ics.core.errors import DataError
+
+    texts = iter(["company,date\r\nAcme,2026-12-01 10:00\r\nBeta,2026-12-02 10:00\r\n",
+                  "company,date\r\n\r\nAcme,2026-12-01 10:00\r\nBeta,2026-12-02 10:00\r\n"])
+    roster = Roster(lambda: read_text(next(texts))[1], Request(zone="UTC", now=STAMP))
+    with pytest.raises(DataError, match="changed while it was being read"):
+        list(roster.plans())

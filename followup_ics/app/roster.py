@@ -15,7 +15,6 @@ import pickle
 import sqlite3
 import struct
 import sys
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -25,7 +24,7 @@ from followup_ics.app.fields import RawInterview, build_interview, undated_outco
 from followup_ics.app.interview import language_code, words_for
 from followup_ics.app.workweek import week_for
 from followup_ics.core import search
-from followup_ics.core.errors import FollowupError, InputError
+from followup_ics.core.errors import DataError, FollowupError, InputError
 from followup_ics.core.identity import file_stem
 from followup_ics.core.records import Interview, Plan, Schedule
 from followup_ics.core.search import (
@@ -111,6 +110,18 @@ def candidate_of(row: Row) -> str:
 
 def identify(row: Row, request: Request, naming: Naming) -> Identified | RowError:
     """Validate one row and give its interview a stem no other row of the roster has."""
+    checked = _checked(row, request)
+    if isinstance(checked, RowError):
+        return checked
+    interview, notices = checked
+    stem = naming.name(row, interview, local(tzinfo(interview.zone), interview.start))
+    if isinstance(stem, RowError):
+        return stem
+    return _identified(row, interview, notices, stem, stem != file_stem(interview))
+
+
+def _checked(row: Row, request: Request) -> tuple[Interview, tuple[str, ...]] | RowError:
+    """The row's interview and notices, or what is wrong with it."""
     try:
         interview, notices = build_interview(
             row.raw, zone_name=request.zone, day_first=request.day_first,
@@ -119,11 +130,12 @@ def identify(row: Row, request: Request, naming: Naming) -> Identified | RowErro
         _, week_notice = week_for(row.raw.country, row.raw.region, interview.zone, request.settings.workdays)
     except FollowupError as error:
         return row.error(error)
-    notices += (week_notice,) if week_notice else ()
-    stem = naming.name(row, interview, local(tzinfo(interview.zone), interview.start))
-    if isinstance(stem, RowError):
-        return stem
-    if stem != file_stem(interview):
+    return interview, notices + ((week_notice,) if week_notice else ())
+
+
+def _identified(row: Row, interview: Interview, notices: tuple[str, ...], stem: str, renamed: bool) -> Identified:
+    """``renamed``: the stem is not the interview's own (a second round, another interview that day)."""
+    if renamed:
         interview = replace(interview, interview_id=stem)
     return Identified(row, interview, stem, notices, application_key(row, interview))
 
@@ -151,13 +163,18 @@ class Roster:
         # calendar is dropped after their last row: kept until then in a Reservations (on disk when large).
         self._reservations = Reservations()
         self._last_rows = LastRows(self._spill)
+        # What the first pass found of each row (its stem, or that it was bad) is kept for the second, which
+        # then need not name the rows again: Naming would have to redo every row's lookups.
+        self._stems = Stems(self._spill)
         naming = Naming()
         for row in rows():
             self.rows += 1
             item = row if isinstance(row, RowError) else identify(row, request, naming)
             if isinstance(item, RowError):
                 self.errors.append(item)
+                self._stems.add(item.row, None, False)
                 continue
+            self._stems.add(item.row.number, item.stem, item.interview.interview_id == item.stem)
             candidate = candidate_of(item.row)
             self.facts.add(round_facts(item.interview, item.application, first_seen=self._first_seen,
                                        now=request.now, candidate=candidate))
@@ -182,13 +199,20 @@ class Roster:
 
     def plans(self) -> Iterator[tuple[Identified, Plan] | RowError]:
         """Each row identified and planned once, in row order; bad rows as RowErrors."""
-        naming = Naming()
         settings = self._request.settings
+        errors = iter(self.errors)
+        stems = iter(self._stems)
         for row in self._rows():
-            item = row if isinstance(row, RowError) else identify(row, self._request, naming)
-            if isinstance(item, RowError):
-                yield item
+            number, stem, is_id = next(stems, (None, None, False))
+            if (row.row if isinstance(row, RowError) else row.number) != number:
+                raise _changed()
+            if stem is None:  # bad in the first pass: the same error
+                yield next(errors)
                 continue
+            checked = None if isinstance(row, RowError) else _checked(row, self._request)
+            if not isinstance(checked, tuple) or isinstance(row, RowError):
+                raise _changed()
+            item = _identified(row, *checked, stem, is_id and checked[0].interview_id != stem)
             app = self.facts.applications[item.application]
             week, _ = week_for(item.row.raw.country, item.row.raw.region, item.interview.zone, settings.workdays,
                                language_code(item.row.raw, self._request))
@@ -325,6 +349,50 @@ class Reservations:
         self._memory = None
 
 
+def _changed() -> DataError:
+    return DataError("the file changed while it was being read; run again")
+
+
+class Stems:
+    """What the first pass made of each row, in row order: (row, its stem, whether the stem is the
+    interview's id), or (row, None, False) for a bad row. In memory up to SPILL_AFTER rows, then in a table
+    of the temporary SQLite file, written in batches; each iteration reads it from the start."""
+
+    def __init__(self, store: Spill) -> None:
+        self._store = store
+        self._memory: list[tuple[int, str | None, bool]] | None = []
+        self._pending: list[tuple[int, str | None, bool]] = []
+        self._db: sqlite3.Connection | None = None
+
+    def add(self, row: int, stem: str | None, is_id: bool) -> None:
+        if self._memory is not None:
+            self._memory.append((row, stem, is_id))
+            if len(self._memory) >= SPILL_AFTER:
+                self._db = self._store.database()
+                self._db.execute("CREATE TABLE stems (row INTEGER, stem TEXT, is_id INTEGER)")
+                self._pending, self._memory = self._memory, None
+            return
+        self._pending.append((row, stem, is_id))
+        if len(self._pending) >= _BATCH:
+            self._flush()
+
+    def __iter__(self) -> Iterator[tuple[int, str | None, bool]]:
+        if self._memory is not None:
+            return iter(self._memory)
+        self._flush()
+        assert self._db is not None
+        return ((row, stem, bool(is_id))
+                for row, stem, is_id in self._db.execute("SELECT row, stem, is_id FROM stems ORDER BY rowid"))
+
+    def _flush(self) -> None:
+        assert self._db is not None
+        self._db.executemany("INSERT INTO stems VALUES (?, ?, ?)", self._pending)
+        self._pending = []
+
+
+_BATCH = 1_024  # rows written to a table at once: one statement per row would cost more than naming it
+
+
 class LastRows:
     """Each candidate's last row, to let their calendar go after it: a DigestTable, written when the
     candidate changes (a candidate's rows usually come together) and read likewise."""
@@ -355,16 +423,16 @@ class LastRows:
 
 
 class Applications(search.Applications):
-    """SearchFacts' applications: in memory up to SPILL_AFTER, then in a table of a temporary SQLite file
-    (each pickled, in the order first seen), with the last few read kept as objects: planning a row asks
-    for its application several times. Written through, so the file always holds every change."""
+    """SearchFacts' applications: in memory up to APPLICATIONS_IN_MEMORY, then in a table of a temporary
+    SQLite file (each pickled, in the order first seen), with the last few read kept as objects: planning
+    a row asks for its application a dozen times. Written through, so the file always holds every change."""
 
     def __init__(self, store: Spill) -> None:
         super().__init__()
         self._store = store
         self._db: sqlite3.Connection | None = None
         self._order = 0  # the next application's place
-        self._recent: OrderedDict[str, Application] = OrderedDict()
+        self._recent: dict[str, Application] = {}
 
     def __getitem__(self, key: str) -> Application:
         app = self.get(key)
@@ -386,13 +454,13 @@ class Applications(search.Applications):
             if found is None:
                 return None
             app = pickle.loads(found[0])
-        self._remember(app)
+            self._remember(app)
         return app
 
     def put(self, app: Application) -> None:
         if self._db is None:
             super().put(app)
-            if super().__len__() >= SPILL_AFTER:
+            if super().__len__() >= APPLICATIONS_IN_MEMORY:
                 self._spill()
             return
         self._remember(app)
@@ -414,10 +482,9 @@ class Applications(search.Applications):
         return (pickle.loads(value) for (value,) in self._db.execute(query, parameters))
 
     def _remember(self, app: Application) -> None:
+        if len(self._recent) >= _RECENT:  # all forgotten at once: cheaper than least-recently-used, as good here
+            self._recent.clear()
         self._recent[app.key] = app
-        self._recent.move_to_end(app.key)
-        if len(self._recent) > _RECENT:
-            self._recent.popitem(last=False)
 
     def _write(self, app: Application) -> None:
         assert self._db is not None
@@ -438,6 +505,9 @@ class Applications(search.Applications):
 
 
 _RECENT = 256  # applications kept as objects once they are on disk
+# Applications held as objects before they move to disk (about 500 bytes each): more than the other tables
+# keep, as reading them back costs more (a pickle with its dates' zones) and planning reads them often.
+APPLICATIONS_IN_MEMORY = 16_384
 SPILL_AFTER = 4_096  # entries a table holds in memory (under 1 MB) before it moves them to a temporary file
 
 
