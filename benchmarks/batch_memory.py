@@ -1,11 +1,13 @@
 """Peak memory of `batch` by number of rows: is it flat?
 
-    .venv/bin/python benchmarks/batch_memory.py [--rows 1000 10000 100000] [--exe path/to/followup-ics]
+    .venv/bin/python benchmarks/batch_memory.py [--rows 1000 10000 100000] [--exe path/to/followup-ics] [--pool N]
 
 For each size it makes benchmarks/batch.py's synthetic CSV and runs `batch -q --tz UTC` with `--jobs 1`
 and with the default jobs, fresh (empty output folder) and again on the same output (a re-run), and prints
 the peak resident size of the main process and of the whole process tree (sampled from /proc every 20 ms;
-the main process's own high-water mark, VmHWM), with the main process's growth in bytes per row.
+the main process's own high-water mark, VmHWM), with the growth in bytes per row from one size to the next.
+The default jobs are the idle cores: on a busy machine that is one process, so `--pool N` runs `--jobs N`
+in their place to measure a pool of workers whatever the load.
 """
 
 from __future__ import annotations
@@ -66,27 +68,31 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--exe", default=str(Path(sys.executable).parent / "followup-ics"))
     parser.add_argument("--no-rerun", action="store_true", help="fresh runs only")
+    parser.add_argument("--pool", type=int, help="--jobs N in the place of the default jobs")
     options = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="followup-memory-"))
     print(f"batch memory, {options.exe}; peak resident MB (main process / whole tree), wall seconds")
     print(f"{'rows':>8} {'jobs':>8} {'run':>7} {'main':>8} {'tree':>8} {'wall s':>8}")
-    previous: dict[tuple[str, str], tuple[int, float]] = {}
+    previous: dict[tuple[str, str], tuple[int, float, float]] = {}
     try:
         for rows in options.rows:
             source = work / f"rows-{rows}.csv"
             make_csv(source, rows)
-            for jobs in (["--jobs", "1"], []):
+            pool = ["--jobs", str(options.pool)] if options.pool else []
+            for jobs in (["--jobs", "1"], pool):
                 out = work / "out"
                 shutil.rmtree(out, ignore_errors=True)
                 for run in ("fresh", "re-run")[: 1 if options.no_rerun else 2]:
                     command = [options.exe, "batch", str(source), "-q", "--tz", "UTC", "-o", str(out), *jobs]
                     main_mb, tree_mb, wall = measure(command, work)
-                    label = "1" if jobs else "default"
+                    label = jobs[1] if jobs else "default"
                     growth = ""
                     if (label, run) in previous:
-                        before_rows, before_mb = previous[label, run]
-                        growth = f"  {(main_mb - before_mb) * 2**20 / (rows - before_rows):+.0f} B/row (main)"
-                    previous[label, run] = (rows, main_mb)
+                        before_rows, before_main, before_tree = previous[label, run]
+                        per_row = 2**20 / (rows - before_rows)
+                        growth = (f"  {(main_mb - before_main) * per_row:+.0f} B/row (main), "
+                                  f"{(tree_mb - before_tree) * per_row:+.0f} B/row (tree)")
+                    previous[label, run] = (rows, main_mb, tree_mb)
                     print(f"{rows:>8,} {label:>8} {run:>7} {main_mb:>8.1f} {tree_mb:>8.1f} {wall:>8.1f}{growth}",
                           flush=True)
     finally:

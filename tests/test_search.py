@@ -301,3 +301,39 @@ def test_one_candidates_offer_never_reaches_another_candidates_applications(tmp_
     sams = [key for key in steps if key.startswith("acme-2026-12-01-1100.")]
     assert sams and not [key for key in sams if key.split(".")[1] in ("withdraw", "competing-offer")]
     assert any(key.startswith("acme-2026-12-01-1100.status-check") for key in sams)  # Sam keeps waiting
+
+
+def _spilled(text: str, spill_after: int) -> tuple[list[Schedule], Schedule | None, dict[str, datetime]]:
+    """_plan with the roster's tables (the applications' facts, each candidate's last row) moved to disk
+    after ``spill_after`` entries, with the dates first seen that it keeps."""
+    from followup_ics.app import roster
+
+    kept = roster.SPILL_AFTER, roster.APPLICATIONS_IN_MEMORY, roster._BATCH
+    roster.SPILL_AFTER, roster.APPLICATIONS_IN_MEMORY, roster._BATCH = spill_after, spill_after, 2
+    try:
+        plan = Roster(lambda: read_text(text)[1], Request(zone="Europe/Berlin", now=STAMP))
+        schedules = [result[1] for result in plan.schedules() if not isinstance(result, RowError)]
+        return schedules, plan.stream_schedule(), plan.first_seen_dates()
+    finally:
+        roster.SPILL_AFTER, roster.APPLICATIONS_IN_MEMORY, roster._BATCH = kept
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=rosters(), spill_after=st.integers(1, 6), people=st.integers(1, 3))
+def test_a_roster_plans_the_same_when_its_facts_spill_to_disk(text: str, spill_after: int, people: int) -> None:
+    """A huge file's applications live in a temporary file: offers, acceptances, rounds and the stream are
+    planned the same as in memory, for one person's search or several people's (rows interleaved)."""
+    lines = text.splitlines()
+    text = "\r\n".join([lines[0] + ",me", *(f"{line},Person {n % people}" for n, line in enumerate(lines[1:]))])
+    assert _spilled(text + "\r\n", spill_after) == _spilled(text + "\r\n", 10_000)
+
+
+def test_a_file_changed_between_the_two_readings_is_an_error_not_a_wrong_plan() -> None:
+    """The second reading takes each row's name from the first: a row that is not where it was stops it."""
+    from followup_ics.core.errors import DataError
+
+    texts = iter(["company,date\r\nAcme,2026-12-01 10:00\r\nBeta,2026-12-02 10:00\r\n",
+                  "company,date\r\n\r\nAcme,2026-12-01 10:00\r\nBeta,2026-12-02 10:00\r\n"])
+    roster = Roster(lambda: read_text(next(texts))[1], Request(zone="UTC", now=STAMP))
+    with pytest.raises(DataError, match="changed while it was being read"):
+        list(roster.plans())

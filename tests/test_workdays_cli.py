@@ -298,3 +298,24 @@ def test_the_holiday_is_named_in_the_users_language(lang: str, start: str, zone:
         lines = result.stdout.splitlines()
         row = next(i for i, line in enumerate(lines) if line.startswith(step))
         assert lines[row + 1].strip() == said, given
+
+
+@pytest.mark.parametrize("spill_after", [1, 2, 4])  # on disk at once, mid-way, late
+def test_notices_said_once_are_the_same_when_they_spill_to_disk(spill_after: int) -> None:
+    """A batch keeps each notice text once (its first rows and a count), on disk past a bound: what is said
+    is the same as from every row's notice in memory."""
+    from followup_ics.cli.batch import said_once
+    from followup_ics.edges.batch import Notices
+
+    notes = [f"row {n}: zone note" for n in range(2, 8)] + [f"row 8: {INFERRED}US, inferred from America/Chicago",
+                                                           "row 9: other", "row 10: zone note",
+                                                           f"row 11: {INFERRED}DE, inferred from Europe/Berlin",
+                                                           "row 12: other", "row 13: dated 2026-12-01"]
+    spilled = Notices(spill_after)
+    for note in notes:
+        where, _, text = note.partition(": ")
+        spilled.add(where.removeprefix("row "), text)
+    assert said_once(spilled) == said_once(notes) == (
+        "rows 2, 3, 4 and 4 more: zone note",
+        f"{INFERRED}the country of each zone: US (America/Chicago), DE (Europe/Berlin)",
+        "rows 9, 12: other", "row 13: dated 2026-12-01")

@@ -11,6 +11,7 @@ through here.
 from __future__ import annotations
 
 import hashlib
+import pickle
 import sqlite3
 import struct
 import sys
@@ -22,10 +23,13 @@ from followup_ics.app.config import Request
 from followup_ics.app.fields import RawInterview, build_interview, undated_outcome
 from followup_ics.app.interview import language_code, words_for
 from followup_ics.app.workweek import week_for
-from followup_ics.core.errors import FollowupError, InputError
+from followup_ics.core import search
+from followup_ics.core.errors import DataError, FollowupError, InputError
 from followup_ics.core.identity import file_stem
 from followup_ics.core.records import Interview, Plan, Schedule
 from followup_ics.core.search import (
+    DECIDING,
+    Application,
     SearchFacts,
     Stagger,
     first_seen_dates,
@@ -106,6 +110,18 @@ def candidate_of(row: Row) -> str:
 
 def identify(row: Row, request: Request, naming: Naming) -> Identified | RowError:
     """Validate one row and give its interview a stem no other row of the roster has."""
+    checked = _checked(row, request)
+    if isinstance(checked, RowError):
+        return checked
+    interview, notices = checked
+    stem = naming.name(row, interview, local(tzinfo(interview.zone), interview.start))
+    if isinstance(stem, RowError):
+        return stem
+    return _identified(row, interview, notices, stem, stem != file_stem(interview))
+
+
+def _checked(row: Row, request: Request) -> tuple[Interview, tuple[str, ...]] | RowError:
+    """The row's interview and notices, or what is wrong with it."""
     try:
         interview, notices = build_interview(
             row.raw, zone_name=request.zone, day_first=request.day_first,
@@ -114,19 +130,20 @@ def identify(row: Row, request: Request, naming: Naming) -> Identified | RowErro
         _, week_notice = week_for(row.raw.country, row.raw.region, interview.zone, request.settings.workdays)
     except FollowupError as error:
         return row.error(error)
-    notices += (week_notice,) if week_notice else ()
-    stem = naming.name(row, interview, local(tzinfo(interview.zone), interview.start))
-    if isinstance(stem, RowError):
-        return stem
-    if stem != file_stem(interview):
+    return interview, notices + ((week_notice,) if week_notice else ())
+
+
+def _identified(row: Row, interview: Interview, notices: tuple[str, ...], stem: str, renamed: bool) -> Identified:
+    """``renamed``: the stem is not the interview's own (a second round, another interview that day)."""
+    if renamed:
         interview = replace(interview, interview_id=stem)
     return Identified(row, interview, stem, notices, application_key(row, interview))
 
 
 class Roster:
     """The rows of one spreadsheet planned as one search. ``rows`` is called twice: once to learn what each
-    application needs to know of the others, once to plan; nothing per row is kept in between but a few
-    facts.
+    application needs to know of the others, once to plan; nothing per row is kept in between but each
+    application's facts and each candidate's last row, in memory up to SPILL_AFTER, then on disk.
 
     ``first_seen`` holds when each undated outcome (and each offer without its arrival) was first seen,
     so that re-planning later moves nothing; ``first_seen_dates()`` gives them back to keep.
@@ -137,27 +154,34 @@ class Roster:
         self._rows = rows
         self._request = request
         self._first_seen = dict(first_seen or {})
-        self.facts = SearchFacts()
+        self._spill = Spill()
+        self.facts = SearchFacts(Applications(self._spill))
         self.errors: list[RowError] = []  # every bad row, found before anything is planned
         self.rows = 0  # rows read, good and bad: an error list says how many of them were bad
         self._stagger = Stagger(request.settings)
         # Each candidate's interviews are held on their calendar before any of their steps is placed, and the
         # calendar is dropped after their last row: kept until then in a Reservations (on disk when large).
         self._reservations = Reservations()
-        self._last_row: dict[str, int] = {}  # candidate -> their last row
+        self._last_rows = LastRows(self._spill)
+        # What the first pass found of each row (its stem, or that it was bad) is kept for the second, which
+        # then need not name the rows again: Naming would have to redo every row's lookups.
+        self._stems = Stems(self._spill)
         naming = Naming()
         for row in rows():
             self.rows += 1
             item = row if isinstance(row, RowError) else identify(row, request, naming)
             if isinstance(item, RowError):
                 self.errors.append(item)
+                self._stems.add(item.row, None, False)
                 continue
+            self._stems.add(item.row.number, item.stem, item.interview.interview_id == item.stem)
             candidate = candidate_of(item.row)
             self.facts.add(round_facts(item.interview, item.application, first_seen=self._first_seen,
                                        now=request.now, candidate=candidate))
-            self._last_row[candidate] = item.row.number
+            self._last_rows.seen(candidate, item.row.number)
             if request.settings.interview.include:
                 self._reservations.add(candidate, item.interview.start, item.interview.end)
+        self._last_rows.done()
         del naming
         # The search's own stream keeps the working days of the run's zone (its country, or the one given).
         week, _ = week_for("", "", request.zone, request.settings.workdays, request.language)
@@ -175,13 +199,20 @@ class Roster:
 
     def plans(self) -> Iterator[tuple[Identified, Plan] | RowError]:
         """Each row identified and planned once, in row order; bad rows as RowErrors."""
-        naming = Naming()
         settings = self._request.settings
+        errors = iter(self.errors)
+        stems = iter(self._stems)
         for row in self._rows():
-            item = row if isinstance(row, RowError) else identify(row, self._request, naming)
-            if isinstance(item, RowError):
-                yield item
+            number, stem, is_id = next(stems, (None, None, False))
+            if (row.row if isinstance(row, RowError) else row.number) != number:
+                raise _changed()
+            if stem is None:  # bad in the first pass: the same error
+                yield next(errors)
                 continue
+            checked = None if isinstance(row, RowError) else _checked(row, self._request)
+            if not isinstance(checked, tuple) or isinstance(row, RowError):
+                raise _changed()
+            item = _identified(row, *checked, stem, is_id and checked[0].interview_id != stem)
             app = self.facts.applications[item.application]
             week, _ = week_for(item.row.raw.country, item.row.raw.region, item.interview.zone, settings.workdays,
                                language_code(item.row.raw, self._request))
@@ -193,9 +224,8 @@ class Roster:
             candidate = candidate_of(item.row)
             self._hold(candidate)
             planned = self._stagger.place(planned, week, candidate)
-            if self._last_row.get(candidate) == item.row.number:  # their calendar is complete: let it go
+            if self._last_rows.last(candidate) == item.row.number:  # their calendar is complete: let it go
                 self._stagger.forget(candidate)
-                del self._last_row[candidate]
                 self._open.discard(candidate)
             planned = planned._replace(steps=tuple(undecided(planned.steps, item.application, self.facts)))
             yield item, planned._replace(notices=item.notices + self._undated(item) + planned.notices)
@@ -242,7 +272,7 @@ class Naming:
     """
 
     def __init__(self) -> None:
-        self._store = _Spill()
+        self._store = Spill()
         self._stems = DigestTable(self._store, "stems", ">q")  # stem -> the row that took it
         self._rows = DigestTable(self._store, "rows", ">q")  # the row's cells -> the first row with them
         self._ids = DigestTable(self._store, "ids", ">q16sq")  # id -> first row, company digest, rounds so far
@@ -283,7 +313,7 @@ class Reservations:
     then in a temporary SQLite file."""
 
     def __init__(self) -> None:
-        self._store = _Spill()
+        self._store = Spill()
         self._memory: dict[str, list[tuple[datetime, datetime]]] | None = {}
         self._count = 0
         self._db: sqlite3.Connection | None = None
@@ -319,10 +349,169 @@ class Reservations:
         self._memory = None
 
 
+def _changed() -> DataError:
+    return DataError("the file changed while it was being read; run again")
+
+
+class Stems:
+    """What the first pass made of each row, in row order: (row, its stem, whether the stem is the
+    interview's id), or (row, None, False) for a bad row. In memory up to SPILL_AFTER rows, then in a table
+    of the temporary SQLite file, written in batches; each iteration reads it from the start."""
+
+    def __init__(self, store: Spill) -> None:
+        self._store = store
+        self._memory: list[tuple[int, str | None, bool]] | None = []
+        self._pending: list[tuple[int, str | None, bool]] = []
+        self._db: sqlite3.Connection | None = None
+
+    def add(self, row: int, stem: str | None, is_id: bool) -> None:
+        if self._memory is not None:
+            self._memory.append((row, stem, is_id))
+            if len(self._memory) >= SPILL_AFTER:
+                self._db = self._store.database()
+                self._db.execute("CREATE TABLE stems (row INTEGER, stem TEXT, is_id INTEGER)")
+                self._pending, self._memory = self._memory, None
+            return
+        self._pending.append((row, stem, is_id))
+        if len(self._pending) >= _BATCH:
+            self._flush()
+
+    def __iter__(self) -> Iterator[tuple[int, str | None, bool]]:
+        if self._memory is not None:
+            return iter(self._memory)
+        self._flush()
+        assert self._db is not None
+        return ((row, stem, bool(is_id))
+                for row, stem, is_id in self._db.execute("SELECT row, stem, is_id FROM stems ORDER BY rowid"))
+
+    def _flush(self) -> None:
+        assert self._db is not None
+        self._db.executemany("INSERT INTO stems VALUES (?, ?, ?)", self._pending)
+        self._pending = []
+
+
+_BATCH = 1_024  # rows written to a table at once: one statement per row would cost more than naming it
+
+
+class LastRows:
+    """Each candidate's last row, to let their calendar go after it: a DigestTable, written when the
+    candidate changes (a candidate's rows usually come together) and read likewise."""
+
+    def __init__(self, store: Spill) -> None:
+        self._table = DigestTable(store, "last_rows", ">q")
+        self._candidate: str | None = None
+        self._row = 0
+
+    def seen(self, candidate: str, row: int) -> None:
+        """In row order: ``candidate`` has ``row``."""
+        if candidate != self._candidate:
+            self.done()
+            self._candidate = candidate
+        self._row = row
+
+    def done(self) -> None:
+        """Every row seen (also: the current candidate's run of rows ended)."""
+        if self._candidate is not None:
+            self._table.put(_digest(self._candidate), (self._row,))
+            self._candidate = None
+
+    def last(self, candidate: str) -> int | None:
+        if candidate != self._candidate:
+            found = self._table.get(_digest(candidate))
+            self._candidate, self._row = candidate, int(found[0]) if found else 0
+        return self._row
+
+
+class Applications(search.Applications):
+    """SearchFacts' applications: in memory up to APPLICATIONS_IN_MEMORY, then in a table of a temporary
+    SQLite file (each pickled, in the order first seen), with the last few read kept as objects: planning
+    a row asks for its application a dozen times. Written through, so the file always holds every change."""
+
+    def __init__(self, store: Spill) -> None:
+        super().__init__()
+        self._store = store
+        self._db: sqlite3.Connection | None = None
+        self._order = 0  # the next application's place
+        self._recent: dict[str, Application] = {}
+
+    def __getitem__(self, key: str) -> Application:
+        app = self.get(key)
+        if app is None:
+            raise KeyError(key)
+        return app
+
+    def __len__(self) -> int:
+        if self._db is None:
+            return super().__len__()
+        return int(self._db.execute("SELECT count(*) FROM applications").fetchone()[0])
+
+    def get(self, key: str) -> Application | None:
+        if self._db is None:
+            return super().get(key)
+        app = self._recent.get(key)
+        if app is None:
+            found = self._db.execute("SELECT value FROM applications WHERE key = ?", (key,)).fetchone()
+            if found is None:
+                return None
+            app = pickle.loads(found[0])
+            self._remember(app)
+        return app
+
+    def put(self, app: Application) -> None:
+        if self._db is None:
+            super().put(app)
+            if super().__len__() >= APPLICATIONS_IN_MEMORY:
+                self._spill()
+            return
+        self._remember(app)
+        self._write(app)
+
+    def values(self) -> Iterator[Application]:
+        if self._db is None:
+            return super().values()
+        return self._read("SELECT value FROM applications ORDER BY place", ())
+
+    def deciding(self, candidate: str) -> list[Application]:
+        if self._db is None:
+            return super().deciding(candidate)
+        return list(self._read("SELECT value FROM applications WHERE candidate = ? AND deciding ORDER BY place",
+                               (candidate,)))
+
+    def _read(self, query: str, parameters: tuple[str, ...]) -> Iterator[Application]:
+        assert self._db is not None
+        return (pickle.loads(value) for (value,) in self._db.execute(query, parameters))
+
+    def _remember(self, app: Application) -> None:
+        if len(self._recent) >= _RECENT:  # all forgotten at once: cheaper than least-recently-used, as good here
+            self._recent.clear()
+        self._recent[app.key] = app
+
+    def _write(self, app: Application) -> None:
+        assert self._db is not None
+        self._order += 1  # a new application's place; a known one keeps its own
+        self._db.execute("INSERT INTO applications VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+                         "deciding = excluded.deciding, value = excluded.value",
+                         (self._order, app.key, app.candidate, app.status in DECIDING,
+                          pickle.dumps(app, pickle.HIGHEST_PROTOCOL)))
+
+    def _spill(self) -> None:
+        self._db = self._store.database()
+        self._db.execute("CREATE TABLE applications (place INTEGER PRIMARY KEY, key TEXT UNIQUE, candidate TEXT, "
+                         "deciding INTEGER, value BLOB)")
+        self._db.execute("CREATE INDEX deciding ON applications (candidate, deciding)")
+        for app in super().values():
+            self._write(app)
+        self._items = {}
+
+
+_RECENT = 256  # applications kept as objects once they are on disk
+# Applications held as objects before they move to disk (about 500 bytes each): more than the other tables
+# keep, as reading them back costs more (a pickle with its dates' zones) and planning reads them often.
+APPLICATIONS_IN_MEMORY = 16_384
 SPILL_AFTER = 4_096  # entries a table holds in memory (under 1 MB) before it moves them to a temporary file
 
 
-class _Spill:
+class Spill:
     """The temporary SQLite file DigestTables move to once they are large (SQLite keeps only its page cache,
     2 MB, in memory); opened on first need, deleted when closed."""
 
@@ -345,7 +534,7 @@ class DigestTable:
     """A map from 16-byte digests to small tuples of ints and bytes (packed with ``layout`` on disk): a dict
     until it holds SPILL_AFTER entries, then a table of a temporary SQLite file."""
 
-    def __init__(self, store: _Spill, name: str, layout: str) -> None:
+    def __init__(self, store: Spill, name: str, layout: str) -> None:
         self._store = store
         self._name = name
         self._layout = struct.Struct(layout)

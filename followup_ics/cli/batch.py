@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +13,7 @@ from followup_ics.cli.options import Fail, counted, csv_options, fail, run_reque
 from followup_ics.core.errors import ERRORS_SHOWN, first_errors
 
 if TYPE_CHECKING:
-    from followup_ics.edges.batch import BatchReport
+    from followup_ics.edges.batch import BatchReport, Notices
 
 
 @click.command()
@@ -98,25 +99,37 @@ def summary(report: BatchReport, out_dir: Path) -> str:
             f"{counted(report.files, 'file')}{unchanged} in {out_dir}{removed}{skipped}, {report.seconds:.2f} s")
 
 
-def said_once(notices: list[str]) -> tuple[str, ...]:
+def said_once(notices: Iterable[str] | Notices) -> tuple[str, ...]:
     """Row notices with the same text said once, naming their rows ("rows 2, 3 and 5 more: ..."): the
     working days inferred from a zone would otherwise repeat on every row in that zone (and the countries
     inferred from several zones are said in one line)."""
     from followup_ics.app.workweek import inferred_together
+    from followup_ics.edges.batch import Notices
 
-    rows: dict[str, list[str]] = {}
-    for notice in inferred_together(notices):
-        where, _, text = notice.partition(": ")
-        if not where.startswith("row ") or not text:
-            where, text = "", notice
-        rows.setdefault(text, []).append(where.removeprefix("row "))
+    if not isinstance(notices, Notices):
+        grouped = Notices()
+        for notice in notices:
+            where, _, text = notice.partition(": ")
+            if not where.startswith("row ") or not text:
+                where, text = "", notice
+            grouped.add(where.removeprefix("row "), text)
+        notices = grouped
+    rows: dict[str, tuple[tuple[str, ...], int]] = {}
+    lines = []  # each text once, as its first row said it: what inferred_together merges
+    for text, numbers, count in notices:
+        rows[text] = (numbers, count)
+        lines.append(f"row {numbers[0]}: {text}" if numbers[0] else text)
     said = []
-    for text, numbers in rows.items():
-        if numbers == [""]:
+    for line in inferred_together(lines):
+        where, _, text = line.partition(": ")
+        if not where.startswith("row ") or not text or text not in rows:
+            text = line
+        numbers, count = rows.get(text, (("",), 1))
+        if numbers == ("",) and count == 1:
             said.append(text)
             continue
-        shown = ", ".join(numbers[:3]) + (f" and {len(numbers) - 3} more" if len(numbers) > 3 else "")
-        said.append(f"{'rows' if len(numbers) > 1 else 'row'} {shown}: {text}")
+        shown = ", ".join(numbers[:3]) + (f" and {count - 3} more" if count > 3 else "")
+        said.append(f"{'rows' if count > 1 else 'row'} {shown}: {text}")
     return tuple(said)
 
 

@@ -26,10 +26,10 @@ The rules (DESIGN.md, "A search, not a list of interviews"):
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import pytz
 
@@ -50,6 +50,7 @@ ORDER = ("interview", "thank-you", "answer-offer", "competing-offer", "withdraw"
 _ANY_DAY = frozenset({"thank-you"})
 _FOREVER = datetime.max.replace(tzinfo=UTC)
 MAX_MOVES = 400  # days' worth of moves a step may make before it shares a minute after all
+_T = TypeVar("_T")
 
 
 class RoundFacts(NamedTuple):
@@ -108,28 +109,70 @@ class Offer(NamedTuple):
     deadline_utc: datetime
 
 
+class Applications:
+    """The applications of a search by key, in the order first seen: a dict. A huge file's roster gives
+    SearchFacts a store of the same shape that keeps them on disk (app/roster.py)."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, Application] = {}
+        self._deciding: dict[str, list[Application]] | None = None
+
+    def __getitem__(self, key: str) -> Application:
+        return self._items[key]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key: str) -> Application | None:
+        return self._items.get(key)
+
+    def put(self, app: Application) -> None:
+        """Add an application, or keep a change made to one (its place in the order stays)."""
+        self._items[app.key] = app
+        self._deciding = None
+
+    def values(self) -> Iterator[Application]:
+        return iter(self._items.values())
+
+    def deciding(self, candidate: str) -> list[Application]:
+        """The candidate's applications with an offer or an acceptance, in order."""
+        if self._deciding is None:
+            self._deciding = {}
+            for app in self._items.values():
+                if app.status in DECIDING:
+                    self._deciding.setdefault(app.candidate, []).append(app)
+        return self._deciding.get(candidate, [])
+
+
+DECIDING = (Status.OFFER, Status.ACCEPTED)  # what reaches a candidate's other applications
+_KNOWN = 1_024  # candidates whose offers and acceptance are kept worked out (planning meets them in turn)
+
+
 @dataclass
 class SearchFacts:
     """Every application of the search, by key, in the order first seen.
 
     A spreadsheet may hold several people's searches (a coach's, an agency's): offers and acceptances reach
-    only the applications of the same candidate. What each candidate's offers and acceptance are is worked
-    out once and kept, so planning each row costs the same however many rows there are.
+    only the applications of the same candidate. What a candidate's offers and acceptance are is worked
+    out once and kept while their rows are planned, so planning each row costs the same however many rows
+    there are.
     """
 
-    applications: dict[str, Application] = field(default_factory=dict)
-    _offers: dict[str, list[Offer]] | None = None
-    _accepted: dict[str, tuple[str, datetime]] | None = None
+    applications: Applications = field(default_factory=Applications)
+    _offers: dict[str, list[Offer]] = field(default_factory=dict)
+    _accepted: dict[str, tuple[str, datetime] | None] = field(default_factory=dict)
 
     def add(self, item: RoundFacts) -> None:
         if item.status is Status.PENDING and item.offer_deadline is not None and item.offer_arrived is not None:
             key = f"{item.application}:outside"
-            self.applications[key] = Application(key, "", item.zone, [item.offer_arrived], item.offer_arrived,
-                                                 Status.OFFER, item.offer_arrived, item.offer_deadline, outside=True,
-                                                 dated=item.dated, candidate=item.candidate)
-        self._offers = self._accepted = None
-        app = self.applications.setdefault(item.application, Application(item.application, item.company, item.zone,
-                                                                         candidate=item.candidate))
+            self.applications.put(Application(key, "", item.zone, [item.offer_arrived], item.offer_arrived,
+                                              Status.OFFER, item.offer_arrived, item.offer_deadline, outside=True,
+                                              dated=item.dated, candidate=item.candidate))
+        self._offers.clear()
+        self._accepted.clear()
+        app = self.applications.get(item.application)
+        if app is None:
+            app = Application(item.application, item.company, item.zone, candidate=item.candidate)
         app.starts.append(item.start)
         latest = app.last_end is None or item.end >= app.last_end
         if latest:
@@ -138,29 +181,33 @@ class SearchFacts:
         if item.status.is_closed and (latest or not app.status.is_closed):
             app.status, app.outcome_at, app.dated = item.status, item.outcome_at, item.dated
             app.offer_deadline = item.offer_deadline if item.status is Status.OFFER else None
+        self.applications.put(app)
 
     def offers(self, candidate: str = "") -> list[Offer]:
         """The candidate's offers with their arrival and deadline."""
-        if self._offers is None:
-            self._offers = {}
-            for a in self.applications.values():
+        found = self._offers.get(candidate)
+        if found is None:
+            found = []
+            for a in self.applications.deciding(candidate):
                 arrived = a.outcome
                 if a.status is Status.OFFER and arrived is not None and a.offer_deadline is not None:
-                    offer = Offer(a.key, a.company, arrived, a.offer_deadline, arrived.astimezone(UTC),
-                                  a.offer_deadline.astimezone(UTC))
-                    self._offers.setdefault(a.candidate, []).append(offer)
-        return self._offers.get(candidate, [])
+                    found.append(Offer(a.key, a.company, arrived, a.offer_deadline, arrived.astimezone(UTC),
+                                       a.offer_deadline.astimezone(UTC)))
+            _keep(self._offers, candidate, found)
+        return found
 
     def accepted_at(self, candidate: str = "") -> tuple[str, datetime] | None:
         """The candidate's first acceptance: their every other application stops waiting then."""
-        if self._accepted is None:
-            self._accepted = {}
-            for a in self.applications.values():
-                if a.status is Status.ACCEPTED and a.outcome is not None and not a.outside:
-                    first = self._accepted.get(a.candidate)
-                    if first is None or (a.outcome, a.key) < (first[1], first[0]):
-                        self._accepted[a.candidate] = (a.key, a.outcome)
-        return self._accepted.get(candidate)
+        if candidate in self._accepted:
+            return self._accepted[candidate]
+        first: tuple[str, datetime] | None = None
+        for a in self.applications.deciding(candidate):
+            outcome = a.outcome
+            if a.status is Status.ACCEPTED and outcome is not None and not a.outside and (
+                    first is None or (outcome, a.key) < (first[1], first[0])):
+                first = (a.key, outcome)
+        _keep(self._accepted, candidate, first)
+        return first
 
     def stops_waiting(self, key: str) -> datetime | None:
         """When waiting on this application ends: its own outcome, or another one's acceptance."""
@@ -177,6 +224,13 @@ class SearchFacts:
         stop = self.stops_waiting(key)
         return (min(self.applications[key].starts).astimezone(UTC),
                 _FOREVER if stop is None else stop.astimezone(UTC))
+
+
+def _keep(known: dict[str, _T], candidate: str, value: _T) -> None:
+    """Remember a candidate's worked-out offers or acceptance, forgetting them all past _KNOWN candidates."""
+    if len(known) >= _KNOWN:
+        known.clear()
+    known[candidate] = value
 
 
 def plan_round(interview: Interview, application: str, facts: SearchFacts, settings: PlanSettings, *,

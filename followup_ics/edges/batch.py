@@ -20,6 +20,7 @@ import itertools
 import json
 import os
 import shutil
+import sqlite3
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -30,7 +31,7 @@ from typing import BinaryIO
 
 from followup_ics.app.config import Request
 from followup_ics.app.interview import words_for
-from followup_ics.app.roster import Identified, Roster, RowError
+from followup_ics.app.roster import SPILL_AFTER, Identified, Roster, RowError, Spill
 from followup_ics.core.errors import FollowupError
 from followup_ics.core.identity import COMBINED
 from followup_ics.core.records import Plan
@@ -77,6 +78,57 @@ class Rendered:
     in_place: tuple[int, int, int] | None  # the file as left by an earlier run holds these very bytes
 
 
+class Notices:
+    """The rows' notices, each text once with the first SHOWN rows that said it and how many did, in the
+    order first said: a notice repeated on every row costs nothing per row. In memory up to SPILL_AFTER
+    texts, then in a temporary SQLite file (a notice may name its own row's dates: one text per row)."""
+
+    SHOWN = 3
+
+    def __init__(self, spill_after: int = SPILL_AFTER) -> None:
+        self._memory: dict[str, tuple[tuple[str, ...], int]] | None = {}
+        self._spill_after = spill_after
+        self._store = Spill()
+        self._db: sqlite3.Connection | None = None
+
+    def add(self, where: str, text: str) -> None:
+        """``text`` said by row ``where`` ("" for the whole run)."""
+        rows, count = self._get(text)
+        if count < self.SHOWN:
+            rows += (where,)
+        if self._memory is not None:
+            self._memory[text] = (rows, count + 1)
+            if len(self._memory) >= self._spill_after:
+                self._spill()
+            return
+        assert self._db is not None
+        self._db.execute("INSERT INTO notices (text, rows, count) VALUES (?, ?, ?) ON CONFLICT (text) DO UPDATE "
+                         "SET rows = excluded.rows, count = excluded.count", (text, "\x1f".join(rows), count + 1))
+
+    def __iter__(self) -> Iterator[tuple[str, tuple[str, ...], int]]:
+        """(text, its first rows, how many rows said it), in the order first said."""
+        if self._memory is not None:
+            return ((text, rows, count) for text, (rows, count) in self._memory.items())
+        assert self._db is not None
+        return ((text, tuple(rows.split("\x1f")), count)
+                for text, rows, count in self._db.execute("SELECT text, rows, count FROM notices ORDER BY place"))
+
+    def _get(self, text: str) -> tuple[tuple[str, ...], int]:
+        if self._memory is not None:
+            return self._memory.get(text, ((), 0))
+        assert self._db is not None
+        found = self._db.execute("SELECT rows, count FROM notices WHERE text = ?", (text,)).fetchone()
+        return ((), 0) if found is None else (tuple(found[0].split("\x1f")), found[1])
+
+    def _spill(self) -> None:
+        assert self._memory is not None
+        self._db = self._store.database()
+        self._db.execute("CREATE TABLE notices (place INTEGER PRIMARY KEY, text TEXT UNIQUE, rows TEXT, count INTEGER)")
+        self._db.executemany("INSERT INTO notices (text, rows, count) VALUES (?, ?, ?)",
+                             ((text, "\x1f".join(rows), count) for text, (rows, count) in self._memory.items()))
+        self._memory = None
+
+
 @dataclass
 class BatchReport:
     interviews: int = 0
@@ -86,7 +138,7 @@ class BatchReport:
     rows: int = 0  # rows read, good and bad
     errors: list[RowError] = field(default_factory=list)
     skipped: list[RowError] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
+    notices: Notices = field(default_factory=lambda: Notices())
     unknown_columns: tuple[str, ...] = ()
     column_note: str | None = None  # which column was read as which field, where the names differ
     default_zone_rows: int = 0  # rows without a timezone of their own
@@ -208,7 +260,8 @@ def _stage_rows(roster: Roster, staging: _StagedFiles, out_dir: Path, request: R
         report.interviews += 1
         report.events += result.events
         report.default_zone_rows += result.default_zone
-        report.notices += [f"row {result.row}: {n}" for n in result.notices]
+        for notice in result.notices:
+            report.notices.add(str(result.row), notice)
         widen(combined.spans, result.zone, result.first, result.last)
     stream = roster.stream_schedule()
     if stream is not None:
