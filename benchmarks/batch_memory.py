@@ -6,6 +6,8 @@ For each size it makes benchmarks/batch.py's synthetic CSV and runs `batch -q --
 and with the default jobs, fresh (empty output folder) and again on the same output (a re-run), and prints
 the peak resident size of the main process and of the whole process tree (sampled from /proc every 20 ms;
 the main process's own high-water mark, VmHWM), with the growth in bytes per row from one size to the next.
+A sum of resident sizes counts the pages a forked worker shares with the main process once in each;
+"tree PSS" (proportional set size) counts them once in all: the memory the run really holds.
 The default jobs are the idle cores: on a busy machine that is one process, so `--pool N` runs `--jobs N`
 in their place to measure a pool of workers whatever the load.
 """
@@ -24,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from batch import STAMP_EPOCH, _tree_rss, make_csv
+from feeds import tree_pss
 
 
 def _hwm(pid: int) -> int:
@@ -38,18 +41,19 @@ def _hwm(pid: int) -> int:
     return 0
 
 
-def measure(command: list[str], cwd: Path) -> tuple[float, float, float]:
-    """(peak of the main process, peak of the tree) in MB, and wall seconds."""
+def measure(command: list[str], cwd: Path) -> tuple[float, float, float, float]:
+    """(peak of the main process, peak of the tree's RSS, peak of its PSS) in MB, and wall seconds."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": STAMP_EPOCH}
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cwd)
-    main = tree = 0
+    main = tree = pss = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal main, tree
+        nonlocal main, tree, pss
         while not done.is_set():
             tree = max(tree, _tree_rss(process.pid))
+            pss = max(pss, tree_pss(process.pid))
             main = max(main, _hwm(process.pid))
             time.sleep(0.02)
 
@@ -60,7 +64,7 @@ def measure(command: list[str], cwd: Path) -> tuple[float, float, float]:
     sampler.join()
     if process.returncode:
         raise SystemExit(f"{' '.join(command[:3])} failed with exit code {process.returncode}")
-    return main / 2**20, tree / 2**20, time.perf_counter() - started
+    return main / 2**20, tree / 2**20, pss / 2**20, time.perf_counter() - started
 
 
 def main() -> None:
@@ -72,7 +76,7 @@ def main() -> None:
     options = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="followup-memory-"))
     print(f"batch memory, {options.exe}; peak resident MB (main process / whole tree), wall seconds")
-    print(f"{'rows':>8} {'jobs':>8} {'run':>7} {'main':>8} {'tree':>8} {'wall s':>8}")
+    print(f"{'rows':>8} {'jobs':>8} {'run':>7} {'main':>8} {'tree':>8} {'tree PSS':>8} {'wall s':>8}")
     previous: dict[tuple[str, str], tuple[int, float, float]] = {}
     try:
         for rows in options.rows:
@@ -84,7 +88,7 @@ def main() -> None:
                 shutil.rmtree(out, ignore_errors=True)
                 for run in ("fresh", "re-run")[: 1 if options.no_rerun else 2]:
                     command = [options.exe, "batch", str(source), "-q", "--tz", "UTC", "-o", str(out), *jobs]
-                    main_mb, tree_mb, wall = measure(command, work)
+                    main_mb, tree_mb, pss_mb, wall = measure(command, work)
                     label = jobs[1] if jobs else "default"
                     growth = ""
                     if (label, run) in previous:
@@ -93,7 +97,8 @@ def main() -> None:
                         growth = (f"  {(main_mb - before_main) * per_row:+.0f} B/row (main), "
                                   f"{(tree_mb - before_tree) * per_row:+.0f} B/row (tree)")
                     previous[label, run] = (rows, main_mb, tree_mb)
-                    print(f"{rows:>8,} {label:>8} {run:>7} {main_mb:>8.1f} {tree_mb:>8.1f} {wall:>8.1f}{growth}",
+                    print(f"{rows:>8,} {label:>8} {run:>7} {main_mb:>8.1f} {tree_mb:>8.1f} {pss_mb:>8.1f} "
+                          f"{wall:>8.1f}{growth}",
                           flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
