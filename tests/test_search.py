@@ -224,6 +224,14 @@ def _offers(text: str) -> list[tuple[str, datetime, datetime]]:
               "Company 2,2026-11-30 10:00,America/New_York,Engineer,pending,,\r\n"
               "Company 3,2026-11-30 13:30,America/New_York,Engineer,pending,,\r\n"
               "Company 3,2026-12-04 13:30,America/New_York,Engineer,offer,2026-12-04 15:30,2026-12-05 15:30\r\n")
+# A second round at 11:00 the day an offer is due (13:30): its thank-you note and "tell them about your offer"
+# were both planned at 13:00; the step due first is placed first and keeps 13:00, the note moves to 13:15
+# (placed the other way round, the offer step had no minute left before its deadline and shared one).
+@example(text="company,date,timezone,role,status,outcome_date,offer_deadline\r\n"
+              "Company 0,2026-11-30 09:00,America/New_York,Engineer,pending,,\r\n"
+              "Company 1,2026-12-19 13:30,America/New_York,Engineer,offer,2026-12-19 15:30,2026-12-23 13:30\r\n"
+              "Company 2,2026-12-13 11:00,America/New_York,Engineer,pending,,\r\n"
+              "Company 2,2026-12-23 11:00,America/New_York,Engineer,pending,,\r\n")
 def test_random_rosters_keep_the_search_rules(text: str) -> None:
     """No two steps at one minute; follow-up calls within 7 days of their round; every 'tell them about your offer'
     after the offer arrived and before its deadline; keep-searching at most once a day."""

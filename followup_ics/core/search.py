@@ -573,8 +573,10 @@ def _past(step: Step, start: datetime) -> bool:
 _RANK = {step_id: rank for rank, step_id in enumerate(ORDER)}
 
 
-def _order(step: Step) -> tuple[int, datetime]:
-    return (_RANK.get(step.step_id, len(ORDER)), step.start)
+def _order(step: Step) -> tuple[datetime, int, datetime]:
+    """The order a plan's steps are placed in: the earliest deadline first (a step due at 13:30 takes 13:00 before
+    a thank-you note due tomorrow can, which then moves), then by kind of step."""
+    return (step.deadline or _FOREVER, _RANK.get(step.step_id, len(ORDER)), step.start)
 
 
 def _minute(moment: datetime) -> int:
