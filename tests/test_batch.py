@@ -380,3 +380,43 @@ def test_the_summary_puts_thousands_separators_in_every_count() -> None:
                          removed=["x.ics"] * 1_200, skipped=[RowError(2, "date", "bad")] * 1_500)
     assert summary(report, Path("out")) == ("10,000 interviews, 66,316 events, 10,001 files (10,001 unchanged) "
                                             "in out, 1,200 removed, 1,500 skipped, 3.10 s")
+
+
+@pytest.mark.parametrize(("rows", "running"), [
+    (300, 2),  # a CSV that may hold 200 rows or more: both workers run before its first row is read
+    (3, 0),  # too small to ever use them: no pool is started at all
+])
+def test_the_workers_are_started_before_the_csv_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        rows: int, running: int) -> None:
+    """Forked before the first pass, a worker starts as small as the main process is then, not holding a copy
+    of everything the main process learnt from every row."""
+    import multiprocessing
+
+    from followup_ics.edges import batch as batch_module
+
+    seen: list[int] = []
+    roster = batch_module.Roster
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(len(multiprocessing.active_children()))
+        return roster(*args, **kwargs)
+
+    monkeypatch.setattr(batch_module, "Roster", spy)
+    source = tmp_path / "interviews.csv"
+    source.write_text(HEADER + "".join(f"Company {i},2026-12-{1 + i % 28:02d} 1{i % 8}:00,Europe/Paris,\r\n"
+                                       for i in range(rows)), encoding="utf-8")
+    report = run_batch(source, tmp_path / "out", Request(zone="UTC", now=STAMP), jobs=2)
+    assert seen == [running] and report.interviews == rows
+    assert not multiprocessing.active_children()  # and none is left behind
+
+
+def test_a_folder_not_made_yet_holds_no_calendar_to_read_back(tmp_path: Path) -> None:
+    """The pool learns before the output folder exists that no row has a file to replace."""
+    from followup_ics.edges.batch import holds_calendars
+
+    assert holds_calendars(tmp_path / "not-yet") is False
+    (tmp_path / "made").mkdir()
+    assert holds_calendars(tmp_path / "made") is False
+    (tmp_path / "made" / "x.ics").write_bytes(b"")  # a name is enough: its bytes are not read
+    assert holds_calendars(tmp_path / "made") is True
+    (tmp_path / "made" / "x.ics").unlink()  # not a calendar for the conformance check to read

@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import itertools
 import json
+import multiprocessing
 import os
 import shutil
 import sqlite3
 import tempfile
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -55,6 +58,7 @@ from followup_ics.wording.texts import collection_name, word_plan
 STAGING_PREFIX = ".followup-ics-staging-"
 SEEN_FILE = ".followup-ics-seen.json"  # when undated outcomes were first seen, kept for the next run
 PARALLEL_FROM = 200  # rows; below this, starting workers costs more than it saves
+MIN_ROW_BYTES = 40  # a short row ("Acme,2026-12-01 14:00,Europe/Paris"): a smaller CSV runs in one process
 CHUNK = 64
 _EVENTS_START = b"BEGIN:VEVENT\r\n"
 _CALENDAR_END = b"END:VCALENDAR\r\n"
@@ -159,19 +163,27 @@ def run_batch(source: Path, out_dir: Path, request: Request, *, skip_invalid: bo
     report = BatchReport(unknown_columns=header.unknown, column_note=column_note(header))
     if out_dir.is_dir():  # an earlier run killed while renaming is finished first, whatever this one finds
         report.repaired = finish_interrupted(out_dir, staging_prefix=STAGING_PREFIX, combined=COMBINED)
+    with _workers(source, out_dir, request, jobs) as pool:
+        try:
+            return _run(source, out_dir, request, report, skip_invalid, pool, progress)
+        finally:
+            report.seconds = time.perf_counter() - started
+
+
+def _run(source: Path, out_dir: Path, request: Request, report: BatchReport, skip_invalid: bool,
+         pool: _Pool | None, progress: Callable[[int], None] | None) -> BatchReport:
     seen_path = out_dir / SEEN_FILE
     roster = Roster(lambda: read_rows(source)[1], request, _load_seen(seen_path))
     report.rows = roster.rows
     if roster.errors and not skip_invalid:
         report.errors = roster.errors
-        report.seconds = time.perf_counter() - started
         return report
     out_dir.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
     keep_staging = False
     try:
-        combined = _stage(roster, staging, out_dir, request, report, jobs, progress)
+        combined = _stage(roster, staging, out_dir, request, report, pool, progress)
         if report.errors and not skip_invalid:
             return report
         if not report.interviews and not report.errors:
@@ -195,7 +207,6 @@ def run_batch(source: Path, out_dir: Path, request: Request, *, skip_invalid: bo
     finally:
         if not keep_staging:
             shutil.rmtree(staging, ignore_errors=True)
-        report.seconds = time.perf_counter() - started
 
 
 @dataclass
@@ -208,14 +219,14 @@ class _Combined:
 
 
 def _stage(roster: Roster, staging: Path, out_dir: Path, request: Request, report: BatchReport,
-           jobs: int | None, progress: Callable[[int], None] | None) -> _Combined:
+           pool: _Pool | None, progress: Callable[[int], None] | None) -> _Combined:
     combined = _Combined(staging / ".events")
     manifest = StagedManifest(staging)
     files = _StagedFiles(staging)
     try:
         # A large buffer: each row adds ~13 kB, which a default buffer would pass on in a write call of its own.
         with combined.events_file.open("wb", buffering=1 << 20) as events_out:
-            _stage_rows(roster, files, out_dir, request, report, jobs, progress, combined, manifest, events_out)
+            _stage_rows(roster, files, out_dir, request, report, pool, progress, combined, manifest, events_out)
     finally:
         files.close()
         manifest.close()
@@ -240,9 +251,9 @@ class _StagedFiles:
 
 
 def _stage_rows(roster: Roster, staging: _StagedFiles, out_dir: Path, request: Request, report: BatchReport,
-                jobs: int | None, progress: Callable[[int], None] | None, combined: _Combined,
+                pool: _Pool | None, progress: Callable[[int], None] | None, combined: _Combined,
                 manifest: StagedManifest, events_out: BinaryIO) -> None:
-    for result in _results(roster.plans(), request, out_dir, jobs):
+    for result in _results(roster.plans(), request, out_dir, pool):
         if progress:
             progress(1)
         if isinstance(result, RowError):
@@ -295,17 +306,54 @@ def _events(calendar: bytes) -> memoryview:
     return memoryview(calendar)[calendar.index(_EVENTS_START):-len(_CALENDAR_END)]
 
 
+@dataclass(frozen=True)
+class _Pool:
+    """Worker processes, started before the CSV is read, and what every row's rendering needs to know."""
+
+    pool: multiprocessing.pool.Pool
+    workers: int
+    read_back: bool  # whether the output folder held calendars a row may replace
+
+
+@contextmanager
+def _workers(source: Path, out_dir: Path, request: Request, jobs: int | None) -> Iterator[_Pool | None]:
+    """A pool of workers for a CSV that may hold PARALLEL_FROM rows or more, or None (one process).
+
+    The workers are forked before the first pass, from a process that holds nothing of the CSV yet: forked
+    after it, each would start as large as the main process is by then (its facts, its caches). Whether
+    the CSV is that large is guessed from its size; a pool started for a file that turns out to be small is
+    closed unused (a few milliseconds).
+    """
+    workers = jobs if jobs is not None else idle_cores()
+    if workers <= 1 or _size(source) < PARALLEL_FROM * MIN_ROW_BYTES:
+        yield None
+        return
+    from followup_ics.app.workweek import preload
+
+    preload(request.settings.workdays)  # once here rather than once in every forked worker
+    read_back = holds_calendars(out_dir)
+    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    with context.Pool(workers, initializer=_init_worker, initargs=(request, out_dir, read_back)) as pool:
+        yield _Pool(pool, workers, read_back)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _results(items: Iterator[tuple[Identified, Plan] | RowError], request: Request, out_dir: Path,
-             jobs: int | None) -> Iterator[Rendered | RowError]:
-    """Each planned row worded and rendered, in order, in worker processes for large inputs."""
+             pool: _Pool | None) -> Iterator[Rendered | RowError]:
+    """Each planned row worded and rendered, in order, in the pool's workers for large inputs."""
     buffered: list[tuple[Identified, Plan] | RowError] = []
     for item in items:
         buffered.append(item)
         if len(buffered) >= PARALLEL_FROM:
             break
-    workers = jobs if jobs is not None else idle_cores()
-    read_back = holds_calendars(out_dir)
-    if len(buffered) < PARALLEL_FROM or workers <= 1:
+    if pool is None or len(buffered) < PARALLEL_FROM:
+        read_back = holds_calendars(out_dir)
         manifest = Manifest(out_dir)
         try:
             for item in itertools.chain(buffered, items):
@@ -313,23 +361,14 @@ def _results(items: Iterator[tuple[Identified, Plan] | RowError], request: Reque
         finally:
             manifest.close()
         return
-    import multiprocessing
-    from collections import deque
-
-    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    from followup_ics.app.workweek import preload
-
-    preload(request.settings.workdays)  # once here rather than once in every forked worker
-    with context.Pool(workers, initializer=_init_worker, initargs=(request, out_dir, read_back)) as pool:
-        # A bounded window of chunks in flight keeps order and memory flat (Pool.imap would read
-        # the whole CSV ahead).
-        window: deque = deque()
-        for chunk in _chunks(itertools.chain(buffered, items)):
-            window.append(pool.apply_async(_process_chunk, (chunk,)))
-            if len(window) >= 4 * workers:
-                yield from window.popleft().get()
-        while window:
+    # A bounded window of chunks in flight keeps order and memory flat (Pool.imap would read the whole CSV ahead).
+    window: deque = deque()
+    for chunk in _chunks(itertools.chain(buffered, items)):
+        window.append(pool.pool.apply_async(_process_chunk, (chunk,)))
+        if len(window) >= 4 * pool.workers:
             yield from window.popleft().get()
+    while window:
+        yield from window.popleft().get()
 
 
 def idle_cores() -> int:
@@ -376,6 +415,8 @@ def holds_calendars(out_dir: Path) -> bool:
     try:
         with os.scandir(out_dir) as entries:
             return any(entry.name.lower().endswith(".ics") for entry in entries)
+    except FileNotFoundError:  # not made yet (the pool's workers are started before it is)
+        return False
     except OSError:  # a folder we may search but not list: every row looks for its file, as before
         return True
 
