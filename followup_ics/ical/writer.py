@@ -365,9 +365,12 @@ class Draft(NamedTuple):
     digest: bytes  # of the whole calendar, stamp-free: equal digests, equal calendars but for the stamps
 
 
-def draft(schedules: Sequence[Schedule], *, name: str | None = None, feed: ics.FeedOptions | None = None) -> Draft:
-    """The calendar as ``render`` writes it, not yet stamped (see ``finish``)."""
-    head = shell_head(name or ics.calendar_name(schedules), ics.zone_spans(schedules), feed).encode("utf-8")
+def draft(schedules: Sequence[Schedule], *, name: str | None = None, feed: ics.FeedOptions | None = None,
+          zones: Mapping[str, tuple[datetime, datetime]] | None = None) -> Draft:
+    """The calendar as ``render`` writes it, not yet stamped (see ``finish``); ``zones`` is
+    ``shape.zone_spans(schedules)`` when the caller has it already."""
+    zones = ics.zone_spans(schedules) if zones is None else zones
+    head = shell_head(name or ics.calendar_name(schedules), zones, feed).encode("utf-8")
     parts, uids, digests = [head], [], []
     for uid, text in _event_texts(schedules, _DRAFT_STAMP, {}, modified=feed is not None):
         event = text.encode("utf-8")
