@@ -1,5 +1,5 @@
-"""Language._ fills a message's placeholders from pieces it splits once: the same text as str.format, for
-every message of every catalog and for the placeholder forms it leaves to str.format."""
+"""Language._ fills a message's placeholders as str.format does, for every message of every catalog and
+every placeholder form (it remembers each translation, and fills it with format_map)."""
 
 from __future__ import annotations
 
@@ -27,8 +27,8 @@ def _values(text: str) -> dict[str, object]:
 
 @pytest.mark.parametrize("code", SUPPORTED)
 def test_every_message_as_str_format_fills_it(code: str) -> None:
-    """Each translation filled from its pieces equals gettext's text filled by str.format (asked twice: the
-    second time from the remembered pieces)."""
+    """Each translation filled equals gettext's text filled by str.format (asked twice: the second time
+    from the remembered translation)."""
     lang = Language(code)
     assert _messages(), "no messages read from the catalogs"
     for message in _messages():

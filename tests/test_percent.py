@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from followup_ics.wording.percent import quote
+from followup_ics.wording.percent import quote, quote_joined
 from followup_ics.wording.texts import mailto
 
 # Surrogates cannot be encoded as UTF-8 at all: both refuse them alike (tested below), so text is drawn without.
@@ -20,6 +20,16 @@ TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=200)
 def test_same_as_urllib_for_any_text(text: str, safe: str) -> None:
     """Any characters (controls, non-ASCII, astral, '%', '+', space) with the safe sets mailto links use."""
     assert quote(text, safe=safe) == urllib_quote(text, safe=safe)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(st.sampled_from(["", "Dear Ana,", "a b", "é 日"]) | TEXT, max_size=6),
+       separator=st.sampled_from([",", "%0D%0A"]), safe=st.sampled_from(["", "@"]))
+def test_joined_is_each_quoted_and_joined(texts: list[str], separator: str, safe: str) -> None:
+    """quote_joined, asked twice (the second time from remembered texts), is urllib's quote of each, joined."""
+    expected = separator.join(urllib_quote(text, safe=safe) for text in texts)
+    assert quote_joined(texts, separator, safe) == expected
+    assert quote_joined(texts, separator, safe) == expected
 
 
 @pytest.mark.parametrize(("text", "safe"), [

@@ -209,3 +209,12 @@ def test_a_run_of_yearly_changes_is_one_rule_in_its_simplest_form(zone: str, dat
     data = render([plan_for(date, zone, now=datetime(2000, 1, 1, tzinfo=pytz.utc))], stamp=STAMP)
     unfolded = data.decode().replace("\r\n ", "")
     assert [line[len("RRULE:"):] for line in unfolded.split("\r\n") if line.startswith("RRULE:")] == rules
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(pytz.common_timezones)), st.datetimes(datetime(1900, 1, 1), datetime(2100, 1, 1)),
+       st.booleans())
+def test_naive_utc_is_the_instant_astimezone_gives(zone: str, wall: datetime, is_dst: bool) -> None:
+    """_naive_utc (wall time less the offset) is astimezone(UTC) made naive, for any localized time."""
+    moment = pytz.timezone(zone).localize(wall, is_dst=is_dst)
+    assert tzrules._naive_utc(moment) == moment.astimezone(pytz.utc).replace(tzinfo=None)

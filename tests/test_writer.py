@@ -238,3 +238,14 @@ def test_a_draft_finished_from_kept_revisions_is_what_render_gives_from_the_file
     again = writer.draft([changed])
     assert writer.finish(again, later, dict(zip(drafted.uids, kept, strict=True)))[0] == expected
     assert writer.finish(again, later, writer.kept_in(first, again, later))[0] == expected
+
+
+@pytest.mark.parametrize("feed", [None, FeedOptions()])
+def test_a_new_calendar_is_finished_as_one_whose_kept_events_are_all_elsewhere(feed: FeedOptions | None) -> None:
+    """finish's shortcut for nothing kept gives the bytes and revisions of its general way (reached here by
+    a kept event of another calendar), LAST-MODIFIED of a feed stamped too."""
+    drafted = writer.draft([plan_for("2026-12-01 14:00", "America/New_York")], feed=feed)
+    elsewhere = {"other@followup-ics": writer.Kept(b"x", 3, STAMP - timedelta(days=1))}
+    assert writer.finish(drafted, STAMP, {}) == writer.finish(drafted, STAMP, elsewhere)
+    assert writer.finish(drafted, STAMP, {})[0] == writer.render([plan_for("2026-12-01 14:00", "America/New_York")],
+                                                                  stamp=STAMP, feed=feed)

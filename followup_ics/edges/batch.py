@@ -50,7 +50,7 @@ from followup_ics.edges.folder import (
     stat_of,
 )
 from followup_ics.edges.spreadsheet import CsvError, column_note, read_rows
-from followup_ics.ical.shape import widen
+from followup_ics.ical.shape import step_span, widen
 from followup_ics.ical.writer import Draft, Kept, bytes_digest, draft, finish, kept_in, shell_head
 from followup_ics.wording.language import language
 from followup_ics.wording.texts import collection_name, word_plan
@@ -430,8 +430,12 @@ def process(item: tuple[Identified, Plan], request: Request, out_dir: Path, mani
     identified, planned = item
     schedule = word_plan(planned, *words_for(identified.row.raw, request))
     name = f"{identified.stem}.ics"
+    steps = schedule.steps
+    first, last = step_span(steps)
+    zones: dict[str, tuple[datetime, datetime]] = {}
+    widen(zones, schedule.interview.zone, first, last)  # shape.zone_spans([schedule]), from the span found once
     try:
-        drafted = draft([schedule])
+        drafted = draft([schedule], zones=zones)
     except FollowupError as error:  # a zone that cannot be written as rules for these dates
         return RowError(identified.row.number, identified.row.column("timezone"), str(error))
     entry = manifest.get(name)
@@ -446,10 +450,9 @@ def process(item: tuple[Identified, Plan], request: Request, out_dir: Path, mani
         previous = read_regular(out_dir / name)  # never through a symlink to a file elsewhere
         kept = kept_in(previous, drafted, request.now) if previous else {}
     data, revisions = finish(drafted, request.now, kept)
-    steps = schedule.steps
     return Rendered(
         row=identified.row.number, stem=identified.stem, data=data, zone=schedule.interview.zone,
-        first=min(s.start for s in steps), last=max(s.end for s in steps), events=len(steps),
+        first=first, last=last, events=len(steps),
         notices=schedule.notices, default_zone=not identified.row.raw.timezone.strip(),
         digest=drafted.digest, record=pack_events(drafted.uids, revisions), in_place=in_place)
 

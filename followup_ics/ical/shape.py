@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from followup_ics import __version__
 from followup_ics.core.identity import interview_key, uid_for
-from followup_ics.core.records import Interview, Schedule, Step
+from followup_ics.core.records import Interview, Schedule, Step, WordedStep
 from followup_ics.ical.zonenames import writes_as_utc
 
 PRODID = f"-//followup-ics//followup-ics {__version__}//EN"
@@ -57,9 +57,14 @@ def zone_spans(schedules: Iterable[Schedule]) -> dict[str, tuple[datetime, datet
     spans: dict[str, tuple[datetime, datetime]] = {}
     for schedule in schedules:
         if schedule.steps:
-            widen(spans, schedule.interview.zone, min(step.start for step in schedule.steps),
-                  max(step.end for step in schedule.steps))
+            widen(spans, schedule.interview.zone, *step_span(schedule.steps))
     return spans
+
+
+def step_span(steps: Sequence[WordedStep]) -> tuple[datetime, datetime]:
+    """The first start and the last end of ``steps`` (at least one)."""
+    planned = [step.step for step in steps]  # (read once: WordedStep's start and end are properties)
+    return min([step.start for step in planned]), max([step.start + step.duration for step in planned])
 
 
 def widen(spans: dict[str, tuple[datetime, datetime]], zone: str, first: datetime, last: datetime) -> None:

@@ -368,4 +368,9 @@ def _preferred(specs: set[Spec]) -> Spec:
 
 
 def _naive_utc(moment: datetime) -> datetime:
-    return moment.astimezone(pytz.utc).replace(tzinfo=None)
+    """The instant as a naive UTC datetime: the wall time less its offset, which is what astimezone
+    computes, without its conversions (several times slower, for a few calls per calendar)."""
+    offset = moment.utcoffset()
+    if offset is None:  # naive: astimezone's own reading (the local time)
+        return moment.astimezone(pytz.utc).replace(tzinfo=None)
+    return moment.replace(tzinfo=None) - offset

@@ -335,7 +335,9 @@ def restamp(fresh: bytes, uids: list[str], changed_at: datetime,
     return _EVENT_START.join(blocks)
 
 
+@functools.lru_cache(maxsize=64)
 def _utc_value(moment: datetime) -> bytes:
+    """Cached by instant, as _utc: a run stamps every calendar with the same few instants."""
     return f":{moment.astimezone(UTC):%Y%m%dT%H%M%S}Z\r\n".encode("ascii")
 
 
@@ -363,9 +365,12 @@ class Draft(NamedTuple):
     digest: bytes  # of the whole calendar, stamp-free: equal digests, equal calendars but for the stamps
 
 
-def draft(schedules: Sequence[Schedule], *, name: str | None = None, feed: ics.FeedOptions | None = None) -> Draft:
-    """The calendar as ``render`` writes it, not yet stamped (see ``finish``)."""
-    head = shell_head(name or ics.calendar_name(schedules), ics.zone_spans(schedules), feed).encode("utf-8")
+def draft(schedules: Sequence[Schedule], *, name: str | None = None, feed: ics.FeedOptions | None = None,
+          zones: Mapping[str, tuple[datetime, datetime]] | None = None) -> Draft:
+    """The calendar as ``render`` writes it, not yet stamped (see ``finish``); ``zones`` is
+    ``shape.zone_spans(schedules)`` when the caller has it already."""
+    zones = ics.zone_spans(schedules) if zones is None else zones
+    head = shell_head(name or ics.calendar_name(schedules), zones, feed).encode("utf-8")
     parts, uids, digests = [head], [], []
     for uid, text in _event_texts(schedules, _DRAFT_STAMP, {}, modified=feed is not None):
         event = text.encode("utf-8")
@@ -389,6 +394,8 @@ def finish(drafted: Draft, stamp: datetime, kept: Mapping[str, Kept]) -> tuple[b
     """The calendar's bytes, and each event's revision to remember: an event ``kept`` holds unchanged keeps
     its SEQUENCE and stamp, a changed one gets SEQUENCE + 1 and ``stamp``, a new one 0 and ``stamp``.
     The same bytes ``render`` gives when ``kept`` comes from the file it replaces."""
+    if not kept:  # a calendar written for the first time (every file of a first batch): every event new
+        return _stamped(drafted.data, _utc_value(stamp)), tuple([Kept(d, 0, stamp) for d in drafted.digests])
     found: dict[str, tuple[int, datetime]] = {}
     revisions = []
     for uid, digest in zip(drafted.uids, drafted.digests, strict=True):
@@ -405,15 +412,19 @@ def finish(drafted: Draft, stamp: datetime, kept: Mapping[str, Kept]) -> tuple[b
     # Most calendars have every event at one revision (all new, or all unchanged since one run): then a
     # replace over the whole text stamps them, without splitting it into events.
     same = revisions[0] if revisions and all(r[1:] == revisions[0][1:] for r in revisions) else None
-    now = _utc_value(same.stamp if same is not None else stamp)
-    data = drafted.data.replace(b"\r\nDTSTAMP" + _DRAFT_VALUE, b"\r\nDTSTAMP" + now).replace(
-        b"\r\nLAST-MODIFIED" + _DRAFT_VALUE, b"\r\nLAST-MODIFIED" + now)
+    data = _stamped(drafted.data, _utc_value(same.stamp if same is not None else stamp))
     if same is not None:
         if same.sequence:
             data = data.replace(b"\r\nSEQUENCE:0\r\n", b"\r\nSEQUENCE:%d\r\n" % same.sequence)
     elif found:
         data = restamp(data, list(drafted.uids), stamp, found)
     return data, tuple(revisions)
+
+
+def _stamped(data: bytes, value: bytes) -> bytes:
+    """The draft's bytes with every stand-in stamp (DTSTAMP, LAST-MODIFIED) replaced by ``value``."""
+    return data.replace(b"\r\nDTSTAMP" + _DRAFT_VALUE, b"\r\nDTSTAMP" + value).replace(
+        b"\r\nLAST-MODIFIED" + _DRAFT_VALUE, b"\r\nLAST-MODIFIED" + value)
 
 
 def kept_in(previous: bytes, drafted: Draft, stamp: datetime) -> dict[str, Kept]:

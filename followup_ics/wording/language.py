@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import gettext
 import os
-import string
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -71,30 +70,24 @@ class Language:
         # English is the source: its "catalog" returns every message as written.
         self._catalog = gettext.NullTranslations() if code == "en" else _catalog(code)
         self._locale = None if code == "en" else code.replace("-", "_")
-        # message -> its translation, and the translation's pieces when it has placeholders: a batch words the
-        # same few hundred messages for every row, and str.format would parse each one every time
+        # message -> its translation: a batch words the same few hundred messages for every row
         self._texts: dict[str, str] = {}
-        self._pieces: dict[str, _Pieces | None] = {}
 
     def __repr__(self) -> str:
         return f"Language({self.code!r})"
 
     def _(self, message: str, **values: Any) -> str:
+        text = self._texts.get(message)
+        if text is None:
+            text = self._texts[message] = self._catalog.gettext(message)
         if not values:
-            text = self._texts.get(message)
-            if text is None:
-                text = self._texts[message] = self._catalog.gettext(message)
             return text
-        pieces = self._pieces.get(message, _UNKNOWN)
-        if pieces is _UNKNOWN:
-            pieces = self._pieces[message] = _split(self._catalog.gettext(message))
-        if pieces is None:  # a placeholder with more than a name: str.format's own way
-            return self._catalog.gettext(message).format(**values)
-        # text.format(**values): the literal texts and each named value formatted with its spec, joined (a
-        # text without a spec is itself: most values are, and format() would cost a call for each)
-        return "".join([piece if piece.__class__ is str else
-                        value if (value := values[piece[0]]).__class__ is str and not piece[1] else
-                        format(value, piece[1]) for piece in pieces])
+        # format_map: str.format's text without copying ``values`` once more (C parses the few placeholders
+        # faster than Python filled pieces split beforehand: a tenth of the wording time, measured)
+        try:
+            return text.format_map(values)
+        except ValueError:  # format_map refuses {0} where format raises IndexError: format's own error
+            return text.format(**values)
 
     def ngettext(self, singular: str, plural: str, count: int, **values: Any) -> str:
         text = self._catalog.ngettext(singular, plural, count)
@@ -146,25 +139,6 @@ class Language:
         from babel.lists import format_list
 
         return format_list(list(items), locale=self._locale)
-
-
-_Pieces = tuple[str | tuple[str, str], ...]
-_UNKNOWN: Any = object()
-
-
-def _split(text: str) -> _Pieces | None:
-    """``text``'s literal parts and its ``{name}`` / ``{name:spec}`` placeholders as (name, spec), in order;
-    None when a placeholder indexes, converts (!r) or nests one in its spec (left to str.format)."""
-    pieces: list[str | tuple[str, str]] = []
-    for literal, name, spec, conversion in string.Formatter().parse(text):
-        if literal:
-            pieces.append(literal)
-        if name is None:
-            continue
-        if not name.isidentifier() or conversion or (spec and "{" in spec):
-            return None
-        pieces.append((name, spec or ""))
-    return tuple(pieces)
 
 
 @functools.cache

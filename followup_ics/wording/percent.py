@@ -51,6 +51,13 @@ class _Encoder:
         return encoded
 
 
+    def join(self, texts: list[str], separator: str) -> str:
+        """``separator.join`` of each text encoded; a text remembered costs a look-up, not a call."""
+        known = self._texts.get
+        # ``or``: a text not yet known (or the empty one, which encodes to itself) goes through __call__
+        return separator.join([known(text) or self(text) for text in texts])
+
+
 @functools.cache
 def _encoder(safe: str) -> _Encoder:
     return _Encoder(safe)
@@ -59,3 +66,8 @@ def _encoder(safe: str) -> _Encoder:
 def quote(text: str, safe: str = "/") -> str:
     """``urllib.parse.quote(text, safe)`` for a str (UTF-8, strict): the same result, character for character."""
     return _encoder(safe)(text)
+
+
+def quote_joined(texts: list[str], separator: str, safe: str = "/") -> str:
+    """``separator.join(quote(text, safe) for text in texts)``, with one look-up per text remembered."""
+    return _encoder(safe).join(texts, separator)

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from followup_ics.core.records import Interview, Person, Plan, Schedule, Step, WordedStep
 from followup_ics.wording.language import Language, language
-from followup_ics.wording.percent import quote
+from followup_ics.wording.percent import quote, quote_joined
 
 _T = TypeVar("_T")
 
@@ -119,9 +119,9 @@ def mailto(recipients: tuple[str, ...] | list[str], subject: str, body: str) -> 
     """A mailto: link that opens a drafted message (RFC 6068: line breaks in the body as %0D%0A).
 
     Without recipients it is ``mailto:?subject=...``, which mail programs open with an empty To line."""
-    to = ",".join(quote(address, safe="@") for address in recipients)
+    to = quote_joined(list(recipients), ",", safe="@")
     # Line by line (the same text as the whole, each CRLF as %0D%0A): drafts share most of their lines.
-    encoded = "%0D%0A".join([quote(line, safe="") for line in body.replace("\r\n", "\n").split("\n")])
+    encoded = quote_joined(body.replace("\r\n", "\n").split("\n"), "%0D%0A", safe="")
     return f"mailto:{to}?subject={quote(subject, safe='')}&body={encoded}"
 
 
