@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from support import STAMP
 
 from followup_ics.cli import cli
 
@@ -281,3 +282,41 @@ def test_files_listed_by_an_older_manifest_stay_in_place(tmp_path: Path, monkeyp
     before = interview_files(tmp_path / "out")
     assert batch_at(tmp_path, THREE, 1_790_086_400, monkeypatch) == []
     assert interview_files(tmp_path / "out") == before
+
+
+def test_an_output_folder_that_cannot_be_read_still_gets_its_files(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder we may write and search but not list or open (mode 0300) has its files renamed in by path, as
+    before they were renamed relative to descriptors of both folders (root ignores the mode: the refusal is
+    simulated where the folder is opened)."""
+    from followup_ics.edges import files, folder
+
+    out = tmp_path / "out"
+    out.mkdir()
+    opened = files.open_folder
+
+    def refuse(path: Path) -> int | None:
+        if Path(path) == out:
+            raise PermissionError(13, "Permission denied", str(path))
+        return opened(path)
+
+    monkeypatch.setattr(folder, "open_folder", refuse)
+    result = batch(tmp_path, THREE)
+    assert result.exit_code == 0, result.output
+    assert ics_names(out) == ["acme-2026-12-01.ics", "all.ics", "globex-2026-12-02.ics", "initech-2026-12-03.ics"]
+
+
+def test_a_worker_leaves_ctrl_c_to_the_main_process() -> None:
+    """Ctrl-C reaches every process of the run: the main process stops it and ends the pool, the workers
+    (started before the CSV is read) print no traceback of their own."""
+    import signal
+
+    from followup_ics.app.config import Request
+    from followup_ics.edges.batch import _init_worker
+
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        _init_worker(Request(zone="UTC", now=STAMP), Path("nowhere"), False)
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)

@@ -336,12 +336,16 @@ def test_a_roster_plans_the_same_when_its_facts_spill_to_disk(text: str, spill_a
     assert _spilled(text + "\r\n", spill_after) == _spilled(text + "\r\n", 10_000)
 
 
-def test_a_file_changed_between_the_two_readings_is_an_error_not_a_wrong_plan() -> None:
+@pytest.mark.parametrize("second", [
+    "company,date\r\n\r\nAcme,2026-12-01 10:00\r\nBeta,2026-12-02 10:00\r\n",  # rows moved down a line
+    "company,date\r\nAcme,2026-12-01 10:00\r\n",  # the last row gone: not a plan with one row silently missing
+    "company,date\r\nAcme,2026-12-01 10:00\r\nGamma,2026-12-02 10:00\r\n",  # a row replaced: an unknown application
+])
+def test_a_file_changed_between_the_two_readings_is_an_error_not_a_wrong_plan(second: str) -> None:
     """The second reading takes each row's name from the first: a row that is not where it was stops it."""
     from followup_ics.core.errors import DataError
 
-    texts = iter(["company,date\r\nAcme,2026-12-01 10:00\r\nBeta,2026-12-02 10:00\r\n",
-                  "company,date\r\n\r\nAcme,2026-12-01 10:00\r\nBeta,2026-12-02 10:00\r\n"])
+    texts = iter(["company,date\r\nAcme,2026-12-01 10:00\r\nBeta,2026-12-02 10:00\r\n", second])
     roster = Roster(lambda: read_text(next(texts))[1], Request(zone="UTC", now=STAMP))
     with pytest.raises(DataError, match="changed while it was being read"):
         list(roster.plans())

@@ -213,7 +213,9 @@ class Roster:
             if not isinstance(checked, tuple) or isinstance(row, RowError):
                 raise _changed()
             item = _identified(row, *checked, stem, is_id and checked[0].interview_id != stem)
-            app = self.facts.applications[item.application]
+            app = self.facts.applications.get(item.application)
+            if app is None:  # a row the first reading did not hold
+                raise _changed()
             week, _ = week_for(item.row.raw.country, item.row.raw.region, item.interview.zone, settings.workdays,
                                language_code(item.row.raw, self._request))
             planned = plan_round(item.interview, item.application, self.facts, settings, week=week,
@@ -229,6 +231,8 @@ class Roster:
                 self._open.discard(candidate)
             planned = planned._replace(steps=tuple(undecided(planned.steps, item.application, self.facts)))
             yield item, planned._replace(notices=item.notices + self._undated(item) + planned.notices)
+        if next(stems, None) is not None:  # rows the first reading held are gone
+            raise _changed()
 
     def _undated(self, item: Identified) -> tuple[str, ...]:
         """The row's status without an outcome date, dated at the interview's end because it is still

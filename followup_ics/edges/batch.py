@@ -21,6 +21,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
 import sqlite3
 import tempfile
 import time
@@ -58,7 +59,7 @@ from followup_ics.wording.texts import collection_name, word_plan
 STAGING_PREFIX = ".followup-ics-staging-"
 SEEN_FILE = ".followup-ics-seen.json"  # when undated outcomes were first seen, kept for the next run
 PARALLEL_FROM = 200  # rows; below this, starting workers costs more than it saves
-MIN_ROW_BYTES = 40  # a short row ("Acme,2026-12-01 14:00,Europe/Paris"): a smaller CSV runs in one process
+MIN_ROW_BYTES = 20  # a short row ("Acme,2026-12-01 14:00"): a smaller CSV runs in one process
 CHUNK = 64
 _EVENTS_START = b"BEGIN:VEVENT\r\n"
 _CALENDAR_END = b"END:VCALENDAR\r\n"
@@ -222,13 +223,15 @@ def _stage(roster: Roster, staging: Path, out_dir: Path, request: Request, repor
            pool: _Pool | None, progress: Callable[[int], None] | None) -> _Combined:
     combined = _Combined(staging / ".events")
     manifest = StagedManifest(staging)
-    files = _StagedFiles(staging)
     try:
-        # A large buffer: each row adds ~13 kB, which a default buffer would pass on in a write call of its own.
-        with combined.events_file.open("wb", buffering=1 << 20) as events_out:
-            _stage_rows(roster, files, out_dir, request, report, pool, progress, combined, manifest, events_out)
+        files = _StagedFiles(staging)
+        try:
+            # A large buffer: each row adds ~13 kB, which a default buffer would pass on in a write call of its own.
+            with combined.events_file.open("wb", buffering=1 << 20) as events_out:
+                _stage_rows(roster, files, out_dir, request, report, pool, progress, combined, manifest, events_out)
+        finally:
+            files.close()
     finally:
-        files.close()
         manifest.close()
     return combined
 
@@ -399,6 +402,9 @@ _WORKER: tuple[Request, Path, Manifest, bool] | None = None
 
 def _init_worker(request: Request, out_dir: Path, read_back: bool) -> None:
     global _WORKER
+    # Ctrl-C reaches the whole process group: the main process stops the run and ends the pool, so a worker
+    # ignores it rather than print a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER = (request, out_dir, Manifest(out_dir), read_back)  # its own connection: none crosses a fork
 
 

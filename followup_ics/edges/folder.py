@@ -283,13 +283,19 @@ class _Mover:
 
     def __enter__(self) -> _Mover:
         if os.rename in os.supports_dir_fd:
-            source = open_folder(self._source)
+            source = _readable_folder(self._source)
             try:
-                self._folders = (source, open_folder(self._target))
+                target = _readable_folder(self._target)
             except OSError:
                 if source is not None:
                     os.close(source)
                 raise
+            if source is not None and target is not None:
+                self._folders = (source, target)
+            else:  # one of them may be written and searched but not read (opened): name files by path
+                for folder in (source, target):
+                    if folder is not None:
+                        os.close(folder)
         return self
 
     def __call__(self, name: str) -> None:
@@ -304,6 +310,14 @@ class _Mover:
             if folder is not None:
                 os.close(folder)
         self._folders = (None, None)
+
+
+def _readable_folder(path: Path) -> int | None:
+    """open_folder, or None for a folder this process may not read."""
+    try:
+        return open_folder(path)
+    except PermissionError:
+        return None
 
 
 def _staged_names(staging: Path) -> Iterator[str]:
