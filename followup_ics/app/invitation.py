@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from followup_ics.app.fields import RawInterview
 from followup_ics.core.errors import InputError
@@ -44,9 +43,9 @@ def fill_from_invite(raw: RawInterview, invite: Invite, zone_name: str) -> tuple
     if not contact and organizer:
         contact = f"{organizer[0]} <{organizer[1]}>" if organizer[0] else organizer[1]
     notes = "\n".join(part for part in (raw.notes, f"Invitation: {invite.summary}" if invite.summary else "") if part)
-    filled = replace(raw, company=company, date=start.isoformat(), duration=duration,
-                     interviewers=raw.interviewers or colleagues, contact=contact,
-                     location=raw.location or invite.location, notes=notes)
+    filled = raw._replace(company=company, date=start.isoformat(), duration=duration,
+                          interviewers=raw.interviewers or colleagues, contact=contact,
+                          location=raw.location or invite.location, notes=notes)
     return filled, notices
 
 

@@ -239,7 +239,7 @@ def add_application(path: Path, raw: RawInterview, request: Request, *, zone_giv
         before = survey(sheet, request, plan=False)
         # --me signs this run's drafts, as it does for every command; a row's own `me` column is for a
         # search kept for several people, and `add` does not guess that.
-        values = {name: getattr(raw, name) for name in RawInterview.__dataclass_fields__ if name != "me"}
+        values = {name: getattr(raw, name) for name in RawInterview._fields if name != "me"}
         zone = user_zone(raw.timezone, "timezone") if raw.timezone.strip() else request.zone
         values["date"] = written_moment(raw.date, zone, "date", request, time_needed=True)
         notes = []
