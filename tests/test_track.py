@@ -208,14 +208,22 @@ def test_record_writes_the_outcome_date_now_so_it_never_drifts(tmp_path: Path) -
         "Acme,2026-11-20 10:00,Asia/Tokyo,rejected,2026-11-25 21:00")
 
 
-def test_a_round_copies_the_application_and_joins_it(tmp_path: Path) -> None:
-    """--round appends a row with the same id, company, role and contact: the roster's next round."""
+@pytest.mark.parametrize(("sheet", "next_round"), [
+    # the same id, company, role and contact: the roster's next round (the interviewer is this round's own)
+    ("company,date,timezone,role,contact,interviewer,id\nAcme,2026-12-01 14:00,UTC,Analyst,Bo Li,Ana Diaz,acme\n",
+     "Acme,2026-12-08 10:00,UTC,Analyst,Bo Li,,acme"),
+    # a company in Bavaria seen from London keeps the working days of DE and BY, not those of the zone's GB
+    ("company,date,timezone,country,region,id\nAcme,2026-12-01 14:00,Europe/London,DE,BY,acme\n",
+     "Acme,2026-12-08 10:00,Europe/London,DE,BY,acme"),
+])
+def test_a_round_copies_the_application_and_joins_it(sheet: str, next_round: str, tmp_path: Path) -> None:
+    """--round appends a row that copies what the application is (its id, company, role, contact, country and
+    region) and is told as the application's next round."""
     path = tmp_path / "search.csv"
-    path.write_text("company,date,timezone,role,contact,interviewer,id\n"
-                    "Acme,2026-12-01 14:00,UTC,Analyst,Bo Li,Ana Diaz,acme\n", encoding="utf-8")
+    path.write_text(sheet, encoding="utf-8")
     code, out, err = run("record", str(path), "acme", "--round", "2026-12-08 10:00")
     assert code == 0, err
-    assert path.read_text(encoding="utf-8").splitlines()[2] == "Acme,2026-12-08 10:00,UTC,Analyst,Bo Li,,acme"
+    assert path.read_text(encoding="utf-8").splitlines()[2] == next_round
     assert "2 rounds" in out and "Tue 8 Dec 2026" in out
 
 
@@ -499,16 +507,6 @@ def test_a_utf16_sheet_is_edited_in_its_own_encoding(tmp_path: Path, codec: str)
     assert path.read_bytes() == expected.encode(codec)
     code, out, err = run("list", str(path), "--tz", "UTC")
     assert code == 0 and "zeta-co" in out, err
-
-
-def test_a_round_keeps_the_applications_working_days(tmp_path: Path) -> None:
-    """A company in Bavaria seen from London: the next round keeps country DE and region BY, not the zone's GB."""
-    path = tmp_path / "search.csv"
-    path.write_text("company,date,timezone,country,region,id\n"
-                    "Acme,2026-12-01 14:00,Europe/London,DE,BY,acme\n", encoding="utf-8")
-    code, _, err = run("record", str(path), "acme", "--round", "2026-12-08 10:00")
-    assert code == 0, err
-    assert path.read_text(encoding="utf-8").splitlines()[2] == "Acme,2026-12-08 10:00,Europe/London,DE,BY,acme"
 
 
 def test_a_row_repeating_another_does_not_make_record_ambiguous(tmp_path: Path) -> None:
