@@ -311,11 +311,10 @@ def _events(calendar: bytes) -> memoryview:
 
 @dataclass(frozen=True)
 class _Pool:
-    """Worker processes, started before the CSV is read, and what every row's rendering needs to know."""
+    """Worker processes, started before the CSV is read (each was given what rendering a row needs)."""
 
     pool: multiprocessing.pool.Pool
     workers: int
-    read_back: bool  # whether the output folder held calendars a row may replace
 
 
 @contextmanager
@@ -337,7 +336,7 @@ def _workers(source: Path, out_dir: Path, request: Request, jobs: int | None) ->
     read_back = holds_calendars(out_dir)
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     with context.Pool(workers, initializer=_init_worker, initargs=(request, out_dir, read_back)) as pool:
-        yield _Pool(pool, workers, read_back)
+        yield _Pool(pool, workers)
 
 
 def _size(path: Path) -> int:
