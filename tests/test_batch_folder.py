@@ -320,3 +320,143 @@ def test_a_worker_leaves_ctrl_c_to_the_main_process() -> None:
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, before)
+
+
+def dot_names(out: Path) -> list[str]:
+    return sorted(path.name for path in out.iterdir() if path.name.startswith("."))
+
+
+def test_a_new_folder_is_put_in_place_whole_with_the_mode_a_new_folder_gets(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder that did not exist is staged and put in place by renaming the staging folder (no file is
+    renamed on its own): the same files and manifest as into an existing empty folder, nothing left beside
+    it, and the permissions the umask gives a new folder; the next run renames its changed files as before."""
+    from followup_ics.edges import folder
+
+    renamed: list[str] = []
+    real = os.replace
+
+    def spy(src: object, dst: object, **folders: object) -> None:
+        renamed.append(str(dst))
+        real(src, dst, **folders)  # type: ignore[arg-type]
+
+    reference = tmp_path / "reference"
+    (reference / "out").mkdir(parents=True)  # an existing folder keeps renaming each file
+    assert batch(reference, THREE).exit_code == 0
+    work = tmp_path / "work"
+    work.mkdir()
+    umask = os.umask(0o027)
+    try:
+        monkeypatch.setattr(folder.os, "replace", spy)
+        assert batch(work, THREE).exit_code == 0
+        (tmp_path / "made").mkdir()
+    finally:
+        os.umask(umask)
+        monkeypatch.undo()
+    out, expected = work / "out", reference / "out"
+    assert not any(name.endswith(".ics") for name in renamed)
+    assert ics_names(out) == ics_names(expected) and dot_names(out) == dot_names(expected)
+    _, mismatch, errors = filecmp.cmpfiles(out, expected, ics_names(out), shallow=False)
+    assert mismatch == [] and errors == []
+    assert sorted(path.name for path in work.iterdir()) == ["interviews.csv", "out"]
+    assert out.stat().st_mode == (tmp_path / "made").stat().st_mode
+    assert batch(work, TWO_CHANGED).exit_code == 0 and batch(reference, TWO_CHANGED).exit_code == 0
+    _, mismatch, errors = filecmp.cmpfiles(out, expected, ics_names(expected), shallow=False)
+    assert ics_names(out) == ics_names(expected) and mismatch == [] and errors == []
+
+
+def test_an_existing_empty_folder_is_kept_and_filled(tmp_path: Path) -> None:
+    """A folder that was there before the run stays that very folder (a shell may stand in it): its files
+    are renamed into it one by one."""
+    out = tmp_path / "out"
+    out.mkdir()
+    before = out.stat().st_ino
+    assert batch(tmp_path, THREE).exit_code == 0
+    assert out.stat().st_ino == before and len(ics_names(out)) == 4
+
+
+KILL_AT_FOLDER_RENAME = """
+import os, signal, sys
+real, count = os.rename, [0]
+def rename(src, dst, **folders):
+    if ".followup-ics-staging-" in str(src):
+        if count[0] == int(sys.argv[1]):
+            os.kill(os.getpid(), signal.SIGKILL)
+        count[0] += 1
+    real(src, dst, **folders)
+os.rename = rename
+from followup_ics.cli import cli
+cli(sys.argv[2:])
+"""
+
+LOOK_ALIKES = [".other.followup-ics-staging-abcd1234",  # another output folder's, killed between its renames
+               ".out.followup-ics-staging",  # what export-site stages "out" in
+               ".out.followup-ics-staging-abcd12345", ".out.followup-ics-staging-ab.d1234",  # not mkdtemp's
+               ".out.followup-ics-staging-zzzz9999"]  # no manifest inside: not one of ours
+
+
+@pytest.mark.parametrize("renames", [0, 1])  # killed before moving staging out of the folder, or before moving it over
+def test_a_new_folder_killed_while_put_in_place_is_left_empty_and_the_next_run_cleans_up(
+        tmp_path: Path, renames: int) -> None:
+    """A run into a new folder killed around its two renames leaves the folder empty of calendars, its staging
+    folder inside it or beside it; the next run into that folder removes it (and only it) and writes all."""
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    assert batch(reference, THREE).exit_code == 0
+    work = tmp_path / "work"
+    work.mkdir()
+    for name in LOOK_ALIKES:
+        (work / name).mkdir()
+        if name != LOOK_ALIKES[-1]:
+            (work / name / ".followup-ics-manifest").write_bytes(b"")
+    (work / "interviews.csv").write_text(THREE, encoding="utf-8")
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_AT_FOLDER_RENAME, str(renames), "batch", str(work / "interviews.csv"),
+         "-o", str(work / "out"), "--tz", "UTC", "-q"], capture_output=True, timeout=60, check=False)
+    assert killed.returncode == -9, killed.stderr
+    out = work / "out"
+    assert ics_names(out) == []
+    beside = [path.name for path in work.iterdir() if path.name.startswith(".out.") and path.name not in LOOK_ALIKES]
+    assert len(beside) == renames and len(list(out.iterdir())) == 1 - renames
+    assert batch(work, THREE).exit_code == 0
+    assert ics_names(out) == ics_names(reference / "out")
+    _, mismatch, errors = filecmp.cmpfiles(out, reference / "out", ics_names(out), shallow=False)
+    assert mismatch == [] and errors == [] and dot_names(out) == [".followup-ics-manifest"]
+    assert sorted(path.name for path in work.iterdir() if path.name.startswith(".")) == sorted(LOOK_ALIKES)
+
+
+@pytest.mark.foreign_ics  # a file appears in the folder during the run
+@pytest.mark.parametrize("refused", ["out of the folder", "over the folder", "a file appeared"])
+def test_a_new_folder_that_cannot_be_replaced_gets_its_files_one_by_one(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch,
+                                                                        refused: str) -> None:
+    """Where the staging folder cannot be renamed out of the folder (another file system mounted there) or
+    over it (someone put a file in it meanwhile), it goes back inside and the files are renamed in as before:
+    the same calendars, the other file kept, nothing left beside the folder or in it."""
+    from followup_ics.edges import batch as batch_module
+
+    real, renames = os.rename, [0]
+
+    def rename(src: object, dst: object) -> None:
+        renames[0] += 1
+        if (refused, renames[0]) in (("out of the folder", 1), ("over the folder", 2)):
+            raise OSError(18 if renames[0] == 1 else 39, "refused")  # EXDEV, ENOTEMPTY
+        real(src, dst)  # type: ignore[arg-type]
+
+    out = tmp_path / "out"
+    monkeypatch.setattr(os, "rename", rename)
+    if refused == "a file appeared":
+        combined = batch_module._write_combined
+
+        def meanwhile(*args: object) -> None:
+            (out / "mine.ics").write_bytes(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+            combined(*args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(batch_module, "_write_combined", meanwhile)
+    result = batch(tmp_path, THREE)
+    monkeypatch.undo()
+    assert result.exit_code == 0, result.stderr
+    expected = ["acme-2026-12-01.ics", "all.ics", "globex-2026-12-02.ics", "initech-2026-12-03.ics"]
+    assert ics_names(out) == sorted(expected + ["mine.ics"] * (refused == "a file appeared"))
+    assert dot_names(out) == [".followup-ics-manifest"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["interviews.csv", "out"]

@@ -48,6 +48,8 @@ from followup_ics.edges.folder import (
     finish_interrupted,
     interrupted,
     pack_events,
+    place_fresh,
+    remove_stale_aside,
     stat_of,
 )
 from followup_ics.edges.spreadsheet import CsvError, column_note, read_rows
@@ -179,7 +181,7 @@ def _run(source: Path, out_dir: Path, request: Request, report: BatchReport, ski
     if roster.errors and not skip_invalid:
         report.errors = roster.errors
         return report
-    out_dir.mkdir(parents=True, exist_ok=True)
+    made = _make_folder(out_dir)
     _remove_stale_staging(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
     keep_staging = False
@@ -195,7 +197,10 @@ def _run(source: Path, out_dir: Path, request: Request, report: BatchReport, ski
         seen = roster.first_seen_dates()
         _sync()
         try:
-            moved, report.removed = commit(staging, out_dir, combined=COMBINED, keep_old=bool(report.skipped))
+            if made is not None and place_fresh(staging, out_dir, made):  # nothing was there: one rename for all
+                moved = combined.written + 1  # all.ics too
+            else:
+                moved, report.removed = commit(staging, out_dir, combined=COMBINED, keep_old=bool(report.skipped))
             report.files, report.unchanged = moved + combined.in_place, combined.in_place
         except OSError:
             keep_staging = interrupted(out_dir)  # renaming began: the next run finishes it from staging
@@ -217,6 +222,7 @@ class _Combined:
     events_file: Path
     spans: dict[str, tuple[datetime, datetime]] = field(default_factory=dict)
     in_place: int = 0  # files left as they were: an earlier run wrote these very bytes
+    written: int = 0  # interview files staged
 
 
 def _stage(roster: Roster, staging: Path, out_dir: Path, request: Request, report: BatchReport,
@@ -267,6 +273,7 @@ def _stage_rows(roster: Roster, staging: _StagedFiles, out_dir: Path, request: R
         stat = result.in_place
         if stat is None:
             stat = staging.write(name, data)
+            combined.written += 1
         else:
             combined.in_place += 1
         manifest.add(name, Entry(result.digest, stat, result.record))
@@ -486,11 +493,23 @@ def _write_combined(path: Path, combined: _Combined, report: BatchReport, name: 
     combined.events_file.unlink()
 
 
+def _make_folder(out_dir: Path) -> tuple[int, int] | None:
+    """Create ``out_dir`` if missing: its device and inode if this run made it (folder.place_fresh), else None."""
+    if os.path.lexists(out_dir):
+        out_dir.mkdir(parents=True, exist_ok=True)  # raises as before for a file there
+        return None
+    out_dir.mkdir(parents=True, exist_ok=True)  # exist_ok: someone else may make it first
+    made = os.lstat(out_dir)
+    return made.st_dev, made.st_ino
+
+
 def _remove_stale_staging(out_dir: Path) -> None:
-    """Staging folders left by a run that was killed: ours by name, never the user's files."""
+    """Staging folders left by a run that was killed: ours by name, never the user's files; inside the folder
+    or, killed between place_fresh's renames, beside it."""
     for stale in out_dir.glob(f"{STAGING_PREFIX}*"):
         if stale.is_dir():
             shutil.rmtree(stale, ignore_errors=True)
+    remove_stale_aside(out_dir, STAGING_PREFIX)
 
 
 def _sync() -> None:

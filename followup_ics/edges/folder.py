@@ -17,10 +17,19 @@ Contract:
   replaces the manifest and deletes the journal. A run killed in between leaves the journal and the
   staged files not yet moved: the next run finishes those renames first (roll forward: the staged set
   was complete and valid), so the folder is never left a mix of two runs.
+- A folder this run created (absent when it began) holds nothing to keep: rather than renaming each file, the
+  whole staging folder replaces it, in two renames (place_fresh): out of the folder to a sibling named
+  ``.<folder name><staging name>``, then over the folder, now empty (rename(2) may replace an empty
+  directory). A kill before the first leaves a staging folder inside (the next run removes it, as any); between
+  them, the folder empty and the sibling beside it, which the next run into that folder removes
+  (remove_stale_aside: its name and the manifest inside tell it from anyone else's). Where either rename is
+  refused (a mount point, another device, a name that appeared in the folder meanwhile) the staging folder goes
+  back inside and the files are renamed one by one, as above.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import sqlite3
@@ -172,6 +181,78 @@ def commit(staging: Path, out_dir: Path, *, combined: str, keep_old: bool) -> tu
     _write_synced(staging / _STAGED_JOURNAL, f"{staging.name}\n")
     os.replace(staging / _STAGED_JOURNAL, out_dir / JOURNAL)
     return _apply(staging, out_dir, combined)
+
+
+def place_fresh(staging: Path, out_dir: Path, made: tuple[int, int]) -> bool:
+    """Put the staged folder in place of ``out_dir`` whole, if ``out_dir`` is still the folder this run made
+    (device and inode ``made``) and holds nothing but ``staging``: True if done, False if nothing changed (then
+    commit). The folder keeps its permissions, owner and extended attributes (else False)."""
+    name = out_dir.name
+    if not _plain_name(name) or name == "":
+        return False
+    try:
+        found = os.lstat(out_dir)
+        if (found.st_dev, found.st_ino) != made or not stat.S_ISDIR(found.st_mode) or not _holds_only(out_dir, staging):
+            return False
+        os.chmod(staging, stat.S_IMODE(found.st_mode))
+        staged = os.lstat(staging)
+        if (staged.st_mode, staged.st_uid, staged.st_gid) != (found.st_mode, found.st_uid, found.st_gid) \
+                or _attributes(staging) != _attributes(out_dir):
+            return False
+    except OSError:
+        return False
+    _fsync(staging / _STAGED_MANIFEST)
+    os.replace(staging / _STAGED_MANIFEST, staging / MANIFEST)
+    aside = out_dir / ".." / f".{name}{staging.name}"  # the folder's parent, as the kernel resolves it
+    try:
+        os.rename(staging, aside)
+    except OSError:  # another file system mounted on the folder, say
+        os.replace(staging / MANIFEST, staging / _STAGED_MANIFEST)
+        return False
+    try:
+        os.rename(aside, out_dir)
+    except OSError:  # no longer empty, say: back inside, for commit
+        os.rename(aside, staging)
+        os.replace(staging / MANIFEST, staging / _STAGED_MANIFEST)
+        return False
+    return True
+
+
+def remove_stale_aside(out_dir: Path, staging_prefix: str) -> None:
+    """Remove a staging folder that a run killed between place_fresh's two renames left beside ``out_dir``:
+    named ``.<folder name><staging_prefix><8 letters, digits or _>`` and holding a manifest, so never a
+    folder of anyone else's (nor the staging folder of another output folder, whose name differs)."""
+    name = out_dir.name
+    if not _plain_name(name) or name == "":
+        return
+    prefix = f".{name}{staging_prefix}"
+    parent = out_dir / ".."
+    try:
+        with os.scandir(parent) as entries:
+            stale = [entry.name for entry in entries if entry.name.startswith(prefix)
+                     and _random_part(entry.name[len(prefix):]) and entry.is_dir(follow_symlinks=False)]
+    except OSError:
+        return
+    for found in stale:
+        if (parent / found / MANIFEST).is_file():
+            shutil.rmtree(parent / found, ignore_errors=True)
+
+
+def _random_part(text: str) -> bool:
+    """What tempfile.mkdtemp puts after a prefix: 8 of [a-z0-9_]."""
+    return len(text) == 8 and all(char.isascii() and (char.isalnum() or char == "_") for char in text)
+
+
+def _holds_only(folder: Path, entry: Path) -> bool:
+    with os.scandir(folder) as entries:
+        return [found.name for found in itertools.islice(entries, 2)] == [entry.name]
+
+
+def _attributes(path: Path) -> dict[str, bytes]:
+    """The extended attributes of ``path`` (ACLs among them), where the system has them."""
+    if not hasattr(os, "listxattr"):
+        return {}
+    return {name: os.getxattr(path, name, follow_symlinks=False) for name in os.listxattr(path, follow_symlinks=False)}
 
 
 def _keep_listed(staged: Path, out_dir: Path) -> None:
