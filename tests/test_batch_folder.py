@@ -329,8 +329,9 @@ def dot_names(out: Path) -> list[str]:
 def test_a_new_folder_is_put_in_place_whole_with_the_mode_a_new_folder_gets(tmp_path: Path,
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """A folder that did not exist is staged and put in place by renaming the staging folder (no file is
-    renamed on its own): the same files and manifest as into an existing empty folder, nothing left beside
-    it, and the permissions the umask gives a new folder; the next run renames its changed files as before."""
+    renamed on its own): the same files, manifest and seen file as into an existing empty folder, nothing
+    left beside it, and the permissions the umask gives a new folder; the next run renames its changed files
+    as before."""
     from followup_ics.edges import folder
 
     renamed: list[str] = []
@@ -342,27 +343,31 @@ def test_a_new_folder_is_put_in_place_whole_with_the_mode_a_new_folder_gets(tmp_
 
     reference = tmp_path / "reference"
     (reference / "out").mkdir(parents=True)  # an existing folder keeps renaming each file
-    assert batch(reference, THREE).exit_code == 0
+    assert batch(reference, WITH_REJECTION).exit_code == 0
     work = tmp_path / "work"
     work.mkdir()
     umask = os.umask(0o027)
     try:
         monkeypatch.setattr(folder.os, "replace", spy)
-        assert batch(work, THREE).exit_code == 0
+        assert batch(work, WITH_REJECTION).exit_code == 0
         (tmp_path / "made").mkdir()
     finally:
         os.umask(umask)
         monkeypatch.undo()
     out, expected = work / "out", reference / "out"
     assert not any(name.endswith(".ics") for name in renamed)
-    assert ics_names(out) == ics_names(expected) and dot_names(out) == dot_names(expected)
-    _, mismatch, errors = filecmp.cmpfiles(out, expected, ics_names(out), shallow=False)
+    assert ics_names(out) == ics_names(expected)
+    assert dot_names(out) == dot_names(expected) == [".followup-ics-manifest", ".followup-ics-seen.json"]
+    _, mismatch, errors = filecmp.cmpfiles(out, expected, [*ics_names(out), ".followup-ics-seen.json"], shallow=False)
     assert mismatch == [] and errors == []
     assert sorted(path.name for path in work.iterdir()) == ["interviews.csv", "out"]
     assert out.stat().st_mode == (tmp_path / "made").stat().st_mode
     assert batch(work, TWO_CHANGED).exit_code == 0 and batch(reference, TWO_CHANGED).exit_code == 0
     _, mismatch, errors = filecmp.cmpfiles(out, expected, ics_names(expected), shallow=False)
     assert ics_names(out) == ics_names(expected) and mismatch == [] and errors == []
+
+
+WITH_REJECTION = "company,date,status\nAcme,2026-12-01 14:00,rejected\nGlobex,2026-12-02 10:00,pending\n"
 
 
 def test_an_existing_empty_folder_is_kept_and_filled(tmp_path: Path) -> None:

@@ -197,7 +197,8 @@ def _run(source: Path, out_dir: Path, request: Request, report: BatchReport, ski
         seen = roster.first_seen_dates()
         _sync()
         try:
-            if made is not None and place_fresh(staging, out_dir, made):  # nothing was there: one rename for all
+            placed = made is not None and place_fresh(staging, out_dir, made)
+            if placed:  # nothing was there: one rename for all
                 moved = combined.written + 1  # all.ics too
             else:
                 moved, report.removed = commit(staging, out_dir, combined=COMBINED, keep_old=bool(report.skipped))
@@ -206,7 +207,7 @@ def _run(source: Path, out_dir: Path, request: Request, report: BatchReport, ski
             keep_staging = interrupted(out_dir)  # renaming began: the next run finishes it from staging
             raise
         if seen:
-            write_atomic(seen_path, _dump_seen(seen).encode("utf-8"))
+            write_atomic(seen_path, _dump_seen(seen).encode("utf-8"), new_folder=placed)
         else:
             seen_path.unlink(missing_ok=True)
         return report

@@ -21,13 +21,16 @@ from followup_ics.core.errors import FollowupError
 _OLD_TEMP = 600  # seconds: a temp file without a process id this old belongs to no write under way
 
 
-def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
+def write_atomic(path: Path, data: bytes, *, mode: int | None = None, new_folder: bool = False) -> None:
     """Replace ``path`` with ``data`` whole, or leave it as it was (raises OSError).
 
-    ``mode`` is the new file's permissions; by default what the umask gives a new file.
+    ``mode`` is the new file's permissions; by default what the umask gives a new file. ``new_folder``: the
+    folder was just made by this process, so no killed write left a temp file there to look for (a listing
+    of the folder, which may hold thousands of files).
     """
     folder = path.parent if str(path.parent) else Path(".")
-    remove_stale_temps(path)
+    if not new_folder:
+        remove_stale_temps(path)
     descriptor, temp_name = _new_temp(folder, path.name)
     try:
         with os.fdopen(descriptor, "wb") as handle:

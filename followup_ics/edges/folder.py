@@ -51,6 +51,7 @@ _SQLITE = b"SQLite format 3\x00"
 _SCHEMA = ("CREATE TABLE files (name TEXT PRIMARY KEY, digest BLOB, size INTEGER, mtime INTEGER, inode INTEGER, "
            "events BLOB) WITHOUT ROWID")
 _EVENT = struct.Struct(">16sIq")  # digest, SEQUENCE, stamp (seconds since the epoch), after the UID
+_LENGTH = struct.Struct(">H")  # of the UID, encoded, before it
 
 
 class Entry(NamedTuple):
@@ -78,20 +79,28 @@ def stat_of(found: os.stat_result) -> tuple[int, int, int]:
 
 def pack_events(uids: tuple[str, ...], kept: tuple[Kept, ...]) -> bytes:
     parts = []
+    stamp: datetime | None = None
+    seconds = 0
     for uid, event in zip(uids, kept, strict=True):
         encoded = uid.encode("utf-8")
-        parts += (struct.pack(">H", len(encoded)), encoded,
-                  _EVENT.pack(event.digest.ljust(16, b"\0"), event.sequence, int(event.stamp.timestamp())))
+        if event.stamp is not stamp:  # a calendar's events mostly share one stamp: converted once (1 us each)
+            stamp, seconds = event.stamp, int(event.stamp.timestamp())
+        # ("16s" pads a shorter digest with zero bytes)
+        parts += (_LENGTH.pack(len(encoded)), encoded, _EVENT.pack(event.digest, event.sequence, seconds))
     return b"".join(parts)
 
 
 def unpack_events(packed: bytes) -> dict[str, Kept]:
     events, at = {}, 0
+    stamps: dict[int, datetime] = {}  # one datetime for the events that share a stamp (as pack_events finds them)
     while at < len(packed):
-        (length,) = struct.unpack_from(">H", packed, at)
+        (length,) = _LENGTH.unpack_from(packed, at)
         uid = packed[at + 2:at + 2 + length].decode("utf-8")
         digest, sequence, seconds = _EVENT.unpack_from(packed, at + 2 + length)
-        events[uid] = Kept(digest, sequence, datetime.fromtimestamp(seconds, UTC))
+        stamp = stamps.get(seconds)
+        if stamp is None:
+            stamp = stamps[seconds] = datetime.fromtimestamp(seconds, UTC)
+        events[uid] = Kept(digest, sequence, stamp)
         at += 2 + length + _EVENT.size
     return events
 
