@@ -2,9 +2,9 @@
 
 Validation comes before writing: every row is planned and rendered into a staging folder inside the
 output folder, and only when no row is bad (or --skip-invalid) are the files renamed into place, each
-atomically. A failed run leaves the earlier output as it was; a run killed while renaming is finished
-by the next one, and files of earlier runs no longer produced are removed (folder.py: the manifest and
-the journal).
+atomically (into a folder this run created, the staging folder whole, in its place). A failed run leaves the
+earlier output as it was; a run killed while renaming is finished by the next one, and files of earlier runs
+no longer produced are removed (folder.py: the manifest and the journal).
 
 Each interview is built and serialised once; all.ics reuses those VEVENT bytes, streamed through a
 temp file, so memory stays flat however many rows there are. Large batches use every core.
