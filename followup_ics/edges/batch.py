@@ -198,7 +198,7 @@ def _run(source: Path, out_dir: Path, request: Request, report: BatchReport, ski
         _sync()
         try:
             placed = made is not None and place_fresh(staging, out_dir, made)
-            if placed:  # nothing was there: one rename for all
+            if placed:  # the folder was new: the staging folder took its place, every file in it
                 moved = combined.written + 1  # all.ics too
             else:
                 moved, report.removed = commit(staging, out_dir, combined=COMBINED, keep_old=bool(report.skipped))
