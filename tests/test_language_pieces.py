@@ -1,5 +1,5 @@
 """Language._ fills a message's placeholders as str.format does, for every message of every catalog and
-every placeholder form (it remembers each translation, and fills it with format_map)."""
+every placeholder form (it remembers each translation, and fills it with its filler, else format_map)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from followup_ics.wording.language import LOCALE_DIR, SUPPORTED, Language
+from followup_ics.wording.language import LOCALE_DIR, SUPPORTED, Language, filler
 
 CATALOGS = sorted(Path(LOCALE_DIR).glob("*/LC_MESSAGES/*.po"))
 
@@ -62,3 +64,46 @@ def test_placeholder_forms(message: str, values: dict[str, object]) -> None:
     if not values and isinstance(expected, str):
         expected = message.format(unused=1)
     assert got == expected
+
+
+# Message text from pieces that matter to the parser: plain and non-ASCII text, braces single and doubled,
+# placeholders plain and not (spec, conversion, attribute, index, positional), and names a value may lack.
+PIECES = st.sampled_from(["Hello ", "é日 ", "{", "}", "{{", "}}", "{name}", "{other}", "{missing}", "{name:>4}",
+                          "{name!r}", "{name.real}", "{name[0]}", "{0}", "{}", "{other!s:3}", ":", "!"])
+
+
+class _Name(str):
+    """A str subclass: format_map writes it through format(), not as the value itself."""
+
+
+VALUES = st.one_of(st.text(max_size=5), st.text(max_size=5).map(_Name), st.integers(), st.floats(allow_nan=False),
+                   st.booleans())
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=st.lists(PIECES, max_size=6).map("".join), name=VALUES, other=VALUES)
+def test_filler_fills_as_format_map(text: str, name: object, other: object) -> None:
+    """Where filler makes a function, it gives format_map's text, or its error, for any values."""
+    values = {"name": name, "other": other}
+    fill = filler(text)
+    if fill is None:
+        return
+    try:
+        expected: object = text.format_map(values)
+    except Exception as error:  # the error's type is what is compared
+        expected = type(error)
+    try:
+        got: object = fill(values)
+    except Exception as error:
+        got = type(error)
+    assert got == expected
+
+
+@pytest.mark.parametrize(("text", "fills"), [
+    ("Dear {name},", True), ("{name} and {other}", True), ("{{x}} {name}", True), ("{name}", True),
+    ("no placeholder", False), ("{a}{b}{c}", False), ("{name:>4}", False), ("{name!r}", False), ("{0}", False),
+    ("{name", False),
+])
+def test_filler_made_for_plain_placeholders_only(text: str, fills: bool) -> None:
+    """The texts a filler is made for; the others go to format_map (the property above checks only fillers)."""
+    assert (filler(text) is not None) == fills
