@@ -164,6 +164,14 @@ def test_folding_matches_icalendar(line: str) -> None:
     assert writer._fold(line) == _foldline(line)
 
 
+@settings(max_examples=1000)
+@given(st.text(st.sampled_from("ab\\^ ,é"), max_size=400))
+def test_folding_backslashes_and_carets_matches_icalendar(line: str) -> None:
+    """Lines dense in what moves a break (backslash, caret), ASCII ones and some with a two-byte character."""
+    assert writer._fold(line) == _foldline(line)
+    assert writer._long_line(line) == _foldline(line) + "\r\n"
+
+
 @pytest.mark.parametrize("line", ["x" * 73 + "\\n" + "y" * 80, "x" * 73 + "^^" + "y", "é" * 40, "a" * 74, "a" * 75,
                                   "\\" * 200, "x" * 72 + "😀" + "y" * 10,
                                   # non-ASCII lines (folded on their bytes): a caret or backslash at the
@@ -171,7 +179,9 @@ def test_folding_matches_icalendar(line: str) -> None:
                                   "é" + "x" * 71 + "^" + "y" * 10, "é" + "x" * 71 + "\\n" + "y" * 10,
                                   "x" * 73 + "日" + "y" * 10, "日" * 60, "😀" * 40 + "\\" * 40,
                                   # capitals at the break: only a backslash or caret moves it
-                                  "X" * 80, "é" + "X" * 80])
+                                  "X" * 80, "é" + "X" * 80,
+                                  # 74 characters left, the last a backslash or caret: no break at all
+                                  "x" * 73 + "\\", "x" * 73 + "^", "x" * 74 + "y" * 73 + "^"])
 def test_folding_edge_cases(line: str) -> None:
     assert writer._fold(line) == _foldline(line)
 

@@ -241,14 +241,14 @@ def _fold(line: str) -> str:
 
 def _fold_ascii(line: str) -> str:
     """While more than 74 characters are left, a chunk of 74, or 73 when the 74th is a backslash or caret;
-    then the rest. One regular expression finds the chunks (descriptions are long: dozens per event)."""
-    chunks = _CHUNKS.findall(line)
-    chunks.append(line[sum(map(len, chunks)):])
-    return "\r\n ".join(chunks)
+    then the rest. One regular expression finds every chunk, the rest included (descriptions are long:
+    dozens of chunks per event)."""
+    return "\r\n ".join(_CHUNKS.findall(line))
 
 
-# A chunk starts only where at least 75 characters are left; its optional 74th character is neither \ nor ^.
-_CHUNKS = re.compile(r"(?=.{%d}).{%d}[^\\^]?" % (_LIMIT, _LIMIT - 2), re.DOTALL)  # noqa: UP031
+# A full chunk: 73 characters with at least 2 more after them (so 75 were left), then its 74th unless that is
+# \ or ^. Where fewer than 75 are left, the rest is one chunk.
+_CHUNKS = re.compile(r".{%d}(?=..)[^\\^]?|.+" % (_LIMIT - 2), re.DOTALL)  # noqa: UP031
 
 
 def _fold_unicode(line: str) -> str:
