@@ -21,6 +21,7 @@ from followup_ics.core.records import Schedule
 from followup_ics.core.settings import PlanSettings, settings_from_mapping
 from followup_ics.ical import writer
 from followup_ics.ical.reference import FeedOptions, build_calendar, step_uid
+from followup_ics.ical.shape import escape_text
 
 GOLDEN = Path(__file__).parent / "golden"
 # Text that stresses escaping and folding: delimiters, backslashes, carets, line breaks, multi-byte letters.
@@ -162,6 +163,15 @@ def test_a_first_render_is_icalendars_calendar_with_the_name_and_feed_options_gi
 @given(st.text(min_size=0, max_size=400).filter(lambda text: "\n" not in text and "\r" not in text))
 def test_folding_matches_icalendar(line: str) -> None:
     assert writer._fold(line) == _foldline(line)
+
+
+@settings(max_examples=1000)
+@given(st.text(st.sampled_from("a\\;,\r\nné"), max_size=60))
+def test_text_escaping_is_the_chain_of_replaces(value: str) -> None:
+    """escape_text replaces only the characters a value holds: the same text as every replace in turn."""
+    chained = value.replace("\r\n", "\n").replace("\r", "\n")
+    chained = chained.replace("\\", "\\\\").replace(";", r"\;").replace(",", r"\,").replace("\n", r"\n")
+    assert escape_text(value) == chained
 
 
 @settings(max_examples=1000)
