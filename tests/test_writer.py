@@ -269,3 +269,19 @@ def test_a_new_calendar_is_finished_as_one_whose_kept_events_are_all_elsewhere(f
     assert writer.finish(drafted, STAMP, {}) == writer.finish(drafted, STAMP, elsewhere)
     assert writer.finish(drafted, STAMP, {})[0] == writer.render([plan_for("2026-12-01 14:00", "America/New_York")],
                                                                   stamp=STAMP, feed=feed)
+
+
+def test_a_description_shared_by_steps_is_written_once_and_others_each_their_own() -> None:
+    """Within one schedule, steps sharing one description object (the status checks by one channel) get the
+    line written for the first; every step's event is the one written without that memory."""
+    schedule = plan_for("2026-03-06 16:00", "America/New_York")
+    steps = list(schedule.steps)
+    shared = [step for step in steps if step.step.step_id == "status-check"]
+    assert len({id(step.description) for step in shared}) < len(shared), "no description shared"
+    # and a step whose description equals another's but is its own object, and one of its own
+    steps.append(steps[1]._replace(description="".join(list(steps[1].description))))
+    steps.append(steps[1]._replace(description=steps[1].description + "!"))
+    written: dict[int, str] = {}
+    for step in steps:
+        alone = writer.event_text(step, "u", "i", STAMP, 0)
+        assert writer.event_text(step, "u", "i", STAMP, 0, descriptions=written) == alone

@@ -68,10 +68,12 @@ def _event_texts(schedules: Sequence[Schedule], stamp: datetime, revisions: Mapp
     for schedule in schedules:
         key = interview_key(schedule.interview)
         interview_uid = uid_for(key, "interview")
+        descriptions: dict[int, str] = {}  # see event_text
         for step in schedule.steps:
             uid = uid_for(key, step.step.key)
             sequence, event_stamp = revisions.get(uid, (0, stamp)) if revisions else (0, stamp)
-            yield uid, event_text(step, uid, interview_uid, event_stamp, sequence, modified=modified)
+            yield uid, event_text(step, uid, interview_uid, event_stamp, sequence, modified=modified,
+                                  descriptions=descriptions)
 
 
 def shell_head(name: str, zones: Mapping[str, tuple[datetime, datetime]],
@@ -121,24 +123,28 @@ _END = "\r\nEND:VALARM\r\nEND:VEVENT\r\n"
 
 
 def event_text(step: WordedStep, uid: str, interview_uid: str, stamp: datetime, sequence: int,
-               modified: bool = False) -> str:
+               modified: bool = False, descriptions: dict[int, str] | None = None) -> str:
     """One VEVENT with its VALARM, properties in icalendar's order (canonical ones, then by name).
 
     ``stamp`` is when the event last changed: its DTSTAMP, and its LAST-MODIFIED when ``modified``.
+    ``descriptions``, given for the steps of one schedule, keeps each DESCRIPTION line written, by the id of
+    its text: steps that share one text object (an interview's status checks by one channel) have it
+    escaped and folded once. Ids are safe keys there: the schedule holds every text while its steps are
+    written, so no two of them share an id.
     """
     planned = step.step
     start = planned.start
     is_interview = planned.blocks_time
     stamp_text = _utc(stamp)
-    # DTSTART/DTEND need no folding: the longest IANA name (32 characters) keeps them under 62 octets.
     parts = [
         "BEGIN:VEVENT\r\n",
         _line("SUMMARY:" + _text(step.summary)),
-        f"DTSTART{_moment(start)}\r\nDTEND{_moment(start + planned.duration)}\r\nDTSTAMP{stamp_text}\r\n",
+        _start_end(start, start + planned.duration),
+        f"DTSTAMP{stamp_text}\r\n",
         _line("UID:" + _text(uid)),
         f"SEQUENCE:{sequence}\r\n",
         _middle(step.categories),
-        _long_line("DESCRIPTION:" + _text(step.description)),
+        _description(step.description, descriptions),
     ]
     if modified:
         parts.append(f"LAST-MODIFIED{stamp_text}\r\n")
@@ -153,6 +159,32 @@ def event_text(step: WordedStep, uid: str, interview_uid: str, stamp: datetime, 
     parts += (_INTERVIEW_ALARM if is_interview else _FOLLOW_UP_ALARM,
               _line("DESCRIPTION:" + _text(step.alarm_text)), _trigger(start, planned.alarm_before), _END)
     return "".join(parts)
+
+
+def _description(text: str, written: dict[int, str] | None) -> str:
+    """The DESCRIPTION line of ``text``, taken from ``written`` when it holds it (see event_text)."""
+    if written is None:
+        return _long_line("DESCRIPTION:" + _text(text))
+    line = written.get(id(text))
+    if line is None:
+        line = written[id(text)] = _long_line("DESCRIPTION:" + _text(text))
+    return line
+
+
+# DTSTART and DTEND of one step, in one zone (an end is its start plus a duration: the same tzinfo). They need
+# no folding: the longest IANA name (32 characters) keeps them under 62 octets. IANA names hold none of the
+# characters a parameter value would need quoted for.
+_LOCAL_START_END = "DTSTART;TZID=%s:%04d%02d%02dT%02d%02d%02d\r\nDTEND;TZID=%s:%04d%02d%02dT%02d%02d%02d\r\n"
+
+
+def _start_end(start: datetime, end: datetime) -> str:
+    """'DTSTART...DTEND...' lines: _moment of each, formatted at once (%-formatting: see _local)."""
+    zone = getattr(start.tzinfo, "zone", None)
+    if zone is None or writes_as_utc(zone) or end.tzinfo is not start.tzinfo:
+        return f"DTSTART{_moment(start)}\r\nDTEND{_moment(end)}\r\n"
+    return _LOCAL_START_END % (
+        zone, start.year, start.month, start.day, start.hour, start.minute, start.second,
+        zone, end.year, end.month, end.day, end.hour, end.minute, end.second)
 
 
 @functools.lru_cache(maxsize=64)
