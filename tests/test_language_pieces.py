@@ -1,5 +1,5 @@
 """Language._ fills a message's placeholders as str.format does, for every message of every catalog and
-every placeholder form (it remembers each translation, and fills it with its filler, else format_map)."""
+every placeholder form (it remembers each translation, and fills it from its pieces, else with format_map)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from followup_ics.wording.language import LOCALE_DIR, SUPPORTED, Language, filler
+from followup_ics.wording.language import LOCALE_DIR, SUPPORTED, Language, pieces
 
 CATALOGS = sorted(Path(LOCALE_DIR).glob("*/LC_MESSAGES/*.po"))
 
@@ -82,28 +82,27 @@ VALUES = st.one_of(st.text(max_size=5), st.text(max_size=5).map(_Name), st.integ
 
 @settings(max_examples=2000, deadline=None)
 @given(text=st.lists(PIECES, max_size=6).map("".join), name=VALUES, other=VALUES)
-def test_filler_fills_as_format_map(text: str, name: object, other: object) -> None:
-    """Where filler makes a function, it gives format_map's text, or its error, for any values."""
-    values = {"name": name, "other": other}
-    fill = filler(text)
-    if fill is None:
+def test_pieces_are_filled_as_format_map_fills_the_text(text: str, name: object, other: object) -> None:
+    """Where a text has pieces, Language._ gives format_map's text, or its error, for any values."""
+    if pieces(text) is None:
         return
+    values = {"name": name, "other": other}
     try:
         expected: object = text.format_map(values)
     except Exception as error:  # the error's type is what is compared
         expected = type(error)
     try:
-        got: object = fill(values)
+        got: object = Language("en")._(text, **values)
     except Exception as error:
         got = type(error)
     assert got == expected
 
 
-@pytest.mark.parametrize(("text", "fills"), [
-    ("Dear {name},", True), ("{name} and {other}", True), ("{{x}} {name}", True), ("{name}", True),
-    ("no placeholder", False), ("{a}{b}{c}", False), ("{name:>4}", False), ("{name!r}", False), ("{0}", False),
-    ("{name", False),
+@pytest.mark.parametrize(("text", "parts"), [
+    ("Dear {name},", ("Dear ", "name", ",")), ("{name} and {other}", ("", "name", " and ", "other", "")),
+    ("{{x}} {name}", ("{x} ", "name", "")), ("no placeholder", None), ("{a}{b}{c}", None), ("{name:>4}", None),
+    ("{name!r}", None), ("{0}", None), ("{name", None),
 ])
-def test_filler_made_for_plain_placeholders_only(text: str, fills: bool) -> None:
-    """The texts a filler is made for; the others go to format_map (the property above checks only fillers)."""
-    assert (filler(text) is not None) == fills
+def test_pieces_only_for_one_or_two_plain_placeholders(text: str, parts: tuple[str, ...] | None) -> None:
+    """The texts that have pieces; the others go to format_map (the property above checks only pieces)."""
+    assert pieces(text) == parts

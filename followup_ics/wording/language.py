@@ -15,7 +15,7 @@ import functools
 import gettext
 import os
 import string
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -71,8 +71,9 @@ class Language:
         # English is the source: its "catalog" returns every message as written.
         self._catalog = gettext.NullTranslations() if code == "en" else _catalog(code)
         self._locale = None if code == "en" else code.replace("-", "_")
-        # message -> its translation and its filler: a batch words the same few hundred messages for every row
-        self._texts: dict[str, tuple[str, _Filler | None]] = {}
+        # message -> its translation and its pieces (see pieces): a batch words the same few hundred messages
+        # for every row
+        self._texts: dict[str, tuple[str, tuple[str, ...] | None]] = {}
 
     def __repr__(self) -> str:
         return f"Language({self.code!r})"
@@ -81,12 +82,20 @@ class Language:
         known = self._texts.get(message)
         if known is None:
             text = self._catalog.gettext(message)
-            known = self._texts[message] = (text, filler(text))
-        text, fill = known
+            known = self._texts[message] = (text, pieces(text))
+        text, parts = known
         if not values:
             return text
-        if fill is not None:
-            return fill(values)
+        # One or two plain placeholders (most messages), filled here as format_map would: see pieces.
+        if parts is not None:
+            if len(parts) == 3:
+                head, name, tail = parts
+                value = values[name]
+                return head + (value if value.__class__ is str else format(value, "")) + tail
+            head, first, middle, second, tail = parts
+            one, two = values[first], values[second]
+            return "".join((head, one if one.__class__ is str else format(one, ""), middle,
+                            two if two.__class__ is str else format(two, ""), tail))
         # format_map: str.format's text without copying ``values`` once more
         try:
             return text.format_map(values)
@@ -145,24 +154,24 @@ class Language:
         return format_list(list(items), locale=self._locale)
 
 
-_Filler = Callable[[Mapping[str, Any]], str]
 _PARSER = string.Formatter()
 
 
-def filler(text: str) -> _Filler | None:
-    """A function that fills ``text``'s one or two plain ``{name}`` placeholders as ``text.format_map`` does,
-    two to three times faster: format_map parses the whole message on every call (a batch fills some seventy
-    per interview, paragraphs among them), this parses it once. None for any other text (no placeholder,
-    more than two, a format spec, a conversion, an attribute or index, a positional or malformed field):
-    format_map fills those. A value is written as format_map writes it: ``format(value, "")``, which is the
-    value itself for a str. tests/test_language_pieces.py holds it to format_map."""
+def pieces(text: str) -> tuple[str, ...] | None:
+    """``text`` as (head, name, tail) when it holds one plain ``{name}`` placeholder, (head, name, middle,
+    name, tail) when two; None for any other text (no placeholder, more than two, a format spec, a
+    conversion, an attribute or index, a positional or malformed field). Language._ fills the pieces as
+    ``text.format_map`` does, two to three times faster: format_map parses the whole message on every call
+    (a batch fills some seventy per interview, paragraphs among them), this parses it once. A value is
+    written as format_map writes it: ``format(value, "")``, which is the value itself for a str.
+    tests/test_language_pieces.py holds Language._ to format_map."""
     try:
-        pieces = list(_PARSER.parse(text))
+        parsed = list(_PARSER.parse(text))
     except ValueError:
         return None
     parts: list[str] = []  # literal, name, literal[, name, literal]
     literal = ""
-    for piece, name, spec, conversion in pieces:
+    for piece, name, spec, conversion in parsed:
         literal += piece  # (a doubled brace comes back as a piece of its own, without a field)
         if name is None:
             continue
@@ -171,22 +180,7 @@ def filler(text: str) -> _Filler | None:
         parts += (literal, name)
         literal = ""
     parts.append(literal)
-    if len(parts) == 3:
-        return functools.partial(_fill_one, *parts)
-    if len(parts) == 5:
-        return functools.partial(_fill_two, *parts)
-    return None
-
-
-def _fill_one(head: str, name: str, tail: str, values: Mapping[str, Any]) -> str:
-    value = values[name]
-    return head + (value if value.__class__ is str else format(value, "")) + tail
-
-
-def _fill_two(head: str, first: str, middle: str, second: str, tail: str, values: Mapping[str, Any]) -> str:
-    one, two = values[first], values[second]
-    return "".join((head, one if one.__class__ is str else format(one, ""), middle,
-                    two if two.__class__ is str else format(two, ""), tail))
+    return tuple(parts) if len(parts) in (3, 5) else None
 
 
 @functools.cache
