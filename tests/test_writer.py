@@ -96,6 +96,9 @@ def test_random_schedules_in_every_zone(zone: str, wall: datetime, company: str,
     revisions = {step_uid(schedule.interview, step): (sequence, earlier) for step in schedule.steps[::2]}
     options = {"feed": FeedOptions(timedelta(hours=3))} if feed else {}
     _same([schedule], revisions=revisions, **options)
+    # a draft stamped where draft() found its stand-in stamps (LAST-MODIFIED too, in a feed) is render's calendar
+    finished, _ = writer.finish(writer.draft([schedule], **options), STAMP, {})  # type: ignore[arg-type]
+    assert finished == writer.render([schedule], stamp=STAMP, **options)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

@@ -381,6 +381,8 @@ def _utc_value(moment: datetime) -> bytes:
 # earlier run wrote (by digest, without reading that file back), then stamped.
 _DRAFT_STAMP = datetime(1970, 1, 1, tzinfo=UTC)
 _DRAFT_VALUE = b":19700101T000000Z\r\n"
+_DRAFT_DTSTAMP = b"\r\nDTSTAMP" + _DRAFT_VALUE
+_DRAFT_MODIFIED = b"\r\nLAST-MODIFIED" + _DRAFT_VALUE
 _CALENDAR_END = b"END:VCALENDAR\r\n"
 
 
@@ -399,6 +401,7 @@ class Draft(NamedTuple):
     uids: tuple[str, ...]  # in the order of the events
     digests: tuple[bytes, ...]  # of each event's text, stamp-free
     digest: bytes  # of the whole calendar, stamp-free: equal digests, equal calendars but for the stamps
+    stamps: tuple[int, ...]  # where in ``data`` each stand-in stamp value starts, in order (see _stamped)
 
 
 def draft(schedules: Sequence[Schedule], *, name: str | None = None, feed: ics.FeedOptions | None = None,
@@ -407,17 +410,26 @@ def draft(schedules: Sequence[Schedule], *, name: str | None = None, feed: ics.F
     ``shape.zone_spans(schedules)`` when the caller has it already."""
     zones = ics.zone_spans(schedules) if zones is None else zones
     head = shell_head(name or ics.calendar_name(schedules), zones, feed).encode("utf-8")
-    parts, uids, digests = [head], [], []
-    for uid, text in _event_texts(schedules, _DRAFT_STAMP, {}, modified=feed is not None):
+    modified = feed is not None
+    parts, uids, digests, stamps = [head], [], [], []
+    offset = len(head)
+    for uid, text in _event_texts(schedules, _DRAFT_STAMP, {}, modified=modified):
         event = text.encode("utf-8")
         uids.append(uid)
         digests.append(_digest(memoryview(event)[len(_EVENT_START):]))  # an event's digest leaves out its BEGIN
+        # Each event has one DTSTAMP line (its 4th) and, in a feed, one LAST-MODIFIED line: the first match of
+        # each, as a TEXT value holds no line break and a folded line's break is followed by a space.
+        at = event.index(_DRAFT_DTSTAMP) + len(_DRAFT_DTSTAMP) - len(_DRAFT_VALUE)
+        stamps.append(offset + at)
+        if modified:
+            stamps.append(offset + event.index(_DRAFT_MODIFIED, at) + len(_DRAFT_MODIFIED) - len(_DRAFT_VALUE))
         parts.append(event)
+        offset += len(event)
     parts.append(_CALENDAR_END)
     # The calendar's digest from its head's and its events': the head and the events make the calendar, so
     # equal digests still mean equal calendars, and no byte is hashed twice (each is, in an event's digest).
     whole = _digest(b"".join([_digest(head), *digests]))
-    return Draft(b"".join(parts), tuple(uids), tuple(digests), whole)
+    return Draft(b"".join(parts), tuple(uids), tuple(digests), whole, tuple(stamps))
 
 
 def bytes_digest(drafted: Draft) -> bytes:
@@ -431,7 +443,7 @@ def finish(drafted: Draft, stamp: datetime, kept: Mapping[str, Kept]) -> tuple[b
     its SEQUENCE and stamp, a changed one gets SEQUENCE + 1 and ``stamp``, a new one 0 and ``stamp``.
     The same bytes ``render`` gives when ``kept`` comes from the file it replaces."""
     if not kept:  # a calendar written for the first time (every file of a first batch): every event new
-        return _stamped(drafted.data, _utc_value(stamp)), tuple([Kept(d, 0, stamp) for d in drafted.digests])
+        return _stamped(drafted, _utc_value(stamp)), tuple([Kept(d, 0, stamp) for d in drafted.digests])
     found: dict[str, tuple[int, datetime]] = {}
     revisions = []
     for uid, digest in zip(drafted.uids, drafted.digests, strict=True):
@@ -448,7 +460,7 @@ def finish(drafted: Draft, stamp: datetime, kept: Mapping[str, Kept]) -> tuple[b
     # Most calendars have every event at one revision (all new, or all unchanged since one run): then a
     # replace over the whole text stamps them, without splitting it into events.
     same = revisions[0] if revisions and all(r[1:] == revisions[0][1:] for r in revisions) else None
-    data = _stamped(drafted.data, _utc_value(same.stamp if same is not None else stamp))
+    data = _stamped(drafted, _utc_value(same.stamp if same is not None else stamp))
     if same is not None:
         if same.sequence:
             data = data.replace(b"\r\nSEQUENCE:0\r\n", b"\r\nSEQUENCE:%d\r\n" % same.sequence)
@@ -457,10 +469,17 @@ def finish(drafted: Draft, stamp: datetime, kept: Mapping[str, Kept]) -> tuple[b
     return data, tuple(revisions)
 
 
-def _stamped(data: bytes, value: bytes) -> bytes:
-    """The draft's bytes with every stand-in stamp (DTSTAMP, LAST-MODIFIED) replaced by ``value``."""
-    return data.replace(b"\r\nDTSTAMP" + _DRAFT_VALUE, b"\r\nDTSTAMP" + value).replace(
-        b"\r\nLAST-MODIFIED" + _DRAFT_VALUE, b"\r\nLAST-MODIFIED" + value)
+def _stamped(drafted: Draft, value: bytes) -> bytes:
+    """The draft's bytes with every stand-in stamp (DTSTAMP, LAST-MODIFIED) replaced by ``value``: the
+    pieces between the stamps draft() found, joined by ``value`` (two replaces over the whole calendar,
+    most of them a search for what a batch file never holds, cost several times more)."""
+    data = memoryview(drafted.data)
+    pieces, start = [], 0
+    for at in drafted.stamps:
+        pieces.append(data[start:at])
+        start = at + len(_DRAFT_VALUE)
+    pieces.append(data[start:])
+    return value.join(pieces)
 
 
 def kept_in(previous: bytes, drafted: Draft, stamp: datetime) -> dict[str, Kept]:
