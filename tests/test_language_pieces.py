@@ -1,5 +1,5 @@
 """Language._ fills a message's placeholders as str.format does, for every message of every catalog and
-every placeholder form (it remembers each translation, and fills it with format_map)."""
+every placeholder form (it remembers each translation, and fills it from its pieces, else with format_map)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from followup_ics.wording.language import LOCALE_DIR, SUPPORTED, Language
+from followup_ics.wording.language import LOCALE_DIR, SUPPORTED, Language, pieces
 
 CATALOGS = sorted(Path(LOCALE_DIR).glob("*/LC_MESSAGES/*.po"))
 
@@ -62,3 +64,45 @@ def test_placeholder_forms(message: str, values: dict[str, object]) -> None:
     if not values and isinstance(expected, str):
         expected = message.format(unused=1)
     assert got == expected
+
+
+# Message text from pieces that matter to the parser: plain and non-ASCII text, braces single and doubled,
+# placeholders plain and not (spec, conversion, attribute, index, positional), and names a value may lack.
+PIECES = st.sampled_from(["Hello ", "é日 ", "{", "}", "{{", "}}", "{name}", "{other}", "{missing}", "{name:>4}",
+                          "{name!r}", "{name.real}", "{name[0]}", "{0}", "{}", "{other!s:3}", ":", "!"])
+
+
+class _Name(str):
+    """A str subclass: format_map writes it through format(), not as the value itself."""
+
+
+VALUES = st.one_of(st.text(max_size=5), st.text(max_size=5).map(_Name), st.integers(), st.floats(allow_nan=False),
+                   st.booleans())
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=st.lists(PIECES, max_size=6).map("".join), name=VALUES, other=VALUES)
+def test_pieces_are_filled_as_format_map_fills_the_text(text: str, name: object, other: object) -> None:
+    """Where a text has pieces, Language._ gives format_map's text, or its error, for any values."""
+    if pieces(text) is None:
+        return
+    values = {"name": name, "other": other}
+    try:
+        expected: object = text.format_map(values)
+    except Exception as error:  # the error's type is what is compared
+        expected = type(error)
+    try:
+        got: object = Language("en")._(text, **values)
+    except Exception as error:
+        got = type(error)
+    assert got == expected
+
+
+@pytest.mark.parametrize(("text", "parts"), [
+    ("Dear {name},", ("Dear ", "name", ",")), ("{name} and {other}", ("", "name", " and ", "other", "")),
+    ("{{x}} {name}", ("{x} ", "name", "")), ("no placeholder", None), ("{a}{b}{c}", None), ("{name:>4}", None),
+    ("{name!r}", None), ("{0}", None), ("{name", None),
+])
+def test_pieces_only_for_one_or_two_plain_placeholders(text: str, parts: tuple[str, ...] | None) -> None:
+    """The texts that have pieces; the others go to format_map (the property above checks only pieces)."""
+    assert pieces(text) == parts

@@ -21,6 +21,7 @@ from followup_ics.core.records import Schedule
 from followup_ics.core.settings import PlanSettings, settings_from_mapping
 from followup_ics.ical import writer
 from followup_ics.ical.reference import FeedOptions, build_calendar, step_uid
+from followup_ics.ical.shape import escape_text
 
 GOLDEN = Path(__file__).parent / "golden"
 # Text that stresses escaping and folding: delimiters, backslashes, carets, line breaks, multi-byte letters.
@@ -95,6 +96,9 @@ def test_random_schedules_in_every_zone(zone: str, wall: datetime, company: str,
     revisions = {step_uid(schedule.interview, step): (sequence, earlier) for step in schedule.steps[::2]}
     options = {"feed": FeedOptions(timedelta(hours=3))} if feed else {}
     _same([schedule], revisions=revisions, **options)
+    # a draft stamped where draft() found its stand-in stamps (LAST-MODIFIED too, in a feed) is render's calendar
+    finished, _ = writer.finish(writer.draft([schedule], **options), STAMP, {})  # type: ignore[arg-type]
+    assert finished == writer.render([schedule], stamp=STAMP, **options)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -164,6 +168,23 @@ def test_folding_matches_icalendar(line: str) -> None:
     assert writer._fold(line) == _foldline(line)
 
 
+@settings(max_examples=1000)
+@given(st.text(st.sampled_from("a\\;,\r\nné"), max_size=60))
+def test_text_escaping_is_the_chain_of_replaces(value: str) -> None:
+    """escape_text replaces only the characters a value holds: the same text as every replace in turn."""
+    chained = value.replace("\r\n", "\n").replace("\r", "\n")
+    chained = chained.replace("\\", "\\\\").replace(";", r"\;").replace(",", r"\,").replace("\n", r"\n")
+    assert escape_text(value) == chained
+
+
+@settings(max_examples=1000)
+@given(st.text(st.sampled_from("ab\\^ ,é"), max_size=400))
+def test_folding_backslashes_and_carets_matches_icalendar(line: str) -> None:
+    """Lines dense in what moves a break (backslash, caret), ASCII ones and some with a two-byte character."""
+    assert writer._fold(line) == _foldline(line)
+    assert writer._long_line(line) == _foldline(line) + "\r\n"
+
+
 @pytest.mark.parametrize("line", ["x" * 73 + "\\n" + "y" * 80, "x" * 73 + "^^" + "y", "é" * 40, "a" * 74, "a" * 75,
                                   "\\" * 200, "x" * 72 + "😀" + "y" * 10,
                                   # non-ASCII lines (folded on their bytes): a caret or backslash at the
@@ -171,7 +192,9 @@ def test_folding_matches_icalendar(line: str) -> None:
                                   "é" + "x" * 71 + "^" + "y" * 10, "é" + "x" * 71 + "\\n" + "y" * 10,
                                   "x" * 73 + "日" + "y" * 10, "日" * 60, "😀" * 40 + "\\" * 40,
                                   # capitals at the break: only a backslash or caret moves it
-                                  "X" * 80, "é" + "X" * 80])
+                                  "X" * 80, "é" + "X" * 80,
+                                  # 74 characters left, the last a backslash or caret: no break at all
+                                  "x" * 73 + "\\", "x" * 73 + "^", "x" * 74 + "y" * 73 + "^"])
 def test_folding_edge_cases(line: str) -> None:
     assert writer._fold(line) == _foldline(line)
 
@@ -249,3 +272,19 @@ def test_a_new_calendar_is_finished_as_one_whose_kept_events_are_all_elsewhere(f
     assert writer.finish(drafted, STAMP, {}) == writer.finish(drafted, STAMP, elsewhere)
     assert writer.finish(drafted, STAMP, {})[0] == writer.render([plan_for("2026-12-01 14:00", "America/New_York")],
                                                                   stamp=STAMP, feed=feed)
+
+
+def test_a_description_shared_by_steps_is_written_once_and_others_each_their_own() -> None:
+    """Within one schedule, steps sharing one description object (the status checks by one channel) get the
+    line written for the first; every step's event is the one written without that memory."""
+    schedule = plan_for("2026-03-06 16:00", "America/New_York")
+    steps = list(schedule.steps)
+    shared = [step for step in steps if step.step.step_id == "status-check"]
+    assert len({id(step.description) for step in shared}) < len(shared), "no description shared"
+    # and a step whose description equals another's but is its own object, and one of its own
+    steps.append(steps[1]._replace(description="".join(list(steps[1].description))))
+    steps.append(steps[1]._replace(description=steps[1].description + "!"))
+    written: dict[int, str] = {}
+    for step in steps:
+        alone = writer.event_text(step, "u", "i", STAMP, 0)
+        assert writer.event_text(step, "u", "i", STAMP, 0, descriptions=written) == alone

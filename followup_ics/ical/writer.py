@@ -68,10 +68,12 @@ def _event_texts(schedules: Sequence[Schedule], stamp: datetime, revisions: Mapp
     for schedule in schedules:
         key = interview_key(schedule.interview)
         interview_uid = uid_for(key, "interview")
+        descriptions: dict[int, str] = {}  # see event_text
         for step in schedule.steps:
             uid = uid_for(key, step.step.key)
             sequence, event_stamp = revisions.get(uid, (0, stamp)) if revisions else (0, stamp)
-            yield uid, event_text(step, uid, interview_uid, event_stamp, sequence, modified=modified)
+            yield uid, event_text(step, uid, interview_uid, event_stamp, sequence, modified=modified,
+                                  descriptions=descriptions)
 
 
 def shell_head(name: str, zones: Mapping[str, tuple[datetime, datetime]],
@@ -121,24 +123,28 @@ _END = "\r\nEND:VALARM\r\nEND:VEVENT\r\n"
 
 
 def event_text(step: WordedStep, uid: str, interview_uid: str, stamp: datetime, sequence: int,
-               modified: bool = False) -> str:
+               modified: bool = False, descriptions: dict[int, str] | None = None) -> str:
     """One VEVENT with its VALARM, properties in icalendar's order (canonical ones, then by name).
 
     ``stamp`` is when the event last changed: its DTSTAMP, and its LAST-MODIFIED when ``modified``.
+    ``descriptions``, given for the steps of one schedule, keeps each DESCRIPTION line written, by the id of
+    its text: steps that share one text object (an interview's status checks by one channel) have it
+    escaped and folded once. Ids are safe keys there: the schedule holds every text while its steps are
+    written, so no two of them share an id.
     """
     planned = step.step
     start = planned.start
     is_interview = planned.blocks_time
     stamp_text = _utc(stamp)
-    # DTSTART/DTEND need no folding: the longest IANA name (32 characters) keeps them under 62 octets.
     parts = [
         "BEGIN:VEVENT\r\n",
         _line("SUMMARY:" + _text(step.summary)),
-        f"DTSTART{_moment(start)}\r\nDTEND{_moment(start + planned.duration)}\r\nDTSTAMP{stamp_text}\r\n",
+        _start_end(start, start + planned.duration),
+        f"DTSTAMP{stamp_text}\r\n",
         _line("UID:" + _text(uid)),
         f"SEQUENCE:{sequence}\r\n",
         _middle(step.categories),
-        _long_line("DESCRIPTION:" + _text(step.description)),
+        _description(step.description, descriptions),
     ]
     if modified:
         parts.append(f"LAST-MODIFIED{stamp_text}\r\n")
@@ -153,6 +159,32 @@ def event_text(step: WordedStep, uid: str, interview_uid: str, stamp: datetime, 
     parts += (_INTERVIEW_ALARM if is_interview else _FOLLOW_UP_ALARM,
               _line("DESCRIPTION:" + _text(step.alarm_text)), _trigger(start, planned.alarm_before), _END)
     return "".join(parts)
+
+
+def _description(text: str, written: dict[int, str] | None) -> str:
+    """The DESCRIPTION line of ``text``, taken from ``written`` when it holds it (see event_text)."""
+    if written is None:
+        return _long_line("DESCRIPTION:" + _text(text))
+    line = written.get(id(text))
+    if line is None:
+        line = written[id(text)] = _long_line("DESCRIPTION:" + _text(text))
+    return line
+
+
+# DTSTART and DTEND of one step, in one zone (an end is its start plus a duration: the same tzinfo). They need
+# no folding: the longest IANA name (32 characters) keeps them under 62 octets. IANA names hold none of the
+# characters a parameter value would need quoted for.
+_LOCAL_START_END = "DTSTART;TZID=%s:%04d%02d%02dT%02d%02d%02d\r\nDTEND;TZID=%s:%04d%02d%02dT%02d%02d%02d\r\n"
+
+
+def _start_end(start: datetime, end: datetime) -> str:
+    """'DTSTART...DTEND...' lines: _moment of each, formatted at once (%-formatting: see _local)."""
+    zone = getattr(start.tzinfo, "zone", None)
+    if zone is None or writes_as_utc(zone) or end.tzinfo is not start.tzinfo:
+        return f"DTSTART{_moment(start)}\r\nDTEND{_moment(end)}\r\n"
+    return _LOCAL_START_END % (
+        zone, start.year, start.month, start.day, start.hour, start.minute, start.second,
+        zone, end.year, end.month, end.day, end.hour, end.minute, end.second)
 
 
 @functools.lru_cache(maxsize=64)
@@ -241,14 +273,14 @@ def _fold(line: str) -> str:
 
 def _fold_ascii(line: str) -> str:
     """While more than 74 characters are left, a chunk of 74, or 73 when the 74th is a backslash or caret;
-    then the rest. One regular expression finds the chunks (descriptions are long: dozens per event)."""
-    chunks = _CHUNKS.findall(line)
-    chunks.append(line[sum(map(len, chunks)):])
-    return "\r\n ".join(chunks)
+    then the rest. One regular expression finds every chunk, the rest included (descriptions are long:
+    dozens of chunks per event)."""
+    return "\r\n ".join(_CHUNKS.findall(line))
 
 
-# A chunk starts only where at least 75 characters are left; its optional 74th character is neither \ nor ^.
-_CHUNKS = re.compile(r"(?=.{%d}).{%d}[^\\^]?" % (_LIMIT, _LIMIT - 2), re.DOTALL)  # noqa: UP031
+# A full chunk: 73 characters with at least 2 more after them (so 75 were left), then its 74th unless that is
+# \ or ^. Where fewer than 75 are left, the rest is one chunk.
+_CHUNKS = re.compile(r".{%d}(?=..)[^\\^]?|.+" % (_LIMIT - 2), re.DOTALL)  # noqa: UP031
 
 
 def _fold_unicode(line: str) -> str:
@@ -349,6 +381,8 @@ def _utc_value(moment: datetime) -> bytes:
 # earlier run wrote (by digest, without reading that file back), then stamped.
 _DRAFT_STAMP = datetime(1970, 1, 1, tzinfo=UTC)
 _DRAFT_VALUE = b":19700101T000000Z\r\n"
+_DRAFT_DTSTAMP = b"\r\nDTSTAMP" + _DRAFT_VALUE
+_DRAFT_MODIFIED = b"\r\nLAST-MODIFIED" + _DRAFT_VALUE
 _CALENDAR_END = b"END:VCALENDAR\r\n"
 
 
@@ -367,6 +401,7 @@ class Draft(NamedTuple):
     uids: tuple[str, ...]  # in the order of the events
     digests: tuple[bytes, ...]  # of each event's text, stamp-free
     digest: bytes  # of the whole calendar, stamp-free: equal digests, equal calendars but for the stamps
+    stamps: tuple[int, ...]  # where in ``data`` each stand-in stamp value starts, in order (see _stamped)
 
 
 def draft(schedules: Sequence[Schedule], *, name: str | None = None, feed: ics.FeedOptions | None = None,
@@ -375,17 +410,26 @@ def draft(schedules: Sequence[Schedule], *, name: str | None = None, feed: ics.F
     ``shape.zone_spans(schedules)`` when the caller has it already."""
     zones = ics.zone_spans(schedules) if zones is None else zones
     head = shell_head(name or ics.calendar_name(schedules), zones, feed).encode("utf-8")
-    parts, uids, digests = [head], [], []
-    for uid, text in _event_texts(schedules, _DRAFT_STAMP, {}, modified=feed is not None):
+    modified = feed is not None
+    parts, uids, digests, stamps = [head], [], [], []
+    offset = len(head)
+    for uid, text in _event_texts(schedules, _DRAFT_STAMP, {}, modified=modified):
         event = text.encode("utf-8")
         uids.append(uid)
         digests.append(_digest(memoryview(event)[len(_EVENT_START):]))  # an event's digest leaves out its BEGIN
+        # Each event has one DTSTAMP line (its 4th) and, in a feed, one LAST-MODIFIED line: the first match of
+        # each, as a TEXT value holds no line break and a folded line's break is followed by a space.
+        at = event.index(_DRAFT_DTSTAMP) + len(_DRAFT_DTSTAMP) - len(_DRAFT_VALUE)
+        stamps.append(offset + at)
+        if modified:
+            stamps.append(offset + event.index(_DRAFT_MODIFIED, at) + len(_DRAFT_MODIFIED) - len(_DRAFT_VALUE))
         parts.append(event)
+        offset += len(event)
     parts.append(_CALENDAR_END)
     # The calendar's digest from its head's and its events': the head and the events make the calendar, so
     # equal digests still mean equal calendars, and no byte is hashed twice (each is, in an event's digest).
     whole = _digest(b"".join([_digest(head), *digests]))
-    return Draft(b"".join(parts), tuple(uids), tuple(digests), whole)
+    return Draft(b"".join(parts), tuple(uids), tuple(digests), whole, tuple(stamps))
 
 
 def bytes_digest(drafted: Draft) -> bytes:
@@ -399,7 +443,7 @@ def finish(drafted: Draft, stamp: datetime, kept: Mapping[str, Kept]) -> tuple[b
     its SEQUENCE and stamp, a changed one gets SEQUENCE + 1 and ``stamp``, a new one 0 and ``stamp``.
     The same bytes ``render`` gives when ``kept`` comes from the file it replaces."""
     if not kept:  # a calendar written for the first time (every file of a first batch): every event new
-        return _stamped(drafted.data, _utc_value(stamp)), tuple([Kept(d, 0, stamp) for d in drafted.digests])
+        return _stamped(drafted, _utc_value(stamp)), tuple([Kept(d, 0, stamp) for d in drafted.digests])
     found: dict[str, tuple[int, datetime]] = {}
     revisions = []
     for uid, digest in zip(drafted.uids, drafted.digests, strict=True):
@@ -416,7 +460,7 @@ def finish(drafted: Draft, stamp: datetime, kept: Mapping[str, Kept]) -> tuple[b
     # Most calendars have every event at one revision (all new, or all unchanged since one run): then a
     # replace over the whole text stamps them, without splitting it into events.
     same = revisions[0] if revisions and all(r[1:] == revisions[0][1:] for r in revisions) else None
-    data = _stamped(drafted.data, _utc_value(same.stamp if same is not None else stamp))
+    data = _stamped(drafted, _utc_value(same.stamp if same is not None else stamp))
     if same is not None:
         if same.sequence:
             data = data.replace(b"\r\nSEQUENCE:0\r\n", b"\r\nSEQUENCE:%d\r\n" % same.sequence)
@@ -425,10 +469,17 @@ def finish(drafted: Draft, stamp: datetime, kept: Mapping[str, Kept]) -> tuple[b
     return data, tuple(revisions)
 
 
-def _stamped(data: bytes, value: bytes) -> bytes:
-    """The draft's bytes with every stand-in stamp (DTSTAMP, LAST-MODIFIED) replaced by ``value``."""
-    return data.replace(b"\r\nDTSTAMP" + _DRAFT_VALUE, b"\r\nDTSTAMP" + value).replace(
-        b"\r\nLAST-MODIFIED" + _DRAFT_VALUE, b"\r\nLAST-MODIFIED" + value)
+def _stamped(drafted: Draft, value: bytes) -> bytes:
+    """The draft's bytes with every stand-in stamp (DTSTAMP, LAST-MODIFIED) replaced by ``value``: the
+    pieces between the stamps draft() found, joined by ``value`` (two replaces over the whole calendar,
+    most of them a search for what a batch file never holds, cost several times more)."""
+    data = memoryview(drafted.data)
+    pieces, start = [], 0
+    for at in drafted.stamps:
+        pieces.append(data[start:at])
+        start = at + len(_DRAFT_VALUE)
+    pieces.append(data[start:])
+    return value.join(pieces)
 
 
 def kept_in(previous: bytes, drafted: Draft, stamp: datetime) -> dict[str, Kept]:

@@ -3,10 +3,13 @@
 Every drafted email carries a ``mailto:`` link holding its whole body, so a batch percent-encodes some
 twenty kilobytes per interview; urllib's per-byte loop was a twentieth of a batch. The drafts are made of
 the same words over and over (greetings, sign-offs, the sentences around the company's name), and
-encoding works piece by piece: ``quote(a + " " + b) == quote(a) + "%20" + quote(b)``. So each word is
-encoded once and remembered, and so is each whole text (texts.mailto encodes a body line by line: the
-greetings, sign-offs and the paragraphs an interview's drafts share come back encoded); both tables are
-bounded. tests/test_percent.py holds it to ``quote`` on any text.
+encoding works piece by piece: ``quote(a + " " + b) == quote(a) + "%20" + quote(b)``. So each whole text is
+remembered (texts.mailto encodes a body line by line: the greetings, sign-offs and the paragraphs an
+interview's drafts share come back encoded). A new ASCII text (most of them) is encoded by a few
+``str.replace``, one per kind of character it holds that needs encoding, found with one ``str.translate``
+that drops the rest: each in C, twice as fast as encoding it word by word. Other texts are encoded word by
+word, each word encoded once and remembered. Both tables are bounded. tests/test_percent.py holds it to
+``quote`` on any text.
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ class _Encoder:
     def __init__(self, safe: str) -> None:
         keep = _ALWAYS_SAFE | {ord(character) for character in safe if ord(character) < 128}
         self._bytes = [chr(byte) if byte in keep else f"%{byte:02X}" for byte in range(256)]
+        # For ASCII texts: what drops every character kept as it is, and each other character's code.
+        self._drop_kept: dict[int, None] = dict.fromkeys(keep)
+        self._codes = {chr(byte): self._bytes[byte] for byte in range(128) if byte not in keep}
         self._words: dict[str, str] = {}
         self._texts: dict[str, str] = {}
         self._space = self._bytes[ord(" ")]
@@ -42,14 +48,31 @@ class _Encoder:
     def __call__(self, text: str) -> str:
         encoded = self._texts.get(text)
         if encoded is None:
-            known, word = self._words.get, self.word
-            # ``or``: a word not yet known (or the empty one, which encodes to itself) is encoded and remembered
-            encoded = self._space.join([known(part) or word(part) for part in text.split(" ")])
+            encoded = self._ascii(text) if text.isascii() else self._by_words(text)
             if len(self._texts) >= _MAX_TEXTS:
                 self._texts.clear()
             self._texts[text] = encoded
         return encoded
 
+
+    def _ascii(self, text: str) -> str:
+        """An ASCII text: each kind of character to encode replaced by its code, '%' first (the codes
+        brought in are '%' and characters kept as they are, so no code is encoded twice)."""
+        to_encode = text.translate(self._drop_kept)  # (C's fast path: ASCII in, characters only dropped)
+        if not to_encode:
+            return text
+        codes = self._codes
+        if "%" in to_encode:
+            text = text.replace("%", codes["%"])
+        for character in set(to_encode):
+            if character != "%":
+                text = text.replace(character, codes[character])
+        return text
+
+    def _by_words(self, text: str) -> str:
+        known, word = self._words.get, self.word
+        # ``or``: a word not yet known (or the empty one, which encodes to itself) is encoded and remembered
+        return self._space.join([known(part) or word(part) for part in text.split(" ")])
 
     def join(self, texts: list[str], separator: str) -> str:
         """``separator.join`` of each text encoded; a text remembered costs a look-up, not a call."""
