@@ -302,12 +302,16 @@ def test_a_row_the_csv_reader_refuses_is_one_error_on_its_row() -> None:
         RowError(3, "", "cannot read this row (field larger than field limit (20))")]
 
 
-_CELLS = st.text(alphabet="ab @.,;|\n", max_size=12)
+_PIECES = st.text(alphabet="ab @.,;|\n\t\r\x1c\xa0", max_size=6)
+# Cells as list columns hold them: entries (names, addresses) joined by any of the separators, with any spacing.
+_CELLS = st.lists(st.one_of(_PIECES, st.sampled_from(["Ana Diaz", " a@x.com", "b@y.org ", "Li, Bo"])),
+                  max_size=4).flatmap(lambda parts: st.sampled_from([",", ";", "|", "\n", ", ", " "]).map(
+                      lambda separator: separator.join(parts)))
 
 
 @settings(max_examples=200, deadline=None)
-@given(columns=st.lists(st.sampled_from([*FIELDS, None]), max_size=len(FIELDS) + 3, unique_by=lambda f: f or object()),
-       data=st.data())
+@given(columns=st.permutations([*FIELDS, None, None]).flatmap(lambda names: st.integers(2, len(names)).map(
+    lambda width: names[:width])), data=st.data())
 def test_a_row_makes_the_raw_interview_from_values_makes_of_its_named_cells(
         columns: list[str | None], data: st.DataObject) -> None:
     """raw_maker (where each column goes, worked out once per file) against the mapping it replaces: the row's

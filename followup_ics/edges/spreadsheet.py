@@ -55,6 +55,7 @@ ALIASES = {
 }
 ALIASES.update({"lang": "language", "locale": "language", "my_name": "me", "signature": "me"})
 _LIST_SEPARATORS = re.compile(r"[;\n|]")
+_SEPARATOR = re.compile(r"[;\n|,]")  # anything that may make a list cell more than one entry
 
 
 class CsvError(FollowupError):
@@ -375,7 +376,10 @@ def raw_maker(fields: tuple[str | None, ...]) -> Callable[[list[str]], RawInterv
             values[place] = cells[column]
         for place, column in lists:
             cell = cells[column]
-            values[place] = _split(cell, addresses=True) if cell else ()
+            if _SEPARATOR.search(cell) is None:  # one entry or none (most cells): what _split makes of it
+                values[place] = (cell.strip(),) if cell and not cell.isspace() else ()
+            else:
+                values[place] = _split(cell, addresses=True)
         return make(values)
 
     return raw
