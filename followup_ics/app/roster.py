@@ -108,13 +108,14 @@ def candidate_of(row: Row) -> str:
     return sys.intern(" ".join(row.raw.me.split()).casefold())  # one string per candidate, however many rows
 
 
-def identify(row: Row, request: Request, naming: Naming) -> Identified | RowError:
-    """Validate one row and give its interview a stem no other row of the roster has."""
+def identify(row: Row, request: Request, naming: Naming, cells: bytes | None = None) -> Identified | RowError:
+    """Validate one row and give its interview a stem no other row of the roster has; ``cells``: the row's
+    ``cells_digest``, if worked out already."""
     checked = _checked(row, request)
     if isinstance(checked, RowError):
         return checked
     interview, notices = checked
-    stem = naming.name(row, interview, local(tzinfo(interview.zone), interview.start))
+    stem = naming.name(row, interview, local(tzinfo(interview.zone), interview.start), cells)
     if isinstance(stem, RowError):
         return stem
     return _identified(row, interview, notices, stem, stem != file_stem(interview))
@@ -131,6 +132,20 @@ def _checked(row: Row, request: Request) -> tuple[Interview, tuple[str, ...]] | 
     except FollowupError as error:
         return row.error(error)
     return interview, notices + ((week_notice,) if week_notice else ())
+
+
+def _rebuilt(row: Row, request: Request) -> tuple[Interview, tuple[str, ...]]:
+    """``_checked`` for a row whose cells the first pass found valid (the same cells: the digest says so):
+    the interview built again without the checks that passed then (its texts, its language, its working
+    days), and without the working days' notice (the caller asks for the row's WorkWeek anyway)."""
+    return build_interview(row.raw, zone_name=request.zone, day_first=request.day_first,
+                           default_duration=timedelta(minutes=request.settings.interview.duration),
+                           text_checked=True)
+
+
+def cells_digest(row: Row) -> bytes:
+    """What a row holds, in 16 bytes: the second pass knows a row the first one checked by it."""
+    return _digest("\x1f".join(row.cells))
 
 
 def _identified(row: Row, interview: Interview, notices: tuple[str, ...], stem: str, renamed: bool) -> Identified:
@@ -169,12 +184,13 @@ class Roster:
         naming = Naming()
         for row in rows():
             self.rows += 1
-            item = row if isinstance(row, RowError) else identify(row, request, naming)
+            cells = None if isinstance(row, RowError) else cells_digest(row)
+            item = row if isinstance(row, RowError) else identify(row, request, naming, cells)
             if isinstance(item, RowError):
                 self.errors.append(item)
-                self._stems.add(item.row, None, False)
+                self._stems.add(item.row, None, False, None)
                 continue
-            self._stems.add(item.row.number, item.stem, item.interview.interview_id == item.stem)
+            self._stems.add(item.row.number, item.stem, item.interview.interview_id == item.stem, cells)
             candidate = candidate_of(item.row)
             self.facts.add(round_facts(item.interview, item.application, first_seen=self._first_seen,
                                        now=request.now, candidate=candidate))
@@ -203,21 +219,23 @@ class Roster:
         errors = iter(self.errors)
         stems = iter(self._stems)
         for row in self._rows():
-            number, stem, is_id = next(stems, (None, None, False))
+            number, stem, is_id, cells = next(stems, (None, None, False, None))
             if (row.row if isinstance(row, RowError) else row.number) != number:
                 raise _changed()
             if stem is None:  # bad in the first pass: the same error
                 yield next(errors)
                 continue
-            checked = None if isinstance(row, RowError) else _checked(row, self._request)
-            if not isinstance(checked, tuple) or isinstance(row, RowError):
+            # A row the first pass found valid, with the very same cells, is valid: it is built again, not checked.
+            if isinstance(row, RowError) or cells_digest(row) != cells:
                 raise _changed()
-            item = _identified(row, *checked, stem, is_id and checked[0].interview_id != stem)
+            interview, notices = _rebuilt(row, self._request)
+            week, week_notice = week_for(row.raw.country, row.raw.region, interview.zone, settings.workdays,
+                                         language_code(row.raw, self._request))
+            notices += (week_notice,) if week_notice else ()  # as _checked adds it
+            item = _identified(row, interview, notices, stem, is_id and interview.interview_id != stem)
             app = self.facts.applications.get(item.application)
             if app is None:  # a row the first reading did not hold
                 raise _changed()
-            week, _ = week_for(item.row.raw.country, item.row.raw.region, item.interview.zone, settings.workdays,
-                               language_code(item.row.raw, self._request))
             planned = plan_round(item.interview, item.application, self.facts, settings, week=week,
                                  first_round=item.interview.start == min(app.starts))
             if app.status is not item.interview.status:
@@ -281,8 +299,8 @@ class Naming:
         self._rows = DigestTable(self._store, "rows", ">q")  # the row's cells -> the first row with them
         self._ids = DigestTable(self._store, "ids", ">q16sq")  # id -> first row, company digest, rounds so far
 
-    def name(self, row: Row, interview: Interview, start: datetime) -> str | RowError:
-        cells = _digest("\x1f".join(row.cells))
+    def name(self, row: Row, interview: Interview, start: datetime, cells: bytes | None = None) -> str | RowError:
+        cells = cells or cells_digest(row)
         duplicate_of = self._rows.get(cells)
         if duplicate_of is not None:
             return RowError(row.number, "", f"repeats row {duplicate_of[0]} exactly")
@@ -357,40 +375,44 @@ def _changed() -> DataError:
     return DataError("the file changed while it was being read; run again")
 
 
+_Stem = tuple[int, str | None, bool, bytes | None]
+
+
 class Stems:
     """What the first pass made of each row, in row order: (row, its stem, whether the stem is the
-    interview's id), or (row, None, False) for a bad row. In memory up to SPILL_AFTER rows, then in a table
-    of the temporary SQLite file, written in batches; each iteration reads it from the start."""
+    interview's id, the digest of its cells), or (row, None, False, None) for a bad row. In memory up to
+    SPILL_AFTER rows, then in a table of the temporary SQLite file, written in batches; each iteration reads
+    it from the start."""
 
     def __init__(self, store: Spill) -> None:
         self._store = store
-        self._memory: list[tuple[int, str | None, bool]] | None = []
-        self._pending: list[tuple[int, str | None, bool]] = []
+        self._memory: list[_Stem] | None = []
+        self._pending: list[_Stem] = []
         self._db: sqlite3.Connection | None = None
 
-    def add(self, row: int, stem: str | None, is_id: bool) -> None:
+    def add(self, row: int, stem: str | None, is_id: bool, cells: bytes | None) -> None:
         if self._memory is not None:
-            self._memory.append((row, stem, is_id))
+            self._memory.append((row, stem, is_id, cells))
             if len(self._memory) >= SPILL_AFTER:
                 self._db = self._store.database()
-                self._db.execute("CREATE TABLE stems (row INTEGER, stem TEXT, is_id INTEGER)")
+                self._db.execute("CREATE TABLE stems (row INTEGER, stem TEXT, is_id INTEGER, cells BLOB)")
                 self._pending, self._memory = self._memory, None
             return
-        self._pending.append((row, stem, is_id))
+        self._pending.append((row, stem, is_id, cells))
         if len(self._pending) >= _BATCH:
             self._flush()
 
-    def __iter__(self) -> Iterator[tuple[int, str | None, bool]]:
+    def __iter__(self) -> Iterator[_Stem]:
         if self._memory is not None:
             return iter(self._memory)
         self._flush()
         assert self._db is not None
-        return ((row, stem, bool(is_id))
-                for row, stem, is_id in self._db.execute("SELECT row, stem, is_id FROM stems ORDER BY rowid"))
+        return ((row, stem, bool(is_id), cells) for row, stem, is_id, cells
+                in self._db.execute("SELECT row, stem, is_id, cells FROM stems ORDER BY rowid"))
 
     def _flush(self) -> None:
         assert self._db is not None
-        self._db.executemany("INSERT INTO stems VALUES (?, ?, ?)", self._pending)
+        self._db.executemany("INSERT INTO stems VALUES (?, ?, ?, ?)", self._pending)
         self._pending = []
 
 
