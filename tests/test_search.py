@@ -390,3 +390,27 @@ def test_a_row_built_again_in_the_second_pass_is_the_row_the_first_pass_checked(
     _, notice = week_for(row.raw.country, row.raw.region, interview.zone, request.settings.workdays,
                          language_code(row.raw, request))
     assert (interview, notices + ((notice,) if notice else ())) == checked
+
+
+@settings(max_examples=40, deadline=None)
+@given(adds=st.lists(st.tuples(st.sampled_from("abc"), st.integers(0, 10_000)), max_size=30),
+       spill_after=st.integers(1, 8), batch=st.integers(1, 4))
+def test_reservations_give_each_candidates_interviews_back_in_order_once_in_memory_or_on_disk(
+        adds: list[tuple[str, int]], spill_after: int, batch: int) -> None:
+    """Reservations on disk (moved there after ``spill_after``, written ``batch`` at a time) give back what they
+    were given, as a dict of lists would: each candidate's, in the order added, once."""
+    from followup_ics.app import roster
+
+    kept = roster.SPILL_AFTER, roster._BATCH
+    roster.SPILL_AFTER, roster._BATCH = spill_after, batch
+    try:
+        reservations = roster.Reservations()
+        expected: dict[str, list[tuple[datetime, datetime]]] = {}
+        for candidate, minute in adds:
+            start = STAMP + timedelta(minutes=minute)
+            reservations.add(candidate, start, start + timedelta(hours=1))
+            expected.setdefault(candidate, []).append((start, start + timedelta(hours=1)))
+        for candidate in "abca":
+            assert reservations.take(candidate) == expected.pop(candidate, [])
+    finally:
+        roster.SPILL_AFTER, roster._BATCH = kept

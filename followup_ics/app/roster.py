@@ -300,11 +300,9 @@ class Naming:
         self._ids = DigestTable(self._store, "ids", ">q16sq")  # id -> first row, company digest, rounds so far
 
     def name(self, row: Row, interview: Interview, start: datetime, cells: bytes | None = None) -> str | RowError:
-        cells = cells or cells_digest(row)
-        duplicate_of = self._rows.get(cells)
+        duplicate_of = self._rows.setdefault(cells or cells_digest(row), (row.number,))
         if duplicate_of is not None:
             return RowError(row.number, "", f"repeats row {duplicate_of[0]} exactly")
-        self._rows.put(cells, (row.number,))
         stem = file_stem(interview)
         given_id = row.raw.id.strip()
         if given_id:
@@ -317,28 +315,27 @@ class Naming:
             self._ids.put(key, (first, company, rounds + 1))
             if rounds:
                 stem = f"{stem}-{rounds + 1}"
-        key = _digest(stem)
-        taken = self._stems.get(key)
+        taken = self._stems.setdefault(_digest(stem), (row.number,))  # nearly always free, and now taken
         if taken is not None:
             if given_id:
                 return RowError(row.number, row.column("id"), f"same id as row {taken[0]}")
             base = f"{stem}-{start:%H%M}"
             stem, counter = base, 2
-            while self._stems.get(key := _digest(stem)) is not None:
+            while self._stems.setdefault(_digest(stem), (row.number,)) is not None:
                 stem, counter = f"{base}-{counter}", counter + 1
-        self._stems.put(key, (row.number,))
         return stem
 
 
 class Reservations:
     """Each candidate's interviews (start, end), in row order, until taken: in memory up to SPILL_AFTER,
-    then in a temporary SQLite file."""
+    then in a temporary SQLite file (written in batches)."""
 
     def __init__(self) -> None:
         self._store = Spill()
         self._memory: dict[str, list[tuple[datetime, datetime]]] | None = {}
         self._count = 0
         self._db: sqlite3.Connection | None = None
+        self._pending: list[tuple[str, float, float]] = []
 
     def add(self, candidate: str, start: datetime, end: datetime) -> None:
         if self._memory is not None:
@@ -347,13 +344,14 @@ class Reservations:
             if self._count >= SPILL_AFTER:
                 self._spill()
             return
-        assert self._db is not None
-        self._db.execute("INSERT INTO reservations VALUES (?, ?, ?)", (candidate, start.timestamp(),
-                                                                         end.timestamp()))
+        self._pending.append((candidate, start.timestamp(), end.timestamp()))
+        if len(self._pending) >= _BATCH:
+            self._flush()
 
     def take(self, candidate: str) -> list[tuple[datetime, datetime]]:
         if self._memory is not None:
             return self._memory.pop(candidate, [])
+        self._flush()
         assert self._db is not None
         found = self._db.execute("SELECT start, end FROM reservations WHERE candidate = ? ORDER BY rowid",
                                  (candidate,)).fetchall()
@@ -369,6 +367,12 @@ class Reservations:
                              ((candidate, start.timestamp(), end.timestamp())
                               for candidate, moments in self._memory.items() for start, end in moments))
         self._memory = None
+
+    def _flush(self) -> None:
+        if self._pending:
+            assert self._db is not None
+            self._db.executemany("INSERT INTO reservations VALUES (?, ?, ?)", self._pending)
+            self._pending = []
 
 
 def _changed() -> DataError:
@@ -573,6 +577,20 @@ class DigestTable:
         assert self._db is not None
         found = self._db.execute(f"SELECT value FROM {self._name} WHERE key = ?", (key,)).fetchone()
         return None if found is None else self._layout.unpack(found[0])
+
+    def setdefault(self, key: bytes, value: tuple[int | bytes, ...]) -> tuple[int | bytes, ...] | None:
+        """What ``key`` holds, or None when it held nothing and now holds ``value``: ``get`` then ``put`` in
+        one statement on disk where the key is new (nearly always)."""
+        if self._memory is not None:
+            found = self._memory.get(key)
+            if found is None:
+                self.put(key, value)
+            return found
+        assert self._db is not None
+        if self._db.execute(f"INSERT OR IGNORE INTO {self._name} VALUES (?, ?)",
+                            (key, self._layout.pack(*value))).rowcount:
+            return None
+        return self.get(key)
 
     def put(self, key: bytes, value: tuple[int | bytes, ...]) -> None:
         if self._memory is not None:
