@@ -465,6 +465,8 @@ class Applications(search.Applications):
         self._recent: dict[str, Application] = {}
 
     def __getitem__(self, key: str) -> Application:
+        if self._db is None:  # the dict itself, without two calls more: planning a row asks some fifteen times
+            return self._items[key]
         app = self.get(key)
         if app is None:
             raise KeyError(key)
@@ -477,7 +479,7 @@ class Applications(search.Applications):
 
     def get(self, key: str) -> Application | None:
         if self._db is None:
-            return super().get(key)
+            return self._items.get(key)
         app = self._recent.get(key)
         if app is None:
             found = self._db.execute("SELECT value FROM applications WHERE key = ?", (key,)).fetchone()

@@ -221,7 +221,10 @@ class SearchFacts:
     def waiting(self, key: str) -> tuple[datetime, datetime]:
         """When waiting on this application begins (its first round) and ends (``datetime.max`` in UTC: not
         yet known), in UTC to compare with Offer's UTC copies."""
-        stop = self.stops_waiting(key)
+        return self.window(key, self.stops_waiting(key))
+
+    def window(self, key: str, stop: datetime | None) -> tuple[datetime, datetime]:
+        """``waiting`` given the application's ``stops_waiting`` (planning a round has it already)."""
         return (min(self.applications[key].starts).astimezone(UTC),
                 _FOREVER if stop is None else stop.astimezone(UTC))
 
@@ -250,7 +253,8 @@ def plan_round(interview: Interview, application: str, facts: SearchFacts, setti
         steps = [s for s in steps if not (s.step_id in ("follow-up-call", "status-check") and s.start >= day)]
     latest = following is None
     # When waiting on the application ends, and its window, asked once for every use below.
-    stop, window = facts.stops_waiting(application), facts.waiting(application)
+    stop = facts.stops_waiting(application)
+    window = facts.window(application, stop)
     steps = _waiting_until(steps, stop, zone)
     decide_by = _first_deadline(application, facts.offers(app.candidate), window)
     if decide_by is not None:  # an offer elsewhere ends then: its "decide" step replaces the later checks
