@@ -66,7 +66,8 @@ class RowError:
 @dataclass(frozen=True, slots=True)
 class Row:
     """One interview row: its spreadsheet row number, its cells, its raw interview, and the header text of the
-    column each field came from (for error messages)."""
+    column each field came from (for error messages). Its cells passed the text check as they were read (a
+    cell that does not is a RowError): every value of ``raw`` is a cell or part of one, so it passes too."""
 
     number: int
     cells: tuple[str, ...]
@@ -115,10 +116,11 @@ def identify(row: Row, request: Request, naming: Naming, cells: bytes | None = N
     if isinstance(checked, RowError):
         return checked
     interview, notices = checked
-    stem = naming.name(row, interview, local(tzinfo(interview.zone), interview.start), cells)
+    own = file_stem(interview)
+    stem = naming.name(row, interview, local(tzinfo(interview.zone), interview.start), cells, own)
     if isinstance(stem, RowError):
         return stem
-    return _identified(row, interview, notices, stem, stem != file_stem(interview))
+    return _identified(row, interview, notices, stem, stem != own)
 
 
 def _checked(row: Row, request: Request) -> tuple[Interview, tuple[str, ...]] | RowError:
@@ -126,7 +128,7 @@ def _checked(row: Row, request: Request) -> tuple[Interview, tuple[str, ...]] | 
     try:
         interview, notices = build_interview(
             row.raw, zone_name=request.zone, day_first=request.day_first,
-            default_duration=timedelta(minutes=request.settings.interview.duration))
+            default_duration=timedelta(minutes=request.settings.interview.duration), text_checked=True)
         words_for(row.raw, request)  # an unknown language is the row's error, found before anything is planned
         _, week_notice = week_for(row.raw.country, row.raw.region, interview.zone, request.settings.workdays)
     except FollowupError as error:
@@ -299,11 +301,13 @@ class Naming:
         self._rows = DigestTable(self._store, "rows", ">q")  # the row's cells -> the first row with them
         self._ids = DigestTable(self._store, "ids", ">q16sq")  # id -> first row, company digest, rounds so far
 
-    def name(self, row: Row, interview: Interview, start: datetime, cells: bytes | None = None) -> str | RowError:
+    def name(self, row: Row, interview: Interview, start: datetime, cells: bytes | None = None,
+             own: str | None = None) -> str | RowError:
+        """``cells`` and ``own``: the row's cells_digest and the interview's file_stem, if worked out already."""
         duplicate_of = self._rows.setdefault(cells or cells_digest(row), (row.number,))
         if duplicate_of is not None:
             return RowError(row.number, "", f"repeats row {duplicate_of[0]} exactly")
-        stem = file_stem(interview)
+        stem = own or file_stem(interview)
         given_id = row.raw.id.strip()
         if given_id:
             company = _digest(interview.company.casefold())

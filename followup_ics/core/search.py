@@ -523,8 +523,8 @@ class Stagger:
 
     def _put(self, step: Step, zone: pytz.BaseTzInfo, week: WorkWeek) -> Step:
         start = step.start
-        minute = _minute(start)
-        if not step.blocks_time and minute in self._next:  # taken: the step moves (rarely; checked first)
+        minute = int(start.timestamp()) // 60  # _minute, inline: some seven steps per row come here
+        if minute in self._next and not step.blocks_time:  # taken: the step moves (rarely)
             # A step keeps to the hours it was planned in: business hours on working days, or waking hours on
             # any day for the thank-you note and for what an early deadline pushed out of business hours.
             business = step.step_id not in _ANY_DAY and self._settings.business.fits(local(zone, start), step.duration)
@@ -567,7 +567,7 @@ class Stagger:
         return minute
 
     def _take(self, minute: int, length: timedelta) -> None:
-        self._next.setdefault(minute, minute + max(1, int(length.total_seconds() // 60)))
+        self._next.setdefault(minute, minute + max(1, length // _ONE_MINUTE))  # whole minutes, as total_seconds() // 60
 
 
 def _past(step: Step, start: datetime) -> bool:
@@ -581,6 +581,9 @@ def _order(step: Step) -> tuple[datetime, int, datetime]:
     """The order a plan's steps are placed in: the earliest deadline first (a step due at 13:30 takes 13:00 before
     a thank-you note due tomorrow can, which then moves), then by kind of step."""
     return (step.deadline or _FOREVER, _RANK.get(step.step_id, len(ORDER)), step.start)
+
+
+_ONE_MINUTE = timedelta(minutes=1)
 
 
 def _minute(moment: datetime) -> int:
