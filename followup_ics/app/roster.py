@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from followup_ics.app.config import Request
 from followup_ics.app.fields import RawInterview, build_interview, undated_outcome
 from followup_ics.app.interview import language_code, words_for
-from followup_ics.app.workweek import week_for
+from followup_ics.app.workweek import environment, week_for
 from followup_ics.core import search
 from followup_ics.core.errors import DataError, FollowupError, InputError
 from followup_ics.core.identity import file_stem
@@ -109,10 +109,11 @@ def candidate_of(row: Row) -> str:
     return sys.intern(" ".join(row.raw.me.split()).casefold())  # one string per candidate, however many rows
 
 
-def identify(row: Row, request: Request, naming: Naming, cells: bytes | None = None) -> Identified | RowError:
+def identify(row: Row, request: Request, naming: Naming, cells: bytes | None = None,
+             env: tuple[str, str] | None = None) -> Identified | RowError:
     """Validate one row and give its interview a stem no other row of the roster has; ``cells``: the row's
-    ``cells_digest``, if worked out already."""
-    checked = _checked(row, request)
+    ``cells_digest``, if worked out already; ``env``: workweek.environment(), if read already."""
+    checked = _checked(row, request, env)
     if isinstance(checked, RowError):
         return checked
     interview, notices = checked
@@ -123,14 +124,16 @@ def identify(row: Row, request: Request, naming: Naming, cells: bytes | None = N
     return _identified(row, interview, notices, stem, stem != own)
 
 
-def _checked(row: Row, request: Request) -> tuple[Interview, tuple[str, ...]] | RowError:
+def _checked(row: Row, request: Request,
+             env: tuple[str, str] | None = None) -> tuple[Interview, tuple[str, ...]] | RowError:
     """The row's interview and notices, or what is wrong with it."""
     try:
         interview, notices = build_interview(
             row.raw, zone_name=request.zone, day_first=request.day_first,
             default_duration=timedelta(minutes=request.settings.interview.duration), text_checked=True)
         words_for(row.raw, request)  # an unknown language is the row's error, found before anything is planned
-        _, week_notice = week_for(row.raw.country, row.raw.region, interview.zone, request.settings.workdays)
+        _, week_notice = week_for(row.raw.country, row.raw.region, interview.zone, request.settings.workdays,
+                                  env=env)
     except FollowupError as error:
         return row.error(error)
     return interview, notices + ((week_notice,) if week_notice else ())
@@ -183,11 +186,12 @@ class Roster:
         # What the first pass found of each row (its stem, or that it was bad) is kept for the second, which
         # then need not name the rows again: Naming would have to redo every row's lookups.
         self._stems = Stems(self._spill)
+        self._env = _environment()
         naming = Naming()
         for row in rows():
             self.rows += 1
             cells = None if isinstance(row, RowError) else cells_digest(row)
-            item = row if isinstance(row, RowError) else identify(row, request, naming, cells)
+            item = row if isinstance(row, RowError) else identify(row, request, naming, cells, self._env)
             if isinstance(item, RowError):
                 self.errors.append(item)
                 self._stems.add(item.row, None, False, None)
@@ -232,7 +236,7 @@ class Roster:
                 raise _changed()
             interview, notices = _rebuilt(row, self._request)
             week, week_notice = week_for(row.raw.country, row.raw.region, interview.zone, settings.workdays,
-                                         language_code(row.raw, self._request))
+                                         language_code(row.raw, self._request), self._env)
             notices += (week_notice,) if week_notice else ()  # as _checked adds it
             item = _identified(row, interview, notices, stem, is_id and interview.interview_id != stem)
             app = self.facts.applications.get(item.application)
@@ -377,6 +381,15 @@ class Reservations:
             assert self._db is not None
             self._db.executemany("INSERT INTO reservations VALUES (?, ?, ?)", self._pending)
             self._pending = []
+
+
+def _environment() -> tuple[str, str] | None:
+    """The working-days variables, read once for every row of a roster (os.environ costs a microsecond or two
+    a name); None when unusable, so that each row says so, as when each row read them."""
+    try:
+        return environment()
+    except FollowupError:
+        return None
 
 
 def _changed() -> DataError:
