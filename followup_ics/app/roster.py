@@ -253,8 +253,8 @@ class Roster:
             if self._last_rows.last(candidate) == item.row.number:  # their calendar is complete: let it go
                 self._stagger.forget(candidate)
                 self._open.discard(candidate)
-            planned = planned._replace(steps=tuple(undecided(planned.steps, item.application, self.facts)))
-            yield item, planned._replace(notices=item.notices + self._undated(item) + planned.notices)
+            yield item, Plan(planned.interview, tuple(undecided(planned.steps, item.application, self.facts)),
+                             item.notices + self._undated(item) + planned.notices)
         if next(stems, None) is not None:  # rows the first reading held are gone
             raise _changed()
 

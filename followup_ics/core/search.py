@@ -385,7 +385,7 @@ def _numbered(steps: list[Step]) -> list[Step]:
         if counts[step.step_id] > 1:
             seen[step.step_id] = seen.get(step.step_id, 0) + 1
             step = step._replace(index=seen[step.step_id], total=counts[step.step_id])
-        else:
+        elif step.index:
             step = step._replace(index=0)
         result.append(step)
     return result
