@@ -316,12 +316,13 @@ class Naming:
         if given_id:
             company = _digest(interview.company.casefold())
             key = _digest(given_id)
-            first, known_company, rounds = self._ids.get(key) or (row.number, company, 0)
-            if known_company != company:
-                return RowError(row.number, row.column("id"),
-                                f"same id as row {first}, which names another company", given_id)
-            self._ids.put(key, (first, company, rounds + 1))
-            if rounds:
+            known = self._ids.setdefault(key, (row.number, company, 1))  # a new id (nearly always): round one
+            if known is not None:
+                first, known_company, rounds = known
+                if known_company != company:
+                    return RowError(row.number, row.column("id"),
+                                    f"same id as row {first}, which names another company", given_id)
+                self._ids.put(key, (first, company, rounds + 1))
                 stem = f"{stem}-{rounds + 1}"
         taken = self._stems.setdefault(_digest(stem), (row.number,))  # nearly always free, and now taken
         if taken is not None:
