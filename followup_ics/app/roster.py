@@ -118,7 +118,7 @@ def identify(row: Row, request: Request, naming: Naming, cells: bytes | None = N
         return checked
     interview, notices = checked
     own = file_stem(interview)
-    stem = naming.name(row, interview, local(tzinfo(interview.zone), interview.start), cells, own)
+    stem = naming.name(row, interview, cells, own)
     if isinstance(stem, RowError):
         return stem
     return _identified(row, interview, notices, stem, stem != own)
@@ -305,7 +305,7 @@ class Naming:
         self._rows = DigestTable(self._store, "rows", ">q")  # the row's cells -> the first row with them
         self._ids = DigestTable(self._store, "ids", ">q16sq")  # id -> first row, company digest, rounds so far
 
-    def name(self, row: Row, interview: Interview, start: datetime, cells: bytes | None = None,
+    def name(self, row: Row, interview: Interview, cells: bytes | None = None,
              own: str | None = None) -> str | RowError:
         """``cells`` and ``own``: the row's cells_digest and the interview's file_stem, if worked out already."""
         duplicate_of = self._rows.setdefault(cells or cells_digest(row), (row.number,))
@@ -328,6 +328,7 @@ class Naming:
         if taken is not None:
             if given_id:
                 return RowError(row.number, row.column("id"), f"same id as row {taken[0]}")
+            start = local(tzinfo(interview.zone), interview.start)  # the wall clock where it happens
             base = f"{stem}-{start:%H%M}"
             stem, counter = base, 2
             while self._stems.setdefault(_digest(stem), (row.number,)) is not None:
