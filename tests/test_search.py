@@ -338,6 +338,8 @@ def test_a_roster_plans_the_same_when_its_facts_spill_to_disk(text: str, spill_a
 
 @pytest.mark.parametrize("second", [
     "company,date\r\n\r\nAcme,2026-12-01 10:00\r\nBeta,2026-12-02 10:00\r\n",  # rows moved down a line
+    # a cell changed in place: the same application, but not the row the first pass checked and counted
+    "company,date\r\nAcme,2026-12-01 10:00\r\nBeta,2026-12-02 11:00\r\n",
     "company,date\r\nAcme,2026-12-01 10:00\r\n",  # the last row gone: not a plan with one row silently missing
     "company,date\r\nAcme,2026-12-01 10:00\r\nGamma,2026-12-02 10:00\r\n",  # a row replaced: an unknown application
 ])
@@ -349,3 +351,66 @@ def test_a_file_changed_between_the_two_readings_is_an_error_not_a_wrong_plan(se
     roster = Roster(lambda: read_text(next(texts))[1], Request(zone="UTC", now=STAMP))
     with pytest.raises(DataError, match="changed while it was being read"):
         list(roster.plans())
+
+
+_ROW_CELLS = {  # valid values mostly (a bad row never reaches the second pass), some giving notices
+    "date": ["2026-12-01 10:00", "2026-03-29 02:30", "2026-10-25 02:30", "Dec 3 2026 4pm"],
+    "timezone": ["", "Europe/Berlin", "America/New_York", "UTC", "Asia/Kolkata"],
+    "duration": ["", "45", "1h30"],
+    "status": ["", "", "offer", "rejected", "accepted"],
+    "outcome_date": ["", "", "2026-12-05", "2026-12-04 09:00"],
+    "offer_deadline": ["", "2026-12-20", "2026-12-22 17:00"],
+    "offer_arrived": ["", "", "2026-12-02"],
+    "country": ["", "", "US", "DE", "none"],
+    "region": ["", "", "", "CA"],
+    "language": ["", "de", "fr"],
+    "interviewer": ["", "Ana Diaz <ana@x.com>"],
+    "notes": ["", "one\rtwo\r\nthree "],
+    "id": ["", "round-1"],
+}
+
+
+@settings(max_examples=150, deadline=None)
+@given(cells=st.fixed_dictionaries({name: st.sampled_from(values) for name, values in _ROW_CELLS.items()}))
+def test_a_row_built_again_in_the_second_pass_is_the_row_the_first_pass_checked(cells: dict[str, str]) -> None:
+    """The second pass builds a row the first found valid without its checks (_rebuilt, with the working days'
+    notice of the WorkWeek it plans with): the same interview and notices as the checked path (_checked)."""
+    from followup_ics.app.interview import language_code
+    from followup_ics.app.roster import _checked, _rebuilt
+    from followup_ics.app.workweek import week_for
+
+    header = "company," + ",".join(cells)
+    _, rows = read_text(f"{header}\r\n" + ",".join(["Acme", *(f'"{cell}"' for cell in cells.values())]) + "\r\n")
+    (row,) = list(rows)
+    request = Request(zone="Europe/Berlin", now=STAMP)
+    checked = _checked(row, request)
+    if isinstance(checked, RowError):
+        return  # the first pass stops a bad row: it never comes back
+    interview, notices = _rebuilt(row, request)
+    _, notice = week_for(row.raw.country, row.raw.region, interview.zone, request.settings.workdays,
+                         language_code(row.raw, request))
+    assert (interview, notices + ((notice,) if notice else ())) == checked
+
+
+@settings(max_examples=40, deadline=None)
+@given(adds=st.lists(st.tuples(st.sampled_from("abc"), st.integers(0, 10_000)), max_size=30),
+       spill_after=st.integers(1, 8), batch=st.integers(1, 4))
+def test_reservations_give_each_candidates_interviews_back_in_order_once_in_memory_or_on_disk(
+        adds: list[tuple[str, int]], spill_after: int, batch: int) -> None:
+    """Reservations on disk (moved there after ``spill_after``, written ``batch`` at a time) give back what they
+    were given, as a dict of lists would: each candidate's, in the order added, once."""
+    from followup_ics.app import roster
+
+    kept = roster.SPILL_AFTER, roster._BATCH
+    roster.SPILL_AFTER, roster._BATCH = spill_after, batch
+    try:
+        reservations = roster.Reservations()
+        expected: dict[str, list[tuple[datetime, datetime]]] = {}
+        for candidate, minute in adds:
+            start = STAMP + timedelta(minutes=minute)
+            reservations.add(candidate, start, start + timedelta(hours=1))
+            expected.setdefault(candidate, []).append((start, start + timedelta(hours=1)))
+        for candidate in "abca":
+            assert reservations.take(candidate) == expected.pop(candidate, [])
+    finally:
+        roster.SPILL_AFTER, roster._BATCH = kept

@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from followup_ics.edges.spreadsheet import Row, RowError, read_text
+from followup_ics.app.fields import LIST_FIELDS, SPELLINGS, RawInterview
+from followup_ics.edges.spreadsheet import FIELDS, Row, RowError, _split, raw_maker, read_text
 
 HEADER = "Company,Date,Notes\r\n"
 
@@ -297,3 +300,24 @@ def test_a_row_the_csv_reader_refuses_is_one_error_on_its_row() -> None:
         csv.field_size_limit(limit)
     assert isinstance(found[0], Row) and found[1:] == [
         RowError(3, "", "cannot read this row (field larger than field limit (20))")]
+
+
+_PIECES = st.text(alphabet="ab @.,;|\n\t\r\x1c\xa0", max_size=6)
+# Cells as list columns hold them: entries (names, addresses) joined by any of the separators, with any spacing.
+_CELLS = st.lists(st.one_of(_PIECES, st.sampled_from(["Ana Diaz", " a@x.com", "b@y.org ", "Li, Bo"])),
+                  max_size=4).flatmap(lambda parts: st.sampled_from([",", ";", "|", "\n", ", ", " "]).map(
+                      lambda separator: separator.join(parts)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(columns=st.permutations([*FIELDS, None, None]).flatmap(lambda names: st.integers(2, len(names)).map(
+    lambda width: names[:width])), data=st.data())
+def test_a_row_makes_the_raw_interview_from_values_makes_of_its_named_cells(
+        columns: list[str | None], data: st.DataObject) -> None:
+    """raw_maker (where each column goes, worked out once per file) against the mapping it replaces: the row's
+    named values, list cells split, through RawInterview.from_values."""
+    cells = data.draw(st.lists(_CELLS, min_size=len(columns), max_size=len(columns)))
+    expected = RawInterview.from_values({
+        field: _split(cell, addresses=True) if SPELLINGS.get(field, field) in LIST_FIELDS else cell
+        for field, cell in zip(columns, cells, strict=True) if field})
+    assert raw_maker(tuple(columns))(cells) == expected

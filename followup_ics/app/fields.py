@@ -304,9 +304,11 @@ def _check_offer(status: Status, deadline: datetime | None, arrived: datetime | 
 
 def build_interview(raw: RawInterview, *, zone_name: str, day_first: bool | None = None,
                     default_duration: timedelta = timedelta(minutes=60),
-                    as_of: datetime | None = None) -> tuple[Interview, tuple[str, ...]]:
-    """Validate every field of ``raw``; return the Interview and notices for the user."""
-    check_text(raw)
+                    as_of: datetime | None = None, text_checked: bool = False) -> tuple[Interview, tuple[str, ...]]:
+    """Validate every field of ``raw``; return the Interview and notices for the user. ``text_checked``: every
+    value of ``raw`` is known to pass ``check_text`` already (a row checked by an earlier reading)."""
+    if not text_checked:
+        check_text(raw)
     if not raw.company.strip():
         raise InputError("company", "must not be empty")
     zone = user_zone(raw.timezone, "timezone") if raw.timezone.strip() else zone_name

@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from followup_ics.app.config import Request
 from followup_ics.app.fields import RawInterview, build_interview, undated_outcome
 from followup_ics.app.interview import language_code, words_for
-from followup_ics.app.workweek import week_for
+from followup_ics.app.workweek import environment, week_for
 from followup_ics.core import search
 from followup_ics.core.errors import DataError, FollowupError, InputError
 from followup_ics.core.identity import file_stem
@@ -66,7 +66,8 @@ class RowError:
 @dataclass(frozen=True, slots=True)
 class Row:
     """One interview row: its spreadsheet row number, its cells, its raw interview, and the header text of the
-    column each field came from (for error messages)."""
+    column each field came from (for error messages). Its cells passed the text check as they were read (a
+    cell that does not is a RowError): every value of ``raw`` is a cell or part of one, so it passes too."""
 
     number: int
     cells: tuple[str, ...]
@@ -108,29 +109,48 @@ def candidate_of(row: Row) -> str:
     return sys.intern(" ".join(row.raw.me.split()).casefold())  # one string per candidate, however many rows
 
 
-def identify(row: Row, request: Request, naming: Naming) -> Identified | RowError:
-    """Validate one row and give its interview a stem no other row of the roster has."""
-    checked = _checked(row, request)
+def identify(row: Row, request: Request, naming: Naming, cells: bytes | None = None,
+             env: tuple[str, str] | None = None) -> Identified | RowError:
+    """Validate one row and give its interview a stem no other row of the roster has; ``cells``: the row's
+    ``cells_digest``, if worked out already; ``env``: workweek.environment(), if read already."""
+    checked = _checked(row, request, env)
     if isinstance(checked, RowError):
         return checked
     interview, notices = checked
-    stem = naming.name(row, interview, local(tzinfo(interview.zone), interview.start))
+    own = file_stem(interview)
+    stem = naming.name(row, interview, cells, own)
     if isinstance(stem, RowError):
         return stem
-    return _identified(row, interview, notices, stem, stem != file_stem(interview))
+    return _identified(row, interview, notices, stem, stem != own)
 
 
-def _checked(row: Row, request: Request) -> tuple[Interview, tuple[str, ...]] | RowError:
+def _checked(row: Row, request: Request,
+             env: tuple[str, str] | None = None) -> tuple[Interview, tuple[str, ...]] | RowError:
     """The row's interview and notices, or what is wrong with it."""
     try:
         interview, notices = build_interview(
             row.raw, zone_name=request.zone, day_first=request.day_first,
-            default_duration=timedelta(minutes=request.settings.interview.duration))
+            default_duration=timedelta(minutes=request.settings.interview.duration), text_checked=True)
         words_for(row.raw, request)  # an unknown language is the row's error, found before anything is planned
-        _, week_notice = week_for(row.raw.country, row.raw.region, interview.zone, request.settings.workdays)
+        _, week_notice = week_for(row.raw.country, row.raw.region, interview.zone, request.settings.workdays,
+                                  env=env)
     except FollowupError as error:
         return row.error(error)
     return interview, notices + ((week_notice,) if week_notice else ())
+
+
+def _rebuilt(row: Row, request: Request) -> tuple[Interview, tuple[str, ...]]:
+    """``_checked`` for a row whose cells the first pass found valid (the same cells: the digest says so):
+    the interview built again without the checks that passed then (its texts, its language, its working
+    days), and without the working days' notice (the caller asks for the row's WorkWeek anyway)."""
+    return build_interview(row.raw, zone_name=request.zone, day_first=request.day_first,
+                           default_duration=timedelta(minutes=request.settings.interview.duration),
+                           text_checked=True)
+
+
+def cells_digest(row: Row) -> bytes:
+    """What a row holds, in 16 bytes: the second pass knows a row the first one checked by it."""
+    return _digest("\x1f".join(row.cells))
 
 
 def _identified(row: Row, interview: Interview, notices: tuple[str, ...], stem: str, renamed: bool) -> Identified:
@@ -166,15 +186,17 @@ class Roster:
         # What the first pass found of each row (its stem, or that it was bad) is kept for the second, which
         # then need not name the rows again: Naming would have to redo every row's lookups.
         self._stems = Stems(self._spill)
+        self._env = _environment()
         naming = Naming()
         for row in rows():
             self.rows += 1
-            item = row if isinstance(row, RowError) else identify(row, request, naming)
+            cells = None if isinstance(row, RowError) else cells_digest(row)
+            item = row if isinstance(row, RowError) else identify(row, request, naming, cells, self._env)
             if isinstance(item, RowError):
                 self.errors.append(item)
-                self._stems.add(item.row, None, False)
+                self._stems.add(item.row, None, False, None)
                 continue
-            self._stems.add(item.row.number, item.stem, item.interview.interview_id == item.stem)
+            self._stems.add(item.row.number, item.stem, item.interview.interview_id == item.stem, cells)
             candidate = candidate_of(item.row)
             self.facts.add(round_facts(item.interview, item.application, first_seen=self._first_seen,
                                        now=request.now, candidate=candidate))
@@ -203,21 +225,23 @@ class Roster:
         errors = iter(self.errors)
         stems = iter(self._stems)
         for row in self._rows():
-            number, stem, is_id = next(stems, (None, None, False))
+            number, stem, is_id, cells = next(stems, (None, None, False, None))
             if (row.row if isinstance(row, RowError) else row.number) != number:
                 raise _changed()
             if stem is None:  # bad in the first pass: the same error
                 yield next(errors)
                 continue
-            checked = None if isinstance(row, RowError) else _checked(row, self._request)
-            if not isinstance(checked, tuple) or isinstance(row, RowError):
+            # A row the first pass found valid, with the very same cells, is valid: it is built again, not checked.
+            if isinstance(row, RowError) or cells_digest(row) != cells:
                 raise _changed()
-            item = _identified(row, *checked, stem, is_id and checked[0].interview_id != stem)
+            interview, notices = _rebuilt(row, self._request)
+            week, week_notice = week_for(row.raw.country, row.raw.region, interview.zone, settings.workdays,
+                                         language_code(row.raw, self._request), self._env)
+            notices += (week_notice,) if week_notice else ()  # as _checked adds it
+            item = _identified(row, interview, notices, stem, is_id and interview.interview_id != stem)
             app = self.facts.applications.get(item.application)
             if app is None:  # a row the first reading did not hold
                 raise _changed()
-            week, _ = week_for(item.row.raw.country, item.row.raw.region, item.interview.zone, settings.workdays,
-                               language_code(item.row.raw, self._request))
             planned = plan_round(item.interview, item.application, self.facts, settings, week=week,
                                  first_round=item.interview.start == min(app.starts))
             if app.status is not item.interview.status:
@@ -229,8 +253,8 @@ class Roster:
             if self._last_rows.last(candidate) == item.row.number:  # their calendar is complete: let it go
                 self._stagger.forget(candidate)
                 self._open.discard(candidate)
-            planned = planned._replace(steps=tuple(undecided(planned.steps, item.application, self.facts)))
-            yield item, planned._replace(notices=item.notices + self._undated(item) + planned.notices)
+            yield item, Plan(planned.interview, tuple(undecided(planned.steps, item.application, self.facts)),
+                             item.notices + self._undated(item) + planned.notices)
         if next(stems, None) is not None:  # rows the first reading held are gone
             raise _changed()
 
@@ -281,46 +305,47 @@ class Naming:
         self._rows = DigestTable(self._store, "rows", ">q")  # the row's cells -> the first row with them
         self._ids = DigestTable(self._store, "ids", ">q16sq")  # id -> first row, company digest, rounds so far
 
-    def name(self, row: Row, interview: Interview, start: datetime) -> str | RowError:
-        cells = _digest("\x1f".join(row.cells))
-        duplicate_of = self._rows.get(cells)
+    def name(self, row: Row, interview: Interview, cells: bytes | None = None,
+             own: str | None = None) -> str | RowError:
+        """``cells`` and ``own``: the row's cells_digest and the interview's file_stem, if worked out already."""
+        duplicate_of = self._rows.setdefault(cells or cells_digest(row), (row.number,))
         if duplicate_of is not None:
             return RowError(row.number, "", f"repeats row {duplicate_of[0]} exactly")
-        self._rows.put(cells, (row.number,))
-        stem = file_stem(interview)
+        stem = own or file_stem(interview)
         given_id = row.raw.id.strip()
         if given_id:
             company = _digest(interview.company.casefold())
             key = _digest(given_id)
-            first, known_company, rounds = self._ids.get(key) or (row.number, company, 0)
-            if known_company != company:
-                return RowError(row.number, row.column("id"),
-                                f"same id as row {first}, which names another company", given_id)
-            self._ids.put(key, (first, company, rounds + 1))
-            if rounds:
+            known = self._ids.setdefault(key, (row.number, company, 1))  # a new id (nearly always): round one
+            if known is not None:
+                first, known_company, rounds = known
+                if known_company != company:
+                    return RowError(row.number, row.column("id"),
+                                    f"same id as row {first}, which names another company", given_id)
+                self._ids.put(key, (first, company, rounds + 1))
                 stem = f"{stem}-{rounds + 1}"
-        key = _digest(stem)
-        taken = self._stems.get(key)
+        taken = self._stems.setdefault(_digest(stem), (row.number,))  # nearly always free, and now taken
         if taken is not None:
             if given_id:
                 return RowError(row.number, row.column("id"), f"same id as row {taken[0]}")
+            start = local(tzinfo(interview.zone), interview.start)  # the wall clock where it happens
             base = f"{stem}-{start:%H%M}"
             stem, counter = base, 2
-            while self._stems.get(key := _digest(stem)) is not None:
+            while self._stems.setdefault(_digest(stem), (row.number,)) is not None:
                 stem, counter = f"{base}-{counter}", counter + 1
-        self._stems.put(key, (row.number,))
         return stem
 
 
 class Reservations:
     """Each candidate's interviews (start, end), in row order, until taken: in memory up to SPILL_AFTER,
-    then in a temporary SQLite file."""
+    then in a temporary SQLite file (written in batches)."""
 
     def __init__(self) -> None:
         self._store = Spill()
         self._memory: dict[str, list[tuple[datetime, datetime]]] | None = {}
         self._count = 0
         self._db: sqlite3.Connection | None = None
+        self._pending: list[tuple[str, float, float]] = []
 
     def add(self, candidate: str, start: datetime, end: datetime) -> None:
         if self._memory is not None:
@@ -329,13 +354,14 @@ class Reservations:
             if self._count >= SPILL_AFTER:
                 self._spill()
             return
-        assert self._db is not None
-        self._db.execute("INSERT INTO reservations VALUES (?, ?, ?)", (candidate, start.timestamp(),
-                                                                         end.timestamp()))
+        self._pending.append((candidate, start.timestamp(), end.timestamp()))
+        if len(self._pending) >= _BATCH:
+            self._flush()
 
     def take(self, candidate: str) -> list[tuple[datetime, datetime]]:
         if self._memory is not None:
             return self._memory.pop(candidate, [])
+        self._flush()
         assert self._db is not None
         found = self._db.execute("SELECT start, end FROM reservations WHERE candidate = ? ORDER BY rowid",
                                  (candidate,)).fetchall()
@@ -352,45 +378,64 @@ class Reservations:
                               for candidate, moments in self._memory.items() for start, end in moments))
         self._memory = None
 
+    def _flush(self) -> None:
+        if self._pending:
+            assert self._db is not None
+            self._db.executemany("INSERT INTO reservations VALUES (?, ?, ?)", self._pending)
+            self._pending = []
+
+
+def _environment() -> tuple[str, str] | None:
+    """The working-days variables, read once for every row of a roster (os.environ costs a microsecond or two
+    a name); None when unusable, so that each row says so, as when each row read them."""
+    try:
+        return environment()
+    except FollowupError:
+        return None
+
 
 def _changed() -> DataError:
     return DataError("the file changed while it was being read; run again")
 
 
+_Stem = tuple[int, str | None, bool, bytes | None]
+
+
 class Stems:
     """What the first pass made of each row, in row order: (row, its stem, whether the stem is the
-    interview's id), or (row, None, False) for a bad row. In memory up to SPILL_AFTER rows, then in a table
-    of the temporary SQLite file, written in batches; each iteration reads it from the start."""
+    interview's id, the digest of its cells), or (row, None, False, None) for a bad row. In memory up to
+    SPILL_AFTER rows, then in a table of the temporary SQLite file, written in batches; each iteration reads
+    it from the start."""
 
     def __init__(self, store: Spill) -> None:
         self._store = store
-        self._memory: list[tuple[int, str | None, bool]] | None = []
-        self._pending: list[tuple[int, str | None, bool]] = []
+        self._memory: list[_Stem] | None = []
+        self._pending: list[_Stem] = []
         self._db: sqlite3.Connection | None = None
 
-    def add(self, row: int, stem: str | None, is_id: bool) -> None:
+    def add(self, row: int, stem: str | None, is_id: bool, cells: bytes | None) -> None:
         if self._memory is not None:
-            self._memory.append((row, stem, is_id))
+            self._memory.append((row, stem, is_id, cells))
             if len(self._memory) >= SPILL_AFTER:
                 self._db = self._store.database()
-                self._db.execute("CREATE TABLE stems (row INTEGER, stem TEXT, is_id INTEGER)")
+                self._db.execute("CREATE TABLE stems (row INTEGER, stem TEXT, is_id INTEGER, cells BLOB)")
                 self._pending, self._memory = self._memory, None
             return
-        self._pending.append((row, stem, is_id))
+        self._pending.append((row, stem, is_id, cells))
         if len(self._pending) >= _BATCH:
             self._flush()
 
-    def __iter__(self) -> Iterator[tuple[int, str | None, bool]]:
+    def __iter__(self) -> Iterator[_Stem]:
         if self._memory is not None:
             return iter(self._memory)
         self._flush()
         assert self._db is not None
-        return ((row, stem, bool(is_id))
-                for row, stem, is_id in self._db.execute("SELECT row, stem, is_id FROM stems ORDER BY rowid"))
+        return ((row, stem, bool(is_id), cells) for row, stem, is_id, cells
+                in self._db.execute("SELECT row, stem, is_id, cells FROM stems ORDER BY rowid"))
 
     def _flush(self) -> None:
         assert self._db is not None
-        self._db.executemany("INSERT INTO stems VALUES (?, ?, ?)", self._pending)
+        self._db.executemany("INSERT INTO stems VALUES (?, ?, ?, ?)", self._pending)
         self._pending = []
 
 
@@ -439,6 +484,8 @@ class Applications(search.Applications):
         self._recent: dict[str, Application] = {}
 
     def __getitem__(self, key: str) -> Application:
+        if self._db is None:  # the dict itself, without two calls more: planning a row asks some fifteen times
+            return self._items[key]
         app = self.get(key)
         if app is None:
             raise KeyError(key)
@@ -451,7 +498,7 @@ class Applications(search.Applications):
 
     def get(self, key: str) -> Application | None:
         if self._db is None:
-            return super().get(key)
+            return self._items.get(key)
         app = self._recent.get(key)
         if app is None:
             found = self._db.execute("SELECT value FROM applications WHERE key = ?", (key,)).fetchone()
@@ -551,6 +598,20 @@ class DigestTable:
         assert self._db is not None
         found = self._db.execute(f"SELECT value FROM {self._name} WHERE key = ?", (key,)).fetchone()
         return None if found is None else self._layout.unpack(found[0])
+
+    def setdefault(self, key: bytes, value: tuple[int | bytes, ...]) -> tuple[int | bytes, ...] | None:
+        """What ``key`` holds, or None when it held nothing and now holds ``value``: ``get`` then ``put`` in
+        one statement on disk where the key is new (nearly always)."""
+        if self._memory is not None:
+            found = self._memory.get(key)
+            if found is None:
+                self.put(key, value)
+            return found
+        assert self._db is not None
+        if self._db.execute(f"INSERT OR IGNORE INTO {self._name} VALUES (?, ?)",
+                            (key, self._layout.pack(*value))).rowcount:
+            return None
+        return self.get(key)
 
     def put(self, key: bytes, value: tuple[int | bytes, ...]) -> None:
         if self._memory is not None:

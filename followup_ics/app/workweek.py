@@ -44,9 +44,10 @@ class WorkdaysError(FollowupError):
 
 
 def week_for(country: str, region: str, zone: str, settings: WorkdaySettings,
-             language: str = "en") -> tuple[WorkWeek, str | None]:
+             language: str = "en", env: tuple[str, str] | None = None) -> tuple[WorkWeek, str | None]:
     """The WorkWeek for an interview in ``zone``, and a notice when the country was inferred from the zone;
-    its holidays are named in ``language`` (a code we speak) where the library can.
+    its holidays are named in ``language`` (a code we speak) where the library can. ``env``: what
+    ``environment()`` gives, read once by a caller asking for many rows (else read here).
 
     Raises InputError naming ``country`` or ``region`` for the interview's own values, and FollowupError
     naming the variable or plan key for the others.
@@ -54,7 +55,7 @@ def week_for(country: str, region: str, zone: str, settings: WorkdaySettings,
     country, region = country.strip(), region.strip()
     if country:
         return _checked_week(country, region, settings, language), None
-    env_country, env_region = environment()
+    env_country, env_region = environment() if env is None else env
     if env_country:
         week = _week_from_environment(env_country, env_region, settings, language)
         return (_checked_week(env_country, region, settings, language) if region else week), None

@@ -12,6 +12,8 @@ from followup_ics.core.errors import InputError
 
 _EMAIL = re.compile(r"^[^@\s<>,;:\"]+@[^@\s<>,;:\"]+\.[^@\s<>,;:\"]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{3,30}$")
+_URL = re.compile(r"^https?://\S+$")  # compiled once: every interview with a url is checked (twice per batch row)
+_NO_TIME = timedelta(0)
 MAX_INTERVIEW = timedelta(hours=12)
 
 
@@ -84,10 +86,10 @@ class Interview:
             raise InputError("company", "must not be empty")
         if self.start.tzinfo is None:
             raise InputError("date", "must carry a time zone")
-        if not timedelta(0) < self.duration <= MAX_INTERVIEW:
+        if not _NO_TIME < self.duration <= MAX_INTERVIEW:
             raise InputError("duration", "must be between 1 minute and 12 hours",
                              value=str(self.duration))
-        if self.url and not re.match(r"^https?://\S+$", self.url):
+        if self.url and not _URL.match(self.url):
             raise InputError("url", "must be an http:// or https:// address without spaces", value=self.url)
         if self.offer_deadline is not None and self.offer_deadline <= self.end:
             raise InputError("offer_deadline", "must be after the interview ends",

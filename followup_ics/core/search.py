@@ -221,7 +221,10 @@ class SearchFacts:
     def waiting(self, key: str) -> tuple[datetime, datetime]:
         """When waiting on this application begins (its first round) and ends (``datetime.max`` in UTC: not
         yet known), in UTC to compare with Offer's UTC copies."""
-        stop = self.stops_waiting(key)
+        return self.window(key, self.stops_waiting(key))
+
+    def window(self, key: str, stop: datetime | None) -> tuple[datetime, datetime]:
+        """``waiting`` given the application's ``stops_waiting`` (planning a round has it already)."""
         return (min(self.applications[key].starts).astimezone(UTC),
                 _FOREVER if stop is None else stop.astimezone(UTC))
 
@@ -250,7 +253,8 @@ def plan_round(interview: Interview, application: str, facts: SearchFacts, setti
         steps = [s for s in steps if not (s.step_id in ("follow-up-call", "status-check") and s.start >= day)]
     latest = following is None
     # When waiting on the application ends, and its window, asked once for every use below.
-    stop, window = facts.stops_waiting(application), facts.waiting(application)
+    stop = facts.stops_waiting(application)
+    window = facts.window(application, stop)
     steps = _waiting_until(steps, stop, zone)
     decide_by = _first_deadline(application, facts.offers(app.candidate), window)
     if decide_by is not None:  # an offer elsewhere ends then: its "decide" step replaces the later checks
@@ -381,7 +385,7 @@ def _numbered(steps: list[Step]) -> list[Step]:
         if counts[step.step_id] > 1:
             seen[step.step_id] = seen.get(step.step_id, 0) + 1
             step = step._replace(index=seen[step.step_id], total=counts[step.step_id])
-        else:
+        elif step.index:
             step = step._replace(index=0)
         result.append(step)
     return result
@@ -519,8 +523,8 @@ class Stagger:
 
     def _put(self, step: Step, zone: pytz.BaseTzInfo, week: WorkWeek) -> Step:
         start = step.start
-        minute = _minute(start)
-        if not step.blocks_time and minute in self._next:  # taken: the step moves (rarely; checked first)
+        minute = int(start.timestamp()) // 60  # _minute, inline: some seven steps per row come here
+        if minute in self._next and not step.blocks_time:  # taken: the step moves (rarely)
             # A step keeps to the hours it was planned in: business hours on working days, or waking hours on
             # any day for the thank-you note and for what an early deadline pushed out of business hours.
             business = step.step_id not in _ANY_DAY and self._settings.business.fits(local(zone, start), step.duration)
@@ -563,7 +567,7 @@ class Stagger:
         return minute
 
     def _take(self, minute: int, length: timedelta) -> None:
-        self._next.setdefault(minute, minute + max(1, int(length.total_seconds() // 60)))
+        self._next.setdefault(minute, minute + max(1, length // _ONE_MINUTE))  # whole minutes, as total_seconds() // 60
 
 
 def _past(step: Step, start: datetime) -> bool:
@@ -577,6 +581,9 @@ def _order(step: Step) -> tuple[datetime, int, datetime]:
     """The order a plan's steps are placed in: the earliest deadline first (a step due at 13:30 takes 13:00 before
     a thank-you note due tomorrow can, which then moves), then by kind of step."""
     return (step.deadline or _FOREVER, _RANK.get(step.step_id, len(ORDER)), step.start)
+
+
+_ONE_MINUTE = timedelta(minutes=1)
 
 
 def _minute(moment: datetime) -> int:

@@ -16,7 +16,7 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -55,6 +55,7 @@ ALIASES = {
 }
 ALIASES.update({"lang": "language", "locale": "language", "my_name": "me", "signature": "me"})
 _LIST_SEPARATORS = re.compile(r"[;\n|]")
+_SEPARATOR = re.compile(r"[;\n|,]")  # anything that may make a list cell more than one entry
 
 
 class CsvError(FollowupError):
@@ -290,6 +291,7 @@ def _rows(handle, reader, header: Header) -> Iterator[Row | RowError]:  # type: 
     if "references" in columns:  # a reference's errors name the field in the singular
         columns["reference"] = columns["references"]
     width = len(header.names)
+    raw = raw_maker(header.fields)
     with handle:
         number = 1
         while True:
@@ -316,8 +318,7 @@ def _rows(handle, reader, header: Header) -> Iterator[Row | RowError]:  # type: 
             if error:
                 yield error
                 continue
-            values = {f: c for f, c in zip(header.fields, cells, strict=True) if f}
-            yield Row(number, tuple(cells), _raw(values), columns)
+            yield Row(number, tuple(cells), raw(cells), columns)
 
 
 def _check_cells(number: int, cells: list[str], header: Header) -> RowError | None:
@@ -357,6 +358,28 @@ def _comma_list(text: str) -> list[str]:
     return [text]
 
 
-def _raw(values: dict[str, str]) -> RawInterview:
-    return RawInterview.from_values({field: _split(cell, addresses=True) if SPELLINGS.get(field, field) in LIST_FIELDS
-                                     else cell for field, cell in values.items()})
+def raw_maker(fields: tuple[str | None, ...]) -> Callable[[list[str]], RawInterview]:
+    """A function from one row's cells (a header's ``fields`` long) to its RawInterview: what
+    ``RawInterview.from_values`` makes of the row's named values, list cells split (``_split``). Where each
+    column goes is worked out once per file, not once per row: the row is then a list filled in place."""
+    places = [(RawInterview._fields.index(SPELLINGS.get(field, field)), column,
+               SPELLINGS.get(field, field) in LIST_FIELDS)
+              for column, field in enumerate(fields) if field and SPELLINGS.get(field, field) in RawInterview._fields]
+    scalars = [(place, column) for place, column, is_list in places if not is_list]
+    lists = [(place, column) for place, column, is_list in places if is_list]
+    defaults = [RawInterview._field_defaults.get(name, "") for name in RawInterview._fields]  # company, date: ""
+    make = RawInterview._make
+
+    def raw(cells: list[str]) -> RawInterview:
+        values = defaults.copy()
+        for place, column in scalars:
+            values[place] = cells[column]
+        for place, column in lists:
+            cell = cells[column]
+            if _SEPARATOR.search(cell) is None:  # one entry or none (most cells): what _split makes of it
+                values[place] = (cell.strip(),) if cell and not cell.isspace() else ()
+            else:
+                values[place] = _split(cell, addresses=True)
+        return make(values)
+
+    return raw
