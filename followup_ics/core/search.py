@@ -116,6 +116,7 @@ class Applications:
     def __init__(self) -> None:
         self._items: dict[str, Application] = {}
         self._deciding: dict[str, list[Application]] | None = None
+        self._by_candidate: dict[str, list[str]] = {}  # each candidate's keys, in the order first seen
 
     def __getitem__(self, key: str) -> Application:
         return self._items[key]
@@ -128,11 +129,17 @@ class Applications:
 
     def put(self, app: Application) -> None:
         """Add an application, or keep a change made to one (its place in the order stays)."""
+        if app.key not in self._items:
+            self._by_candidate.setdefault(app.candidate, []).append(app.key)
         self._items[app.key] = app
         self._deciding = None
 
     def values(self) -> Iterator[Application]:
         return iter(self._items.values())
+
+    def of(self, candidate: str) -> Iterator[Application]:
+        """The candidate's applications, in the order first seen."""
+        return (self._items[key] for key in self._by_candidate.get(candidate, ()))
 
     def deciding(self, candidate: str) -> list[Application]:
         """The candidate's applications with an offer or an acceptance, in order."""
@@ -211,7 +218,11 @@ class SearchFacts:
 
     def stops_waiting(self, key: str) -> datetime | None:
         """When waiting on this application ends: its own outcome, or another one's acceptance."""
-        app = self.applications[key]
+        return self.stops_waiting_for(self.applications[key])
+
+    def stops_waiting_for(self, app: Application) -> datetime | None:
+        """``stops_waiting`` of an application in hand (not looked up again)."""
+        key = app.key
         moments = [moment for moment in (app.outcome,) if moment is not None]
         accepted = self.accepted_at(app.candidate)
         if accepted is not None and accepted[0] != key:
@@ -401,14 +412,15 @@ def _soon(step_id: str, after: datetime, settings: PlanSettings, zone: pytz.Base
 
 
 def plan_stream(facts: SearchFacts, settings: PlanSettings, zone_name: str, *,
-                week: WorkWeek = MONDAY_TO_FRIDAY) -> tuple[Step, ...]:
-    """Keep searching, weekly, while at least one application is open: never two on one day.
+                week: WorkWeek = MONDAY_TO_FRIDAY, candidate: str = "") -> tuple[Step, ...]:
+    """The candidate's keep-searching stream: weekly, while at least one of their applications is open,
+    never two on one day. A coach's spreadsheet holds one search per candidate, each with its own stream.
 
     Each application keeps the stream going for ``count`` weeks after its latest round (or until it is
     decided). Steps are numbered by their date, so adding an application never renames the others.
     """
     rule = settings.keep_searching
-    if not rule.include or not facts.applications:
+    if not rule.include:
         return ()
     zone = tzinfo(zone_name)
     # Windows as POSIX timestamps: comparing aware datetimes of different pytz zones costs two utcoffset
@@ -417,12 +429,12 @@ def plan_stream(facts: SearchFacts, settings: PlanSettings, zone_name: str, *,
     earliest: datetime | None = None
     earliest_stamp = 0.0
     keeps = timedelta(days=rule.every * rule.count)
-    for app in facts.applications.values():
+    for app in facts.applications.of(candidate):
         if app.outside:
             continue
         begin = min(app.starts)
         end = max(app.starts) + keeps
-        stop = facts.stops_waiting(app.key)
+        stop = facts.stops_waiting_for(app)
         stamp = begin.timestamp()
         windows.append((stamp, (min(end, stop) if stop else end).timestamp(), app.company))
         if earliest is None or stamp < earliest_stamp:
