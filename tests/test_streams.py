@@ -143,3 +143,12 @@ def _csv(folder: Path, text: str) -> Path:
     path = folder / "interviews.csv"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_a_stream_passes_over_the_months_between_applications_and_misses_no_week() -> None:
+    """Applications a year apart: four weekly reminders after each, none between, the first of the second run
+    on the first week that the second application is waited on (the weeks between are jumped over)."""
+    (stream,) = _streams(HEADER + "Acme,2026-01-05 10:00,UTC,\r\nBeta,2027-01-04 10:00,UTC,\r\n")
+    assert [f"{worded.step.start:%Y-%m-%d}" for worded in stream.steps] == [
+        "2026-01-06", "2026-01-13", "2026-01-20", "2026-01-27", "2027-01-05", "2027-01-12", "2027-01-19",
+        "2027-01-26"]

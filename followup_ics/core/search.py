@@ -446,19 +446,35 @@ def plan_stream(facts: SearchFacts, settings: PlanSettings, zone_name: str, *,
     steps: list[Step] = []
     days: set[date] = set()
     waiting_at = _Sweep(windows)
-    for number in range(0, 520):
+
+    def week_of(number: int) -> tuple[date, datetime]:
         day = on_or_after_business_day(first + timedelta(days=rule.every * number), week)
-        moment = at(zone, day, rule.time)
+        return day, at(zone, day, rule.time)
+
+    number = 0
+    while number < _WEEKS:
+        day, moment = week_of(number)
         stamp = moment.timestamp()
         if stamp >= last:
             break
         waiting = waiting_at(stamp)
-        if not waiting or day in days:
-            continue
-        days.add(day)
-        steps.append(Step("keep-searching", moment, timedelta(minutes=rule.duration), timedelta(minutes=rule.alarm),
-                          index=int(f"{day:%Y%m%d}"), companies=waiting))
+        if waiting and day not in days:
+            days.add(day)
+            steps.append(Step("keep-searching", moment, timedelta(minutes=rule.duration),
+                              timedelta(minutes=rule.alarm), index=int(f"{day:%Y%m%d}"), companies=waiting))
+        number += 1
+        begins = None if waiting else waiting_at.next_begin()
+        if begins is not None:
+            # Nothing is waited on until the next application begins: the weeks before it are passed over
+            # (a coach's candidate's applications may lie months apart). The weeks' moments only grow, so
+            # when a week ahead is still before it, so is every week in between: nothing is skipped.
+            ahead = number + int((begins - stamp) // (rule.every * 86_400)) - 2
+            if number < ahead < _WEEKS and week_of(ahead)[1].timestamp() < begins:
+                number = ahead
     return tuple(steps)
+
+
+_WEEKS = 520  # the longest stream: ten years of weekly reminders
 
 
 class _Sweep:
@@ -471,6 +487,12 @@ class _Sweep:
         self._opened = 0
         self._open: list[tuple[float, int]] = []  # a heap of (end, window number)
         self._last: float | None = None
+
+    def next_begin(self) -> float | None:
+        """When the next window begins, if none is open at the last moment asked; else None."""
+        if self._open or self._opened >= len(self._by_begin):
+            return None
+        return self._windows[self._by_begin[self._opened]][0]
 
     def __call__(self, moment: float) -> tuple[str, ...]:
         if self._last is not None and moment < self._last:  # never happens as plan_stream asks; stay exact
