@@ -1,4 +1,4 @@
-"""A job search planned as one story: applications with rounds, offers and outcomes, and one stream of
+"""A job search planned as one story: applications with rounds, offers and outcomes, and a stream of
 keep-searching reminders.
 
 An application is a company and role (or the rows sharing an id); its rows are its rounds. Planning is in
