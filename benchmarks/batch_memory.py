@@ -10,6 +10,11 @@ A sum of resident sizes counts the pages a forked worker shares with the main pr
 "tree PSS" (proportional set size) counts them once in all: the memory the run really holds.
 The default jobs are the idle cores: on a busy machine that is one process, so `--pool N` runs `--jobs N`
 in their place to measure a pool of workers whatever the load.
+
+`--heap` runs each size once more, `--jobs 1` under tracemalloc (several times slower), and prints the peak of
+the Python objects the main process held, with its growth per row: whether what still grows with the rows
+is Python objects (kept per row somewhere) or memory outside Python's heap (SQLite's page caches of the
+temporary tables, each bounded; the allocator's pools).
 """
 
 from __future__ import annotations
@@ -67,17 +72,44 @@ def measure(command: list[str], cwd: Path) -> tuple[float, float, float, float]:
     return main / 2**20, tree / 2**20, pss / 2**20, time.perf_counter() - started
 
 
+# Runs the CLI under tracemalloc and says its peak on stderr (the venv's own python: --exe's neighbour).
+_HEAP = """
+import sys, tracemalloc
+tracemalloc.start()
+from followup_ics.cli import cli
+try:
+    cli.main(args=sys.argv[1:], prog_name="followup-ics", standalone_mode=False)
+finally:
+    sys.stderr.write(f"heap-peak {tracemalloc.get_traced_memory()[1]}\\n")
+"""
+
+
+def heap_peak(exe: str, source: Path, out: Path, cwd: Path) -> float:
+    """The peak of the Python heap of a fresh `--jobs 1` run, in MB (tracemalloc)."""
+    shutil.rmtree(out, ignore_errors=True)
+    python = Path(exe).parent / "python"
+    command = [str(python), "-c", _HEAP, "batch", str(source), "-q", "--tz", "UTC", "-o", str(out), "--jobs", "1"]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, "SOURCE_DATE_EPOCH": STAMP_EPOCH}, check=False)
+    found = [line for line in done.stderr.splitlines() if line.startswith("heap-peak ")]
+    if done.returncode or not found:
+        raise SystemExit(f"the tracemalloc run failed: {done.stderr[-500:]}")
+    return int(found[-1].split()[1]) / 2**20
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--exe", default=str(Path(sys.executable).parent / "followup-ics"))
     parser.add_argument("--no-rerun", action="store_true", help="fresh runs only")
     parser.add_argument("--pool", type=int, help="--jobs N in the place of the default jobs")
+    parser.add_argument("--heap", action="store_true", help="also the Python heap's peak (tracemalloc, --jobs 1)")
     options = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="followup-memory-"))
     print(f"batch memory, {options.exe}; peak resident MB (main process / whole tree), wall seconds")
     print(f"{'rows':>8} {'jobs':>8} {'run':>7} {'main':>8} {'tree':>8} {'tree PSS':>8} {'wall s':>8}")
     previous: dict[tuple[str, str], tuple[int, float, float]] = {}
+    heap_before: tuple[int, float] | None = None
     try:
         for rows in options.rows:
             source = work / f"rows-{rows}.csv"
@@ -100,6 +132,14 @@ def main() -> None:
                     print(f"{rows:>8,} {label:>8} {run:>7} {main_mb:>8.1f} {tree_mb:>8.1f} {pss_mb:>8.1f} "
                           f"{wall:>8.1f}{growth}",
                           flush=True)
+            if options.heap:
+                heap = heap_peak(options.exe, source, work / "out", work)
+                growth = ""
+                if heap_before is not None:
+                    growth = f"  {(heap - heap_before[1]) * 2**20 / (rows - heap_before[0]):+.0f} B/row"
+                heap_before = (rows, heap)
+                print(f"{rows:>8,} {'1':>8} {'heap':>7} {heap:>8.1f} (Python objects' peak, tracemalloc){growth}",
+                      flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

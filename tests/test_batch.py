@@ -64,8 +64,7 @@ def test_combined_feed_is_byte_identical_to_one_icalendar_calendar(tmp_path: Pat
     run_batch(source, tmp_path, request)
     roster = Roster(lambda: read_rows(source)[1], request)
     schedules = [result[1] for result in roster.schedules() if not isinstance(result, RowError)]
-    stream = roster.stream_schedule()
-    assert stream is not None
+    (stream,) = roster.streams()
     expected = build_calendar([*schedules, stream], stamp=STAMP, name="Interview follow-ups").to_ical()
     assert (tmp_path / "all.ics").read_bytes() == expected
 

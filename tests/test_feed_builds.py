@@ -52,9 +52,7 @@ def test_a_build_is_a_folder_of_files_and_all_ics_is_the_writers_calendar(tmp_pa
     # the same CSV planned as one search: each interview's events, then the search's keep-searching stream
     roster = Roster(lambda: read_text(csv.decode())[1], Request(zone=zone, now=STAMP))
     schedules = [schedule for _, schedule in roster.schedules()]  # type: ignore[misc]
-    stream = roster.stream_schedule()
-    assert stream is not None
-    schedules.append(stream)
+    schedules += roster.streams()
     whole = writer.calendar_text(schedules, stamp=STAMP, name="Interview follow-ups", feed=ics.FeedOptions())
     assert site.folder is not None and (site.folder / "all.ics").read_bytes() == whole.encode()
     assert list(site.feeds) == ["all.ics", "acme-corp-2026-12-01.ics", "globex-2026-12-02.ics"]

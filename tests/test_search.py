@@ -198,7 +198,9 @@ def _plan(text: str, now: datetime = STAMP) -> tuple[list[Schedule], Schedule | 
     roster = Roster(lambda: read_text(text)[1], Request(zone="Europe/Berlin", now=now))
     assert not roster.errors, roster.errors
     schedules = [result[1] for result in roster.schedules() if not isinstance(result, RowError)]
-    return schedules, roster.stream_schedule()
+    streams = list(roster.streams())
+    assert len(streams) <= 1  # one person's search: one stream
+    return schedules, (streams[0] if streams else None)
 
 
 def _offers(text: str) -> list[tuple[str, datetime, datetime]]:
@@ -311,7 +313,7 @@ def test_one_candidates_offer_never_reaches_another_candidates_applications(tmp_
     assert any(key.startswith("acme-2026-12-01-1100.status-check") for key in sams)  # Sam keeps waiting
 
 
-def _spilled(text: str, spill_after: int) -> tuple[list[Schedule], Schedule | None, dict[str, datetime]]:
+def _spilled(text: str, spill_after: int) -> tuple[list[Schedule], list[Schedule], dict[str, datetime]]:
     """_plan with the roster's tables (the applications' facts, each candidate's last row) moved to disk
     after ``spill_after`` entries, with the dates first seen that it keeps."""
     from followup_ics.app import roster
@@ -321,7 +323,7 @@ def _spilled(text: str, spill_after: int) -> tuple[list[Schedule], Schedule | No
     try:
         plan = Roster(lambda: read_text(text)[1], Request(zone="Europe/Berlin", now=STAMP))
         schedules = [result[1] for result in plan.schedules() if not isinstance(result, RowError)]
-        return schedules, plan.stream_schedule(), plan.first_seen_dates()
+        return schedules, list(plan.streams()), plan.first_seen_dates()
     finally:
         roster.SPILL_AFTER, roster.APPLICATIONS_IN_MEMORY, roster._BATCH = kept
 

@@ -15,9 +15,11 @@ import pickle
 import sqlite3
 import struct
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from followup_ics.app.config import Request
 from followup_ics.app.fields import RawInterview, build_interview, undated_outcome
@@ -26,7 +28,7 @@ from followup_ics.app.workweek import environment, week_for
 from followup_ics.core import search
 from followup_ics.core.errors import DataError, FollowupError, InputError
 from followup_ics.core.identity import file_stem
-from followup_ics.core.records import Interview, Plan, Schedule
+from followup_ics.core.records import Interview, Plan, Schedule, Step
 from followup_ics.core.search import (
     DECIDING,
     Application,
@@ -187,6 +189,7 @@ class Roster:
         # then need not name the rows again: Naming would have to redo every row's lookups.
         self._stems = Stems(self._spill)
         self._env = _environment()
+        self._people = People()
         naming = Naming()
         for row in rows():
             self.rows += 1
@@ -201,23 +204,44 @@ class Roster:
             self.facts.add(round_facts(item.interview, item.application, first_seen=self._first_seen,
                                        now=request.now, candidate=candidate))
             self._last_rows.seen(candidate, item.row.number)
+            self._people.seen(candidate)
             if request.settings.interview.include:
                 self._reservations.add(candidate, item.interview.start, item.interview.end)
         self._last_rows.done()
         del naming
-        # The search's own stream keeps the working days of the run's zone (its country, or the one given).
-        week, _ = week_for("", "", request.zone, request.settings.workdays, request.language)
-        stream = plan_stream(self.facts, request.settings, request.zone, week=week)
-        self._open: set[str] = set()
-        self._hold("")  # the stream is on the calendar of the file's own person
-        self.stream = self._stagger.place_steps(stream, request.zone, week)
+        # Each candidate's keep-searching stream keeps the working days of the run's zone (its country, or the
+        # one given). It is planned when the candidate is first held, kept (placed) until their last row, then
+        # worded and handed on by streams(): only the streams of candidates being planned are held.
+        self._stream_week, _ = week_for("", "", request.zone, request.settings.workdays, request.language)
+        self._open: dict[str, _OpenStream] = {}
+        self._finished: deque[tuple[int, Schedule]] = deque()
 
-    def _hold(self, candidate: str) -> None:
-        """Put the candidate's interviews on their calendar, once, before their first step is placed."""
-        if candidate not in self._open:
-            self._open.add(candidate)
-            for start, end in self._reservations.take(candidate):
-                self._stagger.reserve(start, end, candidate)
+    def _hold(self, candidate: str, row: Row) -> None:
+        """Put the candidate's interviews on their calendar, once, before their first step is placed; then
+        their keep-searching stream, so that it comes first on their calendar (as for one person's file)."""
+        if candidate in self._open:
+            return
+        for start, end in self._reservations.take(candidate):
+            self._stagger.reserve(start, end, candidate)
+        request = self._request
+        steps = plan_stream(self.facts, request.settings, request.zone, week=self._stream_week, candidate=candidate)
+        placed = self._stagger.place_steps(steps, request.zone, self._stream_week, candidate)
+        # Signed as the candidate's rows are (words_for): their `me` as written, else the run's.
+        self._open[candidate] = _OpenStream(row.raw.me.strip() or request.me, placed)
+
+    def _finish(self, candidate: str, row: int) -> None:
+        """The candidate's last row is planned: their stream is complete, to be written after that row."""
+        stream = self._open.pop(candidate)
+        if stream.steps:
+            self._finished.append((row, self._worded(candidate, stream)))
+
+    def _worded(self, candidate: str, stream: _OpenStream) -> Schedule:
+        # The file's own person keeps the UIDs a one-person search always had; in a file of several people each
+        # candidate's are derived from their name (interview_key adds a digest of it), which nothing else moves.
+        stream_id = STREAM_ID if not candidate or not self._people.several else f"{STREAM_ID} {candidate}"
+        owner = Interview(company=STREAM_NAME, start=stream.steps[0].start, zone=self._request.zone,
+                          interview_id=stream_id)
+        return word_stream(Plan(owner, stream.steps), language(self._request.language), stream.me)
 
     def plans(self) -> Iterator[tuple[Identified, Plan] | RowError]:
         """Each row identified and planned once, in row order; bad rows as RowErrors."""
@@ -248,15 +272,17 @@ class Roster:
                 # Every round says where the application stands, so a recorded outcome updates them all.
                 planned = planned._replace(interview=replace(item.interview, status=app.status))
             candidate = candidate_of(item.row)
-            self._hold(candidate)
+            self._hold(candidate, item.row)
             planned = self._stagger.place(planned, week, candidate)
             if self._last_rows.last(candidate) == item.row.number:  # their calendar is complete: let it go
                 self._stagger.forget(candidate)
-                self._open.discard(candidate)
+                self._finish(candidate, item.row.number)
             yield item, Plan(planned.interview, tuple(undecided(planned.steps, item.application, self.facts)),
                              item.notices + self._undated(item) + planned.notices)
         if next(stems, None) is not None:  # rows the first reading held are gone
             raise _changed()
+        for candidate in list(self._open):  # (none: each was finished at their last row)
+            self._finish(candidate, sys.maxsize)
 
     def _undated(self, item: Identified) -> tuple[str, ...]:
         """The row's status without an outcome date, dated at the interview's end because it is still
@@ -274,13 +300,12 @@ class Roster:
             yield result if isinstance(result, RowError) else (
                 result[0], word_plan(result[1], *words_for(result[0].row.raw, self._request)))
 
-    def stream_schedule(self) -> Schedule | None:
-        """The keep-searching stream of the whole search, for the combined calendar; None if empty."""
-        if not self.stream:
-            return None
-        owner = Interview(company=STREAM_NAME, start=self.stream[0].start, zone=self._request.zone,
-                          interview_id=STREAM_ID)
-        return word_stream(Plan(owner, self.stream), language(self._request.language), self._request.me)
+    def streams(self, upto: int | None = None) -> Iterator[Schedule]:
+        """The keep-searching streams complete so far and not yet taken, one per candidate, for the combined
+        calendar: each goes after its candidate's last row (``upto``: only those of rows up to that number;
+        None: every one). Taken while plans() runs, they are let go of as they are written."""
+        while self._finished and (upto is None or self._finished[0][0] <= upto):
+            yield self._finished.popleft()[1]
 
     def first_seen_dates(self) -> dict[str, datetime]:
         return first_seen_dates(self.facts)
@@ -288,6 +313,27 @@ class Roster:
 
 STREAM_ID = "search"  # the keep-searching stream's UIDs: search.keep-searching-20261202@followup-ics
 STREAM_NAME = "Job search"
+
+
+class _OpenStream(NamedTuple):
+    """A candidate's keep-searching stream, placed on their calendar, while their rows are planned."""
+
+    me: str  # who signs it
+    steps: tuple[Step, ...]
+
+
+class People:
+    """Whether a file holds more than one person's search, found without keeping every candidate."""
+
+    def __init__(self) -> None:
+        self._first: str | None = None
+        self.several = False
+
+    def seen(self, candidate: str) -> None:
+        if self._first is None:
+            self._first = candidate
+        elif candidate != self._first:
+            self.several = True
 
 
 class Naming:
@@ -522,6 +568,11 @@ class Applications(search.Applications):
             return super().values()
         return self._read("SELECT value FROM applications ORDER BY place", ())
 
+    def of(self, candidate: str) -> Iterator[Application]:
+        if self._db is None:
+            return super().of(candidate)
+        return self._read("SELECT value FROM applications WHERE candidate = ? ORDER BY place", (candidate,))
+
     def deciding(self, candidate: str) -> list[Application]:
         if self._db is None:
             return super().deciding(candidate)
@@ -552,7 +603,7 @@ class Applications(search.Applications):
         self._db.execute("CREATE INDEX deciding ON applications (candidate, deciding)")
         for app in super().values():
             self._write(app)
-        self._items = {}
+        self._items, self._by_candidate = {}, {}
 
 
 _RECENT = 256  # applications kept as objects once they are on disk

@@ -1,4 +1,4 @@
-"""A job search planned as one story: applications with rounds, offers and outcomes, and one stream of
+"""A job search planned as one story: applications with rounds, offers and outcomes, and a stream of
 keep-searching reminders.
 
 An application is a company and role (or the rows sharing an id); its rows are its rounds. Planning is in
@@ -116,6 +116,7 @@ class Applications:
     def __init__(self) -> None:
         self._items: dict[str, Application] = {}
         self._deciding: dict[str, list[Application]] | None = None
+        self._by_candidate: dict[str, list[str]] = {}  # each candidate's keys, in the order first seen
 
     def __getitem__(self, key: str) -> Application:
         return self._items[key]
@@ -128,11 +129,17 @@ class Applications:
 
     def put(self, app: Application) -> None:
         """Add an application, or keep a change made to one (its place in the order stays)."""
+        if app.key not in self._items:
+            self._by_candidate.setdefault(app.candidate, []).append(app.key)
         self._items[app.key] = app
         self._deciding = None
 
     def values(self) -> Iterator[Application]:
         return iter(self._items.values())
+
+    def of(self, candidate: str) -> Iterator[Application]:
+        """The candidate's applications, in the order first seen."""
+        return (self._items[key] for key in self._by_candidate.get(candidate, ()))
 
     def deciding(self, candidate: str) -> list[Application]:
         """The candidate's applications with an offer or an acceptance, in order."""
@@ -211,7 +218,11 @@ class SearchFacts:
 
     def stops_waiting(self, key: str) -> datetime | None:
         """When waiting on this application ends: its own outcome, or another one's acceptance."""
-        app = self.applications[key]
+        return self.stops_waiting_for(self.applications[key])
+
+    def stops_waiting_for(self, app: Application) -> datetime | None:
+        """``stops_waiting`` of an application in hand (not looked up again)."""
+        key = app.key
         moments = [moment for moment in (app.outcome,) if moment is not None]
         accepted = self.accepted_at(app.candidate)
         if accepted is not None and accepted[0] != key:
@@ -405,14 +416,15 @@ def _soon(step_id: str, after: datetime, settings: PlanSettings, zone: pytz.Base
 
 
 def plan_stream(facts: SearchFacts, settings: PlanSettings, zone_name: str, *,
-                week: WorkWeek = MONDAY_TO_FRIDAY) -> tuple[Step, ...]:
-    """Keep searching, weekly, while at least one application is open: never two on one day.
+                week: WorkWeek = MONDAY_TO_FRIDAY, candidate: str = "") -> tuple[Step, ...]:
+    """The candidate's keep-searching stream: weekly, while at least one of their applications is open,
+    never two on one day. A coach's spreadsheet holds one search per candidate, each with its own stream.
 
     Each application keeps the stream going for ``count`` weeks after its latest round (or until it is
     decided). Steps are numbered by their date, so adding an application never renames the others.
     """
     rule = settings.keep_searching
-    if not rule.include or not facts.applications:
+    if not rule.include:
         return ()
     zone = tzinfo(zone_name)
     # Windows as POSIX timestamps: comparing aware datetimes of different pytz zones costs two utcoffset
@@ -421,12 +433,12 @@ def plan_stream(facts: SearchFacts, settings: PlanSettings, zone_name: str, *,
     earliest: datetime | None = None
     earliest_stamp = 0.0
     keeps = timedelta(days=rule.every * rule.count)
-    for app in facts.applications.values():
+    for app in facts.applications.of(candidate):
         if app.outside:
             continue
         begin = min(app.starts)
         end = max(app.starts) + keeps
-        stop = facts.stops_waiting(app.key)
+        stop = facts.stops_waiting_for(app)
         stamp = begin.timestamp()
         windows.append((stamp, (min(end, stop) if stop else end).timestamp(), app.company))
         if earliest is None or stamp < earliest_stamp:
@@ -438,19 +450,35 @@ def plan_stream(facts: SearchFacts, settings: PlanSettings, zone_name: str, *,
     steps: list[Step] = []
     days: set[date] = set()
     waiting_at = _Sweep(windows)
-    for number in range(0, 520):
+
+    def week_of(number: int) -> tuple[date, datetime]:
         day = on_or_after_business_day(first + timedelta(days=rule.every * number), week)
-        moment = at(zone, day, rule.time)
+        return day, at(zone, day, rule.time)
+
+    number = 0
+    while number < _WEEKS:
+        day, moment = week_of(number)
         stamp = moment.timestamp()
         if stamp >= last:
             break
         waiting = waiting_at(stamp)
-        if not waiting or day in days:
-            continue
-        days.add(day)
-        steps.append(Step("keep-searching", moment, timedelta(minutes=rule.duration), timedelta(minutes=rule.alarm),
-                          index=int(f"{day:%Y%m%d}"), companies=waiting))
+        if waiting and day not in days:
+            days.add(day)
+            steps.append(Step("keep-searching", moment, timedelta(minutes=rule.duration),
+                              timedelta(minutes=rule.alarm), index=int(f"{day:%Y%m%d}"), companies=waiting))
+        number += 1
+        begins = None if waiting else waiting_at.next_begin()
+        if begins is not None:
+            # Nothing is waited on until the next application begins: the weeks before it are passed over
+            # (a coach's candidate's applications may lie months apart). The weeks' moments only grow, so
+            # when a week ahead is still before it, so is every week in between: nothing is skipped.
+            ahead = number + int((begins - stamp) // (rule.every * 86_400)) - 2
+            if number < ahead < _WEEKS and week_of(ahead)[1].timestamp() < begins:
+                number = ahead
     return tuple(steps)
+
+
+_WEEKS = 520  # the longest stream: ten years of weekly reminders
 
 
 class _Sweep:
@@ -463,6 +491,12 @@ class _Sweep:
         self._opened = 0
         self._open: list[tuple[float, int]] = []  # a heap of (end, window number)
         self._last: float | None = None
+
+    def next_begin(self) -> float | None:
+        """When the next window begins, if none is open at the last moment asked; else None."""
+        if self._open or self._opened >= len(self._by_begin):
+            return None
+        return self._windows[self._by_begin[self._opened]][0]
 
     def __call__(self, moment: float) -> tuple[str, ...]:
         if self._last is not None and moment < self._last:  # never happens as plan_stream asks; stay exact

@@ -35,10 +35,10 @@ from typing import BinaryIO
 
 from followup_ics.app.config import Request
 from followup_ics.app.interview import words_for
-from followup_ics.app.roster import SPILL_AFTER, Identified, Roster, RowError, Spill
+from followup_ics.app.roster import SPILL_AFTER, STREAM_ID, Identified, Roster, RowError, Spill
 from followup_ics.core.errors import FollowupError
-from followup_ics.core.identity import COMBINED
-from followup_ics.core.records import Plan
+from followup_ics.core.identity import COMBINED, interview_key
+from followup_ics.core.records import Plan, Schedule
 from followup_ics.edges.files import append, open_folder, read_regular, write_atomic, write_new
 from followup_ics.edges.folder import (
     Entry,
@@ -263,50 +263,72 @@ class _StagedFiles:
 def _stage_rows(roster: Roster, staging: _StagedFiles, out_dir: Path, request: Request, report: BatchReport,
                 pool: _Pool | None, progress: Callable[[int], None] | None, combined: _Combined,
                 manifest: StagedManifest, events_out: BinaryIO) -> None:
-    for result in _results(roster.plans(), request, out_dir, pool):
-        if progress:
-            progress(1)
-        if isinstance(result, RowError):
-            report.errors.append(result)
-            continue
-        data = result.data
-        name = f"{result.stem}.ics"
-        stat = result.in_place
-        if stat is None:
-            stat = staging.write(name, data)
-            combined.written += 1
-        else:
-            combined.in_place += 1
-        manifest.add(name, Entry(result.digest, stat, result.record))
-        events_out.write(_events(data))
-        report.interviews += 1
-        report.events += result.events
-        report.default_zone_rows += result.default_zone
-        for notice in result.notices:
-            report.notices.add(str(result.row), notice)
-        widen(combined.spans, result.zone, result.first, result.last)
-    stream = roster.stream_schedule()
-    if stream is not None:
-        # The search's keep-searching stream belongs to no one interview: only all.ics holds it. Its events'
-        # revisions are kept in the manifest's row for all.ics (all.ics is never read back: it is large).
-        drafted = draft([stream])
-        old = Manifest(out_dir)
-        try:
-            kept = _stream_kept(old, out_dir, drafted, request)
-        finally:
-            old.close()
-        data, revisions = finish(drafted, request.now, kept)
-        manifest.add(COMBINED, Entry(None, None, pack_events(drafted.uids, revisions)))
-        events_out.write(_events(data))
-        report.events += len(stream.steps)
-        widen(combined.spans, stream.interview.zone, stream.steps[0].start, stream.steps[-1].end)
+    old = Manifest(out_dir)
+    try:
+        for result in _results(roster.plans(), request, out_dir, pool):
+            _stage_row(result, staging, report, progress, combined, manifest, events_out)
+            # Each candidate's keep-searching stream follows their last row (rows are planned ahead of the
+            # results in a pool: a stream waits for its row's result).
+            for stream in roster.streams(upto=result.row):
+                _stage_stream(stream, old, out_dir, request, report, combined, manifest, events_out)
+        for stream in roster.streams():
+            _stage_stream(stream, old, out_dir, request, report, combined, manifest, events_out)
+    finally:
+        old.close()
 
 
-def _stream_kept(old: Manifest, out_dir: Path, drafted: Draft, request: Request) -> dict[str, Kept]:
-    entry = old.get(COMBINED)
+def _stage_row(result: Rendered | RowError, staging: _StagedFiles, report: BatchReport,
+               progress: Callable[[int], None] | None, combined: _Combined, manifest: StagedManifest,
+               events_out: BinaryIO) -> None:
+    if progress:
+        progress(1)
+    if isinstance(result, RowError):
+        report.errors.append(result)
+        return
+    data = result.data
+    name = f"{result.stem}.ics"
+    stat = result.in_place
+    if stat is None:
+        stat = staging.write(name, data)
+        combined.written += 1
+    else:
+        combined.in_place += 1
+    manifest.add(name, Entry(result.digest, stat, result.record))
+    events_out.write(_events(data))
+    report.interviews += 1
+    report.events += result.events
+    report.default_zone_rows += result.default_zone
+    for notice in result.notices:
+        report.notices.add(str(result.row), notice)
+    widen(combined.spans, result.zone, result.first, result.last)
+
+
+def _stage_stream(stream: Schedule, old: Manifest, out_dir: Path, request: Request, report: BatchReport,
+                  combined: _Combined, manifest: StagedManifest, events_out: BinaryIO) -> None:
+    """A candidate's keep-searching stream belongs to no one interview: only all.ics holds it. Its events'
+    revisions are kept in the manifest, in a row of their own per stream (all.ics is never read back: it is
+    large): the file's own person's under all.ics's name, as they always were."""
+    drafted = draft([stream])
+    name = _stream_entry(stream)
+    data, revisions = finish(drafted, request.now, _stream_kept(old, out_dir, drafted, request, name))
+    manifest.add(name, Entry(None, None, pack_events(drafted.uids, revisions)))
+    events_out.write(_events(data))
+    report.events += len(stream.steps)
+    widen(combined.spans, stream.interview.zone, stream.steps[0].start, stream.steps[-1].end)
+
+
+def _stream_entry(stream: Schedule) -> str:
+    """The manifest row of a stream's revisions: never a file's name (a '/' in it), so never a file to remove."""
+    if stream.interview.interview_id == STREAM_ID:
+        return COMBINED
+    return f"{COMBINED}/{interview_key(stream.interview)}"
+
+
+def _stream_kept(old: Manifest, out_dir: Path, drafted: Draft, request: Request, name: str) -> dict[str, Kept]:
+    entry = old.get(name)
     if entry is not None:
         return entry.kept()
-    if old.kept:  # the manifest knows all.ics held no stream
+    if old.kept or name != COMBINED:  # the manifest knows all.ics held no such stream; no older version wrote it
         return {}
     previous = read_regular(out_dir / COMBINED)  # written by an older version: read back once
     return kept_in(previous, drafted, request.now) if previous else {}

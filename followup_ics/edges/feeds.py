@@ -268,8 +268,8 @@ def write_build(csv: bytes | Path, source: str, request: Request, state: State, 
         digest = _copy(csv, snapshot, source, request)
         del csv
         changed_at = state.changed_at if digest == state.csv_sha256 and state.changed_at else request.now
-        schedules, stream, closed = _plan(snapshot, source, replace(request, now=changed_at), state.closed)
-        _build(schedules, stream, changed_at, ics.FeedOptions(refresh=REFRESH), _Previous(state_dir, state),
+        schedules, closed = _plan(snapshot, source, replace(request, now=changed_at), state.closed)
+        _build(schedules, changed_at, ics.FeedOptions(refresh=REFRESH), _Previous(state_dir, state),
                folder, language(request.language))
         snapshot.unlink()
     except FeedError:
@@ -461,8 +461,10 @@ class _Index:
         self._out.close()
 
 
-def _build(schedules: Iterable[tuple[str, Schedule]], stream: Schedule | None, changed_at: datetime,
-           options: ics.FeedOptions, previous: _Previous, folder: Path, lang: Language) -> None:
+def _build(schedules: Iterable[tuple[str | None, Schedule]], changed_at: datetime, options: ics.FeedOptions,
+           previous: _Previous, folder: Path, lang: Language) -> None:
+    """The build's feeds: one per interview (a stem with its schedule), all.ics holding them all and each
+    candidate's keep-searching stream (no stem: it belongs to no one interview)."""
     spans: dict[str, tuple[datetime, datetime]] = {}
     events = 0
     database = sqlite3.connect(folder / REVISIONS)
@@ -473,6 +475,9 @@ def _build(schedules: Iterable[tuple[str, Schedule]], stream: Schedule | None, c
     try:
         with body_path.open("wb") as body:
             for stem, schedule in _one_by_one(schedules):
+                if stem is None:
+                    events += _add_stream(schedule, body, spans, database, changed_at, options, previous)
+                    continue
                 data, kept = _render(schedule, changed_at, options, previous)
                 _add_feed(index, database, _write_feed(folder / f"{stem}.ics", data, changed_at, previous))
                 start = data.find(_EVENTS_START)
@@ -486,14 +491,6 @@ def _build(schedules: Iterable[tuple[str, Schedule]], stream: Schedule | None, c
                 item = _listing(stem, schedule, lang)
                 index.add("listing", item.file, item.title, item.when, item.status, item.events)
                 events += len(schedule.steps)
-            if stream is not None:
-                # The search's keep-searching stream belongs to no one interview: only all.ics holds it.
-                data, kept = _render(stream, changed_at, options, previous)
-                body.write(data[data.find(_EVENTS_START):-len(_CALENDAR_END)])
-                widen(spans, stream.interview.zone, stream.steps[0].start, stream.steps[-1].end)
-                database.execute("INSERT OR REPLACE INTO revisions VALUES (?, ?)",
-                                 (interview_key(stream.interview), json.dumps(kept, separators=(",", ":"))))
-                events += len(stream.steps)
         _add_feed(index, database,
                   _write_combined(folder, body_path, spans, options, changed_at, previous,
                                   collection_name(lang)))
@@ -503,6 +500,18 @@ def _build(schedules: Iterable[tuple[str, Schedule]], stream: Schedule | None, c
         index.close()
         database.close()
         previous.close()
+
+
+def _add_stream(stream: Schedule, body: BinaryIO, spans: dict[str, tuple[datetime, datetime]],
+                database: sqlite3.Connection, changed_at: datetime, options: ics.FeedOptions,
+                previous: _Previous) -> int:
+    """A candidate's keep-searching stream, which only all.ics holds, with its revisions; its events' count."""
+    data, kept = _render(stream, changed_at, options, previous)
+    body.write(data[data.find(_EVENTS_START):-len(_CALENDAR_END)])
+    widen(spans, stream.interview.zone, stream.steps[0].start, stream.steps[-1].end)
+    database.execute("INSERT OR REPLACE INTO revisions VALUES (?, ?)",
+                     (interview_key(stream.interview), json.dumps(kept, separators=(",", ":"))))
+    return len(stream.steps)
 
 
 def _add_feed(index: _Index, database: sqlite3.Connection, feed: Feed) -> None:
@@ -590,12 +599,13 @@ def _fingerprint(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()[:32]
 
 
-Planned = tuple[Iterator[tuple[str, Schedule]], Schedule | None, dict[str, datetime]]
+Planned = tuple[Iterator[tuple[str | None, Schedule]], dict[str, datetime]]
 
 
 def _plan(csv: Path, source: str, request: Request, seen_before: Mapping[str, datetime]) -> Planned:
-    """(stem, schedule) per row, planned one at a time as they are written; the search's keep-searching
-    stream; the first-seen dates to keep. Every row is checked before anything is planned."""
+    """(stem, schedule) per row, planned one at a time as they are written, each candidate's keep-searching
+    stream (stem None) after their last row; the first-seen dates to keep.
+    Every row is checked before anything is planned."""
     try:
         roster = Roster(lambda: read_rows(csv)[1], request, seen_before)
     except CsvError as error:
@@ -605,12 +615,14 @@ def _plan(csv: Path, source: str, request: Request, seen_before: Mapping[str, da
     if not roster.facts.applications:
         raise FeedError([f"{source}: no interviews below the header row"])
 
-    def planned() -> Iterator[tuple[str, Schedule]]:
+    def planned() -> Iterator[tuple[str | None, Schedule]]:
         for result in roster.schedules():
             assert not isinstance(result, RowError)  # every row was checked above
             yield result[0].stem, result[1]
+            yield from ((None, stream) for stream in roster.streams())
+        yield from ((None, stream) for stream in roster.streams())
 
-    return planned(), roster.stream_schedule(), roster.first_seen_dates()
+    return planned(), roster.first_seen_dates()
 
 
 def _listing(stem: str, schedule: Schedule, lang: Language) -> Listing:

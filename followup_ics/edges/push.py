@@ -120,8 +120,8 @@ Plan = tuple[list[Schedule], dict[str, datetime]]
 
 
 def plan_csv(source: Path, request: Request, first_seen: dict[str, datetime]) -> Plan:
-    """The CSV planned as `batch` plans it: each row's schedule, then the keep-searching stream; and the
-    first-seen dates of undated outcomes, to keep for the next push."""
+    """The CSV planned as `batch` plans it: each row's schedule, then each candidate's keep-searching stream;
+    and the first-seen dates of undated outcomes, to keep for the next push."""
     try:
         roster = Roster(lambda: read_rows(source)[1], request, first_seen)
     except CsvError as error:
@@ -131,8 +131,7 @@ def plan_csv(source: Path, request: Request, first_seen: dict[str, datetime]) ->
     schedules = [result[1] for result in roster.schedules() if not isinstance(result, RowError)]
     if not schedules:
         raise DataError(f"{source}: no interviews below the header row")
-    stream = roster.stream_schedule()
-    return schedules + ([stream] if stream is not None else []), roster.first_seen_dates()
+    return schedules + list(roster.streams()), roster.first_seen_dates()
 
 
 def planned_events(schedules: Sequence[Schedule], stamp: datetime) -> dict[str, Planned]:
