@@ -245,7 +245,6 @@ def test_a_state_file_left_readable_by_an_earlier_version_is_made_private_on_rea
 
 def test_the_settings_digest_tells_apart_plan_files_that_differ_only_in_a_set_of_days() -> None:
     """Two plan files that differ only in their extra working days are other settings: a new build."""
-    from dataclasses import replace
     from datetime import date
 
     from followup_ics.edges.feeds import csv_digest
@@ -254,7 +253,7 @@ def test_the_settings_digest_tells_apart_plan_files_that_differ_only_in_a_set_of
 
     def working(*days: date) -> Request:
         workdays = request.settings.workdays._replace(extra_working=frozenset(days))
-        return replace(request, settings=replace(request.settings, workdays=workdays))
+        return request._replace(settings=request.settings._replace(workdays=workdays))
 
     one, other = working(date(2026, 12, 5)), working(date(2026, 12, 12))
     assert csv_digest(b"x", one) != csv_digest(b"x", other)

@@ -252,13 +252,12 @@ def test_every_part_of_the_page_is_translated(code: str) -> None:
 
 _DIGEST = """
 import sys
-from dataclasses import replace
 from datetime import date
 from followup_ics.app.config import request_for
 from followup_ics.edges.feeds import csv_digest
 request, _ = request_for("Europe/Berlin")
 workdays = request.settings.workdays._replace(extra_working=frozenset(date(2026, 12, day) for day in range(1, 29)))
-request = replace(request, settings=replace(request.settings, workdays=workdays), language="de")
+request = request._replace(settings=request.settings._replace(workdays=workdays), language="de")
 print(csv_digest(b"company,date", request))
 """
 

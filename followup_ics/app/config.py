@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from followup_ics.app import clock
 from followup_ics.core.errors import PlanFileError
@@ -13,9 +13,9 @@ from followup_ics.core.settings import DEFAULT_SETTINGS, PlanSettings, settings_
 from followup_ics.ical.zonenames import resolve_zone, user_zone
 
 
-@dataclass(frozen=True, slots=True)
-class Request:
-    """Everything one `generate` or `plan` run needs besides the raw interview."""
+class Request(NamedTuple):
+    """Everything one `generate` or `plan` run needs besides the raw interview. (A NamedTuple: a frozen
+    dataclass cost a `generate` about 0.4 ms more to create at import; a changed copy is ``_replace``.)"""
 
     zone: str
     now: datetime
@@ -40,7 +40,7 @@ def request_for(zone_name: str | None, plan_file: Path | None = None, *, day_fir
         zone = resolve_zone(zone_name, "TZ" if source == "the TZ variable" else "timezone")
     settings = load_settings(plan_file) if plan_file else DEFAULT_SETTINGS
     if no_interview:
-        settings = replace(settings, interview=replace(settings.interview, include=False))
+        settings = settings._replace(interview=settings.interview._replace(include=False))
     return Request(zone=zone, now=clock.now(), settings=settings, day_first=day_first), source
 
 

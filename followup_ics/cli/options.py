@@ -217,13 +217,11 @@ def run_request(params: dict[str, Any], *, say_default_zone: bool = True, invite
 
 def with_language(request: Request, params: dict[str, Any]) -> Request:
     """The run's language (--lang, else $FOLLOWUP_ICS_LANG, else the locale, else English) and --me."""
-    from dataclasses import replace
-
     from followup_ics.wording.language import from_environment, resolve
 
     lang = params.get("lang")
     code = resolve(lang) if lang else from_environment()
-    return replace(request, language=code, me=" ".join((params.get("me") or "").split()))
+    return request._replace(language=code, me=" ".join((params.get("me") or "").split()))
 
 
 def csv_options(command: Callable[..., Any]) -> Callable[..., Any]:

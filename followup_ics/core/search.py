@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple, TypeVar
 
@@ -299,8 +299,8 @@ _ROUND_SETTINGS: dict[int, tuple[PlanSettings, PlanSettings]] = {}
 
 
 def _round_settings(settings: PlanSettings) -> PlanSettings:
-    return replace(settings, keep_searching=replace(settings.keep_searching, include=False),
-                   competing_offer=replace(settings.competing_offer, include=False))
+    return settings._replace(keep_searching=settings.keep_searching._replace(include=False),
+                             competing_offer=settings.competing_offer._replace(include=False))
 
 
 def _application_steps(interview: Interview, app: Application, facts: SearchFacts, settings: PlanSettings,

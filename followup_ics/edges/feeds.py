@@ -29,7 +29,7 @@ import stat
 import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, fields, is_dataclass, replace
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -220,7 +220,7 @@ def csv_digest(csv_bytes: bytes, request: Request | None = None) -> str:
 
 def _with_settings(digest: Any, request: Request | None) -> str:
     if request is not None:
-        digest.update(repr(_settled_form(replace(request, now=None))).encode("utf-8"))  # type: ignore[arg-type]
+        digest.update(repr(_settled_form(request._replace(now=None))).encode("utf-8"))  # type: ignore[arg-type]
     return digest.hexdigest()
 
 
@@ -268,7 +268,7 @@ def write_build(csv: bytes | Path, source: str, request: Request, state: State, 
         digest = _copy(csv, snapshot, source, request)
         del csv
         changed_at = state.changed_at if digest == state.csv_sha256 and state.changed_at else request.now
-        schedules, closed = _plan(snapshot, source, replace(request, now=changed_at), state.closed)
+        schedules, closed = _plan(snapshot, source, request._replace(now=changed_at), state.closed)
         _build(schedules, changed_at, ics.FeedOptions(refresh=REFRESH), _Previous(state_dir, state),
                folder, language(request.language))
         snapshot.unlink()

@@ -16,7 +16,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
@@ -106,7 +105,7 @@ class FeedApp:
                 raise FeedError([f"{self.source}: cannot read it ({error.strerror or error})"]) from None
             site = load_site(self.state_dir, self._state) if digest == self._state.csv_sha256 else None
             if site is None:
-                request = replace(self.request, now=clock.now())
+                request = self.request._replace(now=clock.now())
                 site, self._state = build_in_child(self.source, request, self._state, self.state_dir, self._stop)
             self._keep_state(site, first=True)
             self._signature = signature
@@ -125,7 +124,7 @@ class FeedApp:
             if digest == self._state.csv_sha256:
                 self._signature, self.problem = signature, None
                 return current
-            request = replace(self.request, now=clock.now())
+            request = self.request._replace(now=clock.now())
             started = time.monotonic()
             self._say(f"{self.source} changed: building the new feeds; serving the previous ones meanwhile")
             try:
@@ -408,7 +407,7 @@ def create_app(csv_path: str | None = None, **options: Any) -> FeedApp:
     plan, state = setting("plan"), setting("state")
     request, _ = request_for(setting("tz"), Path(plan) if plan else None, day_first=_flag(setting("day-first")),
                              no_interview=bool(_flag(setting("no-interview"))))
-    request = replace(request, language=_language(setting("lang")), me=" ".join((setting("me") or "").split()))
+    request = request._replace(language=_language(setting("lang")), me=" ".join((setting("me") or "").split()))
     options.setdefault("state_dir", Path(state) if state else None)
     token = options.setdefault("token", setting("token"))
     if token is not None and not valid_token(token):  # the CLI's rule: a bad token would make every feed 404
