@@ -9,7 +9,8 @@ end to end, each as its own process tree:
 - `followup-ics batch rows.csv -o out -q --jobs 1`, and the same with the default jobs (every core);
 - ics.py and icalendar writing the same events: the CSV read by our reader, planned and worded by our
   roster (they have no planner), each interview serialised once to its own file and its events copied
-  into one combined file, as the batch does; one process, like `--jobs 1`;
+  into one combined file, each candidate's keep-searching stream written there too, as the batch does;
+  one process, like `--jobs 1`;
 - "plan only": the same reading, planning and wording with no writing at all, the floor under every
   writer here (what is left of a tool's time above it is its writer and its files).
 With --rerun, each of our two runs is followed by a re-run on the same output folder a day later (same
@@ -83,6 +84,7 @@ PEER = r'''
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from followup_ics.app.config import Request
 from followup_ics.app.roster import Roster, RowError
 from followup_ics.edges.spreadsheet import read_rows
@@ -123,6 +125,10 @@ with (out / "all.ics").open("wb") as combined:
         data = serialise(*result)
         (out / f"{result[0].stem}.ics").write_bytes(data)
         combined.write(data[data.index(b"BEGIN:VEVENT"):data.rindex(b"END:VCALENDAR")])
+        # Each candidate's keep-searching stream, complete after their last row: all.ics alone holds it.
+        for stream in roster.streams(upto=result[0].row.number):
+            data = serialise(SimpleNamespace(stem=stream.interview.interview_id), stream)
+            combined.write(data[data.index(b"BEGIN:VEVENT"):data.rindex(b"END:VCALENDAR")])
     combined.write(b"END:VCALENDAR\r\n")
 '''
 
