@@ -58,12 +58,49 @@ def test_a_candidates_stream_ids_are_their_own_and_stable() -> None:
     assert dana.interview_id == "search dana diaz"  # (interview_key makes it search-dana-diaz-<digest>)
 
 
-@pytest.mark.parametrize("me", ["", "Dana Diaz"])
-def test_one_persons_file_keeps_the_search_uids(me: str) -> None:
-    """Without a `me`, or with one name in every row: one stream, its UIDs search.keep-searching-YYYYMMDD."""
-    (stream,) = _streams(HEADER + DANA.replace("Dana Diaz", me))
+def _streams_for(text: str, request: Request) -> list[Schedule]:
+    roster = Roster(lambda: read_text(text)[1], request)
+    assert not roster.errors
+    for _ in roster.plans():
+        pass
+    return list(roster.streams())
+
+
+@pytest.mark.parametrize(("me", "run_me"), [
+    ("", ""),  # no name anywhere: the file is about the run's own person
+    ("", "Dana Diaz"),
+    ("Dana Diaz", "Dana Diaz"),  # the rows name the run's own person
+    ("dana  DIAZ", "Dana Diaz"),  # as names are told apart: spaces and case do not count
+])
+def test_the_runs_own_persons_stream_keeps_the_search_uids(me: str, run_me: str) -> None:
+    """The run's own person (no `me`, or the one --me gives): one stream, UIDs search.keep-searching-YYYYMMDD."""
+    (stream,) = _streams_for(HEADER + DANA.replace("Dana Diaz", me), REQUEST._replace(me=run_me))
     assert stream.interview.interview_id == "search"
     assert _waiting_on(stream) == {"Acme", "Beta"}
+
+
+def test_rows_without_a_me_and_rows_naming_the_runs_person_are_one_search() -> None:
+    """One person, one stream: never two reminders at one minute because some rows leave `me` empty."""
+    (stream,) = _streams_for(HEADER + DANA.replace("Dana Diaz", "", 1), REQUEST._replace(me="Dana Diaz"))
+    assert _waiting_on(stream) == {"Acme", "Beta"}
+
+
+def test_a_persons_stream_uids_do_not_depend_on_who_else_is_in_the_file() -> None:
+    """Dana alone or beside Sam: her stream keeps its UIDs (a coach adding a candidate moves no one else's)."""
+    (alone,) = _streams(HEADER + DANA)
+    assert alone.interview == _streams(HEADER + DANA + SAM)[0].interview
+    assert alone.interview.interview_id == "search dana diaz"
+
+
+def test_a_candidates_stream_is_in_their_zone_language_and_working_days() -> None:
+    """Anke's first row is in Berlin, in German, in Saxony: her stream's reminders are at 09:00 Berlin time, in
+    German, and pass over Reformation Day (Friday 31 October 2025, a holiday in Saxony only)."""
+    header = "company,date,timezone,me,language,country,region\r\n"
+    anke = "Acme,2025-10-30 14:00,Europe/Berlin,Anke Weber,de,DE,SN\r\n"
+    (stream,) = _streams_for(header + anke + SAM.replace("\r\n", ",,,\r\n"), REQUEST)[:1]
+    first = stream.steps[0].step.start
+    assert stream.interview.zone == "Europe/Berlin" and f"{first:%Y-%m-%d %H:%M %Z}" == "2025-11-03 09:00 CET"
+    assert stream.steps[0].summary.startswith("Weiter bewerben")  # not "Keep your job search going"
 
 
 def test_a_stream_is_handed_on_after_its_candidates_last_row_not_at_the_end() -> None:

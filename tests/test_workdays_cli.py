@@ -70,8 +70,8 @@ def test_environment_gives_the_country() -> None:
 def test_environment_gives_the_country_to_every_row_of_a_batch(tmp_path: Path) -> None:
     """A batch reads the variables once for all its rows: a row without a country takes the environment's
     (Saxony: Friday 31 Oct is a holiday, so the evening's briefing waits for Monday), a row with its own keeps it.
-    Each person's keep-searching stream takes 09:00 of their first business day (the run's country's), so a
-    briefing on that day comes at 09:30."""
+    Each person's keep-searching stream takes 09:00 of their own first business day, so a briefing on that day
+    comes at 09:30."""
     source = tmp_path / "interviews.csv"
     source.write_text("company,date,country,me\nAcme,2025-10-30 16:00,,Ana\nBeta,2025-10-30 16:00,US,Bo\n",
                       encoding="utf-8")
@@ -81,7 +81,7 @@ def test_environment_gives_the_country_to_every_row_of_a_batch(tmp_path: Path) -
         assert result.exit_code == 0, result.output
         briefings[name] = [starts((tmp_path / name / f"{company}-2025-10-30.ics").read_bytes())["brief-references"]
                            for company in ("acme", "beta")]
-    assert briefings == {"saxony": ["2025-11-03 09:30", "2025-10-31 09:00"],
+    assert briefings == {"saxony": ["2025-11-03 09:30", "2025-10-31 09:30"],
                          "none": ["2025-10-31 09:30", "2025-10-31 09:30"]}
 
 

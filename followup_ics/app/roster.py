@@ -42,8 +42,9 @@ from followup_ics.core.search import (
     undecided,
 )
 from followup_ics.core.wallclock import local
+from followup_ics.core.workdays import WorkWeek
 from followup_ics.core.zones import tzinfo
-from followup_ics.wording.language import language
+from followup_ics.wording.language import Language, language
 from followup_ics.wording.texts import word_plan, word_stream
 
 
@@ -98,17 +99,24 @@ class Identified:
     application: str
 
 
-def application_key(row: Row, interview: Interview) -> str:
+def application_key(row: Row, interview: Interview, own: str = "") -> str:
     """Rows with the same id are rounds of one application; without an id, the same company and role (for the
     same candidate: a coach's spreadsheet may hold two people interviewing at one company)."""
     if row.raw.id.strip():
         return "id:" + row.raw.id.strip().casefold()
-    return "\x1f".join(("name", candidate_of(row), interview.company.casefold(), interview.role.casefold()))
+    return "\x1f".join(("name", candidate_of(row, own), interview.company.casefold(), interview.role.casefold()))
 
 
-def candidate_of(row: Row) -> str:
-    """Whose search a row belongs to: its `me` column, else the one person the spreadsheet is about."""
-    return sys.intern(" ".join(row.raw.me.split()).casefold())  # one string per candidate, however many rows
+def candidate_of(row: Row, own: str = "") -> str:
+    """Whose search a row belongs to: its `me` column, else ("") the one person the spreadsheet is about, who
+    is also the run's own person (``own``: ``person(request.me)``) when a row names them."""
+    name = person(row.raw.me)
+    return "" if name == own else name
+
+
+def person(name: str) -> str:
+    """A name as it tells people apart: spaces and case do not."""
+    return sys.intern(" ".join(name.split()).casefold())  # one string per candidate, however many rows
 
 
 def identify(row: Row, request: Request, naming: Naming, cells: bytes | None = None,
@@ -123,7 +131,7 @@ def identify(row: Row, request: Request, naming: Naming, cells: bytes | None = N
     stem = naming.name(row, interview, cells, own)
     if isinstance(stem, RowError):
         return stem
-    return _identified(row, interview, notices, stem, stem != own)
+    return _identified(row, interview, notices, stem, stem != own, person(request.me))
 
 
 def _checked(row: Row, request: Request,
@@ -155,11 +163,13 @@ def cells_digest(row: Row) -> bytes:
     return _digest("\x1f".join(row.cells))
 
 
-def _identified(row: Row, interview: Interview, notices: tuple[str, ...], stem: str, renamed: bool) -> Identified:
-    """``renamed``: the stem is not the interview's own (a second round, another interview that day)."""
+def _identified(row: Row, interview: Interview, notices: tuple[str, ...], stem: str, renamed: bool,
+                own: str) -> Identified:
+    """``renamed``: the stem is not the interview's own (a second round, another interview that day);
+    ``own``: the run's own person (see candidate_of)."""
     if renamed:
         interview = replace(interview, interview_id=stem)
-    return Identified(row, interview, stem, notices, application_key(row, interview))
+    return Identified(row, interview, stem, notices, application_key(row, interview, own))
 
 
 class Roster:
@@ -189,7 +199,7 @@ class Roster:
         # then need not name the rows again: Naming would have to redo every row's lookups.
         self._stems = Stems(self._spill)
         self._env = _environment()
-        self._people = People()
+        self._own = person(request.me)
         naming = Naming()
         for row in rows():
             self.rows += 1
@@ -200,34 +210,39 @@ class Roster:
                 self._stems.add(item.row, None, False, None)
                 continue
             self._stems.add(item.row.number, item.stem, item.interview.interview_id == item.stem, cells)
-            candidate = candidate_of(item.row)
+            candidate = candidate_of(item.row, self._own)
             self.facts.add(round_facts(item.interview, item.application, first_seen=self._first_seen,
                                        now=request.now, candidate=candidate))
             self._last_rows.seen(candidate, item.row.number)
-            self._people.seen(candidate)
             if request.settings.interview.include:
                 self._reservations.add(candidate, item.interview.start, item.interview.end)
         self._last_rows.done()
         del naming
-        # Each candidate's keep-searching stream keeps the working days of the run's zone (its country, or the
-        # one given). It is planned when the candidate is first held, kept (placed) until their last row, then
-        # worded and handed on by streams(): only the streams of candidates being planned are held.
+        # Each candidate's keep-searching stream is planned when the candidate is first held, kept (placed) until
+        # their last row, then worded and handed on by streams(): only the streams of candidates being planned
+        # are held. The file's own person's keeps the run's zone and its working days (its country, or the one
+        # given); another person's, those of their first row.
         self._stream_week, _ = week_for("", "", request.zone, request.settings.workdays, request.language)
         self._open: dict[str, _OpenStream] = {}
         self._finished: deque[tuple[int, Schedule]] = deque()
 
-    def _hold(self, candidate: str, row: Row) -> None:
+    def _hold(self, candidate: str, item: Identified, week: WorkWeek) -> None:
         """Put the candidate's interviews on their calendar, once, before their first step is placed; then
-        their keep-searching stream, so that it comes first on their calendar (as for one person's file)."""
+        their keep-searching stream, so that it comes first on their calendar (as for one person's file).
+        ``item`` is the candidate's first row, planned with the working days ``week``."""
         if candidate in self._open:
             return
         for start, end in self._reservations.take(candidate):
             self._stagger.reserve(start, end, candidate)
         request = self._request
-        steps = plan_stream(self.facts, request.settings, request.zone, week=self._stream_week, candidate=candidate)
-        placed = self._stagger.place_steps(steps, request.zone, self._stream_week, candidate)
-        # Signed as the candidate's rows are (words_for): their `me` as written, else the run's.
-        self._open[candidate] = _OpenStream(row.raw.me.strip() or request.me, placed)
+        if candidate:  # someone else than the run's own person: in their zone and words, on their working days
+            zone = item.interview.zone
+            words = words_for(item.row.raw, request)
+        else:
+            zone, week, words = request.zone, self._stream_week, (language(request.language), request.me)
+        steps = plan_stream(self.facts, request.settings, zone, week=week, candidate=candidate)
+        placed = self._stagger.place_steps(steps, zone, week, candidate)
+        self._open[candidate] = _OpenStream(*words, zone, placed)
 
     def _finish(self, candidate: str, row: int) -> None:
         """The candidate's last row is planned: their stream is complete, to be written after that row."""
@@ -236,12 +251,11 @@ class Roster:
             self._finished.append((row, self._worded(candidate, stream)))
 
     def _worded(self, candidate: str, stream: _OpenStream) -> Schedule:
-        # The file's own person keeps the UIDs a one-person search always had; in a file of several people each
-        # candidate's are derived from their name (interview_key adds a digest of it), which nothing else moves.
-        stream_id = STREAM_ID if not candidate or not self._people.several else f"{STREAM_ID} {candidate}"
-        owner = Interview(company=STREAM_NAME, start=stream.steps[0].start, zone=self._request.zone,
-                          interview_id=stream_id)
-        return word_stream(Plan(owner, stream.steps), language(self._request.language), stream.me)
+        # The file's own person keeps the UIDs a one-person search always had; anyone else's are derived from
+        # their name alone (interview_key adds a digest of it), so that no other row or person moves them.
+        stream_id = f"{STREAM_ID} {candidate}" if candidate else STREAM_ID
+        owner = Interview(company=STREAM_NAME, start=stream.steps[0].start, zone=stream.zone, interview_id=stream_id)
+        return word_stream(Plan(owner, stream.steps), stream.language, stream.me)
 
     def plans(self) -> Iterator[tuple[Identified, Plan] | RowError]:
         """Each row identified and planned once, in row order; bad rows as RowErrors."""
@@ -262,7 +276,7 @@ class Roster:
             week, week_notice = week_for(row.raw.country, row.raw.region, interview.zone, settings.workdays,
                                          language_code(row.raw, self._request), self._env)
             notices += (week_notice,) if week_notice else ()  # as _checked adds it
-            item = _identified(row, interview, notices, stem, is_id and interview.interview_id != stem)
+            item = _identified(row, interview, notices, stem, is_id and interview.interview_id != stem, self._own)
             app = self.facts.applications.get(item.application)
             if app is None:  # a row the first reading did not hold
                 raise _changed()
@@ -271,8 +285,8 @@ class Roster:
             if app.status is not item.interview.status:
                 # Every round says where the application stands, so a recorded outcome updates them all.
                 planned = planned._replace(interview=replace(item.interview, status=app.status))
-            candidate = candidate_of(item.row)
-            self._hold(candidate, item.row)
+            candidate = candidate_of(item.row, self._own)
+            self._hold(candidate, item, week)
             planned = self._stagger.place(planned, week, candidate)
             if self._last_rows.last(candidate) == item.row.number:  # their calendar is complete: let it go
                 self._stagger.forget(candidate)
@@ -318,22 +332,10 @@ STREAM_NAME = "Job search"
 class _OpenStream(NamedTuple):
     """A candidate's keep-searching stream, placed on their calendar, while their rows are planned."""
 
+    language: Language  # the candidate's words
     me: str  # who signs it
+    zone: str
     steps: tuple[Step, ...]
-
-
-class People:
-    """Whether a file holds more than one person's search, found without keeping every candidate."""
-
-    def __init__(self) -> None:
-        self._first: str | None = None
-        self.several = False
-
-    def seen(self, candidate: str) -> None:
-        if self._first is None:
-            self._first = candidate
-        elif candidate != self._first:
-            self.several = True
 
 
 class Naming:

@@ -354,7 +354,9 @@ def _apply(staging: Path, out_dir: Path, combined: str) -> tuple[int, list[str]]
     removed = []
     try:
         for name in read_manifest(out_dir):
-            if name not in listed and _remove_file(out_dir / name):
+            # The combined calendar is always written, whether or not its manifest row was (that row holds the
+            # revisions of the file's own keep-searching stream, which a coach's file has none of).
+            if name != combined and name not in listed and _remove_file(out_dir / name):
                 removed.append(name)
     finally:
         listed.close()
