@@ -355,6 +355,18 @@ def test_a_file_changed_between_the_two_readings_is_an_error_not_a_wrong_plan(se
         list(roster.plans())
 
 
+def test_the_same_cells_under_another_header_between_the_two_readings_is_an_error() -> None:
+    """Two columns renamed into each other: every cell is as it was, but not what it means (the second reading
+    builds rows without checking them again: it would plan a note as a language)."""
+    from followup_ics.core.errors import DataError
+
+    rows = "Acme,2026-12-01 10:00,de,Bring portfolio\r\n"
+    texts = iter([f"company,date,language,notes\r\n{rows}", f"company,date,notes,language\r\n{rows}"])
+    roster = Roster(lambda: read_text(next(texts))[1], Request(zone="UTC", now=STAMP))
+    with pytest.raises(DataError, match="changed while it was being read"):
+        list(roster.plans())
+
+
 _ROW_CELLS = {  # valid values mostly (a bad row never reaches the second pass), some giving notices
     "date": ["2026-12-01 10:00", "2026-03-29 02:30", "2026-10-25 02:30", "Dec 3 2026 4pm"],
     "timezone": ["", "Europe/Berlin", "America/New_York", "UTC", "Asia/Kolkata"],

@@ -200,6 +200,8 @@ class Roster:
         self._stems = Stems(self._spill)
         self._env = _environment()
         self._own = person(request.me)
+        # The header as the first reading found it: which field each column gives, in order.
+        self._columns: tuple[tuple[str, str], ...] | None = None
         naming = Naming()
         for row in rows():
             self.rows += 1
@@ -210,6 +212,8 @@ class Roster:
                 self._stems.add(item.row, None, False, None)
                 continue
             self._stems.add(item.row.number, item.stem, item.interview.interview_id == item.stem, cells)
+            if self._columns is None:
+                self._columns = tuple(item.row.columns.items())
             candidate = candidate_of(item.row, self._own)
             self.facts.add(round_facts(item.interview, item.application, first_seen=self._first_seen,
                                        now=request.now, candidate=candidate))
@@ -262,6 +266,7 @@ class Roster:
         settings = self._request.settings
         errors = iter(self.errors)
         stems = iter(self._stems)
+        columns = None
         for row in self._rows():
             number, stem, is_id, cells = next(stems, (None, None, False, None))
             if (row.row if isinstance(row, RowError) else row.number) != number:
@@ -272,6 +277,10 @@ class Roster:
             # A row the first pass found valid, with the very same cells, is valid: it is built again, not checked.
             if isinstance(row, RowError) or cells_digest(row) != cells:
                 raise _changed()
+            if row.columns is not columns:  # (one mapping per reading: compared once)
+                if tuple(row.columns.items()) != self._columns:  # the same cells under another header
+                    raise _changed()
+                columns = row.columns
             interview, notices = _rebuilt(row, self._request)
             week, week_notice = week_for(row.raw.country, row.raw.region, interview.zone, settings.workdays,
                                          language_code(row.raw, self._request), self._env)
