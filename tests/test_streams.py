@@ -189,3 +189,15 @@ def test_a_stream_passes_over_the_months_between_applications_and_misses_no_week
     assert [f"{worded.step.start:%Y-%m-%d}" for worded in stream.steps] == [
         "2026-01-06", "2026-01-13", "2026-01-20", "2026-01-27", "2027-01-05", "2027-01-12", "2027-01-19",
         "2027-01-26"]
+
+
+def test_a_rerun_where_only_named_people_are_left_keeps_all_ics(tmp_path: Path) -> None:
+    """The first run's all.ics was listed through the run's own person's stream; the second run has none (only
+    Dana and Sam): all.ics is still written, never removed as a file no longer produced."""
+    source, out = _csv(tmp_path, HEADER + DANA.replace("Dana Diaz", "")), tmp_path / "out"
+    run_batch(source, out, REQUEST)
+    source.write_text(HEADER + DANA + SAM, encoding="utf-8")
+    report = run_batch(source, out, REQUEST)
+    assert "all.ics" not in report.removed and (out / "all.ics").is_file()
+    assert {uid.split(".")[0].rsplit("-", 1)[0] for uid in _all_ics(out) if "keep-searching" in uid} == {
+        "search-dana-diaz", "search-sam-lee"}
