@@ -475,9 +475,13 @@ def word_stream(plan: Plan, lang: Language | None = None, me: str = "") -> Sched
     words = Words(lang or language("en"), " ".join(me.split()))
     categories = follow_up_categories(words.lang)
     worded = []
+    # A stream's reminders mostly say the same thing: one text object for each different description lets the
+    # writer escape and fold it once (ical.writer shares work between steps holding the same description).
+    descriptions: dict[str, str] = {}
     for step in plan.steps:
         summary, description, alarm = _TEXTS[step.step_id](plan.interview, step, "", words)
-        worded.append(WordedStep(step, summary, description.rstrip(), alarm, categories=categories))
+        description = descriptions.setdefault(description.rstrip(), description.rstrip())
+        worded.append(WordedStep(step, summary, description, alarm, categories=categories))
     return Schedule(plan.interview, tuple(worded), plan.notices, collection_name(words.lang))
 
 
