@@ -480,7 +480,8 @@ def word_stream(plan: Plan, lang: Language | None = None, me: str = "") -> Sched
     descriptions: dict[str, str] = {}
     for step in plan.steps:
         summary, description, alarm = _TEXTS[step.step_id](plan.interview, step, "", words)
-        description = descriptions.setdefault(description.rstrip(), description.rstrip())
+        description = description.rstrip()
+        description = descriptions.setdefault(description, description)
         worded.append(WordedStep(step, summary, description, alarm, categories=categories))
     return Schedule(plan.interview, tuple(worded), plan.notices, collection_name(words.lang))
 
