@@ -347,13 +347,15 @@ def test_a_new_folder_is_put_in_place_whole_with_the_mode_a_new_folder_gets(tmp_
     work = tmp_path / "work"
     work.mkdir()
     umask = os.umask(0o027)
+    # monkeypatch.context, not monkeypatch.undo: undo would also drop the fixed clock, and the second runs
+    # below would stamp whatever second they happen to start in.
     try:
-        monkeypatch.setattr(folder.os, "replace", spy)
-        assert batch(work, WITH_REJECTION).exit_code == 0
+        with monkeypatch.context() as patched:
+            patched.setattr(folder.os, "replace", spy)
+            assert batch(work, WITH_REJECTION).exit_code == 0
         (tmp_path / "made").mkdir()
     finally:
         os.umask(umask)
-        monkeypatch.undo()
     out, expected = work / "out", reference / "out"
     assert not any(name.endswith(".ics") for name in renamed)
     assert ics_names(out) == ics_names(expected)
@@ -449,17 +451,17 @@ def test_a_new_folder_that_cannot_be_replaced_gets_its_files_one_by_one(tmp_path
         real(src, dst)  # type: ignore[arg-type]
 
     out = tmp_path / "out"
-    monkeypatch.setattr(os, "rename", rename)
-    if refused == "a file appeared":
-        combined = batch_module._write_combined
+    with monkeypatch.context() as patched:  # keeps the fixed clock, unlike monkeypatch.undo
+        patched.setattr(os, "rename", rename)
+        if refused == "a file appeared":
+            combined = batch_module._write_combined
 
-        def meanwhile(*args: object) -> None:
-            (out / "mine.ics").write_bytes(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
-            combined(*args)  # type: ignore[arg-type]
+            def meanwhile(*args: object) -> None:
+                (out / "mine.ics").write_bytes(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+                combined(*args)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(batch_module, "_write_combined", meanwhile)
-    result = batch(tmp_path, THREE)
-    monkeypatch.undo()
+            patched.setattr(batch_module, "_write_combined", meanwhile)
+        result = batch(tmp_path, THREE)
     assert result.exit_code == 0, result.stderr
     expected = ["acme-2026-12-01.ics", "all.ics", "globex-2026-12-02.ics", "initech-2026-12-03.ics"]
     assert ics_names(out) == sorted(expected + ["mine.ics"] * (refused == "a file appeared"))
