@@ -406,6 +406,48 @@ def test_a_row_built_again_in_the_second_pass_is_the_row_the_first_pass_checked(
     assert (interview, notices + ((notice,) if notice else ())) == checked
 
 
+@settings(max_examples=60, deadline=None)
+@given(ops=st.lists(st.tuples(st.sampled_from(["get", "put", "setdefault"]), st.integers(0, 12),
+                              st.integers(0, 99)), max_size=60),
+       spill_after=st.integers(1, 8), batch=st.integers(1, 4))
+def test_a_digest_table_on_disk_answers_as_a_dict_would(ops: list[tuple[str, int, int]], spill_after: int,
+                                                        batch: int) -> None:
+    """A DigestTable moved to disk (after ``spill_after`` keys; writes batched ``batch`` at a time, a filter
+    in front of the lookups) gives back what a dict would, whatever the order of gets, puts and setdefaults."""
+    from followup_ics.app import roster
+
+    kept = roster.SPILL_AFTER, roster._BATCH
+    roster.SPILL_AFTER, roster._BATCH = spill_after, batch
+    try:
+        table, expected = roster.DigestTable(roster.Spill(), "t", ">q"), {}
+        for op, key_number, value in ops:
+            key = roster._digest(str(key_number))
+            if op == "get":
+                assert table.get(key) == expected.get(key)
+            elif op == "put":
+                table.put(key, (value,))
+                expected[key] = (value,)
+            else:
+                assert table.setdefault(key, (value,)) == expected.get(key)
+                expected.setdefault(key, (value,))
+        assert all(table.get(key) == found for key, found in expected.items())
+    finally:
+        roster.SPILL_AFTER, roster._BATCH = kept
+
+
+def test_a_digest_tables_filter_holds_every_key_put_and_few_others() -> None:
+    """The filter in front of a DigestTable on disk: a key put is always looked up (never a false "new"),
+    and nearly every other key is answered without a statement."""
+    from followup_ics.app.roster import _digest, _Seen
+
+    seen = _Seen()
+    put = [_digest(f"row {number}") for number in range(20_000)]
+    for key in put:
+        seen.add(key)
+    assert all(seen.may_hold(key) for key in put)
+    assert sum(seen.may_hold(_digest(f"other {number}")) for number in range(20_000)) < 20
+
+
 @settings(max_examples=40, deadline=None)
 @given(adds=st.lists(st.tuples(st.sampled_from("abc"), st.integers(0, 10_000)), max_size=30),
        spill_after=st.integers(1, 8), batch=st.integers(1, 4))

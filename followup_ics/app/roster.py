@@ -645,7 +645,11 @@ class Spill:
 
 class DigestTable:
     """A map from 16-byte digests to small tuples of ints and bytes (packed with ``layout`` on disk): a dict
-    until it holds SPILL_AFTER entries, then a table of a temporary SQLite file."""
+    until it holds SPILL_AFTER entries, then a table of a temporary SQLite file.
+
+    On disk, writes wait in a batch (at most _BATCH, written in one statement) and a filter of fixed size
+    (``_Seen``) says which keys were surely never put: a lookup of such a key, nearly every key Naming asks
+    for, is answered without a statement. A statement per row cost more than all the rest of naming it."""
 
     def __init__(self, store: Spill, name: str, layout: str) -> None:
         self._store = store
@@ -653,27 +657,26 @@ class DigestTable:
         self._layout = struct.Struct(layout)
         self._memory: dict[bytes, tuple[int | bytes, ...]] | None = {}
         self._db: sqlite3.Connection | None = None
+        self._pending: dict[bytes, tuple[int | bytes, ...]] = {}  # put on disk, not written yet
+        self._seen = _Seen()
 
     def get(self, key: bytes) -> tuple[int | bytes, ...] | None:
         if self._memory is not None:
             return self._memory.get(key)
+        found = self._pending.get(key)
+        if found is not None or not self._seen.may_hold(key):
+            return found
+        self._flush()
         assert self._db is not None
-        found = self._db.execute(f"SELECT value FROM {self._name} WHERE key = ?", (key,)).fetchone()
-        return None if found is None else self._layout.unpack(found[0])
+        row = self._db.execute(f"SELECT value FROM {self._name} WHERE key = ?", (key,)).fetchone()
+        return None if row is None else self._layout.unpack(row[0])
 
     def setdefault(self, key: bytes, value: tuple[int | bytes, ...]) -> tuple[int | bytes, ...] | None:
-        """What ``key`` holds, or None when it held nothing and now holds ``value``: ``get`` then ``put`` in
-        one statement on disk where the key is new (nearly always)."""
-        if self._memory is not None:
-            found = self._memory.get(key)
-            if found is None:
-                self.put(key, value)
-            return found
-        assert self._db is not None
-        if self._db.execute(f"INSERT OR IGNORE INTO {self._name} VALUES (?, ?)",
-                            (key, self._layout.pack(*value))).rowcount:
-            return None
-        return self.get(key)
+        """What ``key`` holds, or None when it held nothing and now holds ``value``."""
+        found = self.get(key)
+        if found is None:
+            self.put(key, value)
+        return found
 
     def put(self, key: bytes, value: tuple[int | bytes, ...]) -> None:
         if self._memory is not None:
@@ -681,8 +684,17 @@ class DigestTable:
             if len(self._memory) >= SPILL_AFTER:
                 self._spill()
             return
-        assert self._db is not None
-        self._db.execute(f"INSERT OR REPLACE INTO {self._name} VALUES (?, ?)", (key, self._layout.pack(*value)))
+        self._seen.add(key)
+        self._pending[key] = value
+        if len(self._pending) >= _BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            assert self._db is not None
+            self._db.executemany(f"INSERT OR REPLACE INTO {self._name} VALUES (?, ?)",
+                                 ((key, self._layout.pack(*value)) for key, value in self._pending.items()))
+            self._pending = {}
 
     def _spill(self) -> None:
         assert self._memory is not None
@@ -690,7 +702,45 @@ class DigestTable:
         self._db.execute(f"CREATE TABLE {self._name} (key BLOB PRIMARY KEY, value BLOB) WITHOUT ROWID")
         self._db.executemany(f"INSERT INTO {self._name} VALUES (?, ?)",
                              ((key, self._layout.pack(*value)) for key, value in self._memory.items()))
+        for key in self._memory:
+            self._seen.add(key)
         self._memory = None
+
+
+class _Seen:
+    """The keys a DigestTable put on disk, as a Bloom filter of fixed size (256 KB, made on first use): a key
+    not in it was surely never put; one in it (every key put, and a few others: one in a few thousand at
+    100,000 keys, one in eight at a million) is looked up. Keys are digests, so their own bits serve as the
+    filter's three hashes."""
+
+    __slots__ = ("_bits",)
+
+    def __init__(self) -> None:
+        self._bits: bytearray | None = None
+
+    def add(self, key: bytes) -> None:
+        if self._bits is None:
+            self._bits = bytearray(_SEEN_BITS // 8)
+        bits, value = self._bits, int.from_bytes(key[:12], "little")
+        for _ in range(3):
+            bit = value & (_SEEN_BITS - 1)
+            bits[bit >> 3] |= 1 << (bit & 7)
+            value >>= 32
+
+    def may_hold(self, key: bytes) -> bool:
+        bits = self._bits
+        if bits is None:
+            return False
+        value = int.from_bytes(key[:12], "little")
+        for _ in range(3):
+            bit = value & (_SEEN_BITS - 1)
+            if not bits[bit >> 3] & (1 << (bit & 7)):
+                return False
+            value >>= 32
+        return True
+
+
+_SEEN_BITS = 1 << 21  # a DigestTable's filter: 256 KB
 
 
 def _digest(text: str) -> bytes:
