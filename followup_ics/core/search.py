@@ -26,6 +26,8 @@ The rules (DESIGN.md, "A search, not a list of interviews"):
 from __future__ import annotations
 
 import heapq
+import math
+import operator
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -450,9 +452,12 @@ def plan_stream(facts: SearchFacts, settings: PlanSettings, zone_name: str, *,
     steps: list[Step] = []
     days: set[date] = set()
     waiting_at = _Sweep(windows)
+    duration, alarm = timedelta(minutes=rule.duration), timedelta(minutes=rule.alarm)  # shared by every step
+
+    every = timedelta(days=rule.every)
 
     def week_of(number: int) -> tuple[date, datetime]:
-        day = on_or_after_business_day(first + timedelta(days=rule.every * number), week)
+        day = on_or_after_business_day(first + every * number, week)
         return day, at(zone, day, rule.time)
 
     number = 0
@@ -464,8 +469,9 @@ def plan_stream(facts: SearchFacts, settings: PlanSettings, zone_name: str, *,
         waiting = waiting_at(stamp)
         if waiting and day not in days:
             days.add(day)
-            steps.append(Step("keep-searching", moment, timedelta(minutes=rule.duration),
-                              timedelta(minutes=rule.alarm), index=int(f"{day:%Y%m%d}"), companies=waiting))
+            # The index is the day as YYYYMMDD, worked out rather than formatted (strftime costs more).
+            steps.append(Step("keep-searching", moment, duration, alarm,
+                              index=day.year * 10_000 + day.month * 100 + day.day, companies=waiting))
         number += 1
         begins = None if waiting else waiting_at.next_begin()
         if begins is not None:
@@ -491,6 +497,8 @@ class _Sweep:
         self._opened = 0
         self._open: list[tuple[float, int]] = []  # a heap of (end, window number)
         self._last: float | None = None
+        # The last answer, kept until a window opens or closes: most weeks wait on what the week before did.
+        self._answer: tuple[str, ...] | None = None
 
     def next_begin(self) -> float | None:
         """When the next window begins, if none is open at the last moment asked; else None."""
@@ -507,9 +515,13 @@ class _Sweep:
             number = by_begin[self._opened]
             heapq.heappush(self._open, (windows[number][1], number))
             self._opened += 1
+            self._answer = None
         while self._open and self._open[0][0] <= moment:
             heapq.heappop(self._open)
-        return tuple(windows[number][2] for number in sorted(number for _, number in self._open))
+            self._answer = None
+        if self._answer is None:
+            self._answer = tuple(windows[number][2] for number in sorted(number for _, number in self._open))
+        return self._answer
 
 
 class Stagger:
@@ -538,9 +550,9 @@ class Stagger:
         when none had to move (nearly always), else its steps in time order again."""
         zone = tzinfo(plan.interview.zone)
         self._next = self._calendars.setdefault(candidate, {})
-        ordered = sorted(plan.steps, key=_order)
-        placed = [self._put(step, zone, week) for step in ordered]
-        if all(put is step for put, step in zip(placed, ordered, strict=True)):
+        ordered = sorted([(_order(step), step) for step in plan.steps], key=_KEY)
+        placed = [self._put(step, zone, week, order[2]) for order, step in ordered]
+        if all(put is step for put, (_, step) in zip(placed, ordered, strict=True)):
             return plan
         placed.sort(key=lambda s: (s.start, s.key))
         return plan._replace(steps=tuple(placed))
@@ -549,15 +561,16 @@ class Stagger:
                     candidate: str = "") -> tuple[Step, ...]:
         zone = tzinfo(zone_name)
         self._next = self._calendars.setdefault(candidate, {})
-        return tuple(self._put(step, zone, week) for step in steps)
+        return tuple(self._put(step, zone, week, step.start.timestamp()) for step in steps)
 
     def forget(self, candidate: str) -> None:
         """Drop a candidate's calendar once their last step is placed: a huge file's memory stays flat."""
         self._calendars.pop(candidate, None)
 
-    def _put(self, step: Step, zone: pytz.BaseTzInfo, week: WorkWeek) -> Step:
+    def _put(self, step: Step, zone: pytz.BaseTzInfo, week: WorkWeek, stamp: float) -> Step:
+        """``stamp``: the step's start as a POSIX timestamp."""
         start = step.start
-        minute = int(start.timestamp()) // 60  # _minute, inline: some seven steps per row come here
+        minute = int(stamp) // 60  # _minute, from the timestamp at hand: some seven steps per row come here
         if minute in self._next and not step.blocks_time:  # taken: the step moves (rarely)
             # A step keeps to the hours it was planned in: business hours on working days, or waking hours on
             # any day for the thank-you note and for what an early deadline pushed out of business hours.
@@ -611,10 +624,17 @@ def _past(step: Step, start: datetime) -> bool:
 _RANK = {step_id: rank for rank, step_id in enumerate(ORDER)}
 
 
-def _order(step: Step) -> tuple[datetime, int, datetime]:
+def _order(step: Step) -> tuple[float, int, float]:
     """The order a plan's steps are placed in: the earliest deadline first (a step due at 13:30 takes 13:00 before
-    a thank-you note due tomorrow can, which then moves), then by kind of step."""
-    return (step.deadline or _FOREVER, _RANK.get(step.step_id, len(ORDER)), step.start)
+    a thank-you note due tomorrow can, which then moves), then by kind of step, then by start. On timestamps:
+    comparing aware datetimes of two pytz tzinfos (a deadline with the end of time) asks both their offsets,
+    in Python, and the start's is needed anyway."""
+    deadline = step.deadline
+    return (math.inf if deadline is None else deadline.timestamp(), _RANK.get(step.step_id, len(ORDER)),
+            step.start.timestamp())
+
+
+_KEY = operator.itemgetter(0)
 
 
 _ONE_MINUTE = timedelta(minutes=1)
