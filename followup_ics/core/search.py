@@ -455,15 +455,9 @@ def plan_stream(facts: SearchFacts, settings: PlanSettings, zone_name: str, *,
     duration, alarm = timedelta(minutes=rule.duration), timedelta(minutes=rule.alarm)  # shared by every step
 
     every = timedelta(days=rule.every)
-
-    def week_of(number: int) -> tuple[date, datetime]:
-        day = on_or_after_business_day(first + every * number, week)
-        return day, at(zone, day, rule.time)
-
     number = 0
     while number < _WEEKS:
-        day, moment = week_of(number)
-        stamp = moment.timestamp()
+        day, moment, stamp = _week_at(zone, week, first + every * number, rule.time)
         if stamp >= last:
             break
         waiting = waiting_at(stamp)
@@ -479,11 +473,31 @@ def plan_stream(facts: SearchFacts, settings: PlanSettings, zone_name: str, *,
             # (a coach's candidate's applications may lie months apart). The weeks' moments only grow, so
             # when a week ahead is still before it, so is every week in between: nothing is skipped.
             ahead = number + int((begins - stamp) // (rule.every * 86_400)) - 2
-            if number < ahead < _WEEKS and week_of(ahead)[1].timestamp() < begins:
+            if number < ahead < _WEEKS and _week_at(zone, week, first + every * ahead, rule.time)[2] < begins:
                 number = ahead
     return tuple(steps)
 
 
+def _week_at(zone: pytz.BaseTzInfo, week: WorkWeek, target: date, clock: time) -> tuple[date, datetime, float]:
+    """A stream's week from its target day: the working day it falls on, its moment at ``clock`` and that
+    moment's timestamp. The same for every stream in that zone and week, so a coach's file of thousands of
+    candidates works each out once (remembered for the last few thousand: their streams cover the same
+    weeks)."""
+    key = (id(week), zone, target, clock)
+    found = _WEEKS_AT.get(key)
+    if found is not None and found[0] is week:
+        return found[1]
+    day = on_or_after_business_day(target, week)
+    moment = at(zone, day, clock)
+    made = (day, moment, moment.timestamp())
+    if len(_WEEKS_AT) >= _MAX_WEEKS_AT:
+        _WEEKS_AT.clear()
+    _WEEKS_AT[key] = (week, made)  # the week kept alive with its answer: its id stays its own
+    return made
+
+
+_MAX_WEEKS_AT = 8_192
+_WEEKS_AT: dict[tuple[int, pytz.BaseTzInfo, date, time], tuple[WorkWeek, tuple[date, datetime, float]]] = {}
 _WEEKS = 520  # the longest stream: ten years of weekly reminders
 
 
