@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -421,7 +420,7 @@ def test_a_closed_interview_without_any_date_counts_from_its_end() -> None:
     from followup_ics.core.planner import plan_interview
 
     schedule = plan_for("2026-12-04 14:00", "America/New_York", status="rejected", outcome_date="2026-12-04")
-    interview = replace(schedule.interview, outcome_at=None)
+    interview = schedule.interview._replace(outcome_at=None)
     times = local_times(plan_interview(interview))
     assert times["keep-in-touch"] == "Mon 2026-12-07 10:00 -0500"
     assert not any(key.startswith(("keep-searching", "status-check", "follow-up-call")) for key in times)
@@ -443,7 +442,7 @@ def test_a_closed_interview_without_an_outcome_date_counts_from_the_clock_given(
     from followup_ics.core.planner import plan_interview
 
     schedule = plan_for("2026-12-04 14:00", "America/New_York", status="rejected", outcome_date="2026-12-04")
-    interview = replace(schedule.interview, outcome_at=None)
+    interview = schedule.interview._replace(outcome_at=None)
     times = local_times(plan_interview(interview, as_of=datetime(2026, 12, 9, 12, 0, tzinfo=UTC)))
     assert times["keep-in-touch"] == "Thu 2026-12-10 10:00 -0500"
     assert "keep-searching-1" in times and not {"keep-searching-2", "follow-up-call"} & set(times)
@@ -467,7 +466,7 @@ def test_round_steps_are_the_pending_plans(naive: datetime, zone: str, country: 
     interview = Interview(company="Acme", start=start, zone=zone, status=status,
                           offer_deadline=start + timedelta(days=9) if offer else None)
     week = CountryWeek(country)
-    pending = replace(interview, status=Status.PENDING, offer_deadline=None, outcome_at=None)
+    pending = interview._replace(status=Status.PENDING, offer_deadline=None, outcome_at=None)
     expected = plan_interview(pending, _ROUND_SETTINGS, week=week).steps
     got = round_steps(interview, _ROUND_SETTINGS, tz, week)
     assert sorted(got, key=lambda s: (s.start, s.key)) == list(expected)
@@ -483,3 +482,24 @@ def test_day_picks_move_as_recorded(day: date, country: str, count: int) -> None
                         (day - timedelta(days=1), lambda days: on_or_after_business_day(day, days)),
                         (day, lambda days: _call_day(day, max(count, 1), days))):
         assert _day_moved(week, since, pick) == _with_move(week, since, pick)
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"company": " "}, "company"),
+    ({"duration": timedelta(0)}, "duration"),
+    ({"url": "ftp://x"}, "url"),
+    ({"offer_deadline": datetime(2026, 12, 1, 10, 30, tzinfo=UTC)}, "offer_deadline"),
+    ({"outcome_at": datetime(2026, 11, 30, tzinfo=UTC)}, "outcome_date"),
+    ({"start": datetime(2026, 12, 1, 10)}, "date"),
+])
+def test_an_interview_is_checked_when_made_and_when_changed(changes: dict[str, object], field: str) -> None:
+    """An Interview (a NamedTuple) checks its values when made, and a changed copy (_replace) is checked the
+    same way: a roster renames and re-dates interviews by _replace."""
+    good = Interview(company="Acme", start=datetime(2026, 12, 1, 10, tzinfo=UTC), zone="UTC")
+    assert good._replace(interview_id="acme-2") == Interview(company="Acme", start=good.start, zone="UTC",
+                                                             interview_id="acme-2")
+    with pytest.raises(InputError) as made:
+        Interview(**{**good._asdict(), **changes})
+    with pytest.raises(InputError) as changed:
+        good._replace(**changes)
+    assert made.value.field == changed.value.field == field

@@ -17,7 +17,7 @@ import struct
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
@@ -168,7 +168,7 @@ def _identified(row: Row, interview: Interview, notices: tuple[str, ...], stem: 
     """``renamed``: the stem is not the interview's own (a second round, another interview that day);
     ``own``: the run's own person (see candidate_of)."""
     if renamed:
-        interview = replace(interview, interview_id=stem)
+        interview = interview._replace(interview_id=stem)
     return Identified(row, interview, stem, notices, application_key(row, interview, own))
 
 
@@ -293,7 +293,7 @@ class Roster:
                                  first_round=item.interview.start == min(app.starts))
             if app.status is not item.interview.status:
                 # Every round says where the application stands, so a recorded outcome updates them all.
-                planned = planned._replace(interview=replace(item.interview, status=app.status))
+                planned = planned._replace(interview=item.interview._replace(status=app.status))
             candidate = candidate_of(item.row, self._own)
             self._hold(candidate, item, week)
             planned = self._stagger.place(planned, week, candidate)

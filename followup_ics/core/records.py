@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from followup_ics.core.errors import InputError
 
@@ -14,6 +13,7 @@ _EMAIL = re.compile(r"^[^@\s<>,;:\"]+@[^@\s<>,;:\"]+\.[^@\s<>,;:\"]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{3,30}$")
 _URL = re.compile(r"^https?://\S+$")  # compiled once: every interview with a url is checked (twice per batch row)
 _NO_TIME = timedelta(0)
+_HOUR = timedelta(minutes=60)
 MAX_INTERVIEW = timedelta(hours=12)
 
 
@@ -67,17 +67,17 @@ class Person(_PersonFields):
         return text
 
 
-@dataclass(frozen=True, slots=True)
-class Interview:
-    """One interview as the user described it; ``start`` is aware, in the zone named ``zone``."""
+_NOBODY = Person()
 
+
+class _InterviewFields(NamedTuple):
     company: str
     start: datetime
     zone: str
     duration: timedelta = timedelta(minutes=60)
     role: str = ""
     interviewers: tuple[Person, ...] = ()
-    contact: Person = field(default_factory=Person)
+    contact: Person = _NOBODY
     references: tuple[Person, ...] = ()
     url: str = ""
     location: str = ""
@@ -88,26 +88,45 @@ class Interview:
     interview_id: str = ""
     offer_arrived: datetime | None = None  # when another company's offer (offer_deadline) arrived
 
-    def __post_init__(self) -> None:
-        if not self.company.strip():
+
+class Interview(_InterviewFields):
+    """One interview as the user described it; ``start`` is aware, in the zone named ``zone``.
+
+    (A NamedTuple checked when made, as Person is: a batch makes two per row, and a frozen slotted dataclass
+    cost about four times as much to make. ``_replace`` makes a checked one too; ``_make`` does not.)"""
+
+    __slots__ = ()
+
+    def __new__(cls, company: str, start: datetime, zone: str, duration: timedelta = _HOUR, role: str = "",
+                interviewers: tuple[Person, ...] = (), contact: Person = _NOBODY,
+                references: tuple[Person, ...] = (), url: str = "", location: str = "", notes: str = "",
+                status: Status = Status.PENDING, offer_deadline: datetime | None = None,
+                outcome_at: datetime | None = None, interview_id: str = "",
+                offer_arrived: datetime | None = None) -> Interview:
+        if not company.strip():
             raise InputError("company", "must not be empty")
-        if self.start.tzinfo is None:
+        if start.tzinfo is None:
             raise InputError("date", "must carry a time zone")
-        if not _NO_TIME < self.duration <= MAX_INTERVIEW:
-            raise InputError("duration", "must be between 1 minute and 12 hours",
-                             value=str(self.duration))
-        if self.url and not _URL.match(self.url):
-            raise InputError("url", "must be an http:// or https:// address without spaces", value=self.url)
-        if self.offer_deadline is not None and self.offer_deadline <= self.end:
+        if not _NO_TIME < duration <= MAX_INTERVIEW:
+            raise InputError("duration", "must be between 1 minute and 12 hours", value=str(duration))
+        if url and not _URL.match(url):
+            raise InputError("url", "must be an http:// or https:// address without spaces", value=url)
+        if offer_deadline is not None and offer_deadline <= start + duration:
             raise InputError("offer_deadline", "must be after the interview ends",
-                             value=self.offer_deadline.strftime("%Y-%m-%d %H:%M"))
-        if self.offer_deadline is not None and self.offer_arrived is not None and (
-                self.offer_deadline <= self.offer_arrived):
+                             value=offer_deadline.strftime("%Y-%m-%d %H:%M"))
+        if offer_deadline is not None and offer_arrived is not None and offer_deadline <= offer_arrived:
             raise InputError("offer_deadline", "must be after the offer arrived",
-                             value=self.offer_deadline.strftime("%Y-%m-%d %H:%M"))
-        if self.outcome_at is not None and self.outcome_at < self.start:
+                             value=offer_deadline.strftime("%Y-%m-%d %H:%M"))
+        if outcome_at is not None and outcome_at < start:
             raise InputError("outcome_date", "must not be before the interview",
-                             value=self.outcome_at.strftime("%Y-%m-%d %H:%M"))
+                             value=outcome_at.strftime("%Y-%m-%d %H:%M"))
+        return tuple.__new__(cls, (company, start, zone, duration, role, interviewers, contact, references, url,
+                                   location, notes, status, offer_deadline, outcome_at, interview_id,
+                                   offer_arrived))
+
+    def _replace(self, **changes: Any) -> Interview:
+        """A copy with ``changes``, checked as a new interview is (NamedTuple's own would not check)."""
+        return Interview(**{**self._asdict(), **changes})
 
     @property
     def end(self) -> datetime:
