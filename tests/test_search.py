@@ -470,3 +470,16 @@ def test_reservations_give_each_candidates_interviews_back_in_order_once_in_memo
             assert reservations.take(candidate) == expected.pop(candidate, [])
     finally:
         roster.SPILL_AFTER, roster._BATCH = kept
+
+
+def test_a_step_staggered_past_its_applications_outcome_is_dropped() -> None:
+    """Beta is rejected at 10:05 on the day both follow-up calls fall at 10:00: Acme's keeps 10:00, Beta's
+    would move past the rejection, so it goes (a plan nothing moved is kept as planned, already undecided)."""
+    text = ("company,date,timezone,status,outcome_date\r\n"
+            "Acme,2026-12-01 10:00,UTC,,\r\n"
+            "Beta,2026-12-01 11:00,UTC,rejected,2026-12-08 10:05\r\n")
+    plans = [result for result in Roster(lambda: read_text(text)[1], Request(zone="UTC", now=STAMP)).plans()
+             if not isinstance(result, RowError)]
+    keys = {item.stem: [step.key for step in plan.steps] for item, plan in plans}
+    assert "follow-up-call" in keys["acme-2026-12-01"]
+    assert "follow-up-call" not in keys["beta-2026-12-01"] and "keep-in-touch" in keys["beta-2026-12-01"]

@@ -296,12 +296,14 @@ class Roster:
                 planned = planned._replace(interview=item.interview._replace(status=app.status))
             candidate = candidate_of(item.row, self._own)
             self._hold(candidate, item, week)
-            planned = self._stagger.place(planned, week, candidate)
+            placed = self._stagger.place(planned, week, candidate)
             if self._last_rows.last(candidate) == item.row.number:  # their calendar is complete: let it go
                 self._stagger.forget(candidate)
                 self._finish(candidate, item.row.number)
-            yield item, Plan(planned.interview, tuple(undecided(planned.steps, item.application, self.facts)),
-                             item.notices + self._undated(item) + planned.notices)
+            # plan_round gave only steps before the application is decided: only a step placed later can be past it
+            steps = planned.steps if placed is planned else tuple(undecided(placed.steps, item.application,
+                                                                            self.facts))
+            yield item, Plan(placed.interview, steps, item.notices + self._undated(item) + placed.notices)
         if next(stems, None) is not None:  # rows the first reading held are gone
             raise _changed()
         for candidate in list(self._open):  # (none: each was finished at their last row)
