@@ -164,8 +164,9 @@ def _status_checks(rule: StepRule, zone: pytz.BaseTzInfo, after_call: datetime, 
     for number in range(1, rule.count + 1):
         target += every
         day, moved = _day_with_move(week, "on-or-after", target)
-        yield Step("status-check", at(zone, day, rule.time), duration, alarm, index=number, total=rule.count,
-                   channel=channels[(number - 1) % 2], moved=moved)
+        # Positional: passing Step's keywords costs more than the rest of making it (the planner's most made step).
+        yield Step("status-check", at(zone, day, rule.time), duration, alarm, number, rule.count,
+                   channels[(number - 1) % 2], None, False, (), moved)
 
 
 def _keep_searching(interview: Interview, rule: StepRule, zone: pytz.BaseTzInfo, week: WorkWeek) -> Iterator[Step]:

@@ -463,9 +463,10 @@ def plan_stream(facts: SearchFacts, settings: PlanSettings, zone_name: str, *,
         waiting = waiting_at(stamp)
         if waiting and day not in days:
             days.add(day)
-            # The index is the day as YYYYMMDD, worked out rather than formatted (strftime costs more).
-            steps.append(Step("keep-searching", moment, duration, alarm,
-                              index=day.year * 10_000 + day.month * 100 + day.day, companies=waiting))
+            # The index is the day as YYYYMMDD, worked out rather than formatted (strftime costs more); positional,
+            # as passing Step's keywords costs more than the rest of making it.
+            steps.append(Step("keep-searching", moment, duration, alarm, day.year * 10_000 + day.month * 100 + day.day,
+                              0, "", None, False, waiting))
         number += 1
         begins = None if waiting else waiting_at.next_begin()
         if begins is not None:
