@@ -722,26 +722,26 @@ class _Seen:
     def add(self, key: bytes) -> None:
         if self._bits is None:
             self._bits = bytearray(_SEEN_BITS // 8)
-        bits, value = self._bits, int.from_bytes(key[:12], "little")
-        for _ in range(3):
-            bit = value & (_SEEN_BITS - 1)
-            bits[bit >> 3] |= 1 << (bit & 7)
-            value >>= 32
+        for bit in _bits_of(key):
+            self._bits[bit >> 3] |= 1 << (bit & 7)
 
     def may_hold(self, key: bytes) -> bool:
         bits = self._bits
         if bits is None:
             return False
-        value = int.from_bytes(key[:12], "little")
-        for _ in range(3):
-            bit = value & (_SEEN_BITS - 1)
-            if not bits[bit >> 3] & (1 << (bit & 7)):
-                return False
-            value >>= 32
-        return True
+        first, second, third = _bits_of(key)
+        return bool(bits[first >> 3] & (1 << (first & 7)) and bits[second >> 3] & (1 << (second & 7))
+                    and bits[third >> 3] & (1 << (third & 7)))
+
+
+def _bits_of(key: bytes) -> tuple[int, int, int]:
+    """A key's three places in a _Seen filter: three 32-bit pieces of the digest, each cut to the filter's size."""
+    value = int.from_bytes(key[:12], "little")
+    return value & _SEEN_MASK, (value >> 32) & _SEEN_MASK, (value >> 64) & _SEEN_MASK
 
 
 _SEEN_BITS = 1 << 21  # a DigestTable's filter: 256 KB
+_SEEN_MASK = _SEEN_BITS - 1
 
 
 def _digest(text: str) -> bytes:
