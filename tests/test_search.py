@@ -461,11 +461,11 @@ def test_reservations_give_each_candidates_interviews_back_in_order_once_in_memo
     roster.SPILL_AFTER, roster._BATCH = spill_after, batch
     try:
         reservations = roster.Reservations()
-        expected: dict[str, list[tuple[datetime, datetime]]] = {}
+        expected: dict[str, list[tuple[int, int]]] = {}
         for candidate, minute in adds:
             start = STAMP + timedelta(minutes=minute)
             reservations.add(candidate, start, start + timedelta(hours=1))
-            expected.setdefault(candidate, []).append((start, start + timedelta(hours=1)))
+            expected.setdefault(candidate, []).append((int(start.timestamp()) // 60, 60))
         for candidate in "abca":
             assert reservations.take(candidate) == expected.pop(candidate, [])
     finally:

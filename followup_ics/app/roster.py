@@ -18,7 +18,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from followup_ics.app.config import Request
@@ -35,6 +35,7 @@ from followup_ics.core.search import (
     SearchFacts,
     Stagger,
     first_seen_dates,
+    held_minutes,
     plan_round,
     plan_stream,
     round_facts,
@@ -235,8 +236,8 @@ class Roster:
         ``item`` is the candidate's first row, planned with the working days ``week``."""
         if candidate in self._open:
             return
-        for start, end in self._reservations.take(candidate):
-            self._stagger.reserve(start, end, candidate)
+        for minute, minutes in self._reservations.take(candidate):
+            self._stagger.reserve(minute, minutes, candidate)
         request = self._request
         if candidate:  # someone else than the run's own person: in their zone and words, on their working days
             zone = item.interview.zone
@@ -395,45 +396,46 @@ class Naming:
 
 
 class Reservations:
-    """Each candidate's interviews (start, end), in row order, until taken: in memory up to SPILL_AFTER,
-    then in a temporary SQLite file (written in batches)."""
+    """Each candidate's interviews as the minutes their calendar holds (Stagger.reserve's), in row order, until
+    taken: in memory up to SPILL_AFTER, then in a temporary SQLite file (written in batches)."""
 
     def __init__(self) -> None:
         self._store = Spill()
-        self._memory: dict[str, list[tuple[datetime, datetime]]] | None = {}
+        self._memory: dict[str, list[tuple[int, int]]] | None = {}
         self._count = 0
         self._db: sqlite3.Connection | None = None
-        self._pending: list[tuple[str, float, float]] = []
+        self._pending: list[tuple[str, int, int]] = []
 
     def add(self, candidate: str, start: datetime, end: datetime) -> None:
+        held = held_minutes(start, end)
         if self._memory is not None:
-            self._memory.setdefault(candidate, []).append((start, end))
+            self._memory.setdefault(candidate, []).append(held)
             self._count += 1
             if self._count >= SPILL_AFTER:
                 self._spill()
             return
-        self._pending.append((candidate, start.timestamp(), end.timestamp()))
+        self._pending.append((candidate, *held))
         if len(self._pending) >= _BATCH:
             self._flush()
 
-    def take(self, candidate: str) -> list[tuple[datetime, datetime]]:
+    def take(self, candidate: str) -> list[tuple[int, int]]:
+        """The candidate's (first minute, minutes held), once."""
         if self._memory is not None:
             return self._memory.pop(candidate, [])
         self._flush()
         assert self._db is not None
-        found = self._db.execute("SELECT start, end FROM reservations WHERE candidate = ? ORDER BY rowid",
+        found = self._db.execute("SELECT minute, minutes FROM reservations WHERE candidate = ? ORDER BY rowid",
                                  (candidate,)).fetchall()
         self._db.execute("DELETE FROM reservations WHERE candidate = ?", (candidate,))
-        return [(datetime.fromtimestamp(start, UTC), datetime.fromtimestamp(end, UTC)) for start, end in found]
+        return found
 
     def _spill(self) -> None:
         assert self._memory is not None
         self._db = self._store.database()
-        self._db.execute("CREATE TABLE reservations (candidate TEXT, start REAL, end REAL)")
+        self._db.execute("CREATE TABLE reservations (candidate TEXT, minute INTEGER, minutes INTEGER)")
         self._db.execute("CREATE INDEX by_candidate ON reservations (candidate)")
         self._db.executemany("INSERT INTO reservations VALUES (?, ?, ?)",
-                             ((candidate, start.timestamp(), end.timestamp())
-                              for candidate, moments in self._memory.items() for start, end in moments))
+                             ((candidate, *held) for candidate, moments in self._memory.items() for held in moments))
         self._memory = None
 
     def _flush(self) -> None:

@@ -555,10 +555,10 @@ class Stagger:
         self._calendars: dict[str, dict[int, int]] = {}
         self._next: dict[int, int] = {}
 
-    def reserve(self, start: datetime, end: datetime, candidate: str = "") -> None:
-        """Hold an interview's minute before any step is placed: interviews never move."""
-        self._next = self._calendars.setdefault(candidate, {})
-        self._take(_minute(start), end - start)
+    def reserve(self, minute: int, minutes: int, candidate: str = "") -> None:
+        """Hold an interview's minute before any step is placed: interviews never move. ``minute`` and
+        ``minutes``: held_minutes of its start and end."""
+        self._calendars.setdefault(candidate, {}).setdefault(minute, minute + minutes)
 
     def place(self, plan: Plan, week: WorkWeek = MONDAY_TO_FRIDAY, candidate: str = "") -> Plan:
         """``plan`` (its steps in time order, as plan_round gives them) with its steps placed; the plan itself
@@ -629,7 +629,7 @@ class Stagger:
         return minute
 
     def _take(self, minute: int, length: timedelta) -> None:
-        self._next.setdefault(minute, minute + max(1, length // _ONE_MINUTE))  # whole minutes, as total_seconds() // 60
+        self._next.setdefault(minute, minute + _whole_minutes(length))
 
 
 def _past(step: Step, start: datetime) -> bool:
@@ -657,6 +657,16 @@ _ONE_MINUTE = timedelta(minutes=1)
 
 def _minute(moment: datetime) -> int:
     return int(moment.timestamp()) // 60
+
+
+def _whole_minutes(length: timedelta) -> int:
+    return max(1, length // _ONE_MINUTE)  # whole minutes, as total_seconds() // 60
+
+
+def held_minutes(start: datetime, end: datetime) -> tuple[int, int]:
+    """What an interview from ``start`` to ``end`` holds on a Stagger calendar: its first minute since the
+    epoch and how many minutes (two ints: a huge file keeps them until the candidate is planned)."""
+    return _minute(start), _whole_minutes(end - start)
 
 
 def round_facts(interview: Interview, application: str, *, first_seen: Mapping[str, datetime] | None = None,
