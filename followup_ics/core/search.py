@@ -434,17 +434,17 @@ def plan_stream(facts: SearchFacts, settings: PlanSettings, zone_name: str, *,
     windows: list[tuple[float, float, str]] = []
     earliest: datetime | None = None
     earliest_stamp = 0.0
-    keeps = timedelta(days=rule.every * rule.count)
+    keeps = rule.every * rule.count * 86_400  # seconds: an aware time plus a timedelta is its timestamp plus them
     for app in facts.applications.of(candidate):
         if app.outside:
             continue
-        begin = min(app.starts)
-        end = max(app.starts) + keeps
+        stamps = [moment.timestamp() for moment in app.starts]
+        stamp = min(stamps)
+        end = max(stamps) + keeps
         stop = facts.stops_waiting_for(app)
-        stamp = begin.timestamp()
-        windows.append((stamp, (min(end, stop) if stop else end).timestamp(), app.company))
+        windows.append((stamp, end if stop is None else min(end, stop.timestamp()), app.company))
         if earliest is None or stamp < earliest_stamp:
-            earliest, earliest_stamp = begin, stamp
+            earliest, earliest_stamp = app.starts[stamps.index(stamp)], stamp
     if earliest is None:
         return ()
     first = next_business_day(local(zone, earliest).date(), week)
