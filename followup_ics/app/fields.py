@@ -18,6 +18,7 @@ from datetime import datetime, time, timedelta
 from typing import Any, NamedTuple
 
 from followup_ics.core.errors import InputError
+from followup_ics.core.pytzfast import localize_quiet
 from followup_ics.core.records import Interview, Person, Status
 from followup_ics.core.wallclock import local, localize
 from followup_ics.core.zones import tzinfo
@@ -108,6 +109,9 @@ def parse_moment(text: str, zone_name: str, field_name: str, *, day_first: bool 
     zone = tzinfo(zone_name)
     if naive.tzinfo is not None:
         return zone.normalize(naive.astimezone(zone)), None, has_time
+    quiet = localize_quiet(zone, naive)  # nearly every time: far from a change of offset, with nothing to say
+    if quiet is not None:
+        return quiet, None, has_time
     moment, notice = localize(zone, naive)
     return moment, (f"{field_name}: {notice}" if notice else None), has_time
 
