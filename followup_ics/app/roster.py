@@ -71,7 +71,7 @@ class Row(NamedTuple):
     """One interview row: its spreadsheet row number, its cells, its raw interview, and the header text of the
     column each field came from (for error messages). Its cells passed the text check as they were read (a
     cell that does not is a RowError): every value of ``raw`` is a cell or part of one, so it passes too.
-    (A NamedTuple: made for every row of each reading, at a quarter of a frozen dataclass's cost.)"""
+    (A NamedTuple: made for every row of each reading, and cheaper to make than a frozen dataclass.)"""
 
     number: int
     cells: tuple[str, ...]

@@ -499,6 +499,7 @@ def _week_at(zone: pytz.BaseTzInfo, week: WorkWeek, target: date, clock: time) -
 
 _MAX_WEEKS_AT = 8_192
 _WEEKS_AT: dict[tuple[int, pytz.BaseTzInfo, date, time], tuple[WorkWeek, tuple[date, datetime, float]]] = {}
+
 _WEEKS = 520  # the longest stream: ten years of weekly reminders
 
 
