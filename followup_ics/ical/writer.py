@@ -3,7 +3,7 @@
 Profiling a batch showed icalendar's serialisation at over 90% of the time per interview, half of it in
 its line folding. Our calendars use a handful of property shapes, so this module writes them directly,
 replicating icalendar 7's ordering, value formats and folding and reference.Text's escaping, VTIMEZONEs
-included (one text per zone and set of rules, reused). It imports no icalendar: `generate` never loads it.
+included (one text per zone and span class of its rules, reused). It imports no icalendar: `generate` never loads it.
 tests/test_writer.py proves the output byte for byte identical to icalendar's over random schedules in
 every zone, and the VTIMEZONE text over every zone and several spans, so icalendar stays the reference.
 
