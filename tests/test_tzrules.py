@@ -13,7 +13,7 @@ from icscheck import assert_parsers_agree, expected_readings, readings
 from support import STAMP, plan_for
 
 from followup_ics.core.errors import ZoneNotRepresentable
-from followup_ics.ical import tzrules
+from followup_ics.ical import tzrules, writer
 from followup_ics.ical.writer import render
 
 
@@ -79,14 +79,15 @@ def _instants(zone: str) -> st.SearchStrategy[datetime]:
 @settings(max_examples=300, deadline=None)
 @given(data=st.data(), zone=st.sampled_from(sorted(pytz.all_timezones)))
 def test_observances_cached_by_span_class_are_derived_afresh(data: st.DataObject, zone: str) -> None:
-    """The cache per zone and span class gives every span exactly what deriving it afresh gives."""
+    """The cache per zone and span class gives every span exactly what deriving it afresh gives, and so does the
+    writer's VTIMEZONE text kept by the same key."""
     first, last = sorted([data.draw(_instants(zone)), data.draw(_instants(zone))])
     last = max(last, first + timedelta(hours=1))
     # Fill the cache from a neighbouring span first: often the same class, sometimes across a transition.
     shift = st.integers(min_value=-3 * 86400, max_value=3 * 86400).map(lambda s: timedelta(seconds=s))
     neighbour = (first + data.draw(shift), last + data.draw(shift))
     with contextlib.suppress(ZoneNotRepresentable):
-        tzrules.observances(zone, min(neighbour), max(neighbour))
+        writer._vtimezone(zone, min(neighbour), max(neighbour))  # tzrules' cache, and the writer's texts by its keys
     try:
         fresh = tzrules.derive(zone, first, last)
         tzrules.check(zone, fresh, first, last)
@@ -95,6 +96,7 @@ def test_observances_cached_by_span_class_are_derived_afresh(data: st.DataObject
             tzrules.observances(zone, first, last)
         return
     assert tzrules.observances(zone, first, last) == fresh
+    assert writer._vtimezone(zone, first, last) == writer.vtimezone_text(zone, fresh)
 
 
 @pytest.mark.parametrize(
@@ -215,6 +217,6 @@ def test_a_run_of_yearly_changes_is_one_rule_in_its_simplest_form(zone: str, dat
 @given(st.sampled_from(sorted(pytz.common_timezones)), st.datetimes(datetime(1900, 1, 1), datetime(2100, 1, 1)),
        st.booleans())
 def test_naive_utc_is_the_instant_astimezone_gives(zone: str, wall: datetime, is_dst: bool) -> None:
-    """_naive_utc (wall time less the offset) is astimezone(UTC) made naive, for any localized time."""
+    """naive_utc (wall time less the offset) is astimezone(UTC) made naive, for any localized time."""
     moment = pytz.timezone(zone).localize(wall, is_dst=is_dst)
-    assert tzrules._naive_utc(moment) == moment.astimezone(pytz.utc).replace(tzinfo=None)
+    assert tzrules.naive_utc(moment) == moment.astimezone(pytz.utc).replace(tzinfo=None)

@@ -226,6 +226,18 @@ def test_vtimezone_text_is_icalendars_in_every_zone(first: str, last: str) -> No
     assert differing == []
 
 
+@settings(max_examples=500, deadline=None)
+@given(zone=st.sampled_from(sorted(pytz.all_timezones)),
+       wall=st.datetimes(min_value=datetime(1900, 1, 2), max_value=datetime(2037, 12, 30)),
+       is_dst=st.booleans(), minutes=st.integers(min_value=0, max_value=3 * 1440))
+def test_start_and_end_are_each_moment_as_written_alone(zone: str, wall: datetime, is_dst: bool, minutes: int) -> None:
+    """_start_end's one format per zone kind (local wall times; UTC ones from the offset) gives what _moment
+    writes for each of the two instants, the way every other time is written."""
+    start = pytz.timezone(zone).localize(wall, is_dst=is_dst)
+    end = start + timedelta(minutes=minutes)
+    assert writer._start_end(start, end) == f"DTSTART{writer._moment(start)}\r\nDTEND{writer._moment(end)}\r\n"
+
+
 @pytest.mark.parametrize(
     "delta",
     [timedelta(0), timedelta(minutes=15), timedelta(hours=1), timedelta(hours=1, seconds=5), timedelta(hours=4),

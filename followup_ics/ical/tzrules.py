@@ -112,16 +112,25 @@ def observances(zone_name: str, first: datetime, last: datetime) -> tuple[Observ
 
     Derived and checked once per zone and span class, not per call: a batch asks for every interview.
     """
-    first_utc, last_utc = _naive_utc(first), _naive_utc(last)
-    span = _span_class(zone_name, first_utc, last_utc)
-    key = (zone_name, span)
-    result = _DERIVED.get(key)
-    if result is None:
+    return observed(zone_name, first, last)[1]
+
+
+SpanKey = tuple[str, tuple[int, int, int, int]]
+
+
+def observed(zone_name: str, first: datetime, last: datetime) -> tuple[SpanKey, tuple[Observance, ...]]:
+    """observances() with the zone and span class they were derived for: equal keys, equal observances (the
+    pytz data they come from does not change), so a caller may keep what it writes of them by the key."""
+    first_utc, last_utc = naive_utc(first), naive_utc(last)
+    key = (zone_name, _span_class(zone_name, first_utc, last_utc))
+    found = _DERIVED.get(key)
+    if found is None:
         result = derive(zone_name, first, last)
+        found = (result, _onsets(result)[0])  # kept with them: hashing the observances again costs more
         if len(_DERIVED) >= _CACHE_SIZE:
             _DERIVED.clear()
-        _DERIVED[key] = result
-    onsets, _ = _onsets(result)
+        _DERIVED[key] = found
+    result, onsets = found
     # What check() reads at ``first`` is the latest written onset before it: one more part of the key.
     checked = (key, bisect.bisect_right(onsets, first_utc))
     if checked not in _CHECKED:
@@ -129,13 +138,13 @@ def observances(zone_name: str, first: datetime, last: datetime) -> tuple[Observ
         if len(_CHECKED) >= _CACHE_SIZE:
             _CHECKED.clear()
         _CHECKED.add(checked)
-    return result
+    return key, result
 
 
-# Span class -> observances, and the span classes already checked; bounded, cleared when full.
+# Span class -> observances (and onsets), and the span classes already checked; bounded, cleared when full.
 _CACHE_SIZE = 4096
-_DERIVED: dict[tuple[str, tuple[int, int, int, int]], tuple[Observance, ...]] = {}
-_CHECKED: set[tuple[tuple[str, tuple[int, int, int, int]], int]] = set()
+_DERIVED: dict[SpanKey, tuple[tuple[Observance, ...], list[datetime]]] = {}  # with their onsets in UTC
+_CHECKED: set[tuple[SpanKey, int]] = set()
 
 
 def _span_class(zone_name: str, first_utc: datetime, last_utc: datetime) -> tuple[int, int, int, int]:
@@ -155,8 +164,8 @@ def _all_times(zone_name: str) -> tuple[datetime, ...]:
 
 def derive(zone_name: str, first: datetime, last: datetime) -> tuple[Observance, ...]:
     """observances() computed afresh, without the cache nor the check."""
-    first_utc = _naive_utc(first)
-    last_utc = _naive_utc(last)
+    first_utc = naive_utc(first)
+    last_utc = naive_utc(last)
     transitions = _transitions(zone_name)
     if not transitions:
         return (_base(*_static(zone_name)),)
@@ -211,7 +220,7 @@ def check(zone_name: str, written: tuple[Observance, ...], first: datetime, last
     sides of every change of the zone in between: a wrong VTIMEZONE is an error, never a silent shift.
     """
     zone = tzinfo(zone_name)
-    first_utc, last_utc = _naive_utc(first), _naive_utc(last)
+    first_utc, last_utc = naive_utc(first), naive_utc(last)
     moments = [first_utc]
     changes = _change_times(zone_name)
     # bisect, not a scan: this runs for every interview of a batch
@@ -367,7 +376,7 @@ def _preferred(specs: set[Spec]) -> Spec:
     return min(specs, key=lambda spec: (order[spec[0]], spec[1]))
 
 
-def _naive_utc(moment: datetime) -> datetime:
+def naive_utc(moment: datetime) -> datetime:
     """The instant as a naive UTC datetime: the wall time less its offset, which is what astimezone
     computes, without its conversions (several times slower, for a few calls per calendar)."""
     offset = moment.utcoffset()
