@@ -34,6 +34,7 @@ from followup_ics.core.search import (
     Application,
     SearchFacts,
     Stagger,
+    first_seen,
     first_seen_dates,
     plan_round,
     plan_stream,
@@ -185,7 +186,9 @@ class Roster:
                  first_seen: Mapping[str, datetime] | None = None) -> None:
         self._rows = rows
         self._request = request
-        self._first_seen = dict(first_seen or {})
+        # A FirstSeen is kept as it is (on disk when large); any other mapping is copied.
+        self._first_seen: Mapping[str, datetime] = (
+            first_seen if isinstance(first_seen, FirstSeen) else dict(first_seen or {}))
         self._spill = Spill()
         self.facts = SearchFacts(Applications(self._spill))
         self.errors: list[RowError] = []  # every bad row, found before anything is planned
@@ -332,6 +335,10 @@ class Roster:
 
     def first_seen_dates(self) -> dict[str, datetime]:
         return first_seen_dates(self.facts)
+
+    def seen_dates(self) -> FirstSeen:
+        """``first_seen_dates()`` in a FirstSeen: on disk when large, as a huge file's seen file is written."""
+        return FirstSeen(first_seen(self.facts))
 
 
 STREAM_ID = "search"  # the keep-searching stream's UIDs: search.keep-searching-20261202@followup-ics
@@ -691,6 +698,71 @@ class DigestTable:
         self._db.executemany(f"INSERT INTO {self._name} VALUES (?, ?)",
                              ((key, self._layout.pack(*value)) for key, value in self._memory.items()))
         self._memory = None
+
+
+class FirstSeen(Mapping[str, datetime]):
+    """When each undated outcome was first seen (seen key -> date), as kept between runs: a dict up to
+    SPILL_AFTER entries, then a table of a temporary SQLite file, written in batches. Iterated in key order,
+    the seen file's: its table's primary key gives that order, as SQLite compares text as UTF-8 bytes, which
+    sort as Python sorts str (by code point). A key put again keeps its last date, as in a dict."""
+
+    def __init__(self, entries: Iterable[tuple[str, datetime]] = ()) -> None:
+        self._store = Spill()
+        self._memory: dict[str, str] | None = {}  # the dates as ISO text: the form they are read and kept in
+        self._db: sqlite3.Connection | None = None
+        self._pending: list[tuple[str, str]] = []
+        for key, moment in entries:
+            self.put(key, moment)
+
+    def put(self, key: str, moment: datetime) -> None:
+        if self._memory is not None:
+            self._memory[key] = moment.isoformat()
+            if len(self._memory) >= SPILL_AFTER:
+                self._db = self._store.database()
+                self._db.execute("CREATE TABLE seen (key TEXT PRIMARY KEY, moment TEXT) WITHOUT ROWID")
+                self._pending, self._memory = list(self._memory.items()), None
+                self._flush()
+            return
+        self._pending.append((key, moment.isoformat()))
+        if len(self._pending) >= _BATCH:
+            self._flush()
+
+    def __getitem__(self, key: str) -> datetime:
+        if self._memory is not None:
+            return datetime.fromisoformat(self._memory[key])
+        self._flush()
+        assert self._db is not None
+        found = self._db.execute("SELECT moment FROM seen WHERE key = ?", (key,)).fetchone()
+        if found is None:
+            raise KeyError(key)
+        return datetime.fromisoformat(found[0])
+
+    def __len__(self) -> int:
+        if self._memory is not None:
+            return len(self._memory)
+        self._flush()
+        assert self._db is not None
+        return int(self._db.execute("SELECT count(*) FROM seen").fetchone()[0])
+
+    def __bool__(self) -> bool:  # (not len(): a count of the whole table, and round_facts asks for every row)
+        return self._memory is None or bool(self._memory)  # on disk: it held SPILL_AFTER, and nothing is removed
+
+    def __iter__(self) -> Iterator[str]:
+        return (key for key, _ in self.texts())
+
+    def texts(self) -> Iterator[tuple[str, str]]:
+        """(key, its date as ISO text), in key order."""
+        if self._memory is not None:
+            return iter(sorted(self._memory.items()))
+        self._flush()
+        assert self._db is not None
+        return iter(self._db.execute("SELECT key, moment FROM seen ORDER BY key"))
+
+    def _flush(self) -> None:
+        if self._pending:
+            assert self._db is not None
+            self._db.executemany("INSERT OR REPLACE INTO seen VALUES (?, ?)", self._pending)
+            self._pending = []
 
 
 def _digest(text: str) -> bytes:

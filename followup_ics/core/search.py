@@ -645,8 +645,13 @@ def round_facts(interview: Interview, application: str, *, first_seen: Mapping[s
 def first_seen_dates(facts: SearchFacts) -> dict[str, datetime]:
     """The dates to keep for next time, so that re-planning on a later day moves nothing: when each outcome
     and each outside offer became known (a date the row records always wins over a kept one)."""
-    return {seen_key(app.key, app.status): app.outcome_at for app in facts.applications.values()
-            if app.status.is_closed and app.outcome_at is not None and not app.dated}
+    return dict(first_seen(facts))
+
+
+def first_seen(facts: SearchFacts) -> Iterator[tuple[str, datetime]]:
+    """``first_seen_dates``, one (key, date) at a time, in the applications' order."""
+    return ((seen_key(app.key, app.status), app.outcome_at) for app in facts.applications.values()
+            if app.status.is_closed and app.outcome_at is not None and not app.dated)
 
 
 def seen_key(application: str, status: Status) -> str:
