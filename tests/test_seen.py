@@ -18,7 +18,8 @@ from followup_ics.cli import cli
 from followup_ics.edges import batch
 from followup_ics.edges.batch import SEEN_FILE, _dump_seen
 
-_ZONES = [UTC, timezone(timedelta(hours=5, minutes=30)), timezone(-timedelta(hours=4)), timezone(timedelta(seconds=3208))]
+_ZONES = [UTC, timezone(timedelta(hours=5, minutes=30)), timezone(-timedelta(hours=4)),
+          timezone(timedelta(seconds=3208))]
 _ENTRIES = st.lists(st.tuples(st.text(max_size=12), st.datetimes(timezones=st.sampled_from(_ZONES))), max_size=40)
 
 
@@ -31,8 +32,11 @@ def test_first_seen_on_disk_is_the_dict_it_replaces(entries: list[tuple[str, dat
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(roster, "SPILL_AFTER", spill_after)
         patch.setattr(roster, "_BATCH", batch_size)
-        seen = FirstSeen(entries)
+        store = roster.Spill()
+        other = FirstSeen(entries[::-1], store)  # another table in the same temporary file
+        seen = FirstSeen(entries, store)
         expected = dict(entries)
+        assert dict(other.texts()) == {key: moment.isoformat() for key, moment in dict(entries[::-1]).items()}
         assert list(seen.texts()) == [(key, moment.isoformat()) for key, moment in sorted(expected.items())]
         assert {key: seen.get(key) for key in expected} == expected
         assert list(seen) == sorted(expected) and len(seen) == len(expected) and bool(seen) == bool(expected)
@@ -55,11 +59,11 @@ def test_the_seen_file_written_in_pieces_has_the_bytes_of_one_json_dump(
 
 
 # Undated outcomes (and an offer without the day it arrived): each first seen when the first run plans it.
+_STATUSES = [("rejected", ""), ("withdrawn", ""), ("offer", "2026-12-18"), ("pending", "2026-12-20"),
+             ("rejected", ""), ("accepted", ""), ("rejected", "")]
 UNDATED = ("company,date,timezone,status,offer_deadline,me\r\n"
            + "".join(f"Firm {n},2026-12-0{1 + n % 5} 1{n % 8}:00,UTC,{status},{deadline},Person {n % 3}\r\n"
-                     for n, (status, deadline) in enumerate([("rejected", ""), ("withdrawn", ""), ("offer", "2026-12-18"),
-                                                             ("pending", "2026-12-20"), ("rejected", ""),
-                                                             ("accepted", ""), ("rejected", "")])))
+                     for n, (status, deadline) in enumerate(_STATUSES)))
 
 
 def _runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spill_after: int | None) -> tuple[bytes, Path]:

@@ -11,6 +11,7 @@ through here.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import pickle
 import sqlite3
 import struct
@@ -337,8 +338,9 @@ class Roster:
         return first_seen_dates(self.facts)
 
     def seen_dates(self) -> FirstSeen:
-        """``first_seen_dates()`` in a FirstSeen: on disk when large, as a huge file's seen file is written."""
-        return FirstSeen(first_seen(self.facts))
+        """``first_seen_dates()`` in a FirstSeen: on disk when large (in the roster's temporary file, whose page
+        cache is full by then), as a huge file's seen file is written."""
+        return FirstSeen(first_seen(self.facts), self._spill)
 
 
 STREAM_ID = "search"  # the keep-searching stream's UIDs: search.keep-searching-20261202@followup-ics
@@ -706,8 +708,11 @@ class FirstSeen(Mapping[str, datetime]):
     the seen file's: its table's primary key gives that order, as SQLite compares text as UTF-8 bytes, which
     sort as Python sorts str (by code point). A key put again keeps its last date, as in a dict."""
 
-    def __init__(self, entries: Iterable[tuple[str, datetime]] = ()) -> None:
-        self._store = Spill()
+    def __init__(self, entries: Iterable[tuple[str, datetime]] = (), store: Spill | None = None) -> None:
+        """``store``: the temporary file to move to, shared with other tables (and their page cache); its
+        own otherwise."""
+        self._store = store or Spill()
+        self._table = f"seen{next(_TABLES)}"  # its own table, whatever else the file holds
         self._memory: dict[str, str] | None = {}  # the dates as ISO text: the form they are read and kept in
         self._db: sqlite3.Connection | None = None
         self._pending: list[tuple[str, str]] = []
@@ -719,7 +724,7 @@ class FirstSeen(Mapping[str, datetime]):
             self._memory[key] = moment.isoformat()
             if len(self._memory) >= SPILL_AFTER:
                 self._db = self._store.database()
-                self._db.execute("CREATE TABLE seen (key TEXT PRIMARY KEY, moment TEXT) WITHOUT ROWID")
+                self._db.execute(f"CREATE TABLE {self._table} (key TEXT PRIMARY KEY, moment TEXT) WITHOUT ROWID")
                 self._pending, self._memory = list(self._memory.items()), None
                 self._flush()
             return
@@ -732,7 +737,7 @@ class FirstSeen(Mapping[str, datetime]):
             return datetime.fromisoformat(self._memory[key])
         self._flush()
         assert self._db is not None
-        found = self._db.execute("SELECT moment FROM seen WHERE key = ?", (key,)).fetchone()
+        found = self._db.execute(f"SELECT moment FROM {self._table} WHERE key = ?", (key,)).fetchone()
         if found is None:
             raise KeyError(key)
         return datetime.fromisoformat(found[0])
@@ -742,7 +747,7 @@ class FirstSeen(Mapping[str, datetime]):
             return len(self._memory)
         self._flush()
         assert self._db is not None
-        return int(self._db.execute("SELECT count(*) FROM seen").fetchone()[0])
+        return int(self._db.execute(f"SELECT count(*) FROM {self._table}").fetchone()[0])
 
     def __bool__(self) -> bool:  # (not len(): a count of the whole table, and round_facts asks for every row)
         return self._memory is None or bool(self._memory)  # on disk: it held SPILL_AFTER, and nothing is removed
@@ -756,13 +761,16 @@ class FirstSeen(Mapping[str, datetime]):
             return iter(sorted(self._memory.items()))
         self._flush()
         assert self._db is not None
-        return iter(self._db.execute("SELECT key, moment FROM seen ORDER BY key"))
+        return iter(self._db.execute(f"SELECT key, moment FROM {self._table} ORDER BY key"))
 
     def _flush(self) -> None:
         if self._pending:
             assert self._db is not None
-            self._db.executemany("INSERT OR REPLACE INTO seen VALUES (?, ?)", self._pending)
+            self._db.executemany(f"INSERT OR REPLACE INTO {self._table} VALUES (?, ?)", self._pending)
             self._pending = []
+
+
+_TABLES = itertools.count()
 
 
 def _digest(text: str) -> bytes:
