@@ -76,6 +76,7 @@ def _runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spill_after: int | No
     with monkeypatch.context() as patch:
         if spill_after is not None:
             patch.setattr(roster, "SPILL_AFTER", spill_after)
+            patch.setattr(roster, "APPLICATIONS_IN_MEMORY", spill_after)
             patch.setattr(roster, "_BATCH", 2)
         for epoch in (1795000000, 1795432000):
             patch.setenv("SOURCE_DATE_EPOCH", str(epoch))
@@ -89,8 +90,9 @@ def _runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spill_after: int | No
 
 def test_a_batch_keeps_and_reads_back_the_same_first_seen_dates_when_they_spill_to_disk(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With the tables moved to disk after two entries, the seen file holds the same bytes, and the re-run
-    that reads it back plans (and writes) the same calendars as when every table is in memory."""
+    """With the tables (the applications, the dates to keep, those read back) moved to disk after two entries,
+    the seen file holds the same bytes, and the re-run that reads it back plans (and writes) the same calendars
+    as when every table is in memory."""
     in_memory, memory_out = _runs(tmp_path / "memory", monkeypatch, None)
     spilled, spilled_out = _runs(tmp_path / "spilled", monkeypatch, 2)
     assert spilled == in_memory and len(json.loads(spilled)) >= 5

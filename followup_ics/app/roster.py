@@ -37,6 +37,7 @@ from followup_ics.core.search import (
     Stagger,
     first_seen,
     first_seen_dates,
+    keeps_first_seen,
     plan_round,
     plan_stream,
     round_facts,
@@ -599,9 +600,19 @@ class Applications(search.Applications):
         return list(self._read("SELECT value FROM applications WHERE candidate = ? AND deciding ORDER BY place",
                                (candidate,)))
 
+    def first_seen(self) -> Iterator[Application]:
+        if self._db is None:
+            return super().first_seen()
+        return self._read("SELECT value FROM applications WHERE first_seen ORDER BY place", ())
+
     def _read(self, query: str, parameters: tuple[str, ...]) -> Iterator[Application]:
+        """The applications found, each kept as an object too: a candidate's are read together (their stream,
+        their offers) just before their rows ask for them one by one."""
         assert self._db is not None
-        return (pickle.loads(value) for (value,) in self._db.execute(query, parameters))
+        for (value,) in self._db.execute(query, parameters):
+            app = pickle.loads(value)
+            self._remember(app)
+            yield app
 
     def _remember(self, app: Application) -> None:
         if len(self._recent) >= _RECENT:  # all forgotten at once: cheaper than least-recently-used, as good here
@@ -611,15 +622,15 @@ class Applications(search.Applications):
     def _write(self, app: Application) -> None:
         assert self._db is not None
         self._order += 1  # a new application's place; a known one keeps its own
-        self._db.execute("INSERT INTO applications VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
-                         "deciding = excluded.deciding, value = excluded.value",
-                         (self._order, app.key, app.candidate, app.status in DECIDING,
+        self._db.execute("INSERT INTO applications VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+                         "deciding = excluded.deciding, first_seen = excluded.first_seen, value = excluded.value",
+                         (self._order, app.key, app.candidate, app.status in DECIDING, keeps_first_seen(app),
                           pickle.dumps(app, pickle.HIGHEST_PROTOCOL)))
 
     def _spill(self) -> None:
         self._db = self._store.database()
         self._db.execute("CREATE TABLE applications (place INTEGER PRIMARY KEY, key TEXT UNIQUE, candidate TEXT, "
-                         "deciding INTEGER, value BLOB)")
+                         "deciding INTEGER, first_seen INTEGER, value BLOB)")
         self._db.execute("CREATE INDEX deciding ON applications (candidate, deciding)")
         for app in super().values():
             self._write(app)
