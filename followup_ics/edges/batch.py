@@ -505,7 +505,7 @@ def _load_seen(path: Path) -> FirstSeen:
 
 def _dump_seen(seen: FirstSeen) -> Iterator[bytes]:
     """The seen file, as ``json.dumps(dict(sorted(seen.items())), indent=1)`` and a newline would give it (the
-    file of earlier versions), written _BATCH entries at a time: never whole in memory."""
+    file of earlier versions), written _SEEN_BATCH entries at a time: never whole in memory."""
     lines: list[str] = []
     separator = "{\n "
     for key, moment in seen.texts():
