@@ -438,9 +438,9 @@ def test_a_digest_table_on_disk_answers_as_a_dict_would(ops: list[tuple[str, int
 def test_a_digest_tables_filter_holds_every_key_put_and_few_others() -> None:
     """The filter in front of a DigestTable on disk: a key put is always looked up (never a false "new"),
     and nearly every other key is answered without a statement."""
-    from followup_ics.app.roster import _digest, _Seen
+    from followup_ics.app.roster import _digest, _KeyFilter
 
-    seen = _Seen()
+    seen = _KeyFilter()
     put = [_digest(f"row {number}") for number in range(20_000)]
     for key in put:
         seen.add(key)

@@ -11,6 +11,7 @@ through here.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import pickle
 import sqlite3
 import struct
@@ -34,8 +35,10 @@ from followup_ics.core.search import (
     Application,
     SearchFacts,
     Stagger,
+    first_seen,
     first_seen_dates,
     held_minutes,
+    keeps_first_seen,
     plan_round,
     plan_stream,
     round_facts,
@@ -185,7 +188,9 @@ class Roster:
                  first_seen: Mapping[str, datetime] | None = None) -> None:
         self._rows = rows
         self._request = request
-        self._first_seen = dict(first_seen or {})
+        # A FirstSeen is kept as it is (on disk when large); any other mapping is copied.
+        self._first_seen: Mapping[str, datetime] = (
+            first_seen if isinstance(first_seen, FirstSeen) else dict(first_seen or {}))
         self._spill = Spill()
         self.facts = SearchFacts(Applications(self._spill))
         self.errors: list[RowError] = []  # every bad row, found before anything is planned
@@ -334,6 +339,11 @@ class Roster:
 
     def first_seen_dates(self) -> dict[str, datetime]:
         return first_seen_dates(self.facts)
+
+    def seen_dates(self) -> FirstSeen:
+        """``first_seen_dates()`` in a FirstSeen: on disk when large (in the roster's temporary file, whose page
+        cache is full by then), as a huge file's seen file is written."""
+        return FirstSeen(first_seen(self.facts), self._spill)
 
 
 STREAM_ID = "search"  # the keep-searching stream's UIDs: search.keep-searching-20261202@followup-ics
@@ -593,9 +603,19 @@ class Applications(search.Applications):
         return list(self._read("SELECT value FROM applications WHERE candidate = ? AND deciding ORDER BY place",
                                (candidate,)))
 
+    def first_seen(self) -> Iterator[Application]:
+        if self._db is None:
+            return super().first_seen()
+        return self._read("SELECT value FROM applications WHERE first_seen ORDER BY place", ())
+
     def _read(self, query: str, parameters: tuple[str, ...]) -> Iterator[Application]:
+        """The applications found, each kept as an object too: a candidate's are read together (their stream,
+        their offers) just before their rows ask for them one by one."""
         assert self._db is not None
-        return (pickle.loads(value) for (value,) in self._db.execute(query, parameters))
+        for (value,) in self._db.execute(query, parameters):
+            app = pickle.loads(value)
+            self._remember(app)
+            yield app
 
     def _remember(self, app: Application) -> None:
         if len(self._recent) >= _RECENT:  # all forgotten at once: cheaper than least-recently-used, as good here
@@ -605,15 +625,15 @@ class Applications(search.Applications):
     def _write(self, app: Application) -> None:
         assert self._db is not None
         self._order += 1  # a new application's place; a known one keeps its own
-        self._db.execute("INSERT INTO applications VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
-                         "deciding = excluded.deciding, value = excluded.value",
-                         (self._order, app.key, app.candidate, app.status in DECIDING,
+        self._db.execute("INSERT INTO applications VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+                         "deciding = excluded.deciding, first_seen = excluded.first_seen, value = excluded.value",
+                         (self._order, app.key, app.candidate, app.status in DECIDING, keeps_first_seen(app),
                           pickle.dumps(app, pickle.HIGHEST_PROTOCOL)))
 
     def _spill(self) -> None:
         self._db = self._store.database()
         self._db.execute("CREATE TABLE applications (place INTEGER PRIMARY KEY, key TEXT UNIQUE, candidate TEXT, "
-                         "deciding INTEGER, value BLOB)")
+                         "deciding INTEGER, first_seen INTEGER, value BLOB)")
         self._db.execute("CREATE INDEX deciding ON applications (candidate, deciding)")
         for app in super().values():
             self._write(app)
@@ -651,7 +671,7 @@ class DigestTable:
     until it holds SPILL_AFTER entries, then a table of a temporary SQLite file.
 
     On disk, writes wait in a batch (at most _BATCH, written in one statement) and a filter of fixed size
-    (``_Seen``) says which keys were surely never put: a lookup of such a key, nearly every key Naming asks
+    (``_KeyFilter``) says which keys were surely never put: a lookup of such a key, nearly every key Naming asks
     for, is answered without a statement. A statement per row cost more than all the rest of naming it."""
 
     def __init__(self, store: Spill, name: str, layout: str) -> None:
@@ -661,13 +681,13 @@ class DigestTable:
         self._memory: dict[bytes, tuple[int | bytes, ...]] | None = {}
         self._db: sqlite3.Connection | None = None
         self._pending: dict[bytes, tuple[int | bytes, ...]] = {}  # put on disk, not written yet
-        self._seen = _Seen()
+        self._filter = _KeyFilter()
 
     def get(self, key: bytes) -> tuple[int | bytes, ...] | None:
         if self._memory is not None:
             return self._memory.get(key)
         found = self._pending.get(key)
-        if found is not None or not self._seen.may_hold(key):
+        if found is not None or not self._filter.may_hold(key):
             return found
         self._flush()
         assert self._db is not None
@@ -687,7 +707,7 @@ class DigestTable:
             if len(self._memory) >= SPILL_AFTER:
                 self._spill()
             return
-        self._seen.add(key)
+        self._filter.add(key)
         self._pending[key] = value
         if len(self._pending) >= _BATCH:
             self._flush()
@@ -706,11 +726,11 @@ class DigestTable:
         self._db.executemany(f"INSERT INTO {self._name} VALUES (?, ?)",
                              ((key, self._layout.pack(*value)) for key, value in self._memory.items()))
         for key in self._memory:
-            self._seen.add(key)
+            self._filter.add(key)
         self._memory = None
 
 
-class _Seen:
+class _KeyFilter:
     """The keys a DigestTable put on disk, as a Bloom filter of fixed size (256 KB, made on first use): a key
     not in it was surely never put; one in it (every key put, and a few others: one in a few thousand at
     100,000 keys, one in eight at a million) is looked up. Keys are digests, so their own bits serve as the
@@ -723,7 +743,7 @@ class _Seen:
 
     def add(self, key: bytes) -> None:
         if self._bits is None:
-            self._bits = bytearray(_SEEN_BITS // 8)
+            self._bits = bytearray(_FILTER_BITS // 8)
         for bit in _bits_of(key):
             self._bits[bit >> 3] |= 1 << (bit & 7)
 
@@ -737,13 +757,84 @@ class _Seen:
 
 
 def _bits_of(key: bytes) -> tuple[int, int, int]:
-    """A key's three places in a _Seen filter: three 32-bit pieces of the digest, each cut to the filter's size."""
+    """A key's three places in a _KeyFilter filter: three 32-bit pieces of the digest, each cut to the filter's size."""
     value = int.from_bytes(key[:12], "little")
-    return value & _SEEN_MASK, (value >> 32) & _SEEN_MASK, (value >> 64) & _SEEN_MASK
+    return value & _FILTER_MASK, (value >> 32) & _FILTER_MASK, (value >> 64) & _FILTER_MASK
 
 
-_SEEN_BITS = 1 << 21  # a DigestTable's filter: 256 KB
-_SEEN_MASK = _SEEN_BITS - 1
+_FILTER_BITS = 1 << 21  # a DigestTable's filter: 256 KB
+_FILTER_MASK = _FILTER_BITS - 1
+
+
+class FirstSeen(Mapping[str, datetime]):
+    """When each undated outcome was first seen (seen key -> date), as kept between runs: a dict up to
+    SPILL_AFTER entries, then a table of a temporary SQLite file, written in batches. Iterated in key order,
+    the seen file's: its table's primary key gives that order, as SQLite compares text as UTF-8 bytes, which
+    sort as Python sorts str (by code point). A key put again keeps its last date, as in a dict."""
+
+    def __init__(self, entries: Iterable[tuple[str, datetime]] = (), store: Spill | None = None) -> None:
+        """``store``: the temporary file to move to, shared with other tables (and their page cache); its
+        own otherwise."""
+        self._store = store or Spill()
+        self._table = f"seen{next(_TABLES)}"  # its own table, whatever else the file holds
+        self._memory: dict[str, str] | None = {}  # the dates as ISO text: the form they are read and kept in
+        self._db: sqlite3.Connection | None = None
+        self._pending: list[tuple[str, str]] = []
+        for key, moment in entries:
+            self.put(key, moment)
+
+    def put(self, key: str, moment: datetime) -> None:
+        if self._memory is not None:
+            self._memory[key] = moment.isoformat()
+            if len(self._memory) >= SPILL_AFTER:
+                self._db = self._store.database()
+                self._db.execute(f"CREATE TABLE {self._table} (key TEXT PRIMARY KEY, moment TEXT) WITHOUT ROWID")
+                self._pending, self._memory = list(self._memory.items()), None
+                self._flush()
+            return
+        self._pending.append((key, moment.isoformat()))
+        if len(self._pending) >= _BATCH:
+            self._flush()
+
+    def __getitem__(self, key: str) -> datetime:
+        if self._memory is not None:
+            return datetime.fromisoformat(self._memory[key])
+        self._flush()
+        assert self._db is not None
+        found = self._db.execute(f"SELECT moment FROM {self._table} WHERE key = ?", (key,)).fetchone()
+        if found is None:
+            raise KeyError(key)
+        return datetime.fromisoformat(found[0])
+
+    def __len__(self) -> int:
+        if self._memory is not None:
+            return len(self._memory)
+        self._flush()
+        assert self._db is not None
+        return int(self._db.execute(f"SELECT count(*) FROM {self._table}").fetchone()[0])
+
+    def __bool__(self) -> bool:  # (not len(): a count of the whole table, and round_facts asks for every row)
+        return self._memory is None or bool(self._memory)  # on disk: it held SPILL_AFTER, and nothing is removed
+
+    def __iter__(self) -> Iterator[str]:
+        return (key for key, _ in self.texts())
+
+    def texts(self) -> Iterator[tuple[str, str]]:
+        """(key, its date as ISO text), in key order."""
+        if self._memory is not None:
+            return iter(sorted(self._memory.items()))
+        self._flush()
+        assert self._db is not None
+        return iter(self._db.execute(f"SELECT key, moment FROM {self._table} ORDER BY key"))
+
+    def _flush(self) -> None:
+        if self._pending:
+            assert self._db is not None
+            self._db.executemany(f"INSERT OR REPLACE INTO {self._table} VALUES (?, ?)", self._pending)
+            self._pending = []
+
+
+_TABLES = itertools.count()
 
 
 def _digest(text: str) -> bytes:

@@ -143,6 +143,10 @@ class Applications:
         """The candidate's applications, in the order first seen."""
         return (self._items[key] for key in self._by_candidate.get(candidate, ()))
 
+    def first_seen(self) -> Iterator[Application]:
+        """The applications whose outcome (or outside offer) is dated when first seen: their dates are kept."""
+        return (app for app in self.values() if keeps_first_seen(app))
+
     def deciding(self, candidate: str) -> list[Application]:
         """The candidate's applications with an offer or an acceptance, in order."""
         if self._deciding is None:
@@ -691,8 +695,18 @@ def round_facts(interview: Interview, application: str, *, first_seen: Mapping[s
 def first_seen_dates(facts: SearchFacts) -> dict[str, datetime]:
     """The dates to keep for next time, so that re-planning on a later day moves nothing: when each outcome
     and each outside offer became known (a date the row records always wins over a kept one)."""
-    return {seen_key(app.key, app.status): app.outcome_at for app in facts.applications.values()
-            if app.status.is_closed and app.outcome_at is not None and not app.dated}
+    return dict(first_seen(facts))
+
+
+def first_seen(facts: SearchFacts) -> Iterator[tuple[str, datetime]]:
+    """``first_seen_dates``, one (key, date) at a time, in the applications' order."""
+    return ((seen_key(app.key, app.status), app.outcome_at) for app in facts.applications.first_seen()
+            if app.outcome_at is not None)  # (always: keeps_first_seen says so)
+
+
+def keeps_first_seen(app: Application) -> bool:
+    """Whether the date the application's outcome was first seen is kept for next time."""
+    return app.status.is_closed and app.outcome_at is not None and not app.dated
 
 
 def seen_key(application: str, status: Status) -> str:

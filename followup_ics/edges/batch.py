@@ -35,7 +35,7 @@ from typing import BinaryIO
 
 from followup_ics.app.config import Request
 from followup_ics.app.interview import words_for
-from followup_ics.app.roster import SPILL_AFTER, STREAM_ID, Identified, Roster, RowError, Spill
+from followup_ics.app.roster import SPILL_AFTER, STREAM_ID, FirstSeen, Identified, Roster, RowError, Spill
 from followup_ics.core.errors import FollowupError
 from followup_ics.core.identity import COMBINED, interview_key
 from followup_ics.core.records import Plan, Schedule
@@ -194,7 +194,7 @@ def _run(source: Path, out_dir: Path, request: Request, report: BatchReport, ski
         report.skipped, report.errors = report.errors, []
         combined_path = staging / COMBINED
         _write_combined(combined_path, combined, report, collection_name(language(request.language)))
-        seen = roster.first_seen_dates()
+        seen = roster.seen_dates()
         _sync()
         try:
             placed = made is not None and place_fresh(staging, out_dir, made)
@@ -207,7 +207,7 @@ def _run(source: Path, out_dir: Path, request: Request, report: BatchReport, ski
             keep_staging = interrupted(out_dir)  # renaming began: the next run finishes it from staging
             raise
         if seen:
-            write_atomic(seen_path, _dump_seen(seen).encode("utf-8"), new_folder=placed)
+            write_atomic(seen_path, _dump_seen(seen), new_folder=placed)
         else:
             seen_path.unlink(missing_ok=True)
         return report
@@ -492,19 +492,33 @@ def process(item: tuple[Identified, Plan], request: Request, out_dir: Path, mani
         digest=drafted.digest, record=pack_events(drafted.uids, revisions), in_place=in_place)
 
 
-def _load_seen(path: Path) -> dict[str, datetime]:
+def _load_seen(path: Path) -> FirstSeen:
     """When each undated outcome was first seen, as kept by the last run (nothing if unreadable)."""
     raw = read_regular(path)
     if not raw:
-        return {}
+        return FirstSeen()
     try:
-        return {str(key): datetime.fromisoformat(value) for key, value in json.loads(raw).items()}
+        return FirstSeen((str(key), datetime.fromisoformat(value)) for key, value in json.loads(raw).items())
     except (ValueError, TypeError, AttributeError):
-        return {}
+        return FirstSeen()
 
 
-def _dump_seen(seen: dict[str, datetime]) -> str:
-    return json.dumps({key: moment.isoformat() for key, moment in sorted(seen.items())}, indent=1) + "\n"
+def _dump_seen(seen: FirstSeen) -> Iterator[bytes]:
+    """The seen file, as ``json.dumps(dict(sorted(seen.items())), indent=1)`` and a newline would give it (the
+    file of earlier versions), written _SEEN_BATCH entries at a time: never whole in memory."""
+    lines: list[str] = []
+    separator = "{\n "
+    for key, moment in seen.texts():
+        lines.append(f"{separator}{json.dumps(key)}: {json.dumps(moment)}")
+        separator = ",\n "
+        if len(lines) >= _SEEN_BATCH:
+            yield "".join(lines).encode("utf-8")
+            lines = []
+    lines.append("{}\n" if separator == "{\n " else "\n}\n")
+    yield "".join(lines).encode("utf-8")
+
+
+_SEEN_BATCH = 1_024  # entries of the seen file written at once
 
 
 def _write_combined(path: Path, combined: _Combined, report: BatchReport, name: str) -> None:

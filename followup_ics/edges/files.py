@@ -13,6 +13,7 @@ import os
 import shutil
 import stat
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -21,8 +22,10 @@ from followup_ics.core.errors import FollowupError
 _OLD_TEMP = 600  # seconds: a temp file without a process id this old belongs to no write under way
 
 
-def write_atomic(path: Path, data: bytes, *, mode: int | None = None, new_folder: bool = False) -> None:
-    """Replace ``path`` with ``data`` whole, or leave it as it was (raises OSError).
+def write_atomic(path: Path, data: bytes | Iterable[bytes], *, mode: int | None = None,
+                 new_folder: bool = False) -> None:
+    """Replace ``path`` with ``data`` whole (bytes, or pieces of them in order), or leave it as it was (raises
+    OSError).
 
     ``mode`` is the new file's permissions; by default what the umask gives a new file. ``new_folder``: the
     folder was just made by this process, so no killed write left a temp file there to look for (a listing
@@ -34,7 +37,10 @@ def write_atomic(path: Path, data: bytes, *, mode: int | None = None, new_folder
     descriptor, temp_name = _new_temp(folder, path.name)
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                handle.writelines(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp_name, 0o666 & ~_umask() if mode is None else mode)
