@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
 from followup_ics.core.records import Interview, Person, Plan, Schedule, Step, WordedStep
+from followup_ics.wording.compiled import Templates, Unfit
 from followup_ics.wording.language import Language, language
 from followup_ics.wording.percent import quote, quote_joined
 
@@ -55,11 +56,17 @@ def word_plan(plan: Plan, lang: Language | None = None, me: str = "") -> Schedul
     """Every planned step with its title, description and alarm text, and the calendar's own names."""
     words = Words(lang or language("en"), " ".join(me.split()), {})
     interview = plan.interview
-    facts = details(interview, words.lang)  # the same for every step: built once
+    # The texts come from templates compiled once per shape of interview (see compiled.py), which are what
+    # the functions below write.
+    values = _TEMPLATES.values(interview, words)
+    facts = values.facts  # the same for every step: built once
     categories = follow_up_categories(words.lang)
     worded = []
     for step in plan.steps:
-        summary, description, alarm = _TEXTS[step.step_id](interview, step, facts, words)
+        try:
+            summary, description, alarm = _TEMPLATES.texts(values, step)
+        except Unfit:
+            summary, description, alarm = _TEXTS[step.step_id](interview, step, facts, words)
         if step.step_id == "interview":
             worded.append(WordedStep(step, summary, description, alarm, interview.location, interview.url,
                                      interview_categories(words.lang)))
@@ -503,3 +510,5 @@ _TEXTS: dict[str, Callable[[Interview, Step, str, Words], tuple[str, str, str]]]
     "withdraw": withdraw_texts,
     "decide": decide_texts,
 }
+
+_TEMPLATES = Templates(_TEXTS, details, Words)

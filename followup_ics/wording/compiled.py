@@ -1,0 +1,362 @@
+"""Each step's texts as templates compiled once per shape of interview, then filled with one interview's values.
+
+A batch words thousands of interviews whose texts differ only in a few values: the company, the role, the
+people's names, addresses and phones, dates and times, the user's name. Which messages make up a text depends
+only on the interview's *shape*: which of those values it has (a role or none, how many interviewers and which
+of their parts, a contact with a phone...), its status, the language, the step's kind and channel, which of its
+companies are named, and whether the thank-you note goes out the day of the interview, the next or later.
+
+So for the first interview of a shape texts.py words a stand-in: the same shape, every value a marker (two
+private-use characters around a slot's number) and a language that writes dates and times as markers too. Split
+at the markers, that text is the template: its fixed parts translated once, and inside a mailto: link
+percent-encoded once. Each later interview of the shape fills in its own values, percent-encoding only those
+(``quote`` works character by character: ``quote(a + b) == quote(a) + quote(b)``). The words stay in the catalog
+and the composition in texts.py: a template is only what texts.py wrote for that shape, remembered.
+
+A value that a template cannot take as written (a line break inside a mailto: link, which texts.mailto turns
+into CRLF) makes that step fall back to texts.py. tests/test_compiled.py holds the templates to texts.py over
+random interviews in every language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from operator import attrgetter
+from typing import Any, NamedTuple
+
+from followup_ics.core.records import Interview, Person, Step
+from followup_ics.wording.percent import quote, quoter
+
+TextsFn = Callable[[Any, Any, str, Any], tuple[str, str, str]]
+DetailsFn = Callable[[Any, Any], str]
+
+_OPEN, _CLOSE = "\ue000", "\ue001"
+# A marker as texts.py writes it, or as percent-encoded inside a mailto: link.
+_MARKER = re.compile(f"{_OPEN}([0-9]+){_CLOSE}|{re.escape(quote(_OPEN, ''))}([0-9]+){re.escape(quote(_CLOSE, ''))}")
+_MAX_SHAPES = 1_024  # interview shapes remembered (and step shapes per interview shape); a table starts afresh
+# when full, so memory stays bounded
+_STEP_LEVEL = frozenset({"index", "total", "other", "step", "deadline"})  # slots read from the step, not the interview
+_MOMENTS = frozenset({"start", "end", "step", "deadline"})  # a moment's slot: (which, "date" or "time" or "when")
+
+
+class Unfit(Exception):
+    """A value that a template cannot take as written: word this step with texts.py."""
+
+
+# A slot is a path naming a value: ("company",), ("person", "interviewers", 0, "email"), ("start", "date") for
+# the interview's date, ("deadline", "when"), ("other", 0) for the step's first company, ("index",), ("facts",)...
+# A template reads each value under a key of (path, encoding): encoding "" as written, "q" percent-encoded (a
+# mailto: subject or body), "r" percent-encoded keeping "@" (a mailto: recipient). Each key's recipe makes its
+# value from an interview's Values.
+_KEYS: dict[tuple[tuple[object, ...], str], str] = {}
+_RECIPES: dict[str, Callable[[Values], str]] = {}
+_PER_STEP: set[str] = set()  # the keys of a step's values
+
+
+def _key(path: tuple[object, ...], encoding: str) -> str:
+    key = _KEYS.get((path, encoding))
+    if key is None:
+        key = _KEYS[path, encoding] = f"{'/'.join(map(str, path))}|{encoding}"
+        _RECIPES[key] = _recipe(path, encoding)
+        if path[0] in _STEP_LEVEL:
+            _PER_STEP.add(key)
+    return key
+
+
+def _recipe(path: tuple[object, ...], encoding: str) -> Callable[[Values], str]:
+    if not encoding:
+        return _reader(path)
+    written = _key(path, "")  # the value as written, read once for every encoding
+    if encoding == "r":
+        return lambda values: _quote_recipient(values[written])
+
+    def subject_or_body(values: Values) -> str:
+        value = values[written]
+        if "\n" in value or "\r" in value:  # texts.mailto writes a line break as CRLF: not this value alone
+            raise Unfit(value)
+        return _quote(value)
+
+    return subject_or_body
+
+
+_quote, _quote_recipient = quoter(""), quoter("@")
+
+
+def _reader(path: tuple[object, ...]) -> Callable[[Values], str]:
+    """How a slot's value is read from an interview's Values."""
+    kind = path[0]
+    if kind == "person":
+        group, index, part = path[1:]
+        read = attrgetter(part)  # type: ignore[arg-type]
+        if group == "contact":
+            return lambda values: read(values.interview.contact)  # type: ignore[no-any-return]
+        people = attrgetter(group)  # type: ignore[arg-type]
+        return lambda values: read(people(values.interview)[index])  # type: ignore[no-any-return]
+    if kind in _MOMENTS:
+        form = attrgetter(path[1])  # type: ignore[arg-type]
+        if kind in ("start", "end"):
+            moment = attrgetter(kind)
+            return lambda values: form(values.words.lang)(moment(values.interview))  # type: ignore[no-any-return]
+        moment = attrgetter("start" if kind == "step" else kind)
+        return lambda values: form(values.words.lang)(moment(values.step))  # type: ignore[no-any-return]
+    if kind == "me":
+        return lambda values: values.words.me  # type: ignore[no-any-return]
+    if kind == "facts":
+        return lambda values: values.facts
+    if kind in ("index", "total"):
+        number = attrgetter(kind)
+        return lambda values: format(number(values.step), "")
+    if kind == "other":
+        return lambda values: values.step.companies[path[1]]  # type: ignore[union-attr, index, no-any-return]
+    read = attrgetter(kind)  # type: ignore[arg-type]
+    return lambda values: read(values.interview)  # type: ignore[no-any-return]
+
+
+class _Template:
+    """One text, split at its values (hashed by identity: an interview's Values remember its filling)."""
+
+    __slots__ = ("keys", "parts", "per_step")
+
+    def __init__(self, parts: tuple[str, ...], keys: tuple[str, ...], per_step: bool) -> None:
+        self.parts = parts  # the fixed parts, with a place (an empty string) for each value between them
+        self.keys = keys  # the key of each value, in order
+        self.per_step = per_step  # whether it reads a value of the step (else one filling serves every step)
+
+
+class _Texts(NamedTuple):
+    summary: _Template
+    description: _Template
+    alarm: _Template
+
+
+class _Moment(NamedTuple):
+    """A stand-in date: which of the interview's or step's moments, and a day number for texts.py's day counts."""
+
+    name: str
+    day: int
+
+    def toordinal(self) -> int:
+        return self.day
+
+
+class _StandIn(NamedTuple):
+    """An interview as texts.py reads it, every value a marker (or empty where the real one is)."""
+
+    company: str
+    role: str
+    title: str
+    location: str
+    url: str
+    notes: str
+    zone: str
+    status: object
+    interviewers: tuple[Person, ...]
+    contact: Person
+    references: tuple[Person, ...]
+    start: _Moment
+    end: _Moment
+
+
+class _Markers:
+    """The slots handed out while a stand-in is worded."""
+
+    def __init__(self) -> None:
+        self.paths: list[tuple[object, ...]] = []
+
+    def __call__(self, *path: object) -> str:
+        self.paths.append(path)
+        return f"{_OPEN}{len(self.paths) - 1}{_CLOSE}"
+
+
+class _StandInLanguage:
+    """A language whose messages and lists are the real ones, and whose dates and times are markers."""
+
+    def __init__(self, lang: Any, markers: _Markers) -> None:
+        self.code = lang.code
+        self._ = lang._
+        self.join = lang.join
+        self._markers = markers
+
+    def date(self, moment: _Moment) -> str:
+        return self._markers(moment.name, "date")
+
+    def time(self, moment: _Moment) -> str:
+        return self._markers(moment.name, "time")
+
+    def when(self, moment: _Moment) -> str:
+        return self._markers(moment.name, "when")
+
+
+def _person_shape(person: Person) -> tuple[bool, bool, bool]:
+    return bool(person.name), bool(person.email), bool(person.phone)
+
+
+def interview_shape(interview: Interview, words: Any) -> tuple[object, ...]:
+    """What decides which messages an interview's texts are made of (beside the step's own shape)."""
+    return (words.lang, bool(words.me), bool(interview.role), bool(interview.location), bool(interview.url),
+            bool(interview.notes), interview.status, tuple(map(_person_shape, interview.interviewers)),
+            _person_shape(interview.contact), tuple(map(_person_shape, interview.references)))
+
+
+def _stand_in_person(markers: _Markers, shape: tuple[bool, bool, bool], *where: object) -> Person:
+    name, email, phone = shape
+    # _make: a namedtuple's own constructor, which skips Person's checks (a marker is not an email address).
+    return Person._make((markers("person", *where, "name") if name else "",
+                         markers("person", *where, "email") if email else "",
+                         markers("person", *where, "phone") if phone else "", ""))
+
+
+def _stand_in(shape: tuple[object, ...], markers: _Markers, words: Callable[..., Any]) -> tuple[_StandIn, Any]:
+    """The stand-in interview and Words of an interview shape."""
+    lang, me, role, location, url, notes, status, interviewers, contact, references = shape
+
+    def field(name: str, present: object = True) -> str:
+        return markers(name) if present else ""
+
+    interview = _StandIn(
+        field("company"), field("role", role), field("title"), field("location", location), field("url", url),
+        field("notes", notes), field("zone"), status,
+        tuple(_stand_in_person(markers, person, "interviewers", index)
+              for index, person in enumerate(interviewers)),  # type: ignore[call-overload]
+        _stand_in_person(markers, contact, "contact", 0),  # type: ignore[arg-type]
+        tuple(_stand_in_person(markers, person, "references", index)
+              for index, person in enumerate(references)),  # type: ignore[call-overload]
+        _Moment("start", 1_000), _Moment("end", 1_000))
+    return interview, words(_StandInLanguage(lang, markers), field("me", me), None)
+
+
+def _stand_in_step(shape: tuple[object, ...], markers: _Markers) -> Step:
+    step_id, channel, no_deadline, companies, days = shape
+    return Step(step_id, _Moment("step", 1_000 + days), timedelta(0), timedelta(0),  # type: ignore[arg-type, operator]
+                index=markers("index"), total=markers("total"), channel=channel,  # type: ignore[arg-type]
+                deadline=None if no_deadline else _Moment("deadline", 0),  # type: ignore[arg-type]
+                companies=tuple(markers("other", index) if named else ""
+                                for index, named in enumerate(companies)))  # type: ignore[arg-type]
+
+
+def _template(text: str, markers: _Markers) -> _Template:
+    """A text worded for a stand-in, split at its markers."""
+    parts: list[str] = []
+    keys: list[str] = []
+    per_step = False
+    end = 0
+    for found in _MARKER.finditer(text):
+        parts += (text[end:found.start()], "")
+        end = found.end()
+        raw, encoded = found.group(1, 2)
+        path = markers.paths[int(raw or encoded)]
+        if raw:
+            encoding = ""
+        else:  # inside a mailto: link, whose recipients come before the first "?" (every value's is encoded)
+            link = text.rfind("mailto:", 0, found.start())
+            assert link >= 0, "an encoded marker outside a mailto: link"
+            encoding = "q" if "?" in text[link:found.start()] else "r"
+        keys.append(_key(path, encoding))
+        per_step = per_step or path[0] in _STEP_LEVEL
+    parts.append(text[end:])
+    return _Template(tuple(parts), tuple(keys), per_step)
+
+
+class Values(dict[str, str]):
+    """One interview's values by key, each made (and percent-encoded) on first use; a step's are dropped when
+    the next step is filled."""
+
+    def __init__(self, interview: Interview, words: Any) -> None:
+        super().__init__()
+        self.interview, self.words = interview, words
+        self.step: Step | None = None
+        self.facts = ""
+        self.shape: tuple[object, ...] = ()
+        self.templates: _Shape | None = None
+        self.day = interview.start.toordinal()
+        self._step_keys: list[str] = []
+        self.shared: dict[_Template, str] = {}  # texts without a step's value, filled once per interview
+
+    def for_step(self, step: Step) -> None:
+        self.step = step
+        for key in self._step_keys:
+            del self[key]
+        self._step_keys.clear()
+
+    def __missing__(self, key: str) -> str:
+        value = self[key] = _RECIPES[key](self)
+        if key in _PER_STEP:
+            self._step_keys.append(key)
+        return value
+
+    def fill(self, template: _Template) -> str:
+        if not template.keys:
+            return template.parts[0]
+        if not template.per_step:
+            text = self.shared.get(template)
+            if text is not None:
+                return text
+        parts = list(template.parts)
+        # dict's own __getitem__ (__missing__ on a miss); a list, as a list is assigned twice as fast as a map
+        parts[1::2] = list(map(self.__getitem__, template.keys))
+        text = "".join(parts)
+        if not template.per_step:
+            self.shared[template] = text
+        return text
+
+
+class _Shape:
+    """The templates of one interview shape: its details, and each step's texts by the step's shape."""
+
+    def __init__(self, details: _Template) -> None:
+        self.details = details
+        self.steps: dict[tuple[object, ...], _Texts] = {}
+
+
+class Templates:
+    """The compiled templates of texts.py's step texts (``texts``, by step kind) and interview details
+    (``details``)."""
+
+    def __init__(self, texts: Mapping[str, TextsFn], details: DetailsFn, words: Callable[..., Any]) -> None:
+        self._texts = texts
+        self._details = details
+        self._words = words  # texts.Words (passed in: texts.py imports this module)
+        self._shapes: dict[tuple[object, ...], _Shape] = {}
+
+    def values(self, interview: Interview, words: Any) -> Values:
+        """An interview's Values, its details (the facts every description ends with) filled in."""
+        values = Values(interview, words)
+        shape = values.shape = interview_shape(interview, words)
+        templates = self._shapes.get(shape)
+        if templates is None:
+            if len(self._shapes) >= _MAX_SHAPES:
+                self._shapes.clear()
+            templates = self._shapes[shape] = _Shape(self._compile_details(shape))
+        values.templates = templates
+        values.facts = values.fill(templates.details)
+        return values
+
+    def texts(self, values: Values, step: Step) -> tuple[str, str, str]:
+        """A step's summary, description and alarm text; Unfit where a value does not fit a template."""
+        days = step.start.toordinal() - values.day  # a thank-you note's wording tells 0 (or fewer), 1, more
+        kind = (step.step_id, step.channel, step.deadline is None, tuple(map(bool, step.companies)),
+                0 if days <= 0 else 1 if days == 1 else 2)
+        steps = values.templates.steps
+        compiled = steps.get(kind)
+        if compiled is None:
+            if len(steps) >= _MAX_SHAPES:
+                steps.clear()
+            compiled = steps[kind] = self._compile_step(values.shape, kind)
+        values.for_step(step)
+        return values.fill(compiled.summary), values.fill(compiled.description), values.fill(compiled.alarm)
+
+    def _compile_details(self, shape: tuple[object, ...]) -> _Template:
+        markers = _Markers()
+        interview, words = _stand_in(shape, markers, self._words)
+        return _template(self._details(interview, words.lang), markers)
+
+    def _compile_step(self, shape: tuple[object, ...], kind: tuple[object, ...]) -> _Texts:
+        markers = _Markers()
+        interview, words = _stand_in(shape, markers, self._words)
+        step = _stand_in_step(kind, markers)
+        summary, description, alarm = self._texts[step.step_id](interview, step, markers("facts"), words)
+        return _Texts(*(_template(text, markers) for text in (summary, description, alarm)))
+
+
