@@ -39,6 +39,7 @@ _MAX_SHAPES = 1_024  # interview shapes remembered (and step shapes per intervie
 # when full, so memory stays bounded
 _STEP_LEVEL = frozenset({"index", "total", "other", "step", "deadline"})  # slots read from the step, not the interview
 _MOMENTS = frozenset({"start", "end", "step", "deadline"})  # a moment's slot: (which, "date" or "time" or "when")
+_LAZY = _STEP_LEVEL | _MOMENTS  # values made on first use (the rest are put in when an interview's Values is made)
 
 
 class Unfit(Exception):
@@ -59,7 +60,8 @@ def _key(path: tuple[object, ...], encoding: str) -> str:
     key = _KEYS.get((path, encoding))
     if key is None:
         key = _KEYS[path, encoding] = f"{'/'.join(map(str, path))}|{encoding}"
-        _RECIPES[key] = _recipe(path, encoding)
+        if encoding or path[0] in _LAZY:
+            _RECIPES[key] = _recipe(path, encoding)
         if path[0] in _STEP_LEVEL:
             _PER_STEP.add(key)
     return key
@@ -85,33 +87,32 @@ _quote, _quote_recipient = quoter(""), quoter("@")
 
 
 def _reader(path: tuple[object, ...]) -> Callable[[Values], str]:
-    """How a slot's value is read from an interview's Values."""
+    """How a value made on first use is read from an interview's Values (the interview's fields, people, the
+    user's name and the facts are put in when the Values is made: see Templates.values)."""
     kind = path[0]
-    if kind == "person":
-        group, index, part = path[1:]
-        read = attrgetter(part)  # type: ignore[arg-type]
-        if group == "contact":
-            return lambda values: read(values.interview.contact)  # type: ignore[no-any-return]
-        people = attrgetter(group)  # type: ignore[arg-type]
-        return lambda values: read(people(values.interview)[index])  # type: ignore[no-any-return]
-    if kind in _MOMENTS:
-        form = attrgetter(path[1])  # type: ignore[arg-type]
-        if kind in ("start", "end"):
-            moment = attrgetter(kind)
-            return lambda values: form(values.words.lang)(moment(values.interview))  # type: ignore[no-any-return]
-        moment = attrgetter("start" if kind == "step" else kind)
+    if kind in ("start", "end"):
+        form, moment = attrgetter(path[1]), attrgetter(kind)  # type: ignore[arg-type]
+        return lambda values: form(values.words.lang)(moment(values.interview))  # type: ignore[no-any-return]
+    if kind in ("step", "deadline"):
+        form, moment = attrgetter(path[1]), attrgetter("start" if kind == "step" else kind)  # type: ignore[arg-type]
         return lambda values: form(values.words.lang)(moment(values.step))  # type: ignore[no-any-return]
-    if kind == "me":
-        return lambda values: values.words.me  # type: ignore[no-any-return]
-    if kind == "facts":
-        return lambda values: values.facts
     if kind in ("index", "total"):
         number = attrgetter(kind)
         return lambda values: format(number(values.step), "")
     if kind == "other":
         return lambda values: values.step.companies[path[1]]  # type: ignore[union-attr, index, no-any-return]
-    read = attrgetter(kind)  # type: ignore[arg-type]
-    return lambda values: read(values.interview)  # type: ignore[no-any-return]
+    raise AssertionError(f"{path} is put in when the Values is made")
+
+
+# What Templates.values puts in every Values at once: the interview's fields (one attrgetter), each person's
+# parts (a Person's first three fields), the user's name and the facts.
+_FIELDS = ("company", "role", "title", "location", "url", "notes", "zone")
+_read_fields = attrgetter(*_FIELDS)
+_PARTS = ("name", "email", "phone")
+
+
+def _part_keys(group: str, index: int) -> tuple[str, ...]:
+    return tuple(_key(("person", group, index, part), "") for part in _PARTS)
 
 
 class _Template:
@@ -303,11 +304,24 @@ class Values(dict[str, str]):
 
 
 class _Shape:
-    """The templates of one interview shape: its details, and each step's texts by the step's shape."""
+    """The templates of one interview shape: its details, and each step's texts by the step's shape; and the keys
+    of its people's parts, in the order of ``_people``."""
 
-    def __init__(self, details: _Template) -> None:
+    def __init__(self, shape: tuple[object, ...], details: _Template) -> None:
+        interviewers, references = shape[-3], shape[-1]
+        self.people = (*(_part_keys("interviewers", index) for index in range(len(interviewers))),  # type: ignore[arg-type]
+                       _part_keys("contact", 0),
+                       *(_part_keys("references", index) for index in range(len(references))))  # type: ignore[arg-type]
         self.details = details
         self.steps: dict[tuple[object, ...], _Texts] = {}
+
+
+def _people(interview: Interview) -> tuple[Person, ...]:
+    return (*interview.interviewers, interview.contact, *interview.references)
+
+
+_FIELD_KEYS = tuple(_key((name,), "") for name in _FIELDS)
+_ME, _FACTS = _key(("me",), ""), _key(("facts",), "")
 
 
 class Templates:
@@ -328,9 +342,13 @@ class Templates:
         if templates is None:
             if len(self._shapes) >= _MAX_SHAPES:
                 self._shapes.clear()
-            templates = self._shapes[shape] = _Shape(self._compile_details(shape))
+            templates = self._shapes[shape] = _Shape(shape, self._compile_details(shape))
         values.templates = templates
-        values.facts = values.fill(templates.details)
+        values.update(zip(_FIELD_KEYS, _read_fields(interview), strict=True))
+        for keys, person in zip(templates.people, _people(interview), strict=True):
+            values.update(zip(keys, person, strict=False))  # (a Person's fourth field is not written)
+        values[_ME] = words.me
+        values.facts = values[_FACTS] = values.fill(templates.details)
         return values
 
     def texts(self, values: Values, step: Step) -> tuple[str, str, str]:
