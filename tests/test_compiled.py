@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from followup_ics.core.records import Interview, Person, Plan, Status, Step
-from followup_ics.wording import texts
+from followup_ics.wording import compiled, texts
 from followup_ics.wording.language import SUPPORTED, language
 
 # Text with what a template must carry through: braces (format fields), '%', '@', '?', '&' (mailto: syntax),
@@ -88,3 +89,20 @@ def test_a_shape_seen_again_is_filled_not_worded() -> None:
         texts_of = [(step.summary, step.description, step.alarm_text) for step in worded.steps]
         assert texts_of == _composed(plan, "de", "Me")
     assert "bo%3Fcy@globex.example" in worded.steps[1].description  # a recipient keeps its '@'
+
+
+def test_the_templates_remembered_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past _MAX_TEMPLATES steps' texts the table starts afresh (memory flat in rows), and texts stay right."""
+    monkeypatch.setattr(compiled, "_MAX_TEMPLATES", 3)
+    templates = compiled.Templates(texts._TEXTS, texts.details, texts.Words)
+    lang = language("en")
+    start = datetime(2026, 12, 1, 14, 0, tzinfo=_ZONE)
+    for role in ("", "Dev"):
+        for kind in ("interview", "thank-you", "brief-references", "keep-in-touch"):
+            step = Step(kind, start + timedelta(hours=2), timedelta(minutes=30), timedelta(0),
+                        deadline=start + timedelta(hours=25))
+            interview = Interview("Acme", start, "America/New_York", role=role)
+            words = texts.Words(lang, "Me", {})
+            worded = templates.texts(templates.values(interview, words), step)
+            assert worded == texts._TEXTS[kind](interview, step, texts.details(interview, lang), words)
+            assert sum(len(shape.steps) for shape in templates._shapes.values()) <= 3

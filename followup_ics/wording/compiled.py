@@ -35,8 +35,8 @@ DetailsFn = Callable[[Any, Any], str]
 _OPEN, _CLOSE = "\ue000", "\ue001"
 # A marker as texts.py writes it, or as percent-encoded inside a mailto: link.
 _MARKER = re.compile(f"{_OPEN}([0-9]+){_CLOSE}|{re.escape(quote(_OPEN, ''))}([0-9]+){re.escape(quote(_CLOSE, ''))}")
-_MAX_SHAPES = 1_024  # interview shapes remembered (and step shapes per interview shape); a table starts afresh
-# when full, so memory stays bounded
+_MAX_TEMPLATES = 2_048  # steps' texts remembered (a CSV of 10,000 rows has about a hundred shapes); all are
+# forgotten when there are more, so memory stays bounded
 _STEP_LEVEL = frozenset({"index", "total", "other", "step", "deadline"})  # slots read from the step, not the interview
 _MOMENTS = frozenset({"start", "end", "step", "deadline"})  # a moment's slot: (which, "date" or "time" or "when")
 _LAZY = _STEP_LEVEL | _MOMENTS  # values made on first use (the rest are put in when an interview's Values is made)
@@ -333,6 +333,7 @@ class Templates:
         self._details = details
         self._words = words  # texts.Words (passed in: texts.py imports this module)
         self._shapes: dict[tuple[object, ...], _Shape] = {}
+        self._count = 0  # steps' texts compiled since the table was last emptied
 
     def values(self, interview: Interview, words: Any) -> Values:
         """An interview's Values, its details (the facts every description ends with) filled in."""
@@ -340,8 +341,6 @@ class Templates:
         shape = values.shape = interview_shape(interview, words)
         templates = self._shapes.get(shape)
         if templates is None:
-            if len(self._shapes) >= _MAX_SHAPES:
-                self._shapes.clear()
             templates = self._shapes[shape] = _Shape(shape, self._compile_details(shape))
         values.templates = templates
         values.update(zip(_FIELD_KEYS, _read_fields(interview), strict=True))
@@ -359,8 +358,10 @@ class Templates:
         steps = values.templates.steps
         compiled = steps.get(kind)
         if compiled is None:
-            if len(steps) >= _MAX_SHAPES:
-                steps.clear()
+            self._count += 1
+            if self._count > _MAX_TEMPLATES:  # (this interview's shape, now out of the table, still serves it)
+                self._shapes.clear()
+                self._count = 1
             compiled = steps[kind] = self._compile_step(values.shape, kind)
         values.for_step(step)
         return values.fill(compiled.summary), values.fill(compiled.description), values.fill(compiled.alarm)
