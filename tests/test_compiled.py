@@ -64,45 +64,72 @@ def _composed(plan: Plan, code: str, me: str) -> list[tuple[str, str, str]]:
 @settings(max_examples=400, deadline=None)
 @given(data=st.data(), code=st.sampled_from(SUPPORTED), me=st.just("") | _WORD)
 def test_templates_write_what_texts_writes(data: st.DataObject, code: str, me: str) -> None:
-    """word_plan's texts (from templates remembered across examples, so filled with other values than those
-    they were compiled from) equal the composition's, in every language."""
+    """word_plan's texts equal the composition's in every language: the first time a shape is seen (worded by
+    texts.py), the second (compiled) and after (filled); and each step filled from its template says the same
+    (a template is worded from a stand-in, so it never holds the values it is filled with)."""
     interview = data.draw(_interviews())
     plan = Plan(interview, tuple(data.draw(_steps(interview))))
-    worded = texts.word_plan(plan, language(code), me)
-    assert [(step.summary, step.description, step.alarm_text) for step in worded.steps] == _composed(plan, code, me)
+    expected = _composed(plan, code, me)
+    for _ in range(3):
+        worded = texts.word_plan(plan, language(code), me)
+        assert [(step.summary, step.description, step.alarm_text) for step in worded.steps] == expected
+    values = texts._TEMPLATES.values(interview, texts.Words(language(code), " ".join(me.split()), {}))
+    assert values is not None
+    for step, composed in zip(plan.steps, expected, strict=True):
+        filled = texts._TEMPLATES.texts(values, step)
+        assert filled == composed or (filled is None and _unfit(interview, step, me))
+
+
+def _unfit(interview: Interview, step: Step, me: str) -> bool:
+    """Whether a value of the interview or step has a line break (which a template in a mailto: link cannot
+    take as written)."""
+    people = (*interview.interviewers, interview.contact, *interview.references)
+    return any("\n" in text or "\r" in text for text in (
+        interview.company, interview.role, me, *step.companies, *(person.name for person in people)))
 
 
 def test_a_shape_seen_again_is_filled_not_worded() -> None:
-    """Two interviews of one shape share the compiled template: the second one's texts are its own."""
+    """Interviews of one shape share the compiled template (from the second one seen): each one's texts are its
+    own, and a recipient keeps its '@' while the rest of the link is encoded."""
     lang = language("de")
     start = datetime(2026, 12, 1, 14, 0, tzinfo=_ZONE)
     steps = (Step("thank-you", start + timedelta(hours=2), timedelta(minutes=30), timedelta(0), deadline=start
                   + timedelta(hours=25)),
              Step("status-check", start + timedelta(days=14), timedelta(minutes=15), timedelta(0), index=1, total=4,
                   channel="email"))
-    first = Interview("Acme", start, "America/New_York", role="Dev", contact=Person("Ana", "ana@acme.example"))
-    second = Interview("Globex {0}", start + timedelta(days=1), "America/New_York", role="50% Ops",
-                       contact=Person("Bo & Cy", "bo?cy@globex.example"))
-    for interview in (first, second):
-        plan = Plan(interview, steps)
-        worded = texts.word_plan(plan, lang, "Me")
-        texts_of = [(step.summary, step.description, step.alarm_text) for step in worded.steps]
-        assert texts_of == _composed(plan, "de", "Me")
-    assert "bo%3Fcy@globex.example" in worded.steps[1].description  # a recipient keeps its '@'
+    templates = compiled.Templates(texts._TEXTS, texts.details, texts.Words)
+    filled = []
+    for company, role, contact in (("Acme", "Dev", Person("Ana", "ana@acme.example")),
+                                   ("Initech", "QA", Person("Raj", "raj@initech.example")),
+                                   ("Globex {0}", "50% Ops", Person("Bo & Cy", "bo?cy@globex.example"))):
+        interview = Interview(company, start, "America/New_York", role=role, contact=contact)
+        words = texts.Words(lang, "Me", {})
+        values = templates.values(interview, words)
+        filled.append(values and [templates.texts(values, step) for step in steps])
+        for texts_of, composed in zip(filled[-1] or [None] * len(steps), _composed(Plan(interview, steps), "de", "Me"),
+                                      strict=True):
+            assert texts_of in (None, composed)
+    assert filled[0] is None and filled[1] == [None, None] and filled[2] is not None  # composed, seen, filled
+    assert "bo%3Fcy@globex.example" in filled[2][1][1]
 
 
 def test_the_templates_remembered_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past _MAX_TEMPLATES steps' texts the table starts afresh (memory flat in rows), and texts stay right."""
+    """Past _MAX_TEMPLATES shapes seen or compiled the tables start afresh (memory flat in rows), and the texts
+    stay right."""
     monkeypatch.setattr(compiled, "_MAX_TEMPLATES", 3)
     templates = compiled.Templates(texts._TEXTS, texts.details, texts.Words)
     lang = language("en")
     start = datetime(2026, 12, 1, 14, 0, tzinfo=_ZONE)
-    for role in ("", "Dev"):
+    for role in ("", "Dev", "QA {x}"):
         for kind in ("interview", "thank-you", "brief-references", "keep-in-touch"):
             step = Step(kind, start + timedelta(hours=2), timedelta(minutes=30), timedelta(0),
                         deadline=start + timedelta(hours=25))
-            interview = Interview("Acme", start, "America/New_York", role=role)
+            interview = Interview("Acme", start, "America/New_York", role=role, interviewers=(Person("Ana"),) * (
+                len(role) % 3))
             words = texts.Words(lang, "Me", {})
-            worded = templates.texts(templates.values(interview, words), step)
-            assert worded == texts._TEXTS[kind](interview, step, texts.details(interview, lang), words)
-            assert sum(len(shape.steps) for shape in templates._shapes.values()) <= 3
+            for _ in range(3):
+                values = templates.values(interview, words)
+                worded = values and templates.texts(values, step)
+                assert worded in (None, texts._TEXTS[kind](interview, step, texts.details(interview, lang), words))
+                assert len(templates._seen) + sum(len(shape.steps) + len(shape.seen)
+                                                  for shape in templates._shapes.values()) <= 3 + 1

@@ -20,6 +20,7 @@ random interviews in every language.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from datetime import timedelta
@@ -33,8 +34,6 @@ TextsFn = Callable[[Any, Any, str, Any], tuple[str, str, str]]
 DetailsFn = Callable[[Any, Any], str]
 
 _OPEN, _CLOSE = "\ue000", "\ue001"
-# A marker as texts.py writes it, or as percent-encoded inside a mailto: link.
-_MARKER = re.compile(f"{_OPEN}([0-9]+){_CLOSE}|{re.escape(quote(_OPEN, ''))}([0-9]+){re.escape(quote(_CLOSE, ''))}")
 _MAX_TEMPLATES = 2_048  # steps' texts remembered (a CSV of 10,000 rows has about a hundred shapes); all are
 # forgotten when there are more, so memory stays bounded
 _STEP_LEVEL = frozenset({"index", "total", "other", "step", "deadline"})  # slots read from the step, not the interview
@@ -43,7 +42,7 @@ _LAZY = _STEP_LEVEL | _MOMENTS  # values made on first use (the rest are put in 
 
 
 class Unfit(Exception):
-    """A value that a template cannot take as written: word this step with texts.py."""
+    """A value that a template cannot take as written: texts.py words this step."""
 
 
 # A slot is a path naming a value: ("company",), ("person", "interviewers", 0, "email"), ("start", "date") for
@@ -237,13 +236,19 @@ def _stand_in_step(shape: tuple[object, ...], markers: _Markers) -> Step:
                                 for index, named in enumerate(companies)))  # type: ignore[arg-type]
 
 
+@functools.cache
+def _marker() -> re.Pattern[str]:
+    """A marker as texts.py writes it, or as percent-encoded inside a mailto: link (made on first use)."""
+    return re.compile(f"{_OPEN}([0-9]+){_CLOSE}|{re.escape(quote(_OPEN, ''))}([0-9]+){re.escape(quote(_CLOSE, ''))}")
+
+
 def _template(text: str, markers: _Markers) -> _Template:
     """A text worded for a stand-in, split at its markers."""
     parts: list[str] = []
     keys: list[str] = []
     per_step = False
     end = 0
-    for found in _MARKER.finditer(text):
+    for found in _marker().finditer(text):
         parts += (text[end:found.start()], "")
         end = found.end()
         raw, encoded = found.group(1, 2)
@@ -314,6 +319,7 @@ class _Shape:
                        *(_part_keys("references", index) for index in range(len(references))))  # type: ignore[arg-type]
         self.details = details
         self.steps: dict[tuple[object, ...], _Texts] = {}
+        self.seen: set[tuple[object, ...]] = set()  # step shapes seen once
 
 
 def _people(interview: Interview) -> tuple[Person, ...]:
@@ -326,23 +332,38 @@ _ME, _FACTS = _key(("me",), ""), _key(("facts",), "")
 
 class Templates:
     """The compiled templates of texts.py's step texts (``texts``, by step kind) and interview details
-    (``details``)."""
+    (``details``). A shape is compiled the second time it is seen: the first is worded by texts.py, as a
+    template pays for itself only from its second filling (and `generate` words one interview)."""
 
     def __init__(self, texts: Mapping[str, TextsFn], details: DetailsFn, words: Callable[..., Any]) -> None:
         self._texts = texts
         self._details = details
         self._words = words  # texts.Words (passed in: texts.py imports this module)
         self._shapes: dict[tuple[object, ...], _Shape] = {}
-        self._count = 0  # steps' texts compiled since the table was last emptied
+        self._seen: set[tuple[object, ...]] = set()  # interview shapes seen once
+        self._count = 0  # shapes seen and steps' texts compiled since the tables were last emptied
 
-    def values(self, interview: Interview, words: Any) -> Values:
-        """An interview's Values, its details (the facts every description ends with) filled in."""
-        values = Values(interview, words)
-        shape = values.shape = interview_shape(interview, words)
+    def _note(self) -> None:
+        """Count one more shape seen or compiled; past _MAX_TEMPLATES, start afresh (memory stays bounded)."""
+        self._count += 1
+        if self._count > _MAX_TEMPLATES:  # (an interview's shape, now out of the table, still serves it)
+            self._shapes.clear()
+            self._seen.clear()
+            self._count = 1
+
+    def values(self, interview: Interview, words: Any) -> Values | None:
+        """An interview's Values, its details (the facts every description ends with) filled in; None for a
+        shape seen for the first time."""
+        shape = interview_shape(interview, words)
         templates = self._shapes.get(shape)
         if templates is None:
+            self._note()
+            if shape not in self._seen:
+                self._seen.add(shape)
+                return None
             templates = self._shapes[shape] = _Shape(shape, self._compile_details(shape))
-        values.templates = templates
+        values = Values(interview, words)
+        values.shape, values.templates = shape, templates
         values.update(zip(_FIELD_KEYS, _read_fields(interview), strict=True))
         for keys, person in zip(templates.people, _people(interview), strict=True):
             values.update(zip(keys, person, strict=False))  # (a Person's fourth field is not written)
@@ -350,21 +371,25 @@ class Templates:
         values.facts = values[_FACTS] = values.fill(templates.details)
         return values
 
-    def texts(self, values: Values, step: Step) -> tuple[str, str, str]:
-        """A step's summary, description and alarm text; Unfit where a value does not fit a template."""
+    def texts(self, values: Values, step: Step) -> tuple[str, str, str] | None:
+        """A step's summary, description and alarm text; None for a step shape seen for the first time, or
+        where a value does not fit the template (texts.py words those)."""
         days = step.start.toordinal() - values.day  # a thank-you note's wording tells 0 (or fewer), 1, more
         kind = (step.step_id, step.channel, step.deadline is None, tuple(map(bool, step.companies)),
                 0 if days <= 0 else 1 if days == 1 else 2)
-        steps = values.templates.steps
-        compiled = steps.get(kind)
+        templates = values.templates
+        compiled = templates.steps.get(kind)
         if compiled is None:
-            self._count += 1
-            if self._count > _MAX_TEMPLATES:  # (this interview's shape, now out of the table, still serves it)
-                self._shapes.clear()
-                self._count = 1
-            compiled = steps[kind] = self._compile_step(values.shape, kind)
+            self._note()
+            if kind not in templates.seen:
+                templates.seen.add(kind)
+                return None
+            compiled = templates.steps[kind] = self._compile_step(values.shape, kind)
         values.for_step(step)
-        return values.fill(compiled.summary), values.fill(compiled.description), values.fill(compiled.alarm)
+        try:
+            return values.fill(compiled.summary), values.fill(compiled.description), values.fill(compiled.alarm)
+        except Unfit:
+            return None
 
     def _compile_details(self, shape: tuple[object, ...]) -> _Template:
         markers = _Markers()
