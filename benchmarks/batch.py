@@ -21,7 +21,12 @@ the figures are medians over the rounds. CPU time is the kernel's for the whole 
 system of the tool and every worker it waited for: getrusage(RUSAGE_CHILDREN) in a small wrapper), so
 it does not flatter the parallel run. "user s" is the user-space part of it: on a virtual machine the
 kernel's part (mostly creating 10,000 files) swings several-fold from run to run whatever the tool does,
-so compare builds by user time as well. With --against, an older build's `--jobs 1` runs in the same rounds
+so compare builds by user time as well. Each fresh run writes into a folder of its own, and the folders
+are removed only once every round of a size is done (about 27 KB per row and run: 4 GB for 10,000 rows,
+three rounds): on an ext4 without a journal, as on this project's test machines, the kernel skips every inode
+deleted in the last minute or more when it makes a file (ext4's recently_deleted), so a run started right
+after the previous one's 10,000 files were deleted spent 3-4 s more system time than one that was not (0.6 s),
+whatever the tool. With --against, an older build's `--jobs 1` runs in the same rounds
 and the ratio of interviews per CPU-second (and per user-second) is printed. "peak tree" is the largest
 resident size summed over the tree (sampled every 20 ms), "peak proc" the largest single process (from
 the kernel).
@@ -175,9 +180,8 @@ def _tree_rss(root: int) -> int:
 
 
 def measure(command: list[str], out: Path, *, rerun: bool = False) -> Run:
-    """One run, from an empty output folder, or (``rerun``) on what the previous run left, a day later."""
-    if not rerun:
-        shutil.rmtree(out, ignore_errors=True)
+    """One run into ``out``: a folder that does not exist yet, or (``rerun``) on what the previous run left
+    there, a day later."""
     epoch = str(int(STAMP_EPOCH) + 86_400) if rerun else STAMP_EPOCH
     env = {**os.environ, "SOURCE_DATE_EPOCH": epoch}
     started = time.perf_counter()
@@ -205,19 +209,21 @@ def measure(command: list[str], out: Path, *, rerun: bool = False) -> Run:
     return Run(wall, float(user) + float(system), float(user), int(maxrss) / 1024, peak / 2**20, written)
 
 
-def tools(source: Path, work: Path, *, peers: bool, exe: str | None = None,
+OUT = "{out}"  # in a command line: the run's own output folder
+
+
+def tools(source: Path, *, peers: bool, exe: str | None = None,
           against: str | None = None) -> dict[str, list[str]]:
-    """Each tool's command line, in the order a round runs them."""
+    """Each tool's command line, in the order a round runs them (OUT where its output folder goes)."""
     cli = exe or str(Path(sys.executable).parent / "followup-ics")
     ours = [cli, "batch", str(source), "-q", "--tz", "UTC", "-o"]
-    found = {"followup --jobs 1": [*ours, str(work / "out"), "--jobs", "1"],
-             "followup (default)": [*ours, str(work / "out")]}
+    found = {"followup --jobs 1": [*ours, OUT, "--jobs", "1"],
+             "followup (default)": [*ours, OUT]}
     if against:
-        found["older --jobs 1"] = [against, "batch", str(source), "-q", "--tz", "UTC", "-o", str(work / "out"),
-                                   "--jobs", "1"]
+        found["older --jobs 1"] = [against, "batch", str(source), "-q", "--tz", "UTC", "-o", OUT, "--jobs", "1"]
     if peers:
         for name in ("ics.py", "icalendar", "plan only"):
-            found[name] = [sys.executable, "-c", PEER, name, str(source), str(work / "out")]
+            found[name] = [sys.executable, "-c", PEER, name, str(source), OUT]
     return found
 
 
@@ -271,13 +277,18 @@ def main() -> None:
         for rows in options.rows:
             source = work / f"rows-{rows}.csv"
             make_csv(source, rows)
-            commands = tools(source, work, peers=not options.no_baseline, exe=options.exe, against=options.against)
+            commands = tools(source, peers=not options.no_baseline, exe=options.exe, against=options.against)
             results: dict[str, list[Run]] = {}
-            for _ in range(options.repeat):
-                for name, command in commands.items():
-                    results.setdefault(name, []).append(measure(command, work / "out"))
+            runs = work / f"runs-{rows}"  # every run's output, removed once the size is done (see above)
+            for round_number in range(options.repeat):
+                for number, (name, command) in enumerate(commands.items()):
+                    out = runs / f"{round_number}-{number}"
+                    out.parent.mkdir(parents=True, exist_ok=True)
+                    line = [str(out) if part == OUT else part for part in command]
+                    results.setdefault(name, []).append(measure(line, out))
                     if options.rerun and name.startswith("followup"):
-                        results.setdefault(f"{name} re-run", []).append(measure(command, work / "out", rerun=True))
+                        results.setdefault(f"{name} re-run", []).append(measure(line, out, rerun=True))
+            shutil.rmtree(runs, ignore_errors=True)
             print(f"\n{rows:,} rows")
             report(rows, results)
     finally:
