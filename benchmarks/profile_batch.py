@@ -26,16 +26,18 @@ from batch import STAMP_EPOCH, make_csv
 
 # (layer, file ending, function): cumulative times; a function missing from the run counts zero.
 LAYERS = [
+    ("read + validate CSV", "edges/spreadsheet.py", "_rows"),
     ("read + validate CSV", "app/roster.py", "identify"),
-    ("read + validate CSV", "edges/spreadsheet.py", "read_handle"),
-    ("planner", "core/planner.py", "plan_interview"),
-    ("wording", "wording/english.py", "word_plan"),
-    ("writer", "ical/writer.py", "render"),
-    ("files", "edges/files.py", "read_if_exists"),
-    ("files", "pathlib.py", "write_bytes"),
+    ("planner", "core/search.py", "plan_round"),
+    ("planner", "core/search.py", "plan_stream"),
+    ("planner", "core/search.py", "place"),
+    ("wording", "wording/texts.py", "word_plan"),
+    ("wording", "wording/texts.py", "word_stream"),
+    ("writer", "ical/writer.py", "draft"),
+    ("files", "edges/files.py", "write_new"),
     ("files", "edges/batch.py", "_write_combined"),
     ("files", "edges/batch.py", "_sync"),
-    ("files", "~", "<built-in method posix.replace>"),
+    ("files", "edges/folder.py", "place_fresh"),
 ]
 
 
