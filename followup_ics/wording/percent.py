@@ -15,7 +15,6 @@ word, each word encoded once and remembered. Both tables are bounded. tests/test
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 
 # RFC 3986's unreserved characters: what urllib's quote never encodes, whatever ``safe`` says.
 _ALWAYS_SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
@@ -85,11 +84,6 @@ class _Encoder:
 @functools.cache
 def _encoder(safe: str) -> _Encoder:
     return _Encoder(safe)
-
-
-def quoter(safe: str) -> Callable[[str], str]:
-    """``quote`` for one set of safe characters, as one callable (for a caller quoting many texts)."""
-    return _encoder(safe)
 
 
 def quote(text: str, safe: str = "/") -> str:

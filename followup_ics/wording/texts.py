@@ -6,9 +6,6 @@ step that suggests an email a ``mailto:`` link that opens the draft addressed to
 
 Every message is a whole sentence or paragraph with named placeholders, so a translation can reorder it;
 ``Language._`` looks it up in the catalog (see language.py) and fills it in.
-
-The functions below are the one place where texts are composed. A batch does not call them for every row:
-word_plan fills templates that compiled.py makes by calling them once per shape of interview and step.
 """
 
 from __future__ import annotations
@@ -18,7 +15,6 @@ from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
 from followup_ics.core.records import Interview, Person, Plan, Schedule, Step, WordedStep
-from followup_ics.wording.compiled import Templates
 from followup_ics.wording.language import Language, language
 from followup_ics.wording.percent import quote, quote_joined
 
@@ -59,15 +55,11 @@ def word_plan(plan: Plan, lang: Language | None = None, me: str = "") -> Schedul
     """Every planned step with its title, description and alarm text, and the calendar's own names."""
     words = Words(lang or language("en"), " ".join(me.split()), {})
     interview = plan.interview
-    # The texts come from templates compiled once per shape of interview and step (see compiled.py), which are
-    # what the functions below write; those word a shape's first interview, and a value a template cannot take.
-    values = _TEMPLATES.values(interview, words)
-    facts = details(interview, words.lang) if values is None else values.facts  # the same for every step
+    facts = details(interview, words.lang)  # the same for every step: built once
     categories = follow_up_categories(words.lang)
     worded = []
     for step in plan.steps:
-        filled = None if values is None else _TEMPLATES.texts(values, step)
-        summary, description, alarm = filled or _TEXTS[step.step_id](interview, step, facts, words)
+        summary, description, alarm = _TEXTS[step.step_id](interview, step, facts, words)
         if step.step_id == "interview":
             worded.append(WordedStep(step, summary, description, alarm, interview.location, interview.url,
                                      interview_categories(words.lang)))
@@ -511,5 +503,3 @@ _TEXTS: dict[str, Callable[[Interview, Step, str, Words], tuple[str, str, str]]]
     "withdraw": withdraw_texts,
     "decide": decide_texts,
 }
-
-_TEMPLATES = Templates(_TEXTS, details, Words)
