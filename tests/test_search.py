@@ -255,6 +255,28 @@ def test_random_rosters_keep_the_search_rules(text: str) -> None:
     assert len(days) == len(set(days))
 
 
+def test_steps_made_positionally_hold_each_value_in_its_own_field() -> None:
+    """Status checks and keep-searching reminders are made with Step's fields by position (cheaper than by
+    keyword): each value lands in the field it is meant for."""
+    from followup_ics.core.records import Move
+
+    text = ("company,date,timezone,status\r\n"
+            "Acme,2026-12-01 14:00,Europe/Berlin,pending\r\nGlobex,2026-12-03 10:00,Europe/Berlin,pending\r\n")
+    schedules, stream = _plan(text)
+    checks = [worded.step for schedule in schedules for worded in schedule.steps if worded.step_id == "status-check"]
+    assert checks and {check.total for check in checks} == {4}
+    for check in checks:
+        assert 1 <= check.index <= 4 and check.channel == ("email", "phone")[(check.index - 1) % 2]
+        assert (check.deadline, check.blocks_time, check.companies) == (None, False, ())
+        assert check.moved is None or isinstance(check.moved, Move)
+    assert stream is not None
+    for worded in stream.steps:
+        step = worded.step
+        assert step.index == int(step.start.strftime("%Y%m%d")) and (step.total, step.channel) == (0, "")
+        assert (step.deadline, step.blocks_time, step.moved) == (None, False, None)
+        assert set(step.companies) <= {"Acme", "Globex"} and step.companies
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=rosters())
 def test_no_waiting_step_after_an_application_is_decided(text: str) -> None:

@@ -71,22 +71,24 @@ _NOBODY = Person()
 
 
 class _InterviewFields(NamedTuple):
+    """Interview's fields, in order; their defaults are Interview.__new__'s (the one place they are given)."""
+
     company: str
     start: datetime
     zone: str
-    duration: timedelta = timedelta(minutes=60)
-    role: str = ""
-    interviewers: tuple[Person, ...] = ()
-    contact: Person = _NOBODY
-    references: tuple[Person, ...] = ()
-    url: str = ""
-    location: str = ""
-    notes: str = ""
-    status: Status = Status.PENDING
-    offer_deadline: datetime | None = None
-    outcome_at: datetime | None = None
-    interview_id: str = ""
-    offer_arrived: datetime | None = None  # when another company's offer (offer_deadline) arrived
+    duration: timedelta
+    role: str
+    interviewers: tuple[Person, ...]
+    contact: Person
+    references: tuple[Person, ...]
+    url: str
+    location: str
+    notes: str
+    status: Status
+    offer_deadline: datetime | None
+    outcome_at: datetime | None
+    interview_id: str
+    offer_arrived: datetime | None  # when another company's offer (offer_deadline) arrived
 
 
 class Interview(_InterviewFields):
