@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 import pytz
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from icscheck import assert_parsers_agree, expected_readings
 from support import STAMP, plan_for
@@ -115,3 +115,15 @@ def test_uids_are_unique_and_stable(wall: datetime, zone: str) -> None:
     uids = [step_uid(first.interview, s) for s in first.steps]
     assert len(set(uids)) == len(uids)
     assert uids == [step_uid(again.interview, s) for s in again.steps]
+
+
+# Long runs of one letter or of separators reach the 40-character cut, where a trailing hyphen is dropped.
+@given(st.text(alphabet=st.sampled_from("aZé-. ,_0ß\u0301"), max_size=120) | st.text(max_size=60))
+@example("a" * 39 + " tail")  # cut right after a separator: the stem must not end in "-"
+@example("a" * 40)  # exactly the cut: whole
+def test_a_company_is_slugged_once_for_its_stem_and_whether_it_was_cut(company: str) -> None:
+    """One slugging gives what slug(company) and the comparison with slug(company, 1000) gave as two."""
+    from followup_ics.core.identity import _company_slug, slug
+
+    cut, whole = _company_slug(company)
+    assert cut == slug(company) and whole == (slug(company) == slug(company, 1000))

@@ -24,9 +24,9 @@ def file_stem(interview: Interview) -> str:
     if interview.interview_id:
         stem = interview_key(interview)
     else:
-        company = slug(interview.company) or "interview"
-        stem = f"{company}-{interview.start:%Y-%m-%d}"
-        if company != slug(interview.company, 1000) and company != "interview":
+        company, whole = _company_slug(interview.company)
+        stem = f"{company or 'interview'}-{interview.start:%Y-%m-%d}"
+        if company and not whole:
             stem = interview_key(interview)
     stem = stem[:MAX_STEM].strip("-.") or "interview"
     if stem.split("-")[0] in _RESERVED and stem == stem.split("-")[0]:
@@ -41,13 +41,21 @@ def slug(text: str, limit: int = 40) -> str:
     return cleaned[:limit].rstrip("-")
 
 
+def _company_slug(company: str) -> tuple[str, bool]:
+    """``slug(company)``, and whether it is the whole company's slug (nothing cut at 40 characters): from one
+    slugging, as ``slug(text)`` is ``slug(text, 1000)[:40]`` without its trailing hyphen."""
+    whole = slug(company, 1000)
+    cut = whole[:40].rstrip("-")
+    return cut, cut == whole
+
+
 def interview_key(interview: Interview) -> str:
     """Stable identity of an interview: its id if given, else company and local date."""
     if interview.interview_id:
         base = slug(interview.interview_id, 60) or short_digest(interview.interview_id)
         return base if base == interview.interview_id else f"{base}-{short_digest(interview.interview_id)}"
-    company = slug(interview.company)
-    if not company or company != slug(interview.company, 1000):
+    company, whole = _company_slug(interview.company)
+    if not company or not whole:
         company = f"{company or 'company'}-{short_digest(interview.company.casefold())}"
     return f"{company}-{interview.start:%Y-%m-%d}"
 
