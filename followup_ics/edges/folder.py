@@ -196,8 +196,8 @@ def place_fresh(staging: Path, out_dir: Path, made: tuple[int, int]) -> bool:
     """Put the staged folder in place of ``out_dir`` whole, if ``out_dir`` is still the folder this run made
     (device and inode ``made``) and holds nothing but ``staging``: True if done, False if nothing changed (then
     commit). The folder keeps its permissions, owner and extended attributes (else False)."""
-    name = out_dir.name
-    if not _plain_name(name) or name == "":
+    aside_start = _aside_start(out_dir)
+    if aside_start is None:
         return False
     try:
         found = os.lstat(out_dir)
@@ -212,7 +212,7 @@ def place_fresh(staging: Path, out_dir: Path, made: tuple[int, int]) -> bool:
         return False
     _fsync(staging / _STAGED_MANIFEST)
     os.replace(staging / _STAGED_MANIFEST, staging / MANIFEST)
-    aside = out_dir / ".." / f".{name}{staging.name}"  # the folder's parent, as the kernel resolves it
+    aside = out_dir / ".." / f"{aside_start}{staging.name}"  # the folder's parent, as the kernel resolves it
     try:
         os.rename(staging, aside)
     except OSError:  # another file system mounted on the folder, say
@@ -231,10 +231,10 @@ def remove_stale_aside(out_dir: Path, staging_prefix: str) -> None:
     """Remove a staging folder that a run killed between place_fresh's two renames left beside ``out_dir``:
     named ``.<folder name><staging_prefix><8 letters, digits or _>`` and holding a manifest, so never a
     folder of anyone else's (nor the staging folder of another output folder, whose name differs)."""
-    name = out_dir.name
-    if not _plain_name(name) or name == "":
+    aside_start = _aside_start(out_dir)
+    if aside_start is None:
         return
-    prefix = f".{name}{staging_prefix}"
+    prefix = f"{aside_start}{staging_prefix}"
     parent = out_dir / ".."
     try:
         with os.scandir(parent) as entries:
@@ -245,6 +245,13 @@ def remove_stale_aside(out_dir: Path, staging_prefix: str) -> None:
     for found in stale:
         if (parent / found / MANIFEST).is_file():
             shutil.rmtree(parent / found, ignore_errors=True)
+
+
+def _aside_start(out_dir: Path) -> str | None:
+    """How the name of a staging folder put beside ``out_dir`` begins (place_fresh writes it,
+    remove_stale_aside looks for it): '.' and the folder's name; None for a name that is not a plain one."""
+    name = out_dir.name
+    return f".{name}" if name and _plain_name(name) else None
 
 
 def _random_part(text: str) -> bool:
