@@ -54,7 +54,6 @@ class _Encoder:
             self._texts[text] = encoded
         return encoded
 
-
     def _ascii(self, text: str) -> str:
         """An ASCII text: each kind of character to encode replaced by its code, '%' first (the codes
         brought in are '%' and characters kept as they are, so no code is encoded twice)."""
