@@ -32,6 +32,7 @@ _BY_KEY = {code.lower(): code for code in SUPPORTED}
 _BY_LANGUAGE = {"en": "en", "de": "de", "fr": "fr", "es": "es"}
 _ENGLISH_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _ENGLISH_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MAX_DATES = 4_096  # dates remembered per language (a batch's span is a few years); starts afresh when full
 
 
 def supported_code(text: str) -> str | None:
@@ -74,6 +75,13 @@ class Language:
         # message -> its translation and its pieces (see pieces): a batch words the same few hundred messages
         # for every row
         self._texts: dict[str, tuple[str, tuple[str, ...] | None]] = {}
+        # Babel's dates and times, remembered: formatting one takes Babel some 30 µs, and an interview's texts
+        # write its day, its deadlines and their times a dozen times, the same days again and again over a
+        # batch. Keyed by what the patterns show: (year, month, day) for a date ("E, d. MMM y": the weekday
+        # follows from the day), (hour, minute) for a time ("HH:mm", "H:mm"): tests/test_languages.py checks
+        # that moments alike in these fields read the same. Both filled with immutable str: safe in threads.
+        self._dates: dict[tuple[int, int, int], str] = {}
+        self._times: dict[tuple[int, int], str] = {}  # (at most 1,440)
 
     def __repr__(self) -> str:
         return f"Language({self.code!r})"
@@ -110,9 +118,16 @@ class Language:
         """'Tue 1 Dec 2026'; 'Di., 1. Dez. 2026' in German."""
         if self._locale is None:
             return f"{_ENGLISH_DAYS[moment.weekday()]} {moment.day} {_ENGLISH_MONTHS[moment.month - 1]} {moment.year}"
-        from babel.dates import format_skeleton
+        key = (moment.year, moment.month, moment.day)
+        text = self._dates.get(key)
+        if text is None:
+            from babel.dates import format_skeleton
 
-        return format_skeleton("yMMMEd", moment, locale=self._locale)
+            text = format_skeleton("yMMMEd", moment, locale=self._locale)
+            if len(self._dates) >= _MAX_DATES:
+                self._dates.clear()
+            self._dates[key] = text
+        return text
 
     def day(self, day: date) -> str:
         """'Thu 26 Nov'; 'Do., 26. Nov.' in German: a day of the coming weeks, without its year."""
@@ -126,9 +141,13 @@ class Language:
         """'14:00' (every language we speak writes 24-hour times)."""
         if self._locale is None:
             return "%02d:%02d" % (moment.hour, moment.minute)  # noqa: UP031 (strftime is several times slower)
-        from babel.dates import format_time
+        key = (moment.hour, moment.minute)
+        text = self._times.get(key)
+        if text is None:
+            from babel.dates import format_time
 
-        return format_time(moment, "short", locale=self._locale)
+            text = self._times[key] = format_time(moment, "short", locale=self._locale)
+        return text
 
     def when(self, moment: datetime) -> str:
         """Date and time as the locale joins them: 'Tue 1 Dec 2026, 14:00', 'Di., 1. Dez. 2026, 14:00'."""
