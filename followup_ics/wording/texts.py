@@ -65,7 +65,7 @@ def word_plan(plan: Plan, lang: Language | None = None, me: str = "") -> Schedul
             worded.append(WordedStep(step, summary, description, alarm, interview.location, interview.url,
                                      interview_categories(words.lang)))
         else:
-            worded.append(WordedStep(step, summary, description, alarm, categories=categories))
+            worded.append(WordedStep(step, summary, description, alarm, "", "", categories))  # (no keywords: faster)
     return Schedule(interview, tuple(worded), plan.notices, calendar_name(interview, words.lang))
 
 
@@ -124,9 +124,10 @@ def mailto(recipients: tuple[str, ...] | list[str], subject: str, body: str) -> 
     """A mailto: link that opens a drafted message (RFC 6068: line breaks in the body as %0D%0A).
 
     Without recipients it is ``mailto:?subject=...``, which mail programs open with an empty To line."""
-    to = quote_joined(list(recipients), ",", safe="@")
+    to = quote(recipients[0], safe="@") if len(recipients) == 1 else quote_joined(list(recipients), ",", safe="@")
     # Line by line (the same text as the whole, each CRLF as %0D%0A): drafts share most of their lines.
-    encoded = quote_joined(body.replace("\r\n", "\n").split("\n"), "%0D%0A", safe="")
+    lines = body.replace("\r\n", "\n").split("\n") if "\r" in body else body.split("\n")
+    encoded = quote_joined(lines, "%0D%0A", safe="")
     return f"mailto:{to}?subject={quote(subject, safe='')}&body={encoded}"
 
 
