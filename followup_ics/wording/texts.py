@@ -494,7 +494,7 @@ def word_stream(plan: Plan, lang: Language | None = None, me: str = "") -> Sched
         summary, description, alarm = _TEXTS[step.step_id](plan.interview, step, "", words)
         description = description.rstrip()
         description = descriptions.setdefault(description, description)
-        worded.append(WordedStep(step, summary, description, alarm, categories=categories))
+        worded.append(WordedStep(step, summary, description, alarm, "", "", categories))
     return Schedule(plan.interview, tuple(worded), plan.notices, collection_name(words.lang))
 
 
