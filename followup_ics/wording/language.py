@@ -75,7 +75,7 @@ class Language:
         # message -> its translation and its pieces (see pieces): a batch words the same few hundred messages
         # for every row
         self._texts: dict[str, tuple[str, tuple[str, ...] | None]] = {}
-        # Babel's dates and times, remembered: formatting one takes Babel some 30 µs, and an interview's texts
+        # Babel's dates and times, remembered: formatting one takes Babel tens of µs, and an interview's texts
         # write its day, its deadlines and their times a dozen times, the same days again and again over a
         # batch. Keyed by what the patterns show: (year, month, day) for a date ("E, d. MMM y": the weekday
         # follows from the day), (hour, minute) for a time ("HH:mm", "H:mm"): tests/test_languages.py checks
