@@ -25,7 +25,7 @@ def test_same_as_urllib_for_any_text(text: str, safe: str) -> None:
 @settings(max_examples=1000, deadline=None)
 @given(text=st.text(st.characters(max_codepoint=127), max_size=80), safe=st.sampled_from(["", "@", "/", "@/:", "~-"]))
 def test_same_as_urllib_for_ascii_text(text: str, safe: str) -> None:
-    """ASCII texts (most of a draft's lines) take their own path: the same text as urllib's, '%' included."""
+    """ASCII texts (most of a draft's lines), drawn densely: the same text as urllib's, '%' and space included."""
     assert quote(text, safe=safe) == urllib_quote(text, safe=safe)
 
 
