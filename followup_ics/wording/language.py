@@ -75,11 +75,12 @@ class Language:
         # message -> its translation and its pieces (see pieces): a batch words the same few hundred messages
         # for every row
         self._texts: dict[str, tuple[str, tuple[str, ...] | None]] = {}
-        # Babel's dates and times, remembered: formatting one takes Babel tens of µs, and an interview's texts
-        # write its day, its deadlines and their times a dozen times, the same days again and again over a
-        # batch. Keyed by what the patterns show: (year, month, day) for a date ("E, d. MMM y": the weekday
-        # follows from the day), (hour, minute) for a time ("HH:mm", "H:mm"): tests/test_languages.py checks
-        # that moments alike in these fields read the same. Both filled with immutable str: safe in threads.
+        # Dates and times, remembered: an interview's texts write its day, its deadlines and their times a
+        # dozen times, the same days again and again over a batch, and formatting one takes Babel tens of µs
+        # (English's f-strings cost less, a look-up less still). Keyed by what the patterns show: (year, month,
+        # day) for a date ("E, d. MMM y": the weekday follows from the day), (hour, minute) for a time ("HH:mm",
+        # "H:mm"): tests/test_languages.py checks that moments alike in these fields read the same. Both filled
+        # with immutable str: safe in threads.
         self._dates: dict[tuple[int, int, int], str] = {}
         self._times: dict[tuple[int, int], str] = {}  # (at most 1,440)
 
@@ -116,18 +117,21 @@ class Language:
 
     def date(self, moment: datetime) -> str:
         """'Tue 1 Dec 2026'; 'Di., 1. Dez. 2026' in German."""
-        if self._locale is None:
-            return f"{_ENGLISH_DAYS[moment.weekday()]} {moment.day} {_ENGLISH_MONTHS[moment.month - 1]} {moment.year}"
         key = (moment.year, moment.month, moment.day)
         text = self._dates.get(key)
         if text is None:
-            from babel.dates import format_skeleton
-
-            text = format_skeleton("yMMMEd", moment, locale=self._locale)
+            text = self._date(moment)
             if len(self._dates) >= _MAX_DATES:
                 self._dates.clear()
             self._dates[key] = text
         return text
+
+    def _date(self, moment: datetime) -> str:
+        if self._locale is None:
+            return f"{_ENGLISH_DAYS[moment.weekday()]} {moment.day} {_ENGLISH_MONTHS[moment.month - 1]} {moment.year}"
+        from babel.dates import format_skeleton
+
+        return format_skeleton("yMMMEd", moment, locale=self._locale)
 
     def day(self, day: date) -> str:
         """'Thu 26 Nov'; 'Do., 26. Nov.' in German: a day of the coming weeks, without its year."""
@@ -139,15 +143,18 @@ class Language:
 
     def time(self, moment: datetime) -> str:
         """'14:00' (every language we speak writes 24-hour times)."""
-        if self._locale is None:
-            return "%02d:%02d" % (moment.hour, moment.minute)  # noqa: UP031 (strftime is several times slower)
         key = (moment.hour, moment.minute)
         text = self._times.get(key)
         if text is None:
-            from babel.dates import format_time
-
-            text = self._times[key] = format_time(moment, "short", locale=self._locale)
+            text = self._times[key] = self._time(moment)
         return text
+
+    def _time(self, moment: datetime) -> str:
+        if self._locale is None:
+            return "%02d:%02d" % (moment.hour, moment.minute)  # noqa: UP031 (strftime is several times slower)
+        from babel.dates import format_time
+
+        return format_time(moment, "short", locale=self._locale)
 
     def when(self, moment: datetime) -> str:
         """Date and time as the locale joins them: 'Tue 1 Dec 2026, 14:00', 'Di., 1. Dez. 2026, 14:00'."""
