@@ -10,20 +10,26 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from babel import Locale
+from babel.dates import format_skeleton, format_time
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from click.testing import CliRunner, Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from support import plan_for
 
 from followup_ics.cli import cli
 from followup_ics.wording import language as language_module
-from followup_ics.wording.language import SUPPORTED, from_environment, language, supported_code
+from followup_ics.wording.language import SUPPORTED, Language, from_environment, language, supported_code
 
 ROOT = Path(__file__).parent.parent
 LOCALE = ROOT / "followup_ics" / "wording" / "locale"
@@ -435,3 +441,43 @@ def test_golden_texts_read_back_the_same_in_every_parser(golden: Path) -> None:
     assert texts["ical"] == texts["icalendar"] and texts["vobject"] == texts["icalendar"]
     summaries = " ".join(summary for summary, _, _ in texts["icalendar"].values())
     assert "Müller & Söhne GmbH" in summaries
+
+
+
+ZONES = ["UTC", "Europe/Berlin", "America/Sao_Paulo", "Asia/Kolkata", "Pacific/Chatham"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(code=st.sampled_from(SUPPORTED),
+       first=st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 12, 31)),
+       zones=st.tuples(st.sampled_from(ZONES), st.sampled_from(ZONES)),
+       second=st.integers(0, 59), micro=st.integers(0, 999_999), years=st.integers(-3, 3))
+def test_remembered_dates_and_times_are_babels(code: str, first: datetime, zones: tuple[str, str], second: int,
+                                                micro: int, years: int) -> None:
+    """Language remembers dates by (year, month, day) and times by (hour, minute): a moment alike in these
+    but in another zone, second or year (a time), or a minute or day apart, reads as Babel writes it (English
+    as strftime in the C locale), not as a moment remembered before it (fails if a key leaves out a field the
+    pattern shows)."""
+    lang = language(code)  # (the process's own: what it remembered from other examples is asked too)
+    locale = code.replace("-", "_")
+    one = first.replace(tzinfo=ZoneInfo(zones[0]))
+    other = first.replace(second=second, microsecond=micro, tzinfo=ZoneInfo(zones[1]))
+    later = other.replace(year=other.year + years, day=min(other.day, 28))
+    for moment in (one, other, later, one + timedelta(minutes=years), one + timedelta(days=years)):
+        if code == "en":
+            date, time, pattern = f"{moment:%a} {moment.day} {moment:%b %Y}", f"{moment:%H:%M}", "{1}, {0}"
+        else:
+            date, time = format_skeleton("yMMMEd", moment, locale=locale), format_time(moment, "short", locale=locale)
+            pattern = str(Locale.parse(locale).datetime_formats["medium"])
+        assert (lang.date(moment), lang.time(moment)) == (date, time)
+        assert lang.when(moment) == pattern.replace("{1}", date).replace("{0}", time)
+
+
+def test_remembered_dates_start_afresh_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once the remembered dates reach their bound the table starts afresh: still Babel's dates."""
+    monkeypatch.setattr(language_module, "_MAX_DATES", 3)
+    lang = Language("de")
+    days = [datetime(2026, 12, 1) + timedelta(days=number) for number in range(10)]
+    for _ in range(2):
+        assert [lang.date(day) for day in days] == [format_skeleton("yMMMEd", day, locale="de") for day in days]
+    assert len(lang._dates) <= 3

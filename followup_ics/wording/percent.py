@@ -2,13 +2,11 @@
 
 Every drafted email carries a ``mailto:`` link holding its whole body, so a batch percent-encodes some
 twenty kilobytes per interview; urllib's per-byte loop was a twentieth of a batch. The drafts are made of
-the same words over and over (greetings, sign-offs, the sentences around the company's name), and
-encoding works piece by piece: ``quote(a + " " + b) == quote(a) + "%20" + quote(b)``. So each whole text is
-remembered (texts.mailto encodes a body line by line: the greetings, sign-offs and the paragraphs an
-interview's drafts share come back encoded). A new ASCII text (most of them) is encoded by a few
-``str.replace``, one per kind of character it holds that needs encoding, found with one ``str.translate``
-that drops the rest: each in C, twice as fast as encoding it word by word. Other texts are encoded word by
-word, each word encoded once and remembered. Both tables are bounded. tests/test_percent.py holds it to
+the same lines over and over (greetings, sign-offs, the paragraphs an interview's drafts share), so each
+whole text is remembered (texts.mailto encodes a body line by line), in a bounded table. A new text is
+encoded in C, without a Python step per character: its UTF-8 bytes less those kept as they are
+(``bytes.translate``) tell which bytes must be encoded, and each kind of those is replaced by its code
+(``bytes.replace``): a handful of kinds per line, spaces the most. tests/test_percent.py holds it to
 ``quote`` on any text.
 """
 
@@ -18,8 +16,8 @@ import functools
 
 # RFC 3986's unreserved characters: what urllib's quote never encodes, whatever ``safe`` says.
 _ALWAYS_SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
-_MAX_WORDS = 20_000  # remembered words per safe set; the table starts afresh when full, so memory stays flat
 _MAX_TEXTS = 1_024  # remembered whole texts (lines of drafts: an interview's drafts share most of theirs)
+_PERCENT, _SPACE = ord("%"), ord(" ")
 
 
 class _Encoder:
@@ -27,51 +25,37 @@ class _Encoder:
 
     def __init__(self, safe: str) -> None:
         keep = _ALWAYS_SAFE | {ord(character) for character in safe if ord(character) < 128}
-        self._bytes = [chr(byte) if byte in keep else f"%{byte:02X}" for byte in range(256)]
-        # For ASCII texts: what drops every character kept as it is, and each other character's code.
-        self._drop_kept: dict[int, None] = dict.fromkeys(keep)
-        self._codes = {chr(byte): self._bytes[byte] for byte in range(128) if byte not in keep}
-        self._words: dict[str, str] = {}
+        self._kept = bytes(sorted(keep))  # what bytes.translate drops to leave the bytes to encode
+        # each byte to encode, as bytes, and its code
+        self._codes = {byte: (bytes([byte]), f"%{byte:02X}".encode()) for byte in range(256) if byte not in keep}
         self._texts: dict[str, str] = {}
-        self._space = self._bytes[ord(" ")]
-
-    def word(self, word: str) -> str:
-        encoded = self._words.get(word)
-        if encoded is None:
-            table = self._bytes
-            encoded = "".join([table[byte] for byte in word.encode("utf-8")])
-            if len(self._words) >= _MAX_WORDS:
-                self._words.clear()
-            self._words[word] = encoded
-        return encoded
 
     def __call__(self, text: str) -> str:
         encoded = self._texts.get(text)
         if encoded is None:
-            encoded = self._ascii(text) if text.isascii() else self._by_words(text)
+            encoded = self._encode(text)
             if len(self._texts) >= _MAX_TEXTS:
                 self._texts.clear()
             self._texts[text] = encoded
         return encoded
 
-    def _ascii(self, text: str) -> str:
-        """An ASCII text: each kind of character to encode replaced by its code, '%' first (the codes
-        brought in are '%' and characters kept as they are, so no code is encoded twice)."""
-        to_encode = text.translate(self._drop_kept)  # (C's fast path: ASCII in, characters only dropped)
+    def _encode(self, text: str) -> str:
+        """Each kind of byte to encode replaced by its code, '%' first (the codes brought in are '%' and
+        bytes kept as they are, so no code is encoded twice)."""
+        data = text.encode("utf-8")  # (strict, as quote: a lone surrogate raises UnicodeEncodeError)
+        to_encode = data.translate(None, self._kept)
         if not to_encode:
             return text
         codes = self._codes
-        if "%" in to_encode:
-            text = text.replace("%", codes["%"])
-        for character in set(to_encode):
-            if character != "%":
-                text = text.replace(character, codes[character])
-        return text
-
-    def _by_words(self, text: str) -> str:
-        known, word = self._words.get, self.word
-        # ``or``: a word not yet known (or the empty one, which encodes to itself) is encoded and remembered
-        return self._space.join([known(part) or word(part) for part in text.split(" ")])
+        if _PERCENT in to_encode:
+            data = data.replace(*codes[_PERCENT])
+        if _SPACE in to_encode:  # most of them: set() below is then over the few others
+            data = data.replace(*codes[_SPACE])
+            to_encode = to_encode.replace(b" ", b"")
+        for byte in set(to_encode):
+            if byte != _PERCENT:
+                data = data.replace(*codes[byte])
+        return data.decode("ascii")
 
     def join(self, texts: list[str], separator: str) -> str:
         """``separator.join`` of each text encoded; a text remembered costs a look-up, not a call."""

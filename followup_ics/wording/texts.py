@@ -10,6 +10,7 @@ Every message is a whole sentence or paragraph with named placeholders, so a tra
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
@@ -64,7 +65,7 @@ def word_plan(plan: Plan, lang: Language | None = None, me: str = "") -> Schedul
             worded.append(WordedStep(step, summary, description, alarm, interview.location, interview.url,
                                      interview_categories(words.lang)))
         else:
-            worded.append(WordedStep(step, summary, description, alarm, categories=categories))
+            worded.append(WordedStep(step, summary, description, alarm, "", "", categories))  # (no keywords: faster)
     return Schedule(interview, tuple(worded), plan.notices, calendar_name(interview, words.lang))
 
 
@@ -78,10 +79,14 @@ def collection_name(lang: Language) -> str:
     return lang._("Interview follow-ups")
 
 
+# Texts that depend on nothing but the language are made once per Language (functools.cache: at worst two
+# threads make the same immutable tuple at once, and one of them is kept).
+@functools.cache
 def follow_up_categories(lang: Language) -> tuple[str, ...]:
     return (lang._("Job search"), lang._("Interview follow-up"))
 
 
+@functools.cache
 def interview_categories(lang: Language) -> tuple[str, ...]:
     return (lang._("Job search"), lang._("Interview"))
 
@@ -119,9 +124,10 @@ def mailto(recipients: tuple[str, ...] | list[str], subject: str, body: str) -> 
     """A mailto: link that opens a drafted message (RFC 6068: line breaks in the body as %0D%0A).
 
     Without recipients it is ``mailto:?subject=...``, which mail programs open with an empty To line."""
-    to = quote_joined(list(recipients), ",", safe="@")
+    to = quote(recipients[0], safe="@") if len(recipients) == 1 else quote_joined(list(recipients), ",", safe="@")
     # Line by line (the same text as the whole, each CRLF as %0D%0A): drafts share most of their lines.
-    encoded = quote_joined(body.replace("\r\n", "\n").split("\n"), "%0D%0A", safe="")
+    lines = body.replace("\r\n", "\n").split("\n") if "\r" in body else body.split("\n")
+    encoded = quote_joined(lines, "%0D%0A", safe="")
     return f"mailto:{to}?subject={quote(subject, safe='')}&body={encoded}"
 
 
@@ -357,15 +363,21 @@ def keep_searching_texts(interview: Interview, step: Step, facts: str, words: Wo
     # The search's stream names every application still waited on; a single interview names its own.
     waiting = ", ".join(step.companies) if step.companies else interview.company
     summary = _("Keep your job search going (waiting on {company})", company=waiting)
-    lines = [
+    advice, alarm = _keep_searching_advice(words.lang)
+    return summary, f"{advice}\n\n{facts}", alarm
+
+
+@functools.cache
+def _keep_searching_advice(lang: Language) -> tuple[str, str]:
+    """What every keep-searching reminder says whatever the interview: its advice and its alarm."""
+    _ = lang._
+    advice = "\n".join([
         _("Keep applying while you wait, however well the interview went: nothing is certain until you have an "
           "offer. Other openings show you what the market offers, help you judge this job if it is offered, "
           "and a second offer strengthens your hand."),
         _("Today: look at new postings, send at least one application, and reach out to one contact."),
-        "",
-        facts,
-    ]
-    return summary, "\n".join(lines), _("Job search: send at least one application today.")
+    ])
+    return advice, _("Job search: send at least one application today.")
 
 
 def competing_offer_texts(interview: Interview, step: Step, facts: str, words: Words) -> tuple[str, str, str]:
@@ -482,7 +494,7 @@ def word_stream(plan: Plan, lang: Language | None = None, me: str = "") -> Sched
         summary, description, alarm = _TEXTS[step.step_id](plan.interview, step, "", words)
         description = description.rstrip()
         description = descriptions.setdefault(description, description)
-        worded.append(WordedStep(step, summary, description, alarm, categories=categories))
+        worded.append(WordedStep(step, summary, description, alarm, "", "", categories))
     return Schedule(plan.interview, tuple(worded), plan.notices, collection_name(words.lang))
 
 
