@@ -134,31 +134,30 @@ def event_text(step: WordedStep, uid: str, interview_uid: str, stamp: datetime, 
     """
     planned = step.step
     start = planned.start
-    is_interview = planned.blocks_time
     stamp_text = _utc(stamp)
-    parts = [
+    if planned.blocks_time:
+        kind, alarm = _INTERVIEW_TAIL, _INTERVIEW_ALARM
+    else:
+        kind, alarm = _related(interview_uid) + _FOLLOW_UP_TAIL, _FOLLOW_UP_ALARM
+    # One tuple joined (no list grown part by part): the optional lines are "" where absent.
+    return "".join((
         "BEGIN:VEVENT\r\n",
         _line("SUMMARY:" + _text(step.summary)),
         _start_end(start, start + planned.duration),
-        f"DTSTAMP{stamp_text}\r\n",
+        "DTSTAMP", stamp_text, "\r\n",
         _line("UID:" + _text(uid)),
         f"SEQUENCE:{sequence}\r\n",
         _middle(step.categories),
         _description(step.description, descriptions),
-    ]
-    if modified:
-        parts.append(f"LAST-MODIFIED{stamp_text}\r\n")
-    if step.location:
-        parts.append(_location(step.location))
-    if is_interview:
-        parts.append(_INTERVIEW_TAIL)
-    else:
-        parts += (_related(interview_uid), _FOLLOW_UP_TAIL)
-    if step.url:
-        parts.append(_line("URL:" + step.url))
-    parts += (_INTERVIEW_ALARM if is_interview else _FOLLOW_UP_ALARM,
-              _line("DESCRIPTION:" + _text(step.alarm_text)), _trigger(start, planned.alarm_before), _END)
-    return "".join(parts)
+        f"LAST-MODIFIED{stamp_text}\r\n" if modified else "",
+        _location(step.location) if step.location else "",
+        kind,
+        _line("URL:" + step.url) if step.url else "",
+        alarm,
+        _line("DESCRIPTION:" + _text(step.alarm_text)),
+        _trigger(start, planned.alarm_before),
+        _END,
+    ))
 
 
 def _description(text: str, written: dict[int, str] | None) -> str:
