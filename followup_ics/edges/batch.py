@@ -512,7 +512,7 @@ def _dump_seen(seen: FirstSeen) -> Iterator[bytes]:
     lines: list[str] = []
     separator = "{\n "
     for key, moment in seen.texts():
-        lines.append(f"{separator}{json.dumps(key)}: {json.dumps(moment)}")
+        lines.append(f"{separator}{_json_text(key)}: {_json_text(moment)}")
         separator = ",\n "
         if len(lines) >= _SEEN_BATCH:
             yield "".join(lines).encode("utf-8")
@@ -522,6 +522,8 @@ def _dump_seen(seen: FirstSeen) -> Iterator[bytes]:
 
 
 _SEEN_BATCH = 1_024  # entries of the seen file written at once
+# json.dumps of a str, as json.dumps gives it (ensure_ascii), without the encoder object it makes for each call.
+_json_text = json.encoder.encode_basestring_ascii
 
 
 def _write_combined(path: Path, combined: _Combined, report: BatchReport, name: str) -> None:
