@@ -272,8 +272,8 @@ def refuse(*_: object) -> int:
 
 @contextmanager
 def earlier_digests(whole: str = "events") -> Iterator[None]:
-    """Batch as versions before wrote its manifest: BLAKE2b digests (user_version 0), the calendar's made from
-    its events' (``whole="bytes"``: even earlier, the digest of the calendar's bytes)."""
+    """Batch as versions before wrote its manifest: a WITHOUT ROWID table of BLAKE2b digests (user_version 0),
+    the calendar's made from its events' (``whole="bytes"``: even earlier, the digest of the calendar's bytes)."""
     from followup_ics.edges import batch as batch_module
     from followup_ics.edges import folder
     from followup_ics.ical import writer
@@ -285,6 +285,7 @@ def earlier_digests(whole: str = "events") -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(writer, "_digest", writer._older_digest)
         patch.setattr(folder, "DIGESTS", 0)
+        patch.setattr(folder, "_SCHEMA", folder._SCHEMA + " WITHOUT ROWID")
         if whole == "bytes":
             patch.setattr(batch_module, "draft", older)
         yield

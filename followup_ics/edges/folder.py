@@ -48,8 +48,12 @@ JOURNAL = ".followup-ics-journal"
 _STAGED_MANIFEST = ".manifest"
 _STAGED_JOURNAL = ".journal"
 _SQLITE = b"SQLite format 3\x00"
+# A rowid table, not WITHOUT ROWID: a row holds its events' revisions (0.5-1 kB), and rows that large, inserted
+# out of name order, split B-tree pages over and over when they are the tree's keys; here they are appended and
+# only the names go in the key's index (a 10k batch's 12,000 rows: 41 ms rather than 53, 8.5 MB rather than
+# 12.6). Both kinds are read alike (versions before wrote WITHOUT ROWID).
 _SCHEMA = ("CREATE TABLE files (name TEXT PRIMARY KEY, digest BLOB, size INTEGER, mtime INTEGER, inode INTEGER, "
-           "events BLOB) WITHOUT ROWID")
+           "events BLOB)")
 # PRAGMA user_version of a manifest: which digests it holds. 0 (versions before): BLAKE2b's; 1: SHA-256's
 # (ical.writer._digest). An older one is still understood (Manifest.older, writer.from_older).
 DIGESTS = 1
