@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from support import STAMP
 
 from followup_ics.cli import cli
@@ -322,6 +324,25 @@ def test_files_kept_listed_from_an_older_manifest_are_read_back_with_their_revis
     batch_at(tmp_path, skipping, 1_790_086_400, monkeypatch, "--skip-invalid")
     assert batch_at(tmp_path, THREE, 1_790_172_800, monkeypatch) == ["globex-2026-12-02.ics"]
     assert (tmp_path / "out" / "globex-2026-12-02.ics").read_bytes() == globex
+
+
+@settings(max_examples=60, deadline=None)
+@given(uids=st.lists(st.text(min_size=1, max_size=90), max_size=12, unique=True),
+       seconds=st.integers(0, 4_000_000_000))
+def test_events_all_new_are_packed_as_their_revisions_would_be(uids: list[str], seconds: int) -> None:
+    """pack_new (a first run's every file) gives the bytes pack_events gives each event's Kept(digest, 0, stamp),
+    and they unpack to those revisions."""
+    from datetime import UTC, datetime
+
+    from followup_ics.edges import folder
+    from followup_ics.ical import writer
+
+    stamp = datetime.fromtimestamp(seconds, UTC)
+    digests = tuple(writer._digest(uid.encode("utf-8")) for uid in uids)
+    kept = tuple(writer.Kept(digest, 0, stamp) for digest in digests)
+    packed = folder.pack_new(tuple(uids), digests, stamp)
+    assert packed == folder.pack_events(tuple(uids), kept)
+    assert folder.unpack_events(packed) == dict(zip(uids, kept, strict=True))
 
 
 def test_an_output_folder_that_cannot_be_read_still_gets_its_files(tmp_path: Path,

@@ -48,13 +48,14 @@ from followup_ics.edges.folder import (
     finish_interrupted,
     interrupted,
     pack_events,
+    pack_new,
     place_fresh,
     remove_stale_aside,
     stat_of,
 )
 from followup_ics.edges.spreadsheet import CsvError, column_note, read_rows
 from followup_ics.ical.shape import step_span, widen
-from followup_ics.ical.writer import Draft, Kept, draft, finish, from_older, kept_in, shell_head
+from followup_ics.ical.writer import Draft, Kept, draft, finish, from_older, kept_in, shell_head, stamped
 from followup_ics.wording.language import language
 from followup_ics.wording.texts import collection_name, word_plan
 
@@ -310,8 +311,8 @@ def _stage_stream(stream: Schedule, old: Manifest, out_dir: Path, request: Reque
     large): the file's own person's under all.ics's name, as they always were."""
     drafted = draft([stream])
     name = _stream_entry(stream)
-    data, revisions = finish(drafted, request.now, _stream_kept(old, out_dir, drafted, request, name))
-    manifest.add(name, Entry(None, None, pack_events(drafted.uids, revisions)))
+    data, record = _finished(drafted, request.now, _stream_kept(old, out_dir, drafted, request, name))
+    manifest.add(name, Entry(None, None, record))
     events_out.write(_events(data))
     report.events += len(stream.steps)
     widen(combined.spans, stream.interview.zone, stream.steps[0].start, stream.steps[-1].end)
@@ -487,12 +488,22 @@ def process(item: tuple[Identified, Plan], request: Request, out_dir: Path, mani
     elif read_back:
         previous = read_regular(out_dir / name)  # never through a symlink to a file elsewhere
         kept = kept_in(previous, drafted, request.now) if previous else {}
-    data, revisions = finish(drafted, request.now, kept)
+    data, record = _finished(drafted, request.now, kept)
     return Rendered(
         row=identified.row.number, stem=identified.stem, data=data, zone=schedule.interview.zone,
         first=first, last=last, events=len(steps),
         notices=schedule.notices, default_zone=not identified.row.raw.timezone.strip(),
-        digest=drafted.digest, record=pack_events(drafted.uids, revisions), in_place=in_place)
+        digest=drafted.digest, record=record, in_place=in_place)
+
+
+def _finished(drafted: Draft, now: datetime, kept: Mapping[str, Kept]) -> tuple[bytes, bytes]:
+    """The calendar's bytes and its events' revisions packed for the manifest: finish, then pack_events. A
+    calendar written for the first time (every file of a first batch) has every event new: then neither
+    makes a revision per event."""
+    if not kept:
+        return stamped(drafted, now), pack_new(drafted.uids, drafted.digests, now)
+    data, revisions = finish(drafted, now, kept)
+    return data, pack_events(drafted.uids, revisions)
 
 
 def _load_seen(path: Path) -> FirstSeen:

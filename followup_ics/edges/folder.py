@@ -59,6 +59,7 @@ _SCHEMA = ("CREATE TABLE files (name TEXT PRIMARY KEY, digest BLOB, size INTEGER
 DIGESTS = 1
 _EVENT = struct.Struct(">16sIq")  # digest, SEQUENCE, stamp (seconds since the epoch), after the UID
 _LENGTH = struct.Struct(">H")  # of the UID, encoded, before it
+_NEW = struct.Struct(">Iq")  # _EVENT after its digest
 
 
 class Entry(NamedTuple):
@@ -94,6 +95,17 @@ def pack_events(uids: tuple[str, ...], kept: tuple[Kept, ...]) -> bytes:
             stamp, seconds = event.stamp, int(event.stamp.timestamp())
         # ("16s" pads a shorter digest with zero bytes)
         parts += (_LENGTH.pack(len(encoded)), encoded, _EVENT.pack(event.digest, event.sequence, seconds))
+    return b"".join(parts)
+
+
+def pack_new(uids: tuple[str, ...], digests: tuple[bytes, ...], stamp: datetime) -> bytes:
+    """``pack_events`` of events all new, each ``Kept(digest, 0, stamp)``, without making one per event (every
+    event of a first batch is packed so). ``digests``: a draft's, 16 bytes each, as "16s" packs them."""
+    tail = _NEW.pack(0, int(stamp.timestamp()))
+    parts = []
+    for uid, digest in zip(uids, digests, strict=True):
+        encoded = uid.encode("utf-8")
+        parts += (_LENGTH.pack(len(encoded)), encoded, digest, tail)
     return b"".join(parts)
 
 

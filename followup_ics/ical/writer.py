@@ -474,7 +474,7 @@ def finish(drafted: Draft, stamp: datetime, kept: Mapping[str, Kept]) -> tuple[b
     its SEQUENCE and stamp, a changed one gets SEQUENCE + 1 and ``stamp``, a new one 0 and ``stamp``.
     The same bytes ``render`` gives when ``kept`` comes from the file it replaces."""
     if not kept:  # a calendar written for the first time (every file of a first batch): every event new
-        return _stamped(drafted, _utc_value(stamp)), tuple([Kept(d, 0, stamp) for d in drafted.digests])
+        return stamped(drafted, stamp), tuple([Kept(d, 0, stamp) for d in drafted.digests])
     found: dict[str, tuple[int, datetime]] = {}
     revisions = []
     for uid, digest in zip(drafted.uids, drafted.digests, strict=True):
@@ -498,6 +498,11 @@ def finish(drafted: Draft, stamp: datetime, kept: Mapping[str, Kept]) -> tuple[b
     elif found:
         data = restamp(data, list(drafted.uids), stamp, found)
     return data, tuple(revisions)
+
+
+def stamped(drafted: Draft, stamp: datetime) -> bytes:
+    """The draft's bytes with every event new (SEQUENCE 0) and stamped ``stamp``: ``finish(drafted, stamp, {})``'s."""
+    return _stamped(drafted, _utc_value(stamp))
 
 
 def _stamped(drafted: Draft, value: bytes) -> bytes:
