@@ -48,13 +48,14 @@ from followup_ics.edges.folder import (
     finish_interrupted,
     interrupted,
     pack_events,
+    pack_new,
     place_fresh,
     remove_stale_aside,
     stat_of,
 )
 from followup_ics.edges.spreadsheet import CsvError, column_note, read_rows
 from followup_ics.ical.shape import step_span, widen
-from followup_ics.ical.writer import Draft, Kept, bytes_digest, draft, finish, kept_in, shell_head
+from followup_ics.ical.writer import Draft, Kept, draft, finish, from_older, kept_in, shell_head, stamped
 from followup_ics.wording.language import language
 from followup_ics.wording.texts import collection_name, word_plan
 
@@ -310,8 +311,8 @@ def _stage_stream(stream: Schedule, old: Manifest, out_dir: Path, request: Reque
     large): the file's own person's under all.ics's name, as they always were."""
     drafted = draft([stream])
     name = _stream_entry(stream)
-    data, revisions = finish(drafted, request.now, _stream_kept(old, out_dir, drafted, request, name))
-    manifest.add(name, Entry(None, None, pack_events(drafted.uids, revisions)))
+    data, record = _finished(drafted, request.now, _stream_kept(old, out_dir, drafted, request, name))
+    manifest.add(name, Entry(None, None, record))
     events_out.write(_events(data))
     report.events += len(stream.steps)
     widen(combined.spans, stream.interview.zone, stream.steps[0].start, stream.steps[-1].end)
@@ -327,7 +328,7 @@ def _stream_entry(stream: Schedule) -> str:
 def _stream_kept(old: Manifest, out_dir: Path, drafted: Draft, request: Request, name: str) -> dict[str, Kept]:
     entry = old.get(name)
     if entry is not None:
-        return entry.kept()
+        return from_older(drafted, entry.kept())[0] if old.older else entry.kept()
     if old.kept or name != COMBINED:  # the manifest knows all.ics held no such stream; no older version wrote it
         return {}
     previous = read_regular(out_dir / COMBINED)  # written by an older version: read back once
@@ -478,18 +479,31 @@ def process(item: tuple[Identified, Plan], request: Request, out_dir: Path, mani
     kept: Mapping[str, Kept] = {}
     if entry is not None and entry.matches(out_dir / name):
         kept = entry.kept()
-        # (a manifest of an older version holds the digest of the bytes: still the same calendar)
-        same = entry.digest == drafted.digest or (entry.digest is not None and entry.digest == bytes_digest(drafted))
+        if manifest.older:  # its digests are an earlier version's: still the same calendar, the same events
+            kept, older = from_older(drafted, kept)
+            same = entry.digest in older
+        else:
+            same = entry.digest == drafted.digest
         in_place = entry.stat if same else None
     elif read_back:
         previous = read_regular(out_dir / name)  # never through a symlink to a file elsewhere
         kept = kept_in(previous, drafted, request.now) if previous else {}
-    data, revisions = finish(drafted, request.now, kept)
+    data, record = _finished(drafted, request.now, kept)
     return Rendered(
         row=identified.row.number, stem=identified.stem, data=data, zone=schedule.interview.zone,
         first=first, last=last, events=len(steps),
         notices=schedule.notices, default_zone=not identified.row.raw.timezone.strip(),
-        digest=drafted.digest, record=pack_events(drafted.uids, revisions), in_place=in_place)
+        digest=drafted.digest, record=record, in_place=in_place)
+
+
+def _finished(drafted: Draft, now: datetime, kept: Mapping[str, Kept]) -> tuple[bytes, bytes]:
+    """The calendar's bytes and its events' revisions packed for the manifest: finish, then pack_events. A
+    calendar written for the first time (every file of a first batch) has every event new: then neither
+    makes a revision per event."""
+    if not kept:
+        return stamped(drafted, now), pack_new(drafted.uids, drafted.digests, now)
+    data, revisions = finish(drafted, now, kept)
+    return data, pack_events(drafted.uids, revisions)
 
 
 def _load_seen(path: Path) -> FirstSeen:
@@ -509,7 +523,7 @@ def _dump_seen(seen: FirstSeen) -> Iterator[bytes]:
     lines: list[str] = []
     separator = "{\n "
     for key, moment in seen.texts():
-        lines.append(f"{separator}{json.dumps(key)}: {json.dumps(moment)}")
+        lines.append(f"{separator}{_json_text(key)}: {_json_text(moment)}")
         separator = ",\n "
         if len(lines) >= _SEEN_BATCH:
             yield "".join(lines).encode("utf-8")
@@ -519,6 +533,8 @@ def _dump_seen(seen: FirstSeen) -> Iterator[bytes]:
 
 
 _SEEN_BATCH = 1_024  # entries of the seen file written at once
+# json.dumps of a str, as json.dumps gives it (ensure_ascii), without the encoder object it makes for each call.
+_json_text = json.encoder.encode_basestring_ascii
 
 
 def _write_combined(path: Path, combined: _Combined, report: BatchReport, name: str) -> None:
