@@ -505,3 +505,29 @@ def test_a_step_staggered_past_its_applications_outcome_is_dropped() -> None:
     keys = {item.stem: [step.key for step in plan.steps] for item, plan in plans}
     assert "follow-up-call" in keys["acme-2026-12-01"]
     assert "follow-up-call" not in keys["beta-2026-12-01"] and "keep-in-touch" in keys["beta-2026-12-01"]
+
+
+def test_stagger_gives_a_plan_back_as_it_is_when_nothing_moves_and_a_step_of_another_zone_in_the_plans() -> None:
+    """A plan none of whose steps share a minute (with each other or a step placed before) is given back itself,
+    whatever order its steps would be placed in; a step given in another zone comes back in the plan's zone."""
+    from followup_ics.core.records import Interview, Plan, Step
+    from followup_ics.core.search import Stagger
+    from followup_ics.core.settings import DEFAULT_SETTINGS
+    from followup_ics.core.wallclock import localize
+    from followup_ics.core.zones import tzinfo
+
+    start, _ = localize(tzinfo("Europe/Berlin"), datetime(2026, 12, 1, 10, 0))
+    interview = Interview(company="Acme", start=start, zone="Europe/Berlin")
+    steps = (Step("interview", start, timedelta(hours=1), timedelta(0), blocks_time=True),
+             Step("thank-you", start + timedelta(hours=3), timedelta(minutes=15), timedelta(0)),
+             Step("follow-up-call", start + timedelta(days=1), timedelta(minutes=15), timedelta(0)))
+    stagger = Stagger(DEFAULT_SETTINGS)
+    stagger.reserve(int(start.timestamp()) // 60, 60)  # as the roster holds the interview first
+    plan = Plan(interview, steps)
+    assert stagger.place(plan) is plan
+    utc = steps[1]._replace(start=steps[1].start.astimezone(UTC))
+    placed = Stagger(DEFAULT_SETTINGS).place(Plan(interview, (utc,)))
+    assert placed.steps[0].start == utc.start and placed.steps[0].start.tzname() == "CET"
+    # A second plan at the same minutes: its thank-you and call move, its interview stays.
+    again = stagger.place(plan)
+    assert [step.start == before.start for step, before in zip(again.steps, steps, strict=True)] == [True, False, False]

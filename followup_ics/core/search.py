@@ -569,8 +569,15 @@ class Stagger:
         """``plan`` (its steps in time order, as plan_round gives them) with its steps placed; the plan itself
         when none had to move (nearly always), else its steps in time order again."""
         zone = tzinfo(plan.interview.zone)
-        self._next = self._calendars.setdefault(candidate, {})
-        ordered = sorted([(_order(step), step) for step in plan.steps], key=_KEY)
+        calendar = self._next = self._calendars.setdefault(candidate, {})
+        steps = plan.steps
+        stamps = [step.start.timestamp() for step in steps]
+        minutes = [int(stamp) // 60 for stamp in stamps]
+        if _all_free(steps, minutes, calendar, zone):  # (two plans in three): the order they are placed in is moot
+            for minute, step in zip(minutes, steps, strict=True):
+                calendar.setdefault(minute, minute + _whole_minutes(step.duration))  # _take's
+            return plan
+        ordered = sorted([(_order(step, stamp), step) for step, stamp in zip(steps, stamps, strict=True)], key=_KEY)
         placed = [self._put(step, zone, week, order[2]) for order, step in ordered]
         if all(put is step for put, (_, step) in zip(placed, ordered, strict=True)):
             return plan
@@ -644,14 +651,29 @@ def _past(step: Step, start: datetime) -> bool:
 _RANK = {step_id: rank for rank, step_id in enumerate(ORDER)}
 
 
-def _order(step: Step) -> tuple[float, int, float]:
+def _all_free(steps: tuple[Step, ...], minutes: list[int], calendar: dict[int, int], zone: pytz.BaseTzInfo) -> bool:
+    """Whether no step of a plan moves, whatever order they are placed in: they start at different minutes (of
+    ``minutes``), none that another step took already (but an interview's: interviews never move), and each is
+    in ``zone`` (Stagger._put gives a step in another zone back in this one)."""
+    if len(set(minutes)) != len(minutes):
+        return False
+    family = getattr(zone, "_tzinfos", None)  # same_zone's test, with the zone's part asked once
+    for minute, step in zip(minutes, steps, strict=True):
+        if minute in calendar and not step.blocks_time:
+            return False
+        found = step.start.tzinfo
+        if found is not zone and (family is None or getattr(found, "_tzinfos", None) is not family):
+            return False
+    return True
+
+
+def _order(step: Step, stamp: float) -> tuple[float, int, float]:
     """The order a plan's steps are placed in: the earliest deadline first (a step due at 13:30 takes 13:00 before
-    a thank-you note due tomorrow can, which then moves), then by kind of step, then by start. On timestamps:
-    comparing aware datetimes of two pytz tzinfos (a deadline with the end of time) asks both their offsets,
-    in Python, and the start's is needed anyway."""
+    a thank-you note due tomorrow can, which then moves), then by kind of step, then by start (``stamp``, its
+    timestamp). On timestamps: comparing aware datetimes of two pytz tzinfos (a deadline with the end of time)
+    asks both their offsets, in Python, and the start's is needed anyway."""
     deadline = step.deadline
-    return (math.inf if deadline is None else deadline.timestamp(), _RANK.get(step.step_id, len(ORDER)),
-            step.start.timestamp())
+    return (math.inf if deadline is None else deadline.timestamp(), _RANK.get(step.step_id, len(ORDER)), stamp)
 
 
 _KEY = operator.itemgetter(0)
