@@ -706,6 +706,10 @@ class DigestTable:
         found = self._pending.get(key)
         if found is not None or not self._filter.may_hold(key):
             return found
+        return self._lookup(key)
+
+    def _lookup(self, key: bytes) -> tuple[int | bytes, ...] | None:
+        """What the table on disk holds for ``key``."""
         self._flush()
         assert self._db is not None
         row = self._db.execute(f"SELECT value FROM {self._name} WHERE key = ?", (key,)).fetchone()
@@ -713,10 +717,23 @@ class DigestTable:
 
     def setdefault(self, key: bytes, value: tuple[int | bytes, ...]) -> tuple[int | bytes, ...] | None:
         """What ``key`` holds, or None when it held nothing and now holds ``value``."""
-        found = self.get(key)
-        if found is None:
-            self.put(key, value)
-        return found
+        if self._memory is not None:
+            found = self._memory.get(key)
+            if found is None:
+                self.put(key, value)
+            return found
+        # get, then put, with the filter asked and told about the key at once (nearly every key is new)
+        found = self._pending.get(key)
+        if found is not None:
+            return found
+        if self._filter.add(key):
+            found = self._lookup(key)
+            if found is not None:
+                return found
+        self._pending[key] = value
+        if len(self._pending) >= _BATCH:
+            self._flush()
+        return None
 
     def put(self, key: bytes, value: tuple[int | bytes, ...]) -> None:
         if self._memory is not None:
@@ -758,11 +775,18 @@ class _KeyFilter:
     def __init__(self) -> None:
         self._bits: bytearray | None = None
 
-    def add(self, key: bytes) -> None:
-        if self._bits is None:
-            self._bits = bytearray(_FILTER_BITS // 8)
+    def add(self, key: bytes) -> bool:
+        """Hold ``key``; whether it may have been held already (``may_hold`` before the key was added)."""
+        bits = self._bits
+        if bits is None:
+            bits = self._bits = bytearray(_FILTER_BITS // 8)
+        held = True
         for bit in _bits_of(key):
-            self._bits[bit >> 3] |= 1 << (bit & 7)
+            place, mask = bit >> 3, 1 << (bit & 7)
+            if not bits[place] & mask:
+                held = False
+                bits[place] |= mask
+        return held
 
     def may_hold(self, key: bytes) -> bool:
         bits = self._bits
