@@ -262,23 +262,26 @@ def plan_round(interview: Interview, application: str, facts: SearchFacts, setti
     application's own steps (answer an offer, keep in touch, withdraw, tell about another offer)."""
     app = facts.applications[application]
     zone = tzinfo(interview.zone)
-    steps = round_steps(interview, _without_stream(settings), zone, week)
-    if not first_round and not settings.brief_references.each_round:
-        steps = [s for s in steps if s.step_id != "brief-references"]
     # A later round replaces this round's pending call and checks, from the day it happens: a call an hour
     # before the next interview would ask what that interview is about to tell.
     following = app.next_round_after(interview.start)
-    if following is not None:
-        day = at(zone, local(zone, following).date(), time(0, 0))
-        steps = [s for s in steps if not (s.step_id in ("follow-up-call", "status-check") and s.start >= day)]
-    latest = following is None
+    day = None if following is None else at(zone, local(zone, following).date(), time(0, 0))
     # When waiting on the application ends, and its window, asked once for every use below.
-    stop = facts.stops_waiting(application)
+    stop = facts.stops_waiting_for(app)
     window = facts.window(application, stop)
-    steps = _waiting_until(steps, stop, zone)
     decide_by = _first_deadline(application, facts.offers(app.candidate), window)
     if decide_by is not None:  # an offer elsewhere ends then: its "decide" step replaces the later checks
         decide_by = _here(zone, decide_by)
+    # No status check from the first of these on is kept (below): none is made.
+    ends = [moment for moment in (day, None if stop is None else _here(zone, stop), decide_by) if moment is not None]
+    steps = round_steps(interview, _without_stream(settings), zone, week, min(ends) if ends else None)
+    if not first_round and not settings.brief_references.each_round:
+        steps = [s for s in steps if s.step_id != "brief-references"]
+    if day is not None:
+        steps = [s for s in steps if not (s.step_id in ("follow-up-call", "status-check") and s.start >= day)]
+    latest = following is None
+    steps = _waiting_until(steps, stop, zone)
+    if decide_by is not None:
         steps = [s for s in steps if not (s.step_id == "status-check" and s.start >= decide_by)]
     outcome = app.outcome
     if outcome is not None and app.status in (Status.REJECTED, Status.WITHDRAWN) and (
