@@ -531,3 +531,16 @@ def test_stagger_gives_a_plan_back_as_it_is_when_nothing_moves_and_a_step_of_ano
     # A second plan at the same minutes: its thank-you and call move, its interview stays.
     again = stagger.place(plan)
     assert [step.start == before.start for step, before in zip(again.steps, steps, strict=True)] == [True, False, False]
+
+
+@pytest.mark.parametrize("each_round", [False, True])
+def test_references_are_briefed_after_the_first_round_only_unless_each_round(each_round: bool) -> None:
+    """[brief-references] each-round = true: every round has its briefing; else only the first round."""
+    from followup_ics.core.settings import settings_from_mapping
+
+    text = (GOLDEN / "two_rounds_at_one_company.csv").read_text(encoding="utf-8")
+    settings = settings_from_mapping({"brief-references": {"each-round": each_round}})
+    roster = Roster(lambda: read_text(text)[1], Request(zone="America/New_York", now=STAMP, settings=settings))
+    briefed = [any(step.step_id == "brief-references" for step in result[1].steps)
+               for result in roster.plans() if not isinstance(result, RowError)]
+    assert briefed == [True, each_round]

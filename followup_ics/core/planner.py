@@ -80,25 +80,27 @@ def _outcome_moment(interview: Interview, as_of: datetime | None) -> datetime:
 
 
 def round_steps(interview: Interview, settings: PlanSettings, zone: pytz.BaseTzInfo, week: WorkWeek,
-                checks_until: datetime | None = None) -> list[Step]:
+                checks_until: datetime | None = None, *, brief: bool = True) -> list[Step]:
     """The steps ``plan_interview`` gives ``interview`` as if it were pending with no other offer known, in
     no particular order: a search (core/search.py) plans each round so, then adds what it knows of the
     outcome and the offers. (Without a copy of the interview made pending, whose checks cost more than the
     rest of the call.) ``checks_until``: the status checks from then on, which the search would drop (the
-    application decided, its next round, another offer's deadline), are not made."""
-    return list(_steps(interview, settings, zone, week, None, checks_until))
+    application decided, its next round, another offer's deadline), are not made; ``brief`` False: nor is the
+    references briefing (a later round's, when only the first round has one)."""
+    return list(_steps(interview, settings, zone, week, None, checks_until, brief))
 
 
 def _steps(interview: Interview, settings: PlanSettings, zone: pytz.BaseTzInfo, week: WorkWeek,
-           offer: tuple[datetime, datetime] | None, checks_until: datetime | None = None) -> Iterator[Step]:
+           offer: tuple[datetime, datetime] | None, checks_until: datetime | None = None,
+           brief: bool = True) -> Iterator[Step]:
     """The steps of a pending interview; ``offer`` is another company's (when it arrived, its deadline);
-    ``checks_until``: as round_steps'."""
+    ``checks_until`` and ``brief``: as round_steps'."""
     if settings.interview.include:
         yield Step("interview", interview.start, interview.duration, _minutes(settings.interview.alarm),
                    blocks_time=True)
     if settings.thank_you.include:
         yield _thank_you(interview, settings, zone)
-    if settings.brief_references.include:
+    if settings.brief_references.include and brief:
         yield _brief_references(interview, settings, zone, week)
     call = _follow_up_call(interview, settings.follow_up_call, zone, week)
     if settings.follow_up_call.include:

@@ -274,9 +274,8 @@ def plan_round(interview: Interview, application: str, facts: SearchFacts, setti
         decide_by = _here(zone, decide_by)
     # No status check from the first of these on is kept (below): none is made.
     ends = [moment for moment in (day, None if stop is None else _here(zone, stop), decide_by) if moment is not None]
-    steps = round_steps(interview, _without_stream(settings), zone, week, min(ends) if ends else None)
-    if not first_round and not settings.brief_references.each_round:
-        steps = [s for s in steps if s.step_id != "brief-references"]
+    steps = round_steps(interview, _without_stream(settings), zone, week, min(ends) if ends else None,
+                        brief=first_round or settings.brief_references.each_round)
     if day is not None:
         steps = [s for s in steps if not (s.step_id in ("follow-up-call", "status-check") and s.start >= day)]
     latest = following is None
