@@ -544,3 +544,22 @@ def test_references_are_briefed_after_the_first_round_only_unless_each_round(eac
     briefed = [any(step.step_id == "brief-references" for step in result[1].steps)
                for result in roster.plans() if not isinstance(result, RowError)]
     assert briefed == [True, each_round]
+
+
+def test_reservations_on_disk_keep_at_most_a_batch_in_memory_even_for_one_candidates_long_run() -> None:
+    """One person's file of many rows is one run of reservations: it is still written a batch at a time (memory
+    stays flat), and given back whole, in order."""
+    from followup_ics.app import roster
+
+    kept = roster.SPILL_AFTER, roster._BATCH
+    roster.SPILL_AFTER, roster._BATCH = 1, 3
+    try:
+        reservations, expected = roster.Reservations(), []
+        for minute in range(20):
+            start = STAMP + timedelta(minutes=minute)
+            reservations.add("a", start, start + timedelta(minutes=30))
+            expected.append((int(start.timestamp()) // 60, 30))
+            assert sum(len(run) for _, run in reservations._pending) < roster._BATCH
+        assert reservations.take("a") == expected
+    finally:
+        roster.SPILL_AFTER, roster._BATCH = kept

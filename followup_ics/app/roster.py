@@ -423,6 +423,7 @@ class Reservations:
         self._count = 0
         self._db: sqlite3.Connection | None = None
         self._pending: list[tuple[str, list[tuple[int, int]]]] = []  # (candidate, a run of their minutes held)
+        self._held = 0  # interviews in _pending: a batch is written at _BATCH, however few runs hold them
 
     def add(self, candidate: str, start: datetime, end: datetime) -> None:
         held = held_minutes(start, end)
@@ -434,10 +435,11 @@ class Reservations:
             return
         if self._pending and self._pending[-1][0] == candidate:
             self._pending[-1][1].append(held)
-            return
-        if len(self._pending) >= _BATCH:
+        else:
+            self._pending.append((candidate, [held]))
+        self._held += 1
+        if self._held >= _BATCH:
             self._flush()
-        self._pending.append((candidate, [held]))
 
     def take(self, candidate: str) -> list[tuple[int, int]]:
         """The candidate's (first minute, minutes held), once."""
@@ -466,7 +468,7 @@ class Reservations:
             # marshal: the runs are this process's own ints, read back by it alone
             self._db.executemany("INSERT INTO reservations VALUES (?, ?)",
                                  ((candidate, marshal.dumps(run)) for candidate, run in self._pending))
-            self._pending = []
+            self._pending, self._held = [], 0
 
 
 def _environment() -> tuple[str, str] | None:
