@@ -503,3 +503,27 @@ def test_an_interview_is_checked_when_made_and_when_changed(changes: dict[str, o
     with pytest.raises(InputError) as changed:
         good._replace(**changes)
     assert made.value.field == changed.value.field == field
+
+
+@hyp_settings(max_examples=80, deadline=None)
+@given(day=st.dates(date(2026, 1, 1), date(2027, 12, 31)), minutes=st.integers(6 * 60, 20 * 60),
+       zone_name=st.sampled_from(["Europe/Berlin", "America/New_York", "Asia/Kolkata", "UTC"]),
+       after=st.integers(-2 * 24 * 60, 60 * 24 * 60), country=st.sampled_from(["", "DE", "US"]))
+def test_round_steps_leave_out_exactly_the_status_checks_from_their_end_on(
+        day: date, minutes: int, zone_name: str, after: int, country: str) -> None:
+    """round_steps with ``checks_until`` (what plan_round would drop, never made): the steps without it, less
+    the status checks at or after that moment, and nothing else."""
+    from followup_ics.core.settings import DEFAULT_SETTINGS
+    from followup_ics.core.wallclock import at
+    from followup_ics.core.zones import tzinfo
+
+    zone = tzinfo(zone_name)
+    start = at(zone, day, datetime.min.time()) + timedelta(minutes=minutes)
+    interview = Interview(company="Acme", start=start, zone=zone_name)
+    week = CountryWeek(country)
+    until = start + timedelta(minutes=after)
+    every = round_steps(interview, DEFAULT_SETTINGS, zone, week)
+    checks = [step.start for step in every if step.step_id == "status-check"]
+    for end in (until, checks[1]):  # (the second: a check at the very moment is left out too)
+        assert round_steps(interview, DEFAULT_SETTINGS, zone, week, end) == [
+            step for step in every if not (step.step_id == "status-check" and step.start >= end)]

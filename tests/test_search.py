@@ -464,9 +464,9 @@ def test_a_digest_tables_filter_holds_every_key_put_and_few_others() -> None:
 
     seen = _KeyFilter()
     put = [_digest(f"row {number}") for number in range(20_000)]
-    for key in put:
-        seen.add(key)
+    assert sum(seen.add(key) for key in put) < 20  # add says whether the key may have been held before it
     assert all(seen.may_hold(key) for key in put)
+    assert all(seen.add(key) for key in put[:100])
     assert sum(seen.may_hold(_digest(f"other {number}")) for number in range(20_000)) < 20
 
 
@@ -505,3 +505,61 @@ def test_a_step_staggered_past_its_applications_outcome_is_dropped() -> None:
     keys = {item.stem: [step.key for step in plan.steps] for item, plan in plans}
     assert "follow-up-call" in keys["acme-2026-12-01"]
     assert "follow-up-call" not in keys["beta-2026-12-01"] and "keep-in-touch" in keys["beta-2026-12-01"]
+
+
+def test_stagger_gives_a_plan_back_as_it_is_when_nothing_moves_and_a_step_of_another_zone_in_the_plans() -> None:
+    """A plan none of whose steps share a minute (with each other or a step placed before) is given back itself,
+    whatever order its steps would be placed in; a step given in another zone comes back in the plan's zone."""
+    from followup_ics.core.records import Interview, Plan, Step
+    from followup_ics.core.search import Stagger
+    from followup_ics.core.settings import DEFAULT_SETTINGS
+    from followup_ics.core.wallclock import localize
+    from followup_ics.core.zones import tzinfo
+
+    start, _ = localize(tzinfo("Europe/Berlin"), datetime(2026, 12, 1, 10, 0))
+    interview = Interview(company="Acme", start=start, zone="Europe/Berlin")
+    steps = (Step("interview", start, timedelta(hours=1), timedelta(0), blocks_time=True),
+             Step("thank-you", start + timedelta(hours=3), timedelta(minutes=15), timedelta(0)),
+             Step("follow-up-call", start + timedelta(days=1), timedelta(minutes=15), timedelta(0)))
+    stagger = Stagger(DEFAULT_SETTINGS)
+    stagger.reserve(int(start.timestamp()) // 60, 60)  # as the roster holds the interview first
+    plan = Plan(interview, steps)
+    assert stagger.place(plan) is plan
+    utc = steps[1]._replace(start=steps[1].start.astimezone(UTC))
+    placed = Stagger(DEFAULT_SETTINGS).place(Plan(interview, (utc,)))
+    assert placed.steps[0].start == utc.start and placed.steps[0].start.tzname() == "CET"
+    # A second plan at the same minutes: its thank-you and call move, its interview stays.
+    again = stagger.place(plan)
+    assert [step.start == before.start for step, before in zip(again.steps, steps, strict=True)] == [True, False, False]
+
+
+@pytest.mark.parametrize("each_round", [False, True])
+def test_references_are_briefed_after_the_first_round_only_unless_each_round(each_round: bool) -> None:
+    """[brief-references] each-round = true: every round has its briefing; else only the first round."""
+    from followup_ics.core.settings import settings_from_mapping
+
+    text = (GOLDEN / "two_rounds_at_one_company.csv").read_text(encoding="utf-8")
+    settings = settings_from_mapping({"brief-references": {"each-round": each_round}})
+    roster = Roster(lambda: read_text(text)[1], Request(zone="America/New_York", now=STAMP, settings=settings))
+    briefed = [any(step.step_id == "brief-references" for step in result[1].steps)
+               for result in roster.plans() if not isinstance(result, RowError)]
+    assert briefed == [True, each_round]
+
+
+def test_reservations_on_disk_keep_at_most_a_batch_in_memory_even_for_one_candidates_long_run() -> None:
+    """One person's file of many rows is one run of reservations: it is still written a batch at a time (memory
+    stays flat), and given back whole, in order."""
+    from followup_ics.app import roster
+
+    kept = roster.SPILL_AFTER, roster._BATCH
+    roster.SPILL_AFTER, roster._BATCH = 1, 3
+    try:
+        reservations, expected = roster.Reservations(), []
+        for minute in range(20):
+            start = STAMP + timedelta(minutes=minute)
+            reservations.add("a", start, start + timedelta(minutes=30))
+            expected.append((int(start.timestamp()) // 60, 30))
+            assert sum(len(run) for _, run in reservations._pending) < roster._BATCH
+        assert reservations.take("a") == expected
+    finally:
+        roster.SPILL_AFTER, roster._BATCH = kept

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import marshal
 import pickle
 import sqlite3
 import struct
@@ -123,18 +124,19 @@ def person(name: str) -> str:
 
 
 def identify(row: Row, request: Request, naming: Naming, cells: bytes | None = None,
-             env: tuple[str, str] | None = None) -> Identified | RowError:
+             env: tuple[str, str] | None = None, own: str | None = None) -> Identified | RowError:
     """Validate one row and give its interview a stem no other row of the roster has; ``cells``: the row's
-    ``cells_digest``, if worked out already; ``env``: workweek.environment(), if read already."""
+    ``cells_digest``, if worked out already; ``env``: workweek.environment(), if read already; ``own``:
+    ``person(request.me)``, likewise."""
     checked = _checked(row, request, env)
     if isinstance(checked, RowError):
         return checked
     interview, notices = checked
-    own = file_stem(interview)
-    stem = naming.name(row, interview, cells, own)
+    own_stem = file_stem(interview)
+    stem = naming.name(row, interview, cells, own_stem)
     if isinstance(stem, RowError):
         return stem
-    return _identified(row, interview, notices, stem, stem != own, person(request.me))
+    return _identified(row, interview, notices, stem, stem != own_stem, person(request.me) if own is None else own)
 
 
 def _checked(row: Row, request: Request,
@@ -210,8 +212,12 @@ class Roster:
         naming = Naming()
         for row in rows():
             self.rows += 1
-            cells = None if isinstance(row, RowError) else cells_digest(row)
-            item = row if isinstance(row, RowError) else identify(row, request, naming, cells, self._env)
+            if isinstance(row, RowError):
+                item: Identified | RowError = row
+                cells = None
+            else:
+                cells = cells_digest(row)
+                item = identify(row, request, naming, cells, self._env, self._own)
             if isinstance(item, RowError):
                 self.errors.append(item)
                 self._stems.add(item.row, None, False, None)
@@ -407,14 +413,17 @@ class Naming:
 
 class Reservations:
     """Each candidate's interviews as the minutes their calendar holds (Stagger.reserve's), in row order, until
-    taken: in memory up to SPILL_AFTER, then in a temporary SQLite file (written in batches)."""
+    taken: in memory up to SPILL_AFTER, then in a temporary SQLite file, a candidate's run of rows (their rows
+    usually come together) as one record, written in batches: a statement per interview cost more than the
+    rest of holding it."""
 
     def __init__(self) -> None:
         self._store = Spill()
         self._memory: dict[str, list[tuple[int, int]]] | None = {}
         self._count = 0
         self._db: sqlite3.Connection | None = None
-        self._pending: list[tuple[str, int, int]] = []
+        self._pending: list[tuple[str, list[tuple[int, int]]]] = []  # (candidate, a run of their minutes held)
+        self._held = 0  # interviews in _pending: a batch is written at _BATCH, however few runs hold them
 
     def add(self, candidate: str, start: datetime, end: datetime) -> None:
         held = held_minutes(start, end)
@@ -424,8 +433,12 @@ class Reservations:
             if self._count >= SPILL_AFTER:
                 self._spill()
             return
-        self._pending.append((candidate, *held))
-        if len(self._pending) >= _BATCH:
+        if self._pending and self._pending[-1][0] == candidate:
+            self._pending[-1][1].append(held)
+        else:
+            self._pending.append((candidate, [held]))
+        self._held += 1
+        if self._held >= _BATCH:
             self._flush()
 
     def take(self, candidate: str) -> list[tuple[int, int]]:
@@ -434,25 +447,28 @@ class Reservations:
             return self._memory.pop(candidate, [])
         self._flush()
         assert self._db is not None
-        found = self._db.execute("SELECT minute, minutes FROM reservations WHERE candidate = ? ORDER BY rowid",
-                                 (candidate,)).fetchall()
+        runs = self._db.execute("SELECT held FROM reservations WHERE candidate = ? ORDER BY rowid",
+                                (candidate,)).fetchall()
+        if not runs:
+            return []
         self._db.execute("DELETE FROM reservations WHERE candidate = ?", (candidate,))
-        return found
+        return [held for (run,) in runs for held in marshal.loads(run)]
 
     def _spill(self) -> None:
         assert self._memory is not None
         self._db = self._store.database()
-        self._db.execute("CREATE TABLE reservations (candidate TEXT, minute INTEGER, minutes INTEGER)")
+        self._db.execute("CREATE TABLE reservations (candidate TEXT, held BLOB)")
         self._db.execute("CREATE INDEX by_candidate ON reservations (candidate)")
-        self._db.executemany("INSERT INTO reservations VALUES (?, ?, ?)",
-                             ((candidate, *held) for candidate, moments in self._memory.items() for held in moments))
-        self._memory = None
+        self._pending, self._memory = list(self._memory.items()), None
+        self._flush()
 
     def _flush(self) -> None:
         if self._pending:
             assert self._db is not None
-            self._db.executemany("INSERT INTO reservations VALUES (?, ?, ?)", self._pending)
-            self._pending = []
+            # marshal: the runs are this process's own ints, read back by it alone
+            self._db.executemany("INSERT INTO reservations VALUES (?, ?)",
+                                 ((candidate, marshal.dumps(run)) for candidate, run in self._pending))
+            self._pending, self._held = [], 0
 
 
 def _environment() -> tuple[str, str] | None:
@@ -474,8 +490,9 @@ _Stem = tuple[int, str | None, bool, bytes | None]
 class Stems:
     """What the first pass made of each row, in row order: (row, its stem, whether the stem is the
     interview's id, the digest of its cells), or (row, None, False, None) for a bad row. In memory up to
-    SPILL_AFTER rows, then in a table of the temporary SQLite file, written in batches; each iteration reads
-    it from the start."""
+    SPILL_AFTER rows, then in a table of the temporary SQLite file, a batch of rows to a record (read back in
+    order alone: a statement per row cost more than the rest of keeping it); each iteration reads it from
+    the start."""
 
     def __init__(self, store: Spill) -> None:
         self._store = store
@@ -488,7 +505,7 @@ class Stems:
             self._memory.append((row, stem, is_id, cells))
             if len(self._memory) >= SPILL_AFTER:
                 self._db = self._store.database()
-                self._db.execute("CREATE TABLE stems (row INTEGER, stem TEXT, is_id INTEGER, cells BLOB)")
+                self._db.execute("CREATE TABLE stems (batch BLOB)")
                 self._pending, self._memory = self._memory, None
             return
         self._pending.append((row, stem, is_id, cells))
@@ -500,13 +517,15 @@ class Stems:
             return iter(self._memory)
         self._flush()
         assert self._db is not None
-        return ((row, stem, bool(is_id), cells) for row, stem, is_id, cells
-                in self._db.execute("SELECT row, stem, is_id, cells FROM stems ORDER BY rowid"))
+        return (stem for (batch,) in self._db.execute("SELECT batch FROM stems ORDER BY rowid")
+                for stem in marshal.loads(batch))
 
     def _flush(self) -> None:
         assert self._db is not None
-        self._db.executemany("INSERT INTO stems VALUES (?, ?, ?, ?)", self._pending)
-        self._pending = []
+        if self._pending:
+            # marshal: the rows' own ints, texts and digests, read back by this process alone
+            self._db.execute("INSERT INTO stems VALUES (?)", (marshal.dumps(self._pending),))
+            self._pending = []
 
 
 _BATCH = 1_024  # rows written to a table at once: one statement per row would cost more than naming it
@@ -689,6 +708,10 @@ class DigestTable:
         found = self._pending.get(key)
         if found is not None or not self._filter.may_hold(key):
             return found
+        return self._lookup(key)
+
+    def _lookup(self, key: bytes) -> tuple[int | bytes, ...] | None:
+        """What the table on disk holds for ``key``."""
         self._flush()
         assert self._db is not None
         row = self._db.execute(f"SELECT value FROM {self._name} WHERE key = ?", (key,)).fetchone()
@@ -696,10 +719,23 @@ class DigestTable:
 
     def setdefault(self, key: bytes, value: tuple[int | bytes, ...]) -> tuple[int | bytes, ...] | None:
         """What ``key`` holds, or None when it held nothing and now holds ``value``."""
-        found = self.get(key)
-        if found is None:
-            self.put(key, value)
-        return found
+        if self._memory is not None:
+            found = self._memory.get(key)
+            if found is None:
+                self.put(key, value)
+            return found
+        # get, then put, with the filter asked and told about the key at once (nearly every key is new)
+        found = self._pending.get(key)
+        if found is not None:
+            return found
+        if self._filter.add(key):
+            found = self._lookup(key)
+            if found is not None:
+                return found
+        self._pending[key] = value
+        if len(self._pending) >= _BATCH:
+            self._flush()
+        return None
 
     def put(self, key: bytes, value: tuple[int | bytes, ...]) -> None:
         if self._memory is not None:
@@ -741,11 +777,18 @@ class _KeyFilter:
     def __init__(self) -> None:
         self._bits: bytearray | None = None
 
-    def add(self, key: bytes) -> None:
-        if self._bits is None:
-            self._bits = bytearray(_FILTER_BITS // 8)
+    def add(self, key: bytes) -> bool:
+        """Hold ``key``; whether it may have been held already (``may_hold`` before the key was added)."""
+        bits = self._bits
+        if bits is None:
+            bits = self._bits = bytearray(_FILTER_BITS // 8)
+        held = True
         for bit in _bits_of(key):
-            self._bits[bit >> 3] |= 1 << (bit & 7)
+            place, mask = bit >> 3, 1 << (bit & 7)
+            if not bits[place] & mask:
+                held = False
+                bits[place] |= mask
+        return held
 
     def may_hold(self, key: bytes) -> bool:
         bits = self._bits

@@ -79,29 +79,34 @@ def _outcome_moment(interview: Interview, as_of: datetime | None) -> datetime:
     return max(moment, interview.end)
 
 
-def round_steps(interview: Interview, settings: PlanSettings, zone: pytz.BaseTzInfo, week: WorkWeek) -> list[Step]:
+def round_steps(interview: Interview, settings: PlanSettings, zone: pytz.BaseTzInfo, week: WorkWeek,
+                checks_until: datetime | None = None, *, brief: bool = True) -> list[Step]:
     """The steps ``plan_interview`` gives ``interview`` as if it were pending with no other offer known, in
     no particular order: a search (core/search.py) plans each round so, then adds what it knows of the
     outcome and the offers. (Without a copy of the interview made pending, whose checks cost more than the
-    rest of the call.)"""
-    return list(_steps(interview, settings, zone, week, None))
+    rest of the call.) ``checks_until``: the status checks from then on, which the search would drop (the
+    application decided, its next round, another offer's deadline), are not made; ``brief`` False: nor is the
+    references briefing (a later round's, when only the first round has one)."""
+    return list(_steps(interview, settings, zone, week, None, checks_until, brief))
 
 
 def _steps(interview: Interview, settings: PlanSettings, zone: pytz.BaseTzInfo, week: WorkWeek,
-           offer: tuple[datetime, datetime] | None) -> Iterator[Step]:
-    """The steps of a pending interview; ``offer`` is another company's (when it arrived, its deadline)."""
+           offer: tuple[datetime, datetime] | None, checks_until: datetime | None = None,
+           brief: bool = True) -> Iterator[Step]:
+    """The steps of a pending interview; ``offer`` is another company's (when it arrived, its deadline);
+    ``checks_until`` and ``brief``: as round_steps'."""
     if settings.interview.include:
         yield Step("interview", interview.start, interview.duration, _minutes(settings.interview.alarm),
                    blocks_time=True)
     if settings.thank_you.include:
         yield _thank_you(interview, settings, zone)
-    if settings.brief_references.include:
+    if settings.brief_references.include and brief:
         yield _brief_references(interview, settings, zone, week)
     call = _follow_up_call(interview, settings.follow_up_call, zone, week)
     if settings.follow_up_call.include:
         yield call
     if settings.status_check.include:
-        yield from _status_checks(settings.status_check, zone, call.start, week)
+        yield from _status_checks(settings.status_check, zone, call.start, week, checks_until)
     if settings.keep_searching.include:
         yield from _keep_searching(interview, settings.keep_searching, zone, week)
     if offer is not None and settings.competing_offer.include:
@@ -154,9 +159,10 @@ def _follow_up_call(interview: Interview, rule: StepRule, zone: pytz.BaseTzInfo,
     return _step("follow-up-call", at(zone, chosen, rule.time), rule, channel="phone", moved=moved)
 
 
-def _status_checks(rule: StepRule, zone: pytz.BaseTzInfo, after_call: datetime, week: WorkWeek) -> Iterator[Step]:
+def _status_checks(rule: StepRule, zone: pytz.BaseTzInfo, after_call: datetime, week: WorkWeek,
+                   until: datetime | None = None) -> Iterator[Step]:
     """Weekly after the follow-up call, alternating email and phone; a check on a day off moves to the
-    next working day."""
+    next working day. ``until``: none from then on."""
     call_day = local(zone, after_call).date()
     channels = ("email", "phone") if rule.first == "email" else ("phone", "email")
     duration, alarm, every = _minutes(rule.duration), _minutes(rule.alarm), ONE_DAY * rule.every
@@ -164,9 +170,12 @@ def _status_checks(rule: StepRule, zone: pytz.BaseTzInfo, after_call: datetime, 
     for number in range(1, rule.count + 1):
         target += every
         day, moved = _day_with_move(week, "on-or-after", target)
+        start = at(zone, day, rule.time)
+        if until is not None and start >= until:
+            return  # and every later check: their days only grow
         # Positional: passing Step's keywords costs more than the rest of making it (the planner's most made step).
-        yield Step("status-check", at(zone, day, rule.time), duration, alarm, number, rule.count,
-                   channels[(number - 1) % 2], None, False, (), moved)
+        yield Step("status-check", start, duration, alarm, number, rule.count, channels[(number - 1) % 2], None,
+                   False, (), moved)
 
 
 def _keep_searching(interview: Interview, rule: StepRule, zone: pytz.BaseTzInfo, week: WorkWeek) -> Iterator[Step]:

@@ -53,6 +53,9 @@ _ANY_DAY = frozenset({"thank-you"})
 _FOREVER = datetime.max.replace(tzinfo=UTC)
 MAX_MOVES = 400  # days' worth of moves a step may make before it shares a minute after all
 _T = TypeVar("_T")
+# A plan's steps in time order, by (start, key): an attrgetter (C) rather than a lambda, for every step of every row.
+_TIME_ORDER = operator.attrgetter("start", "key")
+_START_AND_KIND = operator.attrgetter("start", "step_id")
 
 
 class RoundFacts(NamedTuple):
@@ -259,23 +262,25 @@ def plan_round(interview: Interview, application: str, facts: SearchFacts, setti
     application's own steps (answer an offer, keep in touch, withdraw, tell about another offer)."""
     app = facts.applications[application]
     zone = tzinfo(interview.zone)
-    steps = round_steps(interview, _without_stream(settings), zone, week)
-    if not first_round and not settings.brief_references.each_round:
-        steps = [s for s in steps if s.step_id != "brief-references"]
     # A later round replaces this round's pending call and checks, from the day it happens: a call an hour
     # before the next interview would ask what that interview is about to tell.
     following = app.next_round_after(interview.start)
-    if following is not None:
-        day = at(zone, local(zone, following).date(), time(0, 0))
-        steps = [s for s in steps if not (s.step_id in ("follow-up-call", "status-check") and s.start >= day)]
-    latest = following is None
+    day = None if following is None else at(zone, local(zone, following).date(), time(0, 0))
     # When waiting on the application ends, and its window, asked once for every use below.
-    stop = facts.stops_waiting(application)
+    stop = facts.stops_waiting_for(app)
     window = facts.window(application, stop)
-    steps = _waiting_until(steps, stop, zone)
     decide_by = _first_deadline(application, facts.offers(app.candidate), window)
     if decide_by is not None:  # an offer elsewhere ends then: its "decide" step replaces the later checks
         decide_by = _here(zone, decide_by)
+    # No status check from the first of these on is kept (below): none is made.
+    ends = [moment for moment in (day, None if stop is None else _here(zone, stop), decide_by) if moment is not None]
+    steps = round_steps(interview, _without_stream(settings), zone, week, min(ends) if ends else None,
+                        brief=first_round or settings.brief_references.each_round)
+    if day is not None:
+        steps = [s for s in steps if not (s.step_id in ("follow-up-call", "status-check") and s.start >= day)]
+    latest = following is None
+    steps = _waiting_until(steps, stop, zone)
+    if decide_by is not None:
         steps = [s for s in steps if not (s.step_id == "status-check" and s.start >= decide_by)]
     outcome = app.outcome
     if outcome is not None and app.status in (Status.REJECTED, Status.WITHDRAWN) and (
@@ -283,7 +288,7 @@ def plan_round(interview: Interview, application: str, facts: SearchFacts, setti
         steps = [s for s in steps if s.step_id != "thank-you"]
     if latest:
         steps += _application_steps(interview, app, facts, settings, zone, week, stop, window)
-    steps.sort(key=lambda s: (s.start, s.key))
+    steps.sort(key=_TIME_ORDER)
     return Plan(interview, tuple(steps))
 
 
@@ -398,7 +403,7 @@ def _numbered(steps: list[Step]) -> list[Step]:
         counts[step.step_id] = counts.get(step.step_id, 0) + 1
     seen: dict[str, int] = {}
     result = []
-    for step in sorted(steps, key=lambda s: (s.start, s.step_id)):
+    for step in sorted(steps, key=_START_AND_KIND):
         if counts[step.step_id] > 1:
             seen[step.step_id] = seen.get(step.step_id, 0) + 1
             step = step._replace(index=seen[step.step_id], total=counts[step.step_id])
@@ -569,12 +574,19 @@ class Stagger:
         """``plan`` (its steps in time order, as plan_round gives them) with its steps placed; the plan itself
         when none had to move (nearly always), else its steps in time order again."""
         zone = tzinfo(plan.interview.zone)
-        self._next = self._calendars.setdefault(candidate, {})
-        ordered = sorted([(_order(step), step) for step in plan.steps], key=_KEY)
+        calendar = self._next = self._calendars.setdefault(candidate, {})
+        steps = plan.steps
+        stamps = [step.start.timestamp() for step in steps]
+        minutes = [int(stamp) // 60 for stamp in stamps]
+        if _all_free(steps, minutes, calendar, zone):  # (two plans in three): the order they are placed in is moot
+            for minute, step in zip(minutes, steps, strict=True):
+                calendar.setdefault(minute, minute + _whole_minutes(step.duration))  # _take's
+            return plan
+        ordered = sorted([(_order(step, stamp), step) for step, stamp in zip(steps, stamps, strict=True)], key=_KEY)
         placed = [self._put(step, zone, week, order[2]) for order, step in ordered]
         if all(put is step for put, (_, step) in zip(placed, ordered, strict=True)):
             return plan
-        placed.sort(key=lambda s: (s.start, s.key))
+        placed.sort(key=_TIME_ORDER)
         return plan._replace(steps=tuple(placed))
 
     def place_steps(self, steps: Iterable[Step], zone_name: str, week: WorkWeek = MONDAY_TO_FRIDAY,
@@ -644,14 +656,29 @@ def _past(step: Step, start: datetime) -> bool:
 _RANK = {step_id: rank for rank, step_id in enumerate(ORDER)}
 
 
-def _order(step: Step) -> tuple[float, int, float]:
+def _all_free(steps: tuple[Step, ...], minutes: list[int], calendar: dict[int, int], zone: pytz.BaseTzInfo) -> bool:
+    """Whether no step of a plan moves, whatever order they are placed in: they start at different minutes (of
+    ``minutes``), none that another step took already (but an interview's: interviews never move), and each is
+    in ``zone`` (Stagger._put gives a step in another zone back in this one)."""
+    if len(set(minutes)) != len(minutes):
+        return False
+    family = getattr(zone, "_tzinfos", None)  # same_zone's test, with the zone's part asked once
+    for minute, step in zip(minutes, steps, strict=True):
+        if minute in calendar and not step.blocks_time:
+            return False
+        found = step.start.tzinfo
+        if found is not zone and (family is None or getattr(found, "_tzinfos", None) is not family):
+            return False
+    return True
+
+
+def _order(step: Step, stamp: float) -> tuple[float, int, float]:
     """The order a plan's steps are placed in: the earliest deadline first (a step due at 13:30 takes 13:00 before
-    a thank-you note due tomorrow can, which then moves), then by kind of step, then by start. On timestamps:
-    comparing aware datetimes of two pytz tzinfos (a deadline with the end of time) asks both their offsets,
-    in Python, and the start's is needed anyway."""
+    a thank-you note due tomorrow can, which then moves), then by kind of step, then by start (``stamp``, its
+    timestamp). On timestamps: comparing aware datetimes of two pytz tzinfos (a deadline with the end of time)
+    asks both their offsets, in Python, and the start's is needed anyway."""
     deadline = step.deadline
-    return (math.inf if deadline is None else deadline.timestamp(), _RANK.get(step.step_id, len(ORDER)),
-            step.start.timestamp())
+    return (math.inf if deadline is None else deadline.timestamp(), _RANK.get(step.step_id, len(ORDER)), stamp)
 
 
 _KEY = operator.itemgetter(0)
