@@ -54,7 +54,7 @@ _SQLITE = b"SQLite format 3\x00"
 # 12.6). Both kinds are read alike (versions before wrote WITHOUT ROWID).
 _SCHEMA = ("CREATE TABLE files (name TEXT PRIMARY KEY, digest BLOB, size INTEGER, mtime INTEGER, inode INTEGER, "
            "events BLOB)")
-# PRAGMA user_version of a manifest: which digests it holds. 0 (versions before): BLAKE2b's; 1: SHA-1's
+# PRAGMA user_version of a manifest: which digests it holds. 0 (versions before): BLAKE2b's; 1: SHA-256's
 # (ical.writer._digest). An older one is still understood (Manifest.older, writer.from_older).
 DIGESTS = 1
 _EVENT = struct.Struct(">16sIq")  # digest, SEQUENCE, stamp (seconds since the epoch), after the UID
