@@ -7,8 +7,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import pytest
@@ -179,12 +177,11 @@ def older_manifest(out: Path) -> None:
     (out / ".followup-ics-manifest").write_text("".join(f"{name}\n" for name in ics_names(out)), encoding="utf-8")
 
 
-# older: a names-only manifest, so files are read back; digests: an earlier version's manifest (BLAKE2b digests)
-@pytest.mark.parametrize("manifest", ["kept", "older", "digests"])
+@pytest.mark.parametrize("manifest", ["kept", "older"])  # older: a names-only manifest, so files are read back
 def test_a_changed_row_is_stamped_the_same_from_the_manifest_as_from_the_file(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, manifest: str) -> None:
     """Acme moves an hour: its events get SEQUENCE:1 and the new stamp, Initech's keep theirs; the manifest
-    gives the very bytes reading the old files back gives, and only the names-only manifest reads them."""
+    gives the very bytes reading the old files back gives, and only the older manifest reads them."""
     reference = tmp_path / "reference"
     reference.mkdir()
     batch_at(reference, THREE, 1_790_000_000, monkeypatch)
@@ -192,8 +189,7 @@ def test_a_changed_row_is_stamped_the_same_from_the_manifest_as_from_the_file(
     assert "acme-2026-12-01.ics" in batch_at(reference, TWO_CHANGED, 1_790_086_400, monkeypatch)
     work = tmp_path / "work"
     work.mkdir()
-    with earlier_digests() if manifest == "digests" else nullcontext():
-        batch_at(work, THREE, 1_790_000_000, monkeypatch)
+    batch_at(work, THREE, 1_790_000_000, monkeypatch)
     if manifest == "older":
         older_manifest(work / "out")
     read = batch_at(work, TWO_CHANGED, 1_790_086_400, monkeypatch)
@@ -272,58 +268,22 @@ def refuse(*_: object) -> int:
     raise OSError(18, "Invalid cross-device link")
 
 
-@contextmanager
-def earlier_digests(whole: str = "events") -> Iterator[None]:
-    """Batch as versions before wrote its manifest: a WITHOUT ROWID table of BLAKE2b digests (user_version 0),
-    the calendar's made from its events' (``whole="bytes"``: even earlier, the digest of the calendar's bytes)."""
+def test_files_listed_by_an_older_manifest_stay_in_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Versions before kept the digest of each calendar's bytes whole (now it is made from its events'):
+    a run over their folder still finds the unchanged files unchanged, neither reads nor writes them."""
     from followup_ics.edges import batch as batch_module
-    from followup_ics.edges import folder
     from followup_ics.ical import writer
 
     def older(*args: object, **options: object) -> writer.Draft:
         drafted = writer.draft(*args, **options)  # type: ignore[arg-type]
-        return drafted._replace(digest=writer._older_digest(drafted.data))
+        return drafted._replace(digest=writer.bytes_digest(drafted))
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(writer, "_digest", writer._older_digest)
-        patch.setattr(folder, "DIGESTS", 0)
-        patch.setattr(folder, "_SCHEMA", folder._SCHEMA + " WITHOUT ROWID")
-        if whole == "bytes":
-            patch.setattr(batch_module, "draft", older)
-        yield
-
-
-@pytest.mark.parametrize("whole", ["events", "bytes"])
-def test_files_listed_by_an_older_manifest_stay_in_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                          whole: str) -> None:
-    """Versions before kept BLAKE2b digests (and, before that, the digest of each calendar's bytes whole): a
-    run over their folder still finds the unchanged files unchanged, neither reads nor writes them, and
-    all.ics's stream keeps its SEQUENCE and stamps (the same bytes)."""
-    with earlier_digests(whole):
+        patch.setattr(batch_module, "draft", older)
         batch_at(tmp_path, THREE, 1_790_000_000, monkeypatch)
     before = interview_files(tmp_path / "out")
-    combined = (tmp_path / "out" / "all.ics").read_bytes()
     assert batch_at(tmp_path, THREE, 1_790_086_400, monkeypatch) == []
     assert interview_files(tmp_path / "out") == before
-    assert (tmp_path / "out" / "all.ics").read_bytes() == combined
-    with sqlite3.connect(tmp_path / "out" / ".followup-ics-manifest") as database:
-        assert database.execute("PRAGMA user_version").fetchone() == (1,)  # now this version's
-    database.close()
-    assert batch_at(tmp_path, THREE, 1_790_172_800, monkeypatch) == []
-    assert interview_files(tmp_path / "out") == before
-
-
-def test_files_kept_listed_from_an_older_manifest_are_read_back_with_their_revisions(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A run that skips a row keeps the older manifest's files listed, without its digests (this version's
-    manifest cannot hold them): when the row is mended, its file is read back and keeps its SEQUENCE."""
-    with earlier_digests():
-        batch_at(tmp_path, THREE, 1_790_000_000, monkeypatch)
-    globex = (tmp_path / "out" / "globex-2026-12-02.ics").read_bytes()
-    skipping = THREE.replace("Globex,2026-12-02 10:00", "Globex,someday")
-    batch_at(tmp_path, skipping, 1_790_086_400, monkeypatch, "--skip-invalid")
-    assert batch_at(tmp_path, THREE, 1_790_172_800, monkeypatch) == ["globex-2026-12-02.ics"]
-    assert (tmp_path / "out" / "globex-2026-12-02.ics").read_bytes() == globex
 
 
 @settings(max_examples=60, deadline=None)

@@ -55,7 +55,7 @@ from followup_ics.edges.folder import (
 )
 from followup_ics.edges.spreadsheet import CsvError, column_note, read_rows
 from followup_ics.ical.shape import step_span, widen
-from followup_ics.ical.writer import Draft, Kept, draft, finish, from_older, kept_in, shell_head, stamped
+from followup_ics.ical.writer import Draft, Kept, bytes_digest, draft, finish, kept_in, shell_head, stamped
 from followup_ics.wording.language import language
 from followup_ics.wording.texts import collection_name, word_plan
 
@@ -328,7 +328,7 @@ def _stream_entry(stream: Schedule) -> str:
 def _stream_kept(old: Manifest, out_dir: Path, drafted: Draft, request: Request, name: str) -> dict[str, Kept]:
     entry = old.get(name)
     if entry is not None:
-        return from_older(drafted, entry.kept())[0] if old.older else entry.kept()
+        return entry.kept()
     if old.kept or name != COMBINED:  # the manifest knows all.ics held no such stream; no older version wrote it
         return {}
     previous = read_regular(out_dir / COMBINED)  # written by an older version: read back once
@@ -479,11 +479,8 @@ def process(item: tuple[Identified, Plan], request: Request, out_dir: Path, mani
     kept: Mapping[str, Kept] = {}
     if entry is not None and entry.matches(out_dir / name):
         kept = entry.kept()
-        if manifest.older:  # its digests are an earlier version's: still the same calendar, the same events
-            kept, older = from_older(drafted, kept)
-            same = entry.digest in older
-        else:
-            same = entry.digest == drafted.digest
+        # (a manifest of an older version holds the digest of the bytes: still the same calendar)
+        same = entry.digest == drafted.digest or (entry.digest is not None and entry.digest == bytes_digest(drafted))
         in_place = entry.stat if same else None
     elif read_back:
         previous = read_regular(out_dir / name)  # never through a symlink to a file elsewhere

@@ -54,9 +54,6 @@ _SQLITE = b"SQLite format 3\x00"
 # 12.6). Both kinds are read alike (versions before wrote WITHOUT ROWID).
 _SCHEMA = ("CREATE TABLE files (name TEXT PRIMARY KEY, digest BLOB, size INTEGER, mtime INTEGER, inode INTEGER, "
            "events BLOB)")
-# PRAGMA user_version of a manifest: which digests it holds. 0 (versions before): BLAKE2b's; 1: SHA-256's
-# (ical.writer._digest). An older one is still understood (Manifest.older, writer.from_older).
-DIGESTS = 1
 _EVENT = struct.Struct(">16sIq")  # digest, SEQUENCE, stamp (seconds since the epoch), after the UID
 _LENGTH = struct.Struct(">H")  # of the UID, encoded, before it
 _NEW = struct.Struct(">Iq")  # _EVENT after its digest
@@ -130,7 +127,6 @@ class Manifest:
 
     def __init__(self, out_dir: Path) -> None:
         self._db: sqlite3.Connection | None = _open_read_only(out_dir / MANIFEST)
-        self.older = self._db is not None and _digests(self._db) != DIGESTS  # its digests are an earlier version's
 
     def get(self, name: str) -> Entry | None:
         if self._db is None:
@@ -165,7 +161,6 @@ class StagedManifest:
         self._db.execute("PRAGMA journal_mode = OFF")  # a new file in staging: a crash just loses it
         self._db.execute("PRAGMA synchronous = OFF")  # synced once, whole, before the journal names it
         self._db.execute(_SCHEMA)
-        self._db.execute(f"PRAGMA user_version = {DIGESTS}")
         self._db.execute("BEGIN")
         self._rows: list[tuple[str, bytes | None, int | None, int | None, int | None, bytes]] = []
 
@@ -293,17 +288,14 @@ def _attributes(path: Path) -> dict[str, bytes]:
 
 
 def _keep_listed(staged: Path, out_dir: Path) -> None:
-    """Add the old manifest's files that still exist to the staged one, with what it knew of them (but for
-    the digests of an earlier version's manifest, which the staged one cannot hold: then their names only,
-    and a later run reads such a file back, as one changed since)."""
+    """Add the old manifest's files that still exist to the staged one, with what it knew of them."""
     old = Manifest(out_dir)
     database = sqlite3.connect(staged, isolation_level=None)
     try:
         database.execute("BEGIN")
         for name in read_manifest(out_dir):
             if (out_dir / name).exists():
-                entry = old.get(name) if not old.older else None
-                entry = entry or Entry(None, None, b"")
+                entry = old.get(name) or Entry(None, None, b"")
                 size, mtime, inode = entry.stat or (None, None, None)
                 database.execute("INSERT OR IGNORE INTO files VALUES (?, ?, ?, ?, ?, ?)",
                                  (name, entry.digest, size, mtime, inode, entry.events))
@@ -358,14 +350,6 @@ def _is_sqlite(path: Path) -> bool:
             return handle.read(len(_SQLITE)) == _SQLITE
     except OSError:
         return False
-
-
-def _digests(database: sqlite3.Connection) -> int:
-    """The manifest's DIGESTS (0 if unreadable: then no row is read either)."""
-    try:
-        return int(database.execute("PRAGMA user_version").fetchone()[0])
-    except sqlite3.DatabaseError:
-        return 0
 
 
 def _open_read_only(path: Path) -> sqlite3.Connection | None:

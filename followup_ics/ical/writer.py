@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import pytz
 
@@ -400,7 +400,6 @@ _DRAFT_VALUE = b":19700101T000000Z\r\n"
 _DRAFT_DTSTAMP = b"\r\nDTSTAMP" + _DRAFT_VALUE
 _DRAFT_MODIFIED = b"\r\nLAST-MODIFIED" + _DRAFT_VALUE
 _CALENDAR_END = b"END:VCALENDAR\r\n"
-_EVENT_BREAK = b"\r\n" + _EVENT_START  # where one event ends and the next begins, or the head ends
 
 
 class Kept(NamedTuple):
@@ -449,24 +448,10 @@ def draft(schedules: Sequence[Schedule], *, name: str | None = None, feed: ics.F
     return Draft(b"".join(parts), tuple(uids), tuple(digests), whole, tuple(stamps))
 
 
-def from_older(drafted: Draft, kept: Mapping[str, Kept]) -> tuple[dict[str, Kept], tuple[bytes, bytes]]:
-    """``kept`` as a manifest of an earlier version holds it, with BLAKE2b digests (_older_digest), told in
-    this version's: an event whose older digest is that of the draft's event is unchanged, so it keeps its
-    revision with the draft's digest; another keeps its older digest, which no draft has (changed). And the
-    two digests those versions gave the whole calendar: from its head's and its events' digests, and, before
-    that, of its bytes. (Once per file, on the first run over such a folder: its manifest is then replaced.)"""
-    pieces = drafted.data.split(_EVENT_BREAK)  # a TEXT value holds no line break; a folded line's goes on with a space
-    head = pieces[0] + b"\r\n" if len(pieces) > 1 else pieces[0][:-len(_CALENDAR_END)]
-    # Each event after its BEGIN line, to its END:VEVENT line: split off the line break that ends it.
-    events = [piece + b"\r\n" for piece in pieces[1:-1]] + [pieces[-1][:-len(_CALENDAR_END)]] if len(pieces) > 1 else []
-    older = [_older_digest(event) for event in events]
-    now = dict(zip(drafted.uids, zip(older, drafted.digests, strict=True), strict=True))
-    translated = {}
-    for uid, before in kept.items():
-        digests = now.get(uid)
-        translated[uid] = before._replace(digest=digests[1]) if digests and digests[0] == before.digest else before
-    whole = _older_digest(b"".join([_older_digest(head), *older]))
-    return translated, (whole, _older_digest(drafted.data))
+def bytes_digest(drafted: Draft) -> bytes:
+    """The digest of the draft's bytes as a whole: what versions before Draft.digest was made from the
+    events' digests kept in a batch folder's manifest (so their files are still found unchanged)."""
+    return _digest(drafted.data)
 
 
 def finish(drafted: Draft, stamp: datetime, kept: Mapping[str, Kept]) -> tuple[bytes, tuple[Kept, ...]]:
@@ -532,20 +517,4 @@ def kept_in(previous: bytes, drafted: Draft, stamp: datetime) -> dict[str, Kept]
 
 
 def _digest(data: bytes | memoryview) -> bytes:
-    """128 bits of SHA-256: what a batch folder's manifest keeps of each event and calendar. OpenSSL's SHA-256
-    (on the CPU's SHA instructions) hashes a batch's 150 MB of events in two thirds of BLAKE2b's time."""
-    return _sha256()(data).digest()[:16]
-
-
-@functools.cache
-def _sha256() -> Callable[[bytes | memoryview], Any]:
-    """hashlib's SHA-256, loaded when the first calendar is drafted: `generate` drafts none, and never loads
-    hashlib (OpenSSL's bindings, a few ms of its start-up)."""
-    from hashlib import sha256
-
-    return sha256
-
-
-def _older_digest(data: bytes | memoryview) -> bytes:
-    """What versions before kept (BLAKE2b, 128 bits): see from_older."""
     return blake2b(data, digest_size=16).digest()
