@@ -280,8 +280,6 @@ def plan_round(interview: Interview, application: str, facts: SearchFacts, setti
         steps = [s for s in steps if not (s.step_id in ("follow-up-call", "status-check") and s.start >= day)]
     latest = following is None
     steps = _waiting_until(steps, stop, zone)
-    if decide_by is not None:
-        steps = [s for s in steps if not (s.step_id == "status-check" and s.start >= decide_by)]
     outcome = app.outcome
     if outcome is not None and app.status in (Status.REJECTED, Status.WITHDRAWN) and (
             local(zone, outcome).date() == local(zone, interview.start).date()):
