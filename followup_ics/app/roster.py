@@ -732,9 +732,7 @@ class DigestTable:
             found = self._lookup(key)
             if found is not None:
                 return found
-        self._pending[key] = value
-        if len(self._pending) >= _BATCH:
-            self._flush()
+        self._queue(key, value)
         return None
 
     def put(self, key: bytes, value: tuple[int | bytes, ...]) -> None:
@@ -744,6 +742,10 @@ class DigestTable:
                 self._spill()
             return
         self._filter.add(key)
+        self._queue(key, value)
+
+    def _queue(self, key: bytes, value: tuple[int | bytes, ...]) -> None:
+        """Put ``key`` on disk with the next batch (the filter told already)."""
         self._pending[key] = value
         if len(self._pending) >= _BATCH:
             self._flush()

@@ -660,12 +660,8 @@ def _all_free(steps: tuple[Step, ...], minutes: list[int], calendar: dict[int, i
     in ``zone`` (Stagger._put gives a step in another zone back in this one)."""
     if len(set(minutes)) != len(minutes):
         return False
-    family = getattr(zone, "_tzinfos", None)  # same_zone's test, with the zone's part asked once
     for minute, step in zip(minutes, steps, strict=True):
-        if minute in calendar and not step.blocks_time:
-            return False
-        found = step.start.tzinfo
-        if found is not zone and (family is None or getattr(found, "_tzinfos", None) is not family):
+        if (minute in calendar and not step.blocks_time) or not same_zone(zone, step.start):
             return False
     return True
 
