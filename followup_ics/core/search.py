@@ -576,9 +576,9 @@ class Stagger:
         steps = plan.steps
         stamps = [step.start.timestamp() for step in steps]
         minutes = [int(stamp) // 60 for stamp in stamps]
-        if _all_free(steps, minutes, calendar, zone):  # (two plans in three): the order they are placed in is moot
+        if _all_free(steps, minutes, calendar, zone):  # (most plans): the order they are placed in is moot
             for minute, step in zip(minutes, steps, strict=True):
-                calendar.setdefault(minute, minute + _whole_minutes(step.duration))  # _take's
+                self._take(minute, step.duration)
             return plan
         ordered = sorted([(_order(step, stamp), step) for step, stamp in zip(steps, stamps, strict=True)], key=_KEY)
         placed = [self._put(step, zone, week, order[2]) for order, step in ordered]
