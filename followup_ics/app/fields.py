@@ -36,6 +36,9 @@ MAX_TEXT = 10_000  # characters in one value, from an option or a CSV cell; apps
 # C0 controls but tab, CR and LF (whitespace, folded away or kept in notes), DEL, and the C1 controls:
 # iCalendar text may not hold them, and strict parsers refuse the whole file.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# ... and lone surrogates: Python's stand-in for a byte that was not UTF-8 in an argument or the environment
+# (``--me $'Zo\xff'``), which no calendar file can hold.
+_UNUSABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _PERSON = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<\s*(?P<email>[^<>\s]+)\s*>\s*$")
 
 
@@ -266,17 +269,22 @@ def check_text(raw: RawInterview) -> None:
 def texts_fine(texts: list[str]) -> bool:
     """True if no text of ``texts`` has a problem (``text_problem``): one search over them all, joined by a
     line feed (which is allowed), rather than one per text."""
-    return (not texts or max(map(len, texts)) <= MAX_TEXT) and CONTROL.search("\n".join(texts)) is None
+    return (not texts or max(map(len, texts)) <= MAX_TEXT) and _UNUSABLE.search("\n".join(texts)) is None
 
 
 def text_problem(text: str) -> str | None:
     """What makes ``text`` unusable in a calendar, or None."""
     if len(text) > MAX_TEXT:
         return f"longer than {MAX_TEXT} characters ({len(text)})"
-    found = CONTROL.search(text)
-    if found:
-        return f"contains control characters (U+{ord(found.group()):04X}; is this a binary file?)"
-    return None
+    found = _UNUSABLE.search(text)
+    if found is None:
+        return None
+    code = ord(found.group())
+    if 0xDC80 <= code <= 0xDCFF:  # surrogateescape's stand-in for the byte code - 0xDC00
+        return f"is not UTF-8 text (the byte 0x{code - 0xDC00:02X}; is the terminal's encoding UTF-8?)"
+    if 0xD800 <= code <= 0xDFFF:
+        return f"is not valid text (a lone surrogate, U+{code:04X})"
+    return f"contains control characters (U+{code:04X}; is this a binary file?)"
 
 
 # Every value of a RawInterview, its single texts then its lists, in one call each.

@@ -217,11 +217,17 @@ def run_request(params: dict[str, Any], *, say_default_zone: bool = True, invite
 
 def with_language(request: Request, params: dict[str, Any]) -> Request:
     """The run's language (--lang, else $FOLLOWUP_ICS_LANG, else the locale, else English) and --me."""
+    from followup_ics.app.fields import text_problem
+    from followup_ics.core.errors import InputError
     from followup_ics.wording.language import from_environment, resolve
 
     lang = params.get("lang")
     code = resolve(lang) if lang else from_environment()
-    return request._replace(language=code, me=" ".join((params.get("me") or "").split()))
+    me = " ".join((params.get("me") or "").split())
+    problem = text_problem(me)  # a CSV's rows check their own; the run's name signs every row without one
+    if problem:
+        fail(InputError("me", problem, value=me))
+    return request._replace(language=code, me=me)
 
 
 def csv_options(command: Callable[..., Any]) -> Callable[..., Any]:

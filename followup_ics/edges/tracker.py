@@ -17,7 +17,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from followup_ics.app.config import Request
-from followup_ics.app.fields import RawInterview, build_interview, parse_moment, parse_status, undated_outcome
+from followup_ics.app.fields import (
+    RawInterview,
+    build_interview,
+    check_text,
+    parse_moment,
+    parse_status,
+    text_problem,
+    undated_outcome,
+)
 from followup_ics.app.roster import Identified, Naming, Roster, Row, RowError, identify
 from followup_ics.core.errors import InputError
 from followup_ics.core.identity import slug
@@ -234,6 +242,7 @@ class Outcome:
 def add_application(path: Path, raw: RawInterview, request: Request, *, zone_given: bool) -> Outcome:
     """Append one row for a new application, with an id; the file is validated as a whole plan first."""
     source = str(path)
+    check_text(raw)  # before any value is slugged or written: the row would be refused after, in any case
 
     def change(sheet: Sheet) -> Outcome:
         before = survey(sheet, request, plan=False)
@@ -294,6 +303,9 @@ class Recording:
 def record(path: Path, query: str, what: Recording, request: Request) -> Outcome:
     """Record news about one application: its outcome, a new round, a new date, a note."""
     source = str(path)
+    problem = text_problem(what.note)
+    if problem:
+        raise InputError("note", problem, value=what.note)
 
     def change(sheet: Sheet) -> Outcome:
         before = survey(sheet, request, plan=False)
