@@ -89,6 +89,52 @@ def test_catalog_translates_every_message_with_the_same_placeholders(po: Path) -
             assert set(PLACEHOLDER.findall(text)) == wanted[key], f"placeholders differ: {key!r} -> {text!r}"
 
 
+# French words that elide before a vowel or a mute h (de -> d', que -> qu', le -> l'...). Right before a
+# placeholder of free text, one reads wrong for a good part of the values ("auprès de Orange", "le poste de
+# Analyste", "que Amazon"), and no rule on the value's first letter could elide it for us (h aspiré: "le Hilton",
+# brand names), so the French catalog never puts one there, nor an elided form ("d'{company}": "d'Bouygues").
+FRENCH_ELIDING = ("de", "que", "le", "la", "je", "me", "te", "se", "ne", "ce", "si", "lorsque", "puisque",
+                  "quoique", "jusque", "presque", "quelque")
+FRENCH_BEFORE = re.compile(r"(?<![\w'’-])(" + "|".join(FRENCH_ELIDING) + r")\s+\{(\w+)\}"
+                           r"|(?<![\w-])((?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’])\{(\w+)\}", re.IGNORECASE)
+# Placeholders whose French value never starts with a vowel or an h, so an eliding word may stand before them:
+# numbers and counts (Babel's digits), dates and days (a weekday first: lun., mar., mer., jeu., ven., sam., dim.),
+# times and date-times (a digit, or a date first). test_french_dates_and_times_start_with_no_vowel holds this.
+# Every other placeholder holds free text (company, role, name, me, person, title, a holiday's name...).
+FRENCH_NOT_TEXT = {"number", "total", "pages", "matching", "count", "hours", "minutes",
+                   "date", "day", "deadline", "time", "when", "start", "end"}
+# ...and per message: in "moved from ..." {other} is a day (lang.day), where elsewhere it is a company.
+FRENCH_DAYS_IN = {"moved from {day}: {cause} on {other}": {"other"},
+                  "moved from {day}: {other} is a working day": {"other"}}
+
+
+def test_french_puts_no_eliding_word_before_free_text() -> None:
+    """No French msgstr has de, que, le, la, je... (or d', qu'...) right before a company, a role or a name."""
+    with (LOCALE / "fr" / "LC_MESSAGES" / "followup_ics.po").open("rb") as handle:
+        catalog = read_po(handle)
+    wrong = []
+    for message in catalog:
+        if not message.id:
+            continue
+        key = message.id if isinstance(message.id, str) else message.id[0]
+        dated = FRENCH_NOT_TEXT | FRENCH_DAYS_IN.get(key, set())
+        for text in [message.string] if isinstance(message.string, str) else message.string:
+            for found in FRENCH_BEFORE.finditer(text):
+                if (found.group(2) or found.group(4)) not in dated:
+                    wrong.append(f"{found.group(0)!r} in {text!r}")
+    assert not wrong, "an eliding word before free text:\n" + "\n".join(wrong)
+
+
+def test_french_dates_and_times_start_with_no_vowel() -> None:
+    """Every French date, day, time and date-time of a year starts with a consonant or a digit (see above)."""
+    lang = Language("fr")
+    zone = ZoneInfo("Europe/Paris")
+    for offset in range(366):
+        moment = datetime(2027, 1, 1, 9, 5, tzinfo=zone) + timedelta(days=offset, hours=offset % 15)
+        for text in (lang.date(moment), lang.day(moment.date()), lang.time(moment), lang.when(moment)):
+            assert text[0].isdigit() or text[0] in "bcdfgjklmnpqrstvwxz", text
+
+
 def test_template_is_up_to_date() -> None:
     """followup_ics.pot holds exactly the messages of the code (so `pybabel update` starts from the truth)."""
     with (LOCALE / "followup_ics.pot").open("rb") as handle:

@@ -39,7 +39,7 @@ PAGES = [
             "2 Vorstellungsgespräche (offen: 1, abgesagt: 1), insgesamt 16 Termine.",
             "Di., 1. Dez. 2026, 14:00 (Europe/Berlin), offen, 8 Termine",
             "127.0.0.1 ist keine öffentliche Adresse", "Abonnieren Sie"]),  # Sie, not du
-    ("fr", ["Suivi des entretiens de Dana Díaz</h1>",
+    ("fr", ["Suivi des entretiens – Dana Díaz</h1>",
             "Dernière modification des données : mer. 25 nov. 2026, 12:00 UTC.",
             "2 entretiens (en attente : 1, refusée : 1), 16 événements en tout.",
             "mar. 1 déc. 2026, 14:00 (Europe/Berlin), en attente, 8 événements",
@@ -163,7 +163,7 @@ def test_export_site_rebuilds_the_feeds_when_only_the_language_changed(tmp_path:
 # (environment, the page's language, its heading): FOLLOWUP_ICS_LANG first, else the locale as the CLI reads it.
 ENVIRONMENTS = [
     ({"FOLLOWUP_ICS_LANG": "fr", "FOLLOWUP_ICS_ME": ME, "LANG": "de_DE.UTF-8"}, "fr",
-     "Suivi des entretiens de Dana Díaz"),
+     "Suivi des entretiens – Dana Díaz"),
     ({"LANG": "es_MX.UTF-8"}, "es", "Seguimiento de entrevistas"),  # no name: the calendar's own name
     ({"LC_ALL": "pt_BR.UTF-8", "LANG": "de_DE.UTF-8", "FOLLOWUP_ICS_ME": ME}, "pt-BR",
      "Acompanhamento das entrevistas de Dana Díaz"),
