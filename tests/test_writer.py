@@ -182,7 +182,7 @@ def test_text_escaping_is_the_chain_of_replaces(value: str) -> None:
 def test_folding_backslashes_and_carets_matches_icalendar(line: str) -> None:
     """Lines dense in what moves a break (backslash, caret), ASCII ones and some with a two-byte character."""
     assert writer._fold(line) == _foldline(line)
-    assert writer._long_line(line) == _foldline(line) + "\r\n"
+    assert writer._folded(line) == _foldline(line)
 
 
 @pytest.mark.parametrize("line", ["x" * 73 + "\\n" + "y" * 80, "x" * 73 + "^^" + "y", "é" * 40, "a" * 74, "a" * 75,
