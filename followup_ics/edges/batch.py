@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from followup_ics.app.config import Request
 from followup_ics.app.interview import words_for
@@ -68,9 +68,9 @@ _EVENTS_START = b"BEGIN:VEVENT\r\n"
 _CALENDAR_END = b"END:VCALENDAR\r\n"
 
 
-@dataclass(frozen=True, slots=True)
-class Rendered:
-    """One row's output: the file it goes to and its bytes, with what all.ics needs from it."""
+class Rendered(NamedTuple):
+    """One row's output: the file it goes to and its bytes, with what all.ics needs from it. (A NamedTuple: a
+    frozen dataclass sets each of its twelve fields through object.__setattr__, a few microseconds a row.)"""
 
     row: int
     stem: str
