@@ -298,20 +298,17 @@ _CHUNKS = re.compile(r".{%d}(?=..)[^\\^]?|.+" % (_LIMIT - 2), re.DOTALL)  # noqa
 
 
 def _fold_unicode(line: str) -> str:
-    """_fold_ascii on the UTF-8 bytes: each chunk the longest run of whole characters under 75 octets."""
-    data = line.encode("utf-8")
-    chunks = []
-    start, end = 0, len(data)
-    while end - start > _LIMIT - 1:
-        stop = start + _LIMIT - 1
-        while data[stop] & 0xC0 == 0x80:  # a continuation byte: the character starts earlier
-            stop -= 1
-        if data[stop - 1] in b"\\^":  # ASCII, never inside a longer character; a chunk is never 1 character
-            stop -= 1
-        chunks.append(data[start:stop])
-        start = stop
-    chunks.append(data[start:])
-    return b"\r\n ".join(chunks).decode("utf-8")
+    """_fold_ascii on the UTF-8 bytes: while more than 74 bytes are left, a chunk of the longest run of whole
+    characters up to 74 bytes, less its last byte if that is a backslash or caret; then the rest. One regular
+    expression finds every chunk, as _fold_ascii's (a loop over the bytes in Python cost a third more)."""
+    return b"\r\n ".join(_UTF8_CHUNKS.findall(line.encode("utf-8"))).decode("utf-8")
+
+
+# A full chunk, where 75 bytes or more are left: up to 73 bytes (as many as fit: the repeat is greedy), then
+# - a byte other than \ or ^ that ends a character (the next byte starts one, not 0x80-0xBF), or
+# - nothing, where the next byte is a \ or ^ that ends a character (ASCII, so the chunk ends one too).
+# Else the rest. tests/test_writer.py holds it to icalendar's folding.
+_UTF8_CHUNKS = re.compile(rb"(?=.{75}).{0,73}(?:[^\\^](?=[^\x80-\xbf])|(?=[\\^][^\x80-\xbf]))|.+", re.DOTALL)
 
 
 def _vtimezone(zone: str, first: datetime, last: datetime) -> str:
