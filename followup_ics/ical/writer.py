@@ -432,9 +432,25 @@ def draft(schedules: Sequence[Schedule], *, name: str | None = None, feed: ics.F
     ``shape.zone_spans(schedules)`` when the caller has it already."""
     zones = ics.zone_spans(schedules) if zones is None else zones
     head = shell_head(name or ics.calendar_name(schedules), zones, feed).encode("utf-8")
-    modified = feed is not None
-    parts, uids, digests, stamps = [head], [], [], []
-    offset = len(head)
+    events, uids, digests, stamps = _drafted_events(schedules, feed is not None, len(head))
+    # The calendar's digest from its head's and its events': the head and the events make the calendar, so
+    # equal digests still mean equal calendars, and no byte is hashed twice (each is, in an event's digest).
+    whole = _digest(b"".join([_digest(head), *digests]))
+    return Draft(b"".join([head, *events, _CALENDAR_END]), tuple(uids), tuple(digests), whole, tuple(stamps))
+
+
+def draft_events(schedules: Sequence[Schedule]) -> Draft:
+    """The events ``draft`` puts between a calendar's head and its end, alone (not a feed's): what all.ics
+    splices of a stream no file holds. Its head (each zone's span, its VTIMEZONE) would only be cut away
+    again. The digest is of the events' digests."""
+    events, uids, digests, stamps = _drafted_events(schedules, False, 0)
+    return Draft(b"".join(events), tuple(uids), tuple(digests), _digest(b"".join(digests)), tuple(stamps))
+
+
+def _drafted_events(schedules: Sequence[Schedule], modified: bool, offset: int
+                    ) -> tuple[list[bytes], list[str], list[bytes], list[int]]:
+    """Each event's bytes, UID and digest, and where each stand-in stamp starts, counted from ``offset``."""
+    parts, uids, digests, stamps = [], [], [], []
     # _event_texts written out: a batch drafts some 90,000 events, and the generator, its tuples and the keyword
     # arguments cost a tenth of the time per event.
     for schedule in schedules:
@@ -455,11 +471,7 @@ def draft(schedules: Sequence[Schedule], *, name: str | None = None, feed: ics.F
                 stamps.append(offset + event.index(_DRAFT_MODIFIED, at) + _MODIFIED_SIZE)
             parts.append(event)
             offset += len(event)
-    parts.append(_CALENDAR_END)
-    # The calendar's digest from its head's and its events': the head and the events make the calendar, so
-    # equal digests still mean equal calendars, and no byte is hashed twice (each is, in an event's digest).
-    whole = _digest(b"".join([_digest(head), *digests]))
-    return Draft(b"".join(parts), tuple(uids), tuple(digests), whole, tuple(stamps))
+    return parts, uids, digests, stamps
 
 
 def bytes_digest(drafted: Draft) -> bytes:
