@@ -132,9 +132,13 @@ def _slug_before(text: str, limit: int = 40) -> str:
     st.characters())), limit=st.sampled_from([40, 60, 1000]))
 @example(text="Caf\u00e9 Z\u00fcrich, Inc.", limit=40)
 @example(text="\uff21\uff43\uff4d\uff45 \u0130stanbul \ufb01ne \u212aelvin", limit=40)
+@example(text="row-12", limit=60)  # already a slug: kept as it is
+@example(text="-Row--12-", limit=60)  # hyphens doubled and at the ends
+@example(text="ROW\u00e912", limit=60)
 def test_slug_is_what_it_was_for_every_text(text: str, limit: int) -> None:
-    """ASCII text skips NFKD (it leaves ASCII as it is): full-width forms, combining marks, ligatures and
-    other non-ASCII text are still normalised, so every text slugs as before."""
+    """ASCII text skips NFKD (it leaves ASCII as it is), and text that is a slug already the substitution:
+    full-width forms, combining marks, ligatures and other non-ASCII text are still normalised, doubled
+    hyphens still collapsed, so every text slugs as before."""
     from followup_ics.core.identity import slug
 
     assert slug(text, limit) == _slug_before(text, limit)
