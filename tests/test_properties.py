@@ -117,6 +117,33 @@ def test_uids_are_unique_and_stable(wall: datetime, zone: str) -> None:
     assert uids == [step_uid(again.interview, s) for s in again.steps]
 
 
+def _slug_before(text: str, limit: int = 40) -> str:
+    """slug() as it was before ASCII text skipped NFKD: every text normalised, re.sub with its pattern."""
+    import re
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].rstrip("-")
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(alphabet=st.one_of(st.characters(max_codepoint=127), st.sampled_from(
+    "\u00e9\u00fc\u00df\u0301\u0308\u0130\u212a\ufb01\uff21\uff41\uff10\u2460\u00bd\u3000\u00a0-"),
+    st.characters())), limit=st.sampled_from([40, 60, 1000]))
+@example(text="Caf\u00e9 Z\u00fcrich, Inc.", limit=40)
+@example(text="\uff21\uff43\uff4d\uff45 \u0130stanbul \ufb01ne \u212aelvin", limit=40)
+@example(text="row-12", limit=60)  # already a slug: kept as it is
+@example(text="-Row--12-", limit=60)  # hyphens doubled and at the ends
+@example(text="ROW\u00e912", limit=60)
+def test_slug_is_what_it_was_for_every_text(text: str, limit: int) -> None:
+    """ASCII text skips NFKD (it leaves ASCII as it is), and text that is a slug already the substitution:
+    full-width forms, combining marks, ligatures and other non-ASCII text are still normalised, doubled
+    hyphens still collapsed, so every text slugs as before."""
+    from followup_ics.core.identity import slug
+
+    assert slug(text, limit) == _slug_before(text, limit)
+
+
 # Long runs of one letter or of separators reach the 40-character cut, where a trailing hyphen is dropped.
 @given(st.text(alphabet=st.sampled_from("aZé-. ,_0ß\u0301"), max_size=120) | st.text(max_size=60))
 @example("a" * 39 + " tail")  # cut right after a separator: the stem must not end in "-"

@@ -182,7 +182,7 @@ def test_text_escaping_is_the_chain_of_replaces(value: str) -> None:
 def test_folding_backslashes_and_carets_matches_icalendar(line: str) -> None:
     """Lines dense in what moves a break (backslash, caret), ASCII ones and some with a two-byte character."""
     assert writer._fold(line) == _foldline(line)
-    assert writer._long_line(line) == _foldline(line) + "\r\n"
+    assert writer._folded(line) == _foldline(line)
 
 
 @pytest.mark.parametrize("line", ["x" * 73 + "\\n" + "y" * 80, "x" * 73 + "^^" + "y", "é" * 40, "a" * 74, "a" * 75,
@@ -273,6 +273,30 @@ def test_a_draft_finished_from_kept_revisions_is_what_render_gives_from_the_file
     again = writer.draft([changed])
     assert writer.finish(again, later, dict(zip(drafted.uids, kept, strict=True)))[0] == expected
     assert writer.finish(again, later, writer.kept_in(first, again, later))[0] == expected
+
+
+@pytest.mark.parametrize("change", [lambda steps: steps, lambda steps: steps[1:],
+                                    lambda steps: (steps[0]._replace(summary="Moved"), *steps[1:])])
+def test_events_drafted_alone_finish_as_the_events_of_the_whole_calendar(change: object) -> None:
+    """draft_events (a stream's events, which all.ics splices) gives the events draft() puts between the head
+    and the end, finished the same from nothing kept, from kept revisions and from an earlier file."""
+    later = STAMP + timedelta(days=3)
+    schedules = [plan_for("2026-12-01 14:00", "America/New_York"), plan_for("2026-03-06 16:00", "Europe/Paris")]
+    first = writer.draft(schedules)
+    data, kept = writer.finish(first, STAMP, {})
+    alone = writer.draft_events(schedules)
+    assert (alone.uids, alone.digests) == (first.uids, first.digests)
+    assert writer.finish(alone, STAMP, {}) == (_events_of(data), kept)
+    changed = [schedules[0]._replace(steps=change(schedules[0].steps)), schedules[1]]  # type: ignore[operator]
+    whole, events = writer.draft(changed), writer.draft_events(changed)
+    revisions = dict(zip(first.uids, kept, strict=True))
+    assert writer.finish(events, later, revisions)[0] == _events_of(writer.finish(whole, later, revisions)[0])
+    from_file = writer.finish(whole, later, writer.kept_in(data, whole, later))[0]
+    assert writer.finish(events, later, writer.kept_in(data, events, later))[0] == _events_of(from_file)
+
+
+def _events_of(calendar: bytes) -> bytes:
+    return calendar[calendar.index(b"BEGIN:VEVENT\r\n"):-len(b"END:VCALENDAR\r\n")]
 
 
 @pytest.mark.parametrize("feed", [None, FeedOptions()])

@@ -36,9 +36,16 @@ def file_stem(interview: Interview) -> str:
 
 def slug(text: str, limit: int = 40) -> str:
     """'Café Zürich, Inc.' -> 'cafe-zurich-inc': ASCII letters, digits and single hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    cleaned = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return cleaned[:limit].rstrip("-")
+    # NFKD leaves every ASCII character as it is, so ASCII text (nearly every name and id) skips it.
+    ascii_text = text if text.isascii() else unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    cleaned = ascii_text.lower()
+    # An id is mostly a slug already ('row-12': letters, digits, single hyphens): nothing to substitute.
+    if "--" in cleaned or not cleaned.replace("-", "").isalnum():
+        cleaned = _NOT_SLUG.sub("-", cleaned)
+    return cleaned.strip("-")[:limit].rstrip("-")
+
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")  # compiled once: re.sub looks its pattern up in re's cache every call
 
 
 def _company_slug(company: str) -> tuple[str, bool]:
