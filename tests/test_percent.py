@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from followup_ics.wording.percent import quote, quote_joined
+from followup_ics.wording.percent import quote, quote_body, quote_body_joined, quote_joined
 from followup_ics.wording.texts import mailto
 
 # Surrogates cannot be encoded as UTF-8 at all: both refuse them alike (tested below), so text is drawn without.
@@ -83,3 +83,22 @@ def test_mailto_link_as_urllib_would_write_it(body: str, subject: str) -> None:
     expected = (f"mailto:ana@corp.example?subject={urllib_quote(subject, safe='')}"
                 f"&body={urllib_quote(whole, safe='')}")
     assert mailto(("ana@corp.example",), subject, body) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(paragraphs=st.lists(st.lists(st.sampled_from(PIECES), max_size=8).map("".join), min_size=1, max_size=4),
+       subject=TEXT)
+def test_mailto_link_from_paragraphs_is_the_whole_bodys(paragraphs: list[str], subject: str) -> None:
+    """A draft's link made from its paragraphs (each encoded, or remembered, on its own) is the link of the
+    whole body: CRLF line breaks, also where a CR ends one paragraph and the blank line follows."""
+    body = "\n\n".join(paragraphs)
+    for _ in range(2):  # the second time from remembered paragraphs
+        assert mailto(("ana@corp.example",), subject, body, paragraphs) == mailto(("ana@corp.example",), subject, body)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=TEXT)
+def test_body_quoting_is_urllibs_with_crlf_line_breaks(text: str) -> None:
+    """quote_body is quote(safe="") with each LF written as CRLF; joined, it is each text's, joined."""
+    assert quote_body(text) == urllib_quote(text, safe="").replace("%0A", "%0D%0A")
+    assert quote_body_joined([text, text], "%0D%0A") == "%0D%0A".join([quote_body(text)] * 2)

@@ -11,13 +11,13 @@ Every message is a whole sentence or paragraph with named placeholders, so a tra
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
 from followup_ics.core.records import Interview, Person, Plan, Schedule, Step, WordedStep
 from followup_ics.wording.language import Language, language
-from followup_ics.wording.percent import quote, quote_joined
+from followup_ics.wording.percent import quote, quote_body, quote_body_joined, quote_joined
 
 _T = TypeVar("_T")
 
@@ -45,11 +45,17 @@ class Words(NamedTuple):
 
 
 class Draft(NamedTuple):
-    """A message to send: to whom (addresses may be none), its subject and its body."""
+    """A message to send: to whom (addresses may be none), its subject and its body's paragraphs (greeting,
+    what to say, sign-off: see letter)."""
 
     to: tuple[str, ...]
     subject: str
-    body: str
+    paragraphs: tuple[str, ...]
+
+    @property
+    def body(self) -> str:
+        """The paragraphs, a blank line between each two."""
+        return "\n\n".join(self.paragraphs)
 
 
 def word_plan(plan: Plan, lang: Language | None = None, me: str = "") -> Schedule:
@@ -120,14 +126,19 @@ def outcome(interview: Interview, lang: Language) -> str:
             "accepted": _("offer accepted")}[interview.status.value]
 
 
-def mailto(recipients: tuple[str, ...] | list[str], subject: str, body: str) -> str:
+def mailto(recipients: tuple[str, ...] | list[str], subject: str, body: str, paragraphs: Sequence[str] = ()) -> str:
     """A mailto: link that opens a drafted message (RFC 6068: line breaks in the body as %0D%0A).
 
-    Without recipients it is ``mailto:?subject=...``, which mail programs open with an empty To line."""
+    Without recipients it is ``mailto:?subject=...``, which mail programs open with an empty To line.
+    ``paragraphs``, when given, are what ``body`` joins with blank lines: each is encoded on its own (the same
+    text as the whole), so those drafts share (greetings, sign-offs, an interview's paragraphs) are remembered
+    encoded, and a body is never split again into lines."""
     to = quote(recipients[0], safe="@") if len(recipients) == 1 else quote_joined(list(recipients), ",", safe="@")
-    # Line by line (the same text as the whole, each CRLF as %0D%0A): drafts share most of their lines.
-    lines = body.replace("\r\n", "\n").split("\n") if "\r" in body else body.split("\n")
-    encoded = quote_joined(lines, "%0D%0A", safe="")
+    if "\r" in body or not paragraphs:
+        # (a CRLF is one line break, even one that would straddle two paragraphs: made LF first, in the whole)
+        encoded = quote_body(body.replace("\r\n", "\n") if "\r" in body else body)
+    else:
+        encoded = quote_body_joined(paragraphs, "%0D%0A%0D%0A")
     return f"mailto:{to}?subject={quote(subject, safe='')}&body={encoded}"
 
 
@@ -136,8 +147,9 @@ def email_lines(draft: Draft, lang: Language, heading: str = "") -> list[str]:
 
     Every step that suggests an email goes through here, so each carries a mailto: link."""
     _ = lang._
-    return [heading or _("Draft:"), _("Subject: {subject}", subject=draft.subject), draft.body, "",
-            _("Send it: {link}", link=mailto(draft.to, draft.subject, draft.body))]
+    body = draft.body
+    return [heading or _("Draft:"), _("Subject: {subject}", subject=draft.subject), body, "",
+            _("Send it: {link}", link=mailto(draft.to, draft.subject, body, draft.paragraphs))]
 
 
 def recipient(interview: Interview) -> Person:
@@ -155,10 +167,10 @@ def greeting(person: Person, lang: Language) -> str:
     return lang._("Dear {name},", name=person.name) if person.name else lang._("Hello,")
 
 
-def letter(person: Person, words: Words, *paragraphs: str) -> str:
-    """Greeting, paragraphs, sign-off with the user's name."""
+def letter(person: Person, words: Words, *paragraphs: str) -> tuple[str, ...]:
+    """Greeting, paragraphs, sign-off with the user's name: a Draft's paragraphs."""
     sign_off = words.lang._("Best regards,\n{me}", me=words.signature)
-    return "\n\n".join([greeting(person, words.lang), *paragraphs, sign_off])
+    return (greeting(person, words.lang), *paragraphs, sign_off)
 
 
 def _contact_line(interview: Interview, lang: Language, *, phone: bool) -> str:
