@@ -164,13 +164,24 @@ def recipient(interview: Interview) -> Person:
 
 
 def greeting(person: Person, lang: Language) -> str:
-    return lang._("Dear {name},", name=person.name) if person.name else lang._("Hello,")
+    return _greeting(lang, person.name)
 
 
 def letter(person: Person, words: Words, *paragraphs: str) -> tuple[str, ...]:
     """Greeting, paragraphs, sign-off with the user's name: a Draft's paragraphs."""
-    sign_off = words.lang._("Best regards,\n{me}", me=words.signature)
-    return (greeting(person, words.lang), *paragraphs, sign_off)
+    return (_greeting(lang := words.lang, person.name), *paragraphs, _sign_off(lang, words.signature))
+
+
+# A greeting and a sign-off are the same for every draft of an interview (a letter each: some four per
+# interview), and across interviews for the same people: remembered (lru_cache: bounded, safe in threads).
+@functools.lru_cache(maxsize=256)
+def _greeting(lang: Language, name: str) -> str:
+    return lang._("Dear {name},", name=name) if name else lang._("Hello,")
+
+
+@functools.lru_cache(maxsize=256)
+def _sign_off(lang: Language, signature: str) -> str:
+    return lang._("Best regards,\n{me}", me=signature)
 
 
 def _contact_line(interview: Interview, lang: Language, *, phone: bool) -> str:
