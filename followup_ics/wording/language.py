@@ -88,11 +88,11 @@ class Language:
         return f"Language({self.code!r})"
 
     def _(self, message: str, **values: Any) -> str:
-        known = self._texts.get(message)
-        if known is None:
+        try:  # (a look-up that finds its message, as all but the first do, costs no more than a look-up)
+            text, parts = self._texts[message]
+        except KeyError:
             text = self._catalog.gettext(message)
-            known = self._texts[message] = (text, pieces(text))
-        text, parts = known
+            text, parts = self._texts[message] = (text, pieces(text))
         if not values:
             return text
         # One to three plain placeholders (every message we have), filled here as format_map would: see pieces.
