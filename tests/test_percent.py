@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from followup_ics.wording.percent import quote, quote_body, quote_body_joined, quote_joined
+from followup_ics.wording.percent import quote, quote_address, quote_body, quote_joined, quote_subject
 from followup_ics.wording.texts import mailto
 
 # Surrogates cannot be encoded as UTF-8 at all: both refuse them alike (tested below), so text is drawn without.
@@ -99,6 +99,14 @@ def test_mailto_link_from_paragraphs_is_the_whole_bodys(paragraphs: list[str], s
 @settings(max_examples=500, deadline=None)
 @given(text=TEXT)
 def test_body_quoting_is_urllibs_with_crlf_line_breaks(text: str) -> None:
-    """quote_body is quote(safe="") with each LF written as CRLF; joined, it is each text's, joined."""
+    """quote_body is quote(safe="") with each LF written as CRLF; its join is each text's, joined."""
     assert quote_body(text) == urllib_quote(text, safe="").replace("%0A", "%0D%0A")
-    assert quote_body_joined([text, text], "%0D%0A") == "%0D%0A".join([quote_body(text)] * 2)
+    assert quote_body.join([text, text], "%0D%0A") == "%0D%0A".join([quote_body(text)] * 2)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=TEXT)
+def test_link_part_encoders_are_quote_with_their_safe_set(text: str) -> None:
+    """The address and subject encoders mailto calls directly are quote with "@" and nothing safe."""
+    assert quote_address(text) == urllib_quote(text, safe="@")
+    assert quote_subject(text) == urllib_quote(text, safe="")

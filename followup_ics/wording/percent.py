@@ -35,13 +35,14 @@ class _Encoder:
         self._texts: dict[str, str] = {}
 
     def __call__(self, text: str) -> str:
-        encoded = self._texts.get(text)
-        if encoded is None:
+        try:
+            return self._texts[text]
+        except KeyError:
             encoded = self._encode(text)
             if len(self._texts) >= _MAX_TEXTS:
                 self._texts.clear()
             self._texts[text] = encoded
-        return encoded
+            return encoded
 
     def _encode(self, text: str) -> str:
         """Each kind of byte to encode replaced by its code, '%' first (the codes brought in are '%' and
@@ -83,16 +84,10 @@ def quote_joined(texts: list[str], separator: str, safe: str = "/") -> str:
     return _encoder(safe).join(texts, separator)
 
 
-# A mailto: body's encoder: each LF is a line break, written CRLF (%0D%0A) as RFC 6068 asks.
-_BODY = _Encoder("", line_break=b"%0D%0A")
-
-
-def quote_body(text: str) -> str:
-    """``quote(text, safe="")`` with each LF as %0D%0A: a mailto: body whose line breaks are LF (a CR is
-    encoded as any other character: a body with CRLF line breaks is made LF first)."""
-    return _BODY(text)
-
-
-def quote_body_joined(texts: Sequence[str], separator: str) -> str:
-    """``separator.join(quote_body(text) for text in texts)``, with one look-up per text remembered."""
-    return _BODY.join(texts, separator)
+# The encoders of a mailto: link's parts, called as they are (a text remembered: one call, one look-up), and
+# joining with their ``join``: an address keeps its @, a subject encodes every reserved character, and a
+# body writes each LF as a line break, CRLF (%0D%0A) as RFC 6068 asks (a CR is encoded as any other
+# character: a body with CRLF line breaks is made LF first).
+quote_address = _encoder("@")  # quote(text, safe="@")
+quote_subject = _encoder("")  # quote(text, safe="")
+quote_body = _Encoder("", line_break=b"%0D%0A")  # quote(text, safe="") with each LF as %0D%0A

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from followup_ics.core.records import Interview, Person, Plan, Schedule, Step, WordedStep
 from followup_ics.wording.language import Language, language
-from followup_ics.wording.percent import quote, quote_body, quote_body_joined, quote_joined
+from followup_ics.wording.percent import quote_address, quote_body, quote_subject
 
 _T = TypeVar("_T")
 
@@ -133,13 +133,13 @@ def mailto(recipients: tuple[str, ...] | list[str], subject: str, body: str, par
     ``paragraphs``, when given, are what ``body`` joins with blank lines: each is encoded on its own (the same
     text as the whole), so those drafts share (greetings, sign-offs, an interview's paragraphs) are remembered
     encoded, and a body is never split again into lines."""
-    to = quote(recipients[0], safe="@") if len(recipients) == 1 else quote_joined(list(recipients), ",", safe="@")
+    to = quote_address(recipients[0]) if len(recipients) == 1 else quote_address.join(recipients, ",")
     if "\r" in body or not paragraphs:
         # (a CRLF is one line break, even one that would straddle two paragraphs: made LF first, in the whole)
         encoded = quote_body(body.replace("\r\n", "\n") if "\r" in body else body)
     else:
-        encoded = quote_body_joined(paragraphs, "%0D%0A%0D%0A")
-    return f"mailto:{to}?subject={quote(subject, safe='')}&body={encoded}"
+        encoded = quote_body.join(paragraphs, "%0D%0A%0D%0A")
+    return f"mailto:{to}?subject={quote_subject(subject)}&body={encoded}"
 
 
 def email_lines(draft: Draft, lang: Language, heading: str = "") -> list[str]:
