@@ -109,7 +109,7 @@ def details(interview: Interview, lang: Language) -> str:
         lines.append(_("Where: {location}", location=interview.location))
     lines += [_("Interviewer: {person}", person=person.label) for person in interview.interviewers]
     if interview.contact:
-        lines.append(_("Contact: {person}", person=interview.contact.label))
+        lines.append(_contact_person_line(lang, interview.contact.label))
     if interview.url:
         lines.append(_("Job posting: {url}", url=interview.url))
     if interview.notes:
@@ -191,10 +191,22 @@ def _contact_line(interview: Interview, lang: Language, *, phone: bool) -> str:
         people = [p for p in interview.interviewers if (p.phone if phone else p.email)]
         person = people[0] if people else Person()
     if phone and person.phone:
-        return lang._("Call: {person}", person=person.label)
+        return _call_line(lang, person.label)
     if person:
-        return lang._("Contact: {person}", person=person.label)
+        return _contact_person_line(lang, person.label)
     return lang._("Contact: the recruiter or hiring manager at {company}", company=interview.company)
+
+
+# Whom to call or write to: the same person for the steps of an interview that name one (some four, and the
+# details' contact), remembered as the greetings are.
+@functools.lru_cache(maxsize=256)
+def _call_line(lang: Language, label: str) -> str:
+    return lang._("Call: {person}", person=label)
+
+
+@functools.lru_cache(maxsize=256)
+def _contact_person_line(lang: Language, label: str) -> str:
+    return lang._("Contact: {person}", person=label)
 
 
 def _day_of(moment: datetime) -> int:
