@@ -148,8 +148,15 @@ def email_lines(draft: Draft, lang: Language, heading: str = "") -> list[str]:
     Every step that suggests an email goes through here, so each carries a mailto: link."""
     _ = lang._
     body = draft.body
-    return [heading or _("Draft:"), _("Subject: {subject}", subject=draft.subject), body, "",
+    return [heading or _("Draft:"), _subject_line(lang, draft.subject), body, "",
             _("Send it: {link}", link=mailto(draft.to, draft.subject, body, draft.paragraphs))]
+
+
+# A subject names a role or a company: the same for an interview's drafts to several people, and for the
+# drafts of interviews for one role. Remembered as greetings are.
+@functools.lru_cache(maxsize=256)
+def _subject_line(lang: Language, subject: str) -> str:
+    return lang._("Subject: {subject}", subject=subject)
 
 
 def recipient(interview: Interview) -> Person:
