@@ -406,7 +406,8 @@ def keep_searching_texts(interview: Interview, step: Step, facts: str, words: Wo
     waiting = ", ".join(step.companies) if step.companies else interview.company
     summary = _("Keep your job search going (waiting on {company})", company=waiting)
     advice, alarm = _keep_searching_advice(words.lang)
-    return summary, f"{advice}\n\n{facts}", alarm
+    # The stream's steps (no facts) all hold the advice itself: one text, not a copy each
+    return summary, f"{advice}\n\n{facts}" if facts else advice, alarm
 
 
 @functools.cache
