@@ -38,11 +38,15 @@ class _Encoder:
         try:
             return self._texts[text]
         except KeyError:
-            encoded = self._encode(text)
-            if len(self._texts) >= _MAX_TEXTS:
-                self._texts.clear()
-            self._texts[text] = encoded
-            return encoded
+            return self._remember(text)
+
+    def _remember(self, text: str) -> str:
+        """``text`` encoded, and remembered."""
+        encoded = self._encode(text)
+        if len(self._texts) >= _MAX_TEXTS:
+            self._texts.clear()
+        self._texts[text] = encoded
+        return encoded
 
     def _encode(self, text: str) -> str:
         """Each kind of byte to encode replaced by its code, '%' first (the codes brought in are '%' and
@@ -64,9 +68,9 @@ class _Encoder:
 
     def join(self, texts: Sequence[str], separator: str) -> str:
         """``separator.join`` of each text encoded; a text remembered costs a look-up, not a call."""
-        known = self._texts.get
-        # ``or``: a text not yet known (or the empty one, which encodes to itself) goes through __call__
-        return separator.join([known(text) or self(text) for text in texts])
+        known, remember = self._texts.get, self._remember
+        # ``or``: a text not yet known (or the empty one, which encodes to itself) is encoded and remembered
+        return separator.join([known(text) or remember(text) for text in texts])
 
 
 @functools.cache
