@@ -83,11 +83,6 @@ def quote(text: str, safe: str = "/") -> str:
     return _encoder(safe)(text)
 
 
-def quote_joined(texts: list[str], separator: str, safe: str = "/") -> str:
-    """``separator.join(quote(text, safe) for text in texts)``, with one look-up per text remembered."""
-    return _encoder(safe).join(texts, separator)
-
-
 # The encoders of a mailto: link's parts, called as they are (a text remembered: one call, one look-up), and
 # joining with their ``join``: an address keeps its @, a subject encodes every reserved character, and a
 # body writes each LF as a line break, CRLF (%0D%0A) as RFC 6068 asks (a CR is encoded as any other
