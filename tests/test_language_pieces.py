@@ -100,9 +100,10 @@ def test_pieces_are_filled_as_format_map_fills_the_text(text: str, name: object,
 
 @pytest.mark.parametrize(("text", "parts"), [
     ("Dear {name},", ("Dear ", "name", ",")), ("{name} and {other}", ("", "name", " and ", "other", "")),
-    ("{{x}} {name}", ("{x} ", "name", "")), ("no placeholder", None), ("{a}{b}{c}", None), ("{name:>4}", None),
-    ("{name!r}", None), ("{0}", None), ("{name", None),
+    ("{{x}} {name}", ("{x} ", "name", "")), ("{a}{b}{c}", ("", "a", "", "b", "", "c", "")),
+    ("no placeholder", None), ("{a}{b}{c}{d}", None), ("{name:>4}", None), ("{name!r}", None), ("{0}", None),
+    ("{name", None),
 ])
-def test_pieces_only_for_one_or_two_plain_placeholders(text: str, parts: tuple[str, ...] | None) -> None:
+def test_pieces_only_for_one_to_three_plain_placeholders(text: str, parts: tuple[str, ...] | None) -> None:
     """The texts that have pieces; the others go to format_map (the property above checks only pieces)."""
     assert pieces(text) == parts

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from followup_ics.wording.percent import quote, quote_joined
+from followup_ics.wording.percent import quote, quote_address, quote_body, quote_subject
 from followup_ics.wording.texts import mailto
 
 # Surrogates cannot be encoded as UTF-8 at all: both refuse them alike (tested below), so text is drawn without.
@@ -33,10 +33,11 @@ def test_same_as_urllib_for_ascii_text(text: str, safe: str) -> None:
 @given(texts=st.lists(st.sampled_from(["", "Dear Ana,", "a b", "é 日"]) | TEXT, max_size=6),
        separator=st.sampled_from([",", "%0D%0A"]), safe=st.sampled_from(["", "@"]))
 def test_joined_is_each_quoted_and_joined(texts: list[str], separator: str, safe: str) -> None:
-    """quote_joined, asked twice (the second time from remembered texts), is urllib's quote of each, joined."""
+    """An encoder's join, asked twice (the second time from remembered texts), is urllib's quote of each, joined."""
     expected = separator.join(urllib_quote(text, safe=safe) for text in texts)
-    assert quote_joined(texts, separator, safe) == expected
-    assert quote_joined(texts, separator, safe) == expected
+    encoder = quote_address if safe == "@" else quote_subject
+    assert encoder.join(texts, separator) == expected
+    assert encoder.join(texts, separator) == expected
 
 
 @pytest.mark.parametrize(("text", "safe"), [
@@ -77,9 +78,36 @@ PIECES = ["a", "é", " ", "\r", "\n", "\r\n", "%", ",", "Dear Ana,"]  # lone CR 
 @settings(max_examples=300, deadline=None)
 @given(body=st.lists(st.sampled_from(PIECES), max_size=30).map("".join), subject=TEXT)
 def test_mailto_link_as_urllib_would_write_it(body: str, subject: str) -> None:
-    """A draft's link, encoded line by line, is the whole body with CRLF line breaks encoded at once (lone CRs
-    and LFs included), as RFC 6068 asks."""
+    """A draft's link is the whole body with CRLF line breaks encoded at once (lone CRs and LFs included), as
+    RFC 6068 asks."""
     whole = body.replace("\r\n", "\n").replace("\n", "\r\n")
     expected = (f"mailto:ana@corp.example?subject={urllib_quote(subject, safe='')}"
                 f"&body={urllib_quote(whole, safe='')}")
     assert mailto(("ana@corp.example",), subject, body) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(paragraphs=st.lists(st.lists(st.sampled_from(PIECES), max_size=8).map("".join), min_size=1, max_size=4),
+       subject=TEXT)
+def test_mailto_link_from_paragraphs_is_the_whole_bodys(paragraphs: list[str], subject: str) -> None:
+    """A draft's link made from its paragraphs (each encoded, or remembered, on its own) is the link of the
+    whole body: CRLF line breaks, also where a CR ends one paragraph and the blank line follows."""
+    body = "\n\n".join(paragraphs)
+    for _ in range(2):  # the second time from remembered paragraphs
+        assert mailto(("ana@corp.example",), subject, body, paragraphs) == mailto(("ana@corp.example",), subject, body)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=TEXT)
+def test_body_quoting_is_urllibs_with_crlf_line_breaks(text: str) -> None:
+    """quote_body is quote(safe="") with each LF written as CRLF; its join is each text's, joined."""
+    assert quote_body(text) == urllib_quote(text, safe="").replace("%0A", "%0D%0A")
+    assert quote_body.join([text, text], "%0D%0A") == "%0D%0A".join([quote_body(text)] * 2)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=TEXT)
+def test_link_part_encoders_are_quote_with_their_safe_set(text: str) -> None:
+    """The address and subject encoders mailto calls directly are quote with "@" and nothing safe."""
+    assert quote_address(text) == urllib_quote(text, safe="@")
+    assert quote_subject(text) == urllib_quote(text, safe="")

@@ -88,23 +88,23 @@ class Language:
         return f"Language({self.code!r})"
 
     def _(self, message: str, **values: Any) -> str:
-        known = self._texts.get(message)
-        if known is None:
+        try:  # (a look-up that finds its message, as all but the first do, costs no more than a look-up)
+            text, parts = self._texts[message]
+        except KeyError:
             text = self._catalog.gettext(message)
-            known = self._texts[message] = (text, pieces(text))
-        text, parts = known
+            text, parts = self._texts[message] = (text, pieces(text))
         if not values:
             return text
-        # One or two plain placeholders (most messages), filled here as format_map would: see pieces.
+        # One to three plain placeholders (every message we have), filled here as format_map would: see pieces.
         if parts is not None:
             if len(parts) == 3:
                 head, name, tail = parts
-                value = values[name]
-                return head + (value if value.__class__ is str else format(value, "")) + tail
-            head, first, middle, second, tail = parts
-            one, two = values[first], values[second]
-            return "".join((head, one if one.__class__ is str else format(one, ""), middle,
-                            two if two.__class__ is str else format(two, ""), tail))
+                return f"{head}{values[name]}{tail}"
+            if len(parts) == 5:
+                head, first, middle, second, tail = parts
+                return f"{head}{values[first]}{middle}{values[second]}{tail}"
+            head, first, one, second, two, third, tail = parts
+            return f"{head}{values[first]}{one}{values[second]}{two}{values[third]}{tail}"
         # format_map: str.format's text without copying ``values`` once more
         try:
             return text.format_map(values)
@@ -185,12 +185,13 @@ _PARSER = string.Formatter()
 
 def pieces(text: str) -> tuple[str, ...] | None:
     """``text`` as (head, name, tail) when it holds one plain ``{name}`` placeholder, (head, name, middle,
-    name, tail) when two; None for any other text (no placeholder, more than two, a format spec, a
-    conversion, an attribute or index, a positional or malformed field). Language._ fills the pieces as
-    ``text.format_map`` does, two to three times faster: format_map parses the whole message on every call
-    (a batch fills some seventy per interview, paragraphs among them), this parses it once. A value is
-    written as format_map writes it: ``format(value, "")``, which is the value itself for a str.
-    tests/test_language_pieces.py holds Language._ to format_map."""
+    name, tail) when two, (head, name, text, name, text, name, tail) when three; None for any other text (no
+    placeholder, more than three, a format spec, a conversion, an attribute or index, a positional or
+    malformed field). Language._ fills the pieces as ``text.format_map`` does, two to three times faster:
+    format_map parses the whole message on every call (a batch fills some sixty per interview, paragraphs
+    among them), this parses it once. A value is written as format_map writes it, ``format(value, "")``:
+    what an f-string's ``{value}`` writes (the value itself for a str). tests/test_language_pieces.py holds
+    Language._ to format_map."""
     try:
         parsed = list(_PARSER.parse(text))
     except ValueError:
@@ -206,7 +207,7 @@ def pieces(text: str) -> tuple[str, ...] | None:
         parts += (literal, name)
         literal = ""
     parts.append(literal)
-    return tuple(parts) if len(parts) in (3, 5) else None
+    return tuple(parts) if len(parts) in (3, 5, 7) else None
 
 
 @functools.cache

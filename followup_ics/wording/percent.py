@@ -2,8 +2,9 @@
 
 Every drafted email carries a ``mailto:`` link holding its whole body, so a batch percent-encodes some
 twenty kilobytes per interview; urllib's per-byte loop was a twentieth of a batch. The drafts are made of
-the same lines over and over (greetings, sign-offs, the paragraphs an interview's drafts share), so each
-whole text is remembered (texts.mailto encodes a body line by line), in a bounded table. A new text is
+the same paragraphs over and over (greetings, sign-offs, the paragraphs an interview's drafts share), so
+each whole text is remembered (texts.mailto encodes a body paragraph by paragraph, with quote_body: its
+line breaks as CRLF), in a bounded table. A new text is
 encoded in C, without a Python step per character: its UTF-8 bytes less those kept as they are
 (``bytes.translate``) tell which bytes must be encoded, and each kind of those is replaced by its code
 (``bytes.replace``): a handful of kinds per line, spaces the most. tests/test_percent.py holds it to
@@ -13,30 +14,38 @@ encoded in C, without a Python step per character: its UTF-8 bytes less those ke
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 
 # RFC 3986's unreserved characters: what urllib's quote never encodes, whatever ``safe`` says.
 _ALWAYS_SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
 _MAX_TEXTS = 1_024  # remembered whole texts (lines of drafts: an interview's drafts share most of theirs)
-_PERCENT, _SPACE = ord("%"), ord(" ")
+_PERCENT, _SPACE, _LF = ord("%"), ord(" "), ord("\n")
 
 
 class _Encoder:
     """``quote`` for one set of safe characters."""
 
-    def __init__(self, safe: str) -> None:
+    def __init__(self, safe: str, line_break: bytes = b"%0A") -> None:
         keep = _ALWAYS_SAFE | {ord(character) for character in safe if ord(character) < 128}
         self._kept = bytes(sorted(keep))  # what bytes.translate drops to leave the bytes to encode
         # each byte to encode, as bytes, and its code
         self._codes = {byte: (bytes([byte]), f"%{byte:02X}".encode()) for byte in range(256) if byte not in keep}
+        if _LF in self._codes:
+            self._codes[_LF] = (b"\n", line_break)
         self._texts: dict[str, str] = {}
 
     def __call__(self, text: str) -> str:
-        encoded = self._texts.get(text)
-        if encoded is None:
-            encoded = self._encode(text)
-            if len(self._texts) >= _MAX_TEXTS:
-                self._texts.clear()
-            self._texts[text] = encoded
+        try:
+            return self._texts[text]
+        except KeyError:
+            return self._remember(text)
+
+    def _remember(self, text: str) -> str:
+        """``text`` encoded, and remembered."""
+        encoded = self._encode(text)
+        if len(self._texts) >= _MAX_TEXTS:
+            self._texts.clear()
+        self._texts[text] = encoded
         return encoded
 
     def _encode(self, text: str) -> str:
@@ -57,11 +66,11 @@ class _Encoder:
                 data = data.replace(*codes[byte])
         return data.decode("ascii")
 
-    def join(self, texts: list[str], separator: str) -> str:
+    def join(self, texts: Sequence[str], separator: str) -> str:
         """``separator.join`` of each text encoded; a text remembered costs a look-up, not a call."""
-        known = self._texts.get
-        # ``or``: a text not yet known (or the empty one, which encodes to itself) goes through __call__
-        return separator.join([known(text) or self(text) for text in texts])
+        known, remember = self._texts.get, self._remember
+        # ``or``: a text not yet known (or the empty one, which encodes to itself) is encoded and remembered
+        return separator.join([known(text) or remember(text) for text in texts])
 
 
 @functools.cache
@@ -74,6 +83,10 @@ def quote(text: str, safe: str = "/") -> str:
     return _encoder(safe)(text)
 
 
-def quote_joined(texts: list[str], separator: str, safe: str = "/") -> str:
-    """``separator.join(quote(text, safe) for text in texts)``, with one look-up per text remembered."""
-    return _encoder(safe).join(texts, separator)
+# The encoders of a mailto: link's parts, called as they are (a text remembered: one call, one look-up), and
+# joining with their ``join``: an address keeps its @, a subject encodes every reserved character, and a
+# body writes each LF as a line break, CRLF (%0D%0A) as RFC 6068 asks (a CR is encoded as any other
+# character: a body with CRLF line breaks is made LF first).
+quote_address = _encoder("@")  # quote(text, safe="@")
+quote_subject = _encoder("")  # quote(text, safe="")
+quote_body = _Encoder("", line_break=b"%0D%0A")  # quote(text, safe="") with each LF as %0D%0A

@@ -11,13 +11,13 @@ Every message is a whole sentence or paragraph with named placeholders, so a tra
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
 from followup_ics.core.records import Interview, Person, Plan, Schedule, Step, WordedStep
 from followup_ics.wording.language import Language, language
-from followup_ics.wording.percent import quote, quote_joined
+from followup_ics.wording.percent import quote_address, quote_body, quote_subject
 
 _T = TypeVar("_T")
 
@@ -45,11 +45,17 @@ class Words(NamedTuple):
 
 
 class Draft(NamedTuple):
-    """A message to send: to whom (addresses may be none), its subject and its body."""
+    """A message to send: to whom (addresses may be none), its subject and its body's paragraphs (greeting,
+    what to say, sign-off: see letter)."""
 
     to: tuple[str, ...]
     subject: str
-    body: str
+    paragraphs: tuple[str, ...]
+
+    @property
+    def body(self) -> str:
+        """The paragraphs, a blank line between each two."""
+        return "\n\n".join(self.paragraphs)
 
 
 def word_plan(plan: Plan, lang: Language | None = None, me: str = "") -> Schedule:
@@ -103,7 +109,7 @@ def details(interview: Interview, lang: Language) -> str:
         lines.append(_("Where: {location}", location=interview.location))
     lines += [_("Interviewer: {person}", person=person.label) for person in interview.interviewers]
     if interview.contact:
-        lines.append(_("Contact: {person}", person=interview.contact.label))
+        lines.append(_contact_person_line(lang, interview.contact.label))
     if interview.url:
         lines.append(_("Job posting: {url}", url=interview.url))
     if interview.notes:
@@ -120,15 +126,20 @@ def outcome(interview: Interview, lang: Language) -> str:
             "accepted": _("offer accepted")}[interview.status.value]
 
 
-def mailto(recipients: tuple[str, ...] | list[str], subject: str, body: str) -> str:
+def mailto(recipients: tuple[str, ...] | list[str], subject: str, body: str, paragraphs: Sequence[str] = ()) -> str:
     """A mailto: link that opens a drafted message (RFC 6068: line breaks in the body as %0D%0A).
 
-    Without recipients it is ``mailto:?subject=...``, which mail programs open with an empty To line."""
-    to = quote(recipients[0], safe="@") if len(recipients) == 1 else quote_joined(list(recipients), ",", safe="@")
-    # Line by line (the same text as the whole, each CRLF as %0D%0A): drafts share most of their lines.
-    lines = body.replace("\r\n", "\n").split("\n") if "\r" in body else body.split("\n")
-    encoded = quote_joined(lines, "%0D%0A", safe="")
-    return f"mailto:{to}?subject={quote(subject, safe='')}&body={encoded}"
+    Without recipients it is ``mailto:?subject=...``, which mail programs open with an empty To line.
+    ``paragraphs``, when given, are what ``body`` joins with blank lines: each is encoded on its own (the same
+    text as the whole), so those drafts share (greetings, sign-offs, an interview's paragraphs) are remembered
+    encoded, and a body is never split again into lines."""
+    to = quote_address(recipients[0]) if len(recipients) == 1 else quote_address.join(recipients, ",")
+    if "\r" in body or not paragraphs:
+        # (a CRLF is one line break, even one that would straddle two paragraphs: made LF first, in the whole)
+        encoded = quote_body(body.replace("\r\n", "\n") if "\r" in body else body)
+    else:
+        encoded = quote_body.join(paragraphs, "%0D%0A%0D%0A")
+    return f"mailto:{to}?subject={quote_subject(subject)}&body={encoded}"
 
 
 def email_lines(draft: Draft, lang: Language, heading: str = "") -> list[str]:
@@ -136,8 +147,16 @@ def email_lines(draft: Draft, lang: Language, heading: str = "") -> list[str]:
 
     Every step that suggests an email goes through here, so each carries a mailto: link."""
     _ = lang._
-    return [heading or _("Draft:"), _("Subject: {subject}", subject=draft.subject), draft.body, "",
-            _("Send it: {link}", link=mailto(draft.to, draft.subject, draft.body))]
+    body = draft.body
+    return [heading or _("Draft:"), _subject_line(lang, draft.subject), body, "",
+            _("Send it: {link}", link=mailto(draft.to, draft.subject, body, draft.paragraphs))]
+
+
+# A subject names a role or a company: the same for an interview's drafts to several people, and for the
+# drafts of interviews for one role. Remembered as greetings are.
+@functools.lru_cache(maxsize=256)
+def _subject_line(lang: Language, subject: str) -> str:
+    return lang._("Subject: {subject}", subject=subject)
 
 
 def recipient(interview: Interview) -> Person:
@@ -152,13 +171,24 @@ def recipient(interview: Interview) -> Person:
 
 
 def greeting(person: Person, lang: Language) -> str:
-    return lang._("Dear {name},", name=person.name) if person.name else lang._("Hello,")
+    return _greeting(lang, person.name)
 
 
-def letter(person: Person, words: Words, *paragraphs: str) -> str:
-    """Greeting, paragraphs, sign-off with the user's name."""
-    sign_off = words.lang._("Best regards,\n{me}", me=words.signature)
-    return "\n\n".join([greeting(person, words.lang), *paragraphs, sign_off])
+def letter(person: Person, words: Words, *paragraphs: str) -> tuple[str, ...]:
+    """Greeting, paragraphs, sign-off with the user's name: a Draft's paragraphs."""
+    return (_greeting(lang := words.lang, person.name), *paragraphs, _sign_off(lang, words.signature))
+
+
+# A greeting and a sign-off are the same for every draft of an interview (a letter each: some four per
+# interview), and across interviews for the same people: remembered (lru_cache: bounded, safe in threads).
+@functools.lru_cache(maxsize=256)
+def _greeting(lang: Language, name: str) -> str:
+    return lang._("Dear {name},", name=name) if name else lang._("Hello,")
+
+
+@functools.lru_cache(maxsize=256)
+def _sign_off(lang: Language, signature: str) -> str:
+    return lang._("Best regards,\n{me}", me=signature)
 
 
 def _contact_line(interview: Interview, lang: Language, *, phone: bool) -> str:
@@ -168,10 +198,22 @@ def _contact_line(interview: Interview, lang: Language, *, phone: bool) -> str:
         people = [p for p in interview.interviewers if (p.phone if phone else p.email)]
         person = people[0] if people else Person()
     if phone and person.phone:
-        return lang._("Call: {person}", person=person.label)
+        return _call_line(lang, person.label)
     if person:
-        return lang._("Contact: {person}", person=person.label)
+        return _contact_person_line(lang, person.label)
     return lang._("Contact: the recruiter or hiring manager at {company}", company=interview.company)
+
+
+# Whom to call or write to: the same person for the steps of an interview that name one (some four, and the
+# details' contact), remembered as the greetings are.
+@functools.lru_cache(maxsize=256)
+def _call_line(lang: Language, label: str) -> str:
+    return lang._("Call: {person}", person=label)
+
+
+@functools.lru_cache(maxsize=256)
+def _contact_person_line(lang: Language, label: str) -> str:
+    return lang._("Contact: {person}", person=label)
 
 
 def _day_of(moment: datetime) -> int:
@@ -364,7 +406,8 @@ def keep_searching_texts(interview: Interview, step: Step, facts: str, words: Wo
     waiting = ", ".join(step.companies) if step.companies else interview.company
     summary = _("Keep your job search going (waiting on {company})", company=waiting)
     advice, alarm = _keep_searching_advice(words.lang)
-    return summary, f"{advice}\n\n{facts}", alarm
+    # The stream's steps (no facts) all hold the advice itself: one text, not a copy each
+    return summary, f"{advice}\n\n{facts}" if facts else advice, alarm
 
 
 @functools.cache
