@@ -83,7 +83,7 @@ def test_mailto_link_as_urllib_would_write_it(body: str, subject: str) -> None:
     whole = body.replace("\r\n", "\n").replace("\n", "\r\n")
     expected = (f"mailto:ana@corp.example?subject={urllib_quote(subject, safe='')}"
                 f"&body={urllib_quote(whole, safe='')}")
-    assert mailto(("ana@corp.example",), subject, body) == expected
+    assert mailto(("ana@corp.example",), subject, [body]) == expected
 
 
 @settings(max_examples=300, deadline=None)
@@ -94,7 +94,7 @@ def test_mailto_link_from_paragraphs_is_the_whole_bodys(paragraphs: list[str], s
     whole body: CRLF line breaks, also where a CR ends one paragraph and the blank line follows."""
     body = "\n\n".join(paragraphs)
     for _ in range(2):  # the second time from remembered paragraphs
-        assert mailto(("ana@corp.example",), subject, body, paragraphs) == mailto(("ana@corp.example",), subject, body)
+        assert mailto(("ana@corp.example",), subject, paragraphs) == mailto(("ana@corp.example",), subject, [body])
 
 
 @settings(max_examples=500, deadline=None)

@@ -34,6 +34,9 @@ def file_stem(interview: Interview) -> str:
     return stem
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")  # compiled once: re.sub looks its pattern up in re's cache every call
+
+
 def slug(text: str, limit: int = 40) -> str:
     """'Café Zürich, Inc.' -> 'cafe-zurich-inc': ASCII letters, digits and single hyphens."""
     # NFKD leaves every ASCII character as it is, so ASCII text (nearly every name and id) skips it.
@@ -43,9 +46,6 @@ def slug(text: str, limit: int = 40) -> str:
     if "--" in cleaned or not cleaned.replace("-", "").isalnum():
         cleaned = _NOT_SLUG.sub("-", cleaned)
     return cleaned.strip("-")[:limit].rstrip("-")
-
-
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")  # compiled once: re.sub looks its pattern up in re's cache every call
 
 
 def _company_slug(company: str) -> tuple[str, bool]:

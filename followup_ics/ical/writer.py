@@ -422,7 +422,8 @@ class Draft(NamedTuple):
     data: bytes
     uids: tuple[str, ...]  # in the order of the events
     digests: tuple[bytes, ...]  # of each event's text, stamp-free
-    digest: bytes  # of the whole calendar, stamp-free: equal digests, equal calendars but for the stamps
+    # Of the whole calendar, stamp-free: equal digests, equal calendars but for the stamps (b"": events alone).
+    digest: bytes
     stamps: tuple[int, ...]  # where in ``data`` each stand-in stamp value starts, in order (see _stamped)
 
 
@@ -442,9 +443,9 @@ def draft(schedules: Sequence[Schedule], *, name: str | None = None, feed: ics.F
 def draft_events(schedules: Sequence[Schedule]) -> Draft:
     """The events ``draft`` puts between a calendar's head and its end, alone (not a feed's): what all.ics
     splices of a stream no file holds. Its head (each zone's span, its VTIMEZONE) would only be cut away
-    again. The digest is of the events' digests."""
+    again. Nor has it a digest of a whole calendar (b""): its events' digests are what the manifest keeps."""
     events, uids, digests, stamps = _drafted_events(schedules, False, 0)
-    return Draft(b"".join(events), tuple(uids), tuple(digests), _digest(b"".join(digests)), tuple(stamps))
+    return Draft(b"".join(events), tuple(uids), tuple(digests), b"", tuple(stamps))
 
 
 def _drafted_events(schedules: Sequence[Schedule], modified: bool, offset: int

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 # RFC 3986's unreserved characters: what urllib's quote never encodes, whatever ``safe`` says.
 _ALWAYS_SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
-_MAX_TEXTS = 1_024  # remembered whole texts (lines of drafts: an interview's drafts share most of theirs)
+_MAX_TEXTS = 1_024  # remembered whole texts (paragraphs of drafts: an interview's drafts share most of theirs)
 _PERCENT, _SPACE, _LF = ord("%"), ord(" "), ord("\n")
 
 

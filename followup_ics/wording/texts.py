@@ -126,19 +126,17 @@ def outcome(interview: Interview, lang: Language) -> str:
             "accepted": _("offer accepted")}[interview.status.value]
 
 
-def mailto(recipients: tuple[str, ...] | list[str], subject: str, body: str, paragraphs: Sequence[str] = ()) -> str:
-    """A mailto: link that opens a drafted message (RFC 6068: line breaks in the body as %0D%0A).
+def mailto(recipients: tuple[str, ...] | list[str], subject: str, paragraphs: Sequence[str]) -> str:
+    """A mailto: link that opens a drafted message (RFC 6068: line breaks in the body as %0D%0A), whose body is
+    ``paragraphs`` with a blank line between each two.
 
-    Without recipients it is ``mailto:?subject=...``, which mail programs open with an empty To line.
-    ``paragraphs``, when given, are what ``body`` joins with blank lines: each is encoded on its own (the same
-    text as the whole), so those drafts share (greetings, sign-offs, an interview's paragraphs) are remembered
-    encoded, and a body is never split again into lines."""
+    Without recipients it is ``mailto:?subject=...``, which mail programs open with an empty To line. Each
+    paragraph is encoded on its own (the same text as the whole body's), so those drafts share (greetings,
+    sign-offs, an interview's paragraphs) are remembered encoded, and a body is never split again into lines."""
     to = quote_address(recipients[0]) if len(recipients) == 1 else quote_address.join(recipients, ",")
-    if "\r" in body or not paragraphs:
-        # (a CRLF is one line break, even one that would straddle two paragraphs: made LF first, in the whole)
-        encoded = quote_body(body.replace("\r\n", "\n") if "\r" in body else body)
-    else:
-        encoded = quote_body.join(paragraphs, "%0D%0A%0D%0A")
+    body = "\n\n".join(paragraphs)
+    # A CRLF is one line break, even one that would straddle two paragraphs: made LF first, in the whole body.
+    encoded = quote_body(body.replace("\r\n", "\n")) if "\r" in body else quote_body.join(paragraphs, "%0D%0A%0D%0A")
     return f"mailto:{to}?subject={quote_subject(subject)}&body={encoded}"
 
 
@@ -147,9 +145,8 @@ def email_lines(draft: Draft, lang: Language, heading: str = "") -> list[str]:
 
     Every step that suggests an email goes through here, so each carries a mailto: link."""
     _ = lang._
-    body = draft.body
-    return [heading or _("Draft:"), _subject_line(lang, draft.subject), body, "",
-            _("Send it: {link}", link=mailto(draft.to, draft.subject, body, draft.paragraphs))]
+    return [heading or _("Draft:"), _subject_line(lang, draft.subject), draft.body, "",
+            _("Send it: {link}", link=mailto(draft.to, draft.subject, draft.paragraphs))]
 
 
 # A subject names a role or a company: the same for an interview's drafts to several people, and for the
@@ -168,10 +165,6 @@ def recipient(interview: Interview) -> Person:
     if with_email:
         return with_email[0]
     return interview.contact or next(iter(interview.interviewers), Person())
-
-
-def greeting(person: Person, lang: Language) -> str:
-    return _greeting(lang, person.name)
 
 
 def letter(person: Person, words: Words, *paragraphs: str) -> tuple[str, ...]:
