@@ -425,12 +425,9 @@ def test_stems_give_back_each_row_as_the_first_pass_identified_it(cells: dict[st
     assert back == [None if isinstance(item, RowError) else item for item in items]
     for item, again in zip(items, back, strict=True):
         if again is not None and not isinstance(item, RowError):
-            moments = ("start", "offer_deadline", "outcome_at", "offer_arrived")
-            assert [getattr(again.interview, name) and getattr(again.interview, name).tzinfo for name in moments] \
-                == [getattr(item.interview, name) and getattr(item.interview, name).tzinfo for name in moments]
-            assert all(getattr(again.interview, name) is None
-                       or getattr(again.interview, name).tzinfo is getattr(item.interview, name).tzinfo
-                       for name in moments)
+            for name in ("start", "offer_deadline", "outcome_at", "offer_arrived"):
+                moment, kept = getattr(item.interview, name), getattr(again.interview, name)
+                assert kept is None if moment is None else kept.tzinfo is moment.tzinfo
 
 
 _ACROSS = {"date": "2026-03-29 01:30", "timezone": "Europe/Berlin", "duration": "1h30", "status": "rejected",
