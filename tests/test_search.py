@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -432,6 +433,26 @@ def test_stems_give_back_each_row_as_the_first_pass_identified_it(cells: dict[st
 
 _ACROSS = {"date": "2026-03-29 01:30", "timezone": "Europe/Berlin", "duration": "1h30", "status": "rejected",
            "outcome_date": "2026-03-29", "offer_deadline": "", "offer_arrived": ""}
+
+
+def test_a_batch_that_fails_leaves_the_temporary_file_ready_for_the_next() -> None:
+    """The roster's tables write a batch in one transaction: one that fails midway does not leave the file inside
+    it (the next would fail to begin one)."""
+    from followup_ics.app.roster import Spill, _write_many
+
+    spill = Spill()
+    db = spill.database()
+    db.execute("CREATE TABLE t (x)")
+
+    def rows() -> Iterator[tuple[int]]:
+        yield (1,)
+        raise ValueError("stopped")
+
+    with pytest.raises(ValueError, match="stopped"):
+        _write_many(db, "INSERT INTO t VALUES (?)", rows())
+    _write_many(db, "INSERT INTO t VALUES (?)", [(2,)])
+    assert db.in_transaction is False
+    assert (2,) in db.execute("SELECT x FROM t").fetchall()
 
 
 @settings(max_examples=60, deadline=None)
