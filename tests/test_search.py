@@ -427,12 +427,13 @@ def test_stems_give_back_each_row_as_the_first_pass_identified_it(cells: dict[st
     for item, again in zip(items, back, strict=True):
         if again is not None and not isinstance(item, RowError):
             for name in ("start", "offer_deadline", "outcome_at", "offer_arrived"):
-                moment, kept = getattr(item.interview, name), getattr(again.interview, name)
-                assert kept is None if moment is None else kept.tzinfo is moment.tzinfo
+                moment, moment_back = getattr(item.interview, name), getattr(again.interview, name)
+                assert moment_back is None if moment is None else moment_back.tzinfo is moment.tzinfo
 
 
 _ACROSS = {"date": "2026-03-29 01:30", "timezone": "Europe/Berlin", "duration": "1h30", "status": "rejected",
-           "outcome_date": "2026-03-29", "offer_deadline": "", "offer_arrived": ""}
+           "outcome_date": "2026-03-29", "offer_deadline": "", "offer_arrived": "", "country": "", "region": "",
+           "id": ""}
 
 
 def test_a_batch_that_fails_leaves_the_temporary_file_ready_for_the_next() -> None:
