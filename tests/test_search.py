@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -340,14 +341,16 @@ def _spilled(text: str, spill_after: int) -> tuple[list[Schedule], list[Schedule
     after ``spill_after`` entries, with the dates first seen that it keeps."""
     from followup_ics.app import roster
 
-    kept = roster.SPILL_AFTER, roster.APPLICATIONS_IN_MEMORY, roster._BATCH
-    roster.SPILL_AFTER, roster.APPLICATIONS_IN_MEMORY, roster._BATCH = spill_after, spill_after, 2
+    kept = roster.SPILL_AFTER, roster.APPLICATIONS_IN_MEMORY, roster._BATCH, roster.STEMS_IN_MEMORY
+    in_memory = spill_after if spill_after < 10_000 else 1 << 30  # bytes of rows kept: a few means all on disk
+    roster.SPILL_AFTER, roster.APPLICATIONS_IN_MEMORY, roster._BATCH, roster.STEMS_IN_MEMORY = (
+        spill_after, spill_after, 2, in_memory)
     try:
         plan = Roster(lambda: read_text(text)[1], Request(zone="Europe/Berlin", now=STAMP))
         schedules = [result[1] for result in plan.schedules() if not isinstance(result, RowError)]
         return schedules, list(plan.streams()), plan.first_seen_dates()
     finally:
-        roster.SPILL_AFTER, roster.APPLICATIONS_IN_MEMORY, roster._BATCH = kept
+        roster.SPILL_AFTER, roster.APPLICATIONS_IN_MEMORY, roster._BATCH, roster.STEMS_IN_MEMORY = kept
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -360,33 +363,15 @@ def test_a_roster_plans_the_same_when_its_facts_spill_to_disk(text: str, spill_a
     assert _spilled(text + "\r\n", spill_after) == _spilled(text + "\r\n", 10_000)
 
 
-@pytest.mark.parametrize("second", [
-    "company,date\r\n\r\nAcme,2026-12-01 10:00\r\nBeta,2026-12-02 10:00\r\n",  # rows moved down a line
-    # a cell changed in place: the same application, but not the row the first pass checked and counted
-    "company,date\r\nAcme,2026-12-01 10:00\r\nBeta,2026-12-02 11:00\r\n",
-    "company,date\r\nAcme,2026-12-01 10:00\r\n",  # the last row gone: not a plan with one row silently missing
-    "company,date\r\nAcme,2026-12-01 10:00\r\nGamma,2026-12-02 10:00\r\n",  # a row replaced: an unknown application
-])
-def test_a_file_changed_between_the_two_readings_is_an_error_not_a_wrong_plan(second: str) -> None:
-    """The second reading takes each row's name from the first: a row that is not where it was stops it."""
-    from followup_ics.core.errors import DataError
-
-    texts = iter(["company,date\r\nAcme,2026-12-01 10:00\r\nBeta,2026-12-02 10:00\r\n", second])
+def test_the_file_is_read_once_and_a_change_after_that_changes_no_plan() -> None:
+    """The first pass keeps what it made of each row for the second: the file is not read again, so a file
+    changed (or gone) once the first pass read it plans as it was read."""
+    text = "company,date,notes\r\nAcme,2026-12-01 10:00,Bring portfolio\r\nBeta,2026-12-02 10:00,\r\n"
+    texts = iter([text, "company,date\r\nGamma,2026-12-03 10:00\r\n"])
     roster = Roster(lambda: read_text(next(texts))[1], Request(zone="UTC", now=STAMP))
-    with pytest.raises(DataError, match="changed while it was being read"):
-        list(roster.plans())
-
-
-def test_the_same_cells_under_another_header_between_the_two_readings_is_an_error() -> None:
-    """Two columns renamed into each other: every cell is as it was, but not what it means (the second reading
-    builds rows without checking them again: it would plan a note as a language)."""
-    from followup_ics.core.errors import DataError
-
-    rows = "Acme,2026-12-01 10:00,de,Bring portfolio\r\n"
-    texts = iter([f"company,date,language,notes\r\n{rows}", f"company,date,notes,language\r\n{rows}"])
-    roster = Roster(lambda: read_text(next(texts))[1], Request(zone="UTC", now=STAMP))
-    with pytest.raises(DataError, match="changed while it was being read"):
-        list(roster.plans())
+    again = Roster(lambda: read_text(text)[1], Request(zone="UTC", now=STAMP))
+    assert list(roster.schedules()) == list(again.schedules())
+    assert next(texts)  # the second text was never read
 
 
 _ROW_CELLS = {  # valid values mostly (a bad row never reaches the second pass), some giving notices
@@ -407,25 +392,68 @@ _ROW_CELLS = {  # valid values mostly (a bad row never reaches the second pass),
 
 
 @settings(max_examples=150, deadline=None)
-@given(cells=st.fixed_dictionaries({name: st.sampled_from(values) for name, values in _ROW_CELLS.items()}))
-def test_a_row_built_again_in_the_second_pass_is_the_row_the_first_pass_checked(cells: dict[str, str]) -> None:
-    """The second pass builds a row the first found valid without its checks (_rebuilt, with the working days'
-    notice of the WorkWeek it plans with): the same interview and notices as the checked path (_checked)."""
-    from followup_ics.app.interview import language_code
-    from followup_ics.app.roster import _checked, _rebuilt
-    from followup_ics.app.workweek import week_for
+@given(cells=st.fixed_dictionaries({name: st.sampled_from(values) for name, values in _ROW_CELLS.items()}),
+       bad=st.booleans(), batch=st.integers(1, 3), in_memory=st.sampled_from([1, 1 << 30]))
+def test_stems_give_back_each_row_as_the_first_pass_identified_it(cells: dict[str, str], bad: bool, batch: int,
+                                                                  in_memory: int) -> None:
+    """The second pass plans what Stems give back instead of the file's rows: the same Identified (row, interview,
+    stem, notices, application), each datetime with its very tzinfo (an outcome dated at the end of an interview
+    across a change of offset keeps its start's), and None in a bad row's place; in memory or on disk."""
+    from followup_ics.app import roster
+    from followup_ics.app.roster import Naming, Spill, Stems, identify
 
     header = "company," + ",".join(cells)
-    _, rows = read_text(f"{header}\r\n" + ",".join(["Acme", *(f'"{cell}"' for cell in cells.values())]) + "\r\n")
-    (row,) = list(rows)
+    lines = [",".join(["Acme", *(f'"{cell}"' for cell in cells.values())]),
+             ",".join(["Beta", *(f'"{cell}"' for cell in cells.values())]),
+             # Berlin's clocks go forward at 02:00 that day: its end keeps its start's offset (CET)
+             ",".join(["Gamma", *(f'"{cells[name]}"' if name not in _ACROSS else f'"{_ACROSS[name]}"'
+                                  for name in cells)])]
+    if bad:
+        lines.insert(1, "Delta,not a date" + "," * (len(cells) - 1))
+    _, rows = read_text(f"{header}\r\n" + "\r\n".join(lines) + "\r\n")
     request = Request(zone="Europe/Berlin", now=STAMP)
-    checked = _checked(row, request)
-    if isinstance(checked, RowError):
-        return  # the first pass stops a bad row: it never comes back
-    interview, notices = _rebuilt(row, request)
-    _, notice = week_for(row.raw.country, row.raw.region, interview.zone, request.settings.workdays,
-                         language_code(row.raw, request))
-    assert (interview, notices + ((notice,) if notice else ())) == checked
+    naming = Naming()
+    items = [row if isinstance(row, RowError) else identify(row, request, naming) for row in rows]
+    kept = roster._BATCH, roster.STEMS_IN_MEMORY
+    roster._BATCH, roster.STEMS_IN_MEMORY = batch, in_memory
+    try:
+        stems = Stems(Spill())
+        for item in items:
+            stems.add(item)
+        back = list(stems)
+    finally:
+        roster._BATCH, roster.STEMS_IN_MEMORY = kept
+    assert back == [None if isinstance(item, RowError) else item for item in items]
+    for item, again in zip(items, back, strict=True):
+        if again is not None and not isinstance(item, RowError):
+            for name in ("start", "offer_deadline", "outcome_at", "offer_arrived"):
+                moment, moment_back = getattr(item.interview, name), getattr(again.interview, name)
+                assert moment_back is None if moment is None else moment_back.tzinfo is moment.tzinfo
+
+
+_ACROSS = {"date": "2026-03-29 01:30", "timezone": "Europe/Berlin", "duration": "1h30", "status": "rejected",
+           "outcome_date": "2026-03-29", "offer_deadline": "", "offer_arrived": "", "country": "", "region": "",
+           "id": ""}
+
+
+def test_a_batch_that_fails_leaves_the_temporary_file_ready_for_the_next() -> None:
+    """The roster's tables write a batch in one transaction: one that fails midway does not leave the file inside
+    it (the next would fail to begin one)."""
+    from followup_ics.app.roster import Spill, _write_many
+
+    spill = Spill()
+    db = spill.database()
+    db.execute("CREATE TABLE t (x)")
+
+    def rows() -> Iterator[tuple[int]]:
+        yield (1,)
+        raise ValueError("stopped")
+
+    with pytest.raises(ValueError, match="stopped"):
+        _write_many(db, "INSERT INTO t VALUES (?)", rows())
+    _write_many(db, "INSERT INTO t VALUES (?)", [(2,)])
+    assert db.in_transaction is False
+    assert (2,) in db.execute("SELECT x FROM t").fetchall()
 
 
 @settings(max_examples=60, deadline=None)

@@ -21,16 +21,17 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from datetime import tzinfo as TimeZone
+from typing import Any, NamedTuple
 
 from followup_ics.app.config import Request
 from followup_ics.app.fields import RawInterview, build_interview, undated_outcome
 from followup_ics.app.interview import language_code, words_for
 from followup_ics.app.workweek import environment, week_for
 from followup_ics.core import search
-from followup_ics.core.errors import DataError, FollowupError, InputError
+from followup_ics.core.errors import FollowupError, InputError
 from followup_ics.core.identity import file_stem
-from followup_ics.core.records import Interview, Plan, Schedule, Step
+from followup_ics.core.records import Interview, Person, Plan, Schedule, Status, Step
 from followup_ics.core.search import (
     DECIDING,
     Application,
@@ -154,17 +155,8 @@ def _checked(row: Row, request: Request,
     return interview, notices + ((week_notice,) if week_notice else ())
 
 
-def _rebuilt(row: Row, request: Request) -> tuple[Interview, tuple[str, ...]]:
-    """``_checked`` for a row whose cells the first pass found valid (the same cells: the digest says so):
-    the interview built again without the checks that passed then (its texts, its language, its working
-    days), and without the working days' notice (the caller asks for the row's WorkWeek anyway)."""
-    return build_interview(row.raw, zone_name=request.zone, day_first=request.day_first,
-                           default_duration=timedelta(minutes=request.settings.interview.duration),
-                           text_checked=True)
-
-
 def cells_digest(row: Row) -> bytes:
-    """What a row holds, in 16 bytes: the second pass knows a row the first one checked by it."""
+    """What a row holds, in 16 bytes: Naming knows an exact repeat of an earlier row by it."""
     return _digest("\x1f".join(row.cells))
 
 
@@ -178,9 +170,10 @@ def _identified(row: Row, interview: Interview, notices: tuple[str, ...], stem: 
 
 
 class Roster:
-    """The rows of one spreadsheet planned as one search. ``rows`` is called twice: once to learn what each
-    application needs to know of the others, once to plan; nothing per row is kept in between but each
-    application's facts and each candidate's last row, in memory up to SPILL_AFTER, then on disk.
+    """The rows of one spreadsheet planned as one search, in two passes: the first learns what each application
+    needs to know of the others, the second plans. ``rows`` is read once, by the first: what it made of each
+    row is kept for the second (Stems), as are each application's facts and each candidate's last row, in
+    memory up to a bound, then on disk.
 
     ``first_seen`` holds when each undated outcome (and each offer without its arrival) was first seen,
     so that re-planning later moves nothing; ``first_seen_dates()`` gives them back to keep.
@@ -202,29 +195,20 @@ class Roster:
         # calendar is dropped after their last row: kept until then in a Reservations (on disk when large).
         self._reservations = Reservations()
         self._last_rows = LastRows(self._spill)
-        # What the first pass found of each row (its stem, or that it was bad) is kept for the second, which
-        # then need not name the rows again: Naming would have to redo every row's lookups.
+        # What the first pass made of each row (its Identified, or that it was bad) is kept for the second, which
+        # then need not read, check, build or name the rows again.
         self._stems = Stems(self._spill)
         self._env = _environment()
         self._own = person(request.me)
-        # The header as the first reading found it: which field each column gives, in order.
-        self._columns: tuple[tuple[str, str], ...] | None = None
         naming = Naming()
         for row in rows():
             self.rows += 1
-            if isinstance(row, RowError):
-                item: Identified | RowError = row
-                cells = None
-            else:
-                cells = cells_digest(row)
-                item = identify(row, request, naming, cells, self._env, self._own)
+            item = row if isinstance(row, RowError) else identify(row, request, naming, None, self._env, self._own)
             if isinstance(item, RowError):
                 self.errors.append(item)
-                self._stems.add(item.row, None, False, None)
+                self._stems.add(item)
                 continue
-            self._stems.add(item.row.number, item.stem, item.interview.interview_id == item.stem, cells)
-            if self._columns is None:
-                self._columns = tuple(item.row.columns.items())
+            self._stems.add(item)
             candidate = candidate_of(item.row, self._own)
             self.facts.add(round_facts(item.interview, item.application, first_seen=self._first_seen,
                                        now=request.now, candidate=candidate))
@@ -276,30 +260,14 @@ class Roster:
         """Each row identified and planned once, in row order; bad rows as RowErrors."""
         settings = self._request.settings
         errors = iter(self.errors)
-        stems = iter(self._stems)
-        columns = None
-        for row in self._rows():
-            number, stem, is_id, cells = next(stems, (None, None, False, None))
-            if (row.row if isinstance(row, RowError) else row.number) != number:
-                raise _changed()
-            if stem is None:  # bad in the first pass: the same error
+        for item in self._stems:
+            if item is None:  # bad in the first pass: its error
                 yield next(errors)
                 continue
-            # A row the first pass found valid, with the very same cells, is valid: it is built again, not checked.
-            if isinstance(row, RowError) or cells_digest(row) != cells:
-                raise _changed()
-            if row.columns is not columns:  # (one mapping per reading: compared once)
-                if tuple(row.columns.items()) != self._columns:  # the same cells under another header
-                    raise _changed()
-                columns = row.columns
-            interview, notices = _rebuilt(row, self._request)
-            week, week_notice = week_for(row.raw.country, row.raw.region, interview.zone, settings.workdays,
-                                         language_code(row.raw, self._request), self._env)
-            notices += (week_notice,) if week_notice else ()  # as _checked adds it
-            item = _identified(row, interview, notices, stem, is_id and interview.interview_id != stem, self._own)
-            app = self.facts.applications.get(item.application)
-            if app is None:  # a row the first reading did not hold
-                raise _changed()
+            raw = item.row.raw
+            week, _ = week_for(raw.country, raw.region, item.interview.zone, settings.workdays,
+                               language_code(raw, self._request), self._env)  # (its notice: one of item's)
+            app = self.facts.applications[item.application]
             planned = plan_round(item.interview, item.application, self.facts, settings, week=week,
                                  first_round=item.interview.start == min(app.starts))
             if app.status is not item.interview.status:
@@ -315,8 +283,6 @@ class Roster:
             steps = planned.steps if placed is planned else tuple(undecided(placed.steps, item.application,
                                                                             self.facts))
             yield item, Plan(placed.interview, steps, item.notices + self._undated(item) + placed.notices)
-        if next(stems, None) is not None:  # rows the first reading held are gone
-            raise _changed()
         for candidate in list(self._open):  # (none: each was finished at their last row)
             self._finish(candidate, sys.maxsize)
 
@@ -466,7 +432,7 @@ class Reservations:
         if self._pending:
             assert self._db is not None
             # marshal: the runs are this process's own ints, read back by it alone
-            self._db.executemany("INSERT INTO reservations VALUES (?, ?)",
+            _write_many(self._db, "INSERT INTO reservations VALUES (?, ?)",
                                  ((candidate, marshal.dumps(run)) for candidate, run in self._pending))
             self._pending, self._held = [], 0
 
@@ -480,52 +446,127 @@ def _environment() -> tuple[str, str] | None:
         return None
 
 
-def _changed() -> DataError:
-    return DataError("the file changed while it was being read; run again")
-
-
-_Stem = tuple[int, str | None, bool, bytes | None]
-
-
 class Stems:
-    """What the first pass made of each row, in row order: (row, its stem, whether the stem is the
-    interview's id, the digest of its cells), or (row, None, False, None) for a bad row. In memory up to
-    SPILL_AFTER rows, then in a table of the temporary SQLite file, a batch of rows to a record (read back in
-    order alone: a statement per row cost more than the rest of keeping it); each iteration reads it from
-    the start."""
+    """What the first pass made of each row, in row order, for the second: a valid row's Identified, or None for
+    a bad row. Each kept as a record of plain values (``_record``), marshalled a batch of rows at a time: in
+    memory up to STEMS_IN_MEMORY bytes, then in a table of the temporary SQLite file (read back in order alone:
+    a statement per row cost more than the rest of keeping it). Each iteration reads them from the start.
+
+    The second pass then neither reads the file again nor checks, builds and names its rows: what it plans is
+    what the first pass checked, even if the file changes meanwhile. Each datetime keeps its very tzinfo object
+    (a pytz zone has one per offset, and an interview's end may carry its start's) by its place in ``_zones``,
+    and each row its header's mapping by its place in ``_columns``: a few per run, however many rows."""
 
     def __init__(self, store: Spill) -> None:
         self._store = store
-        self._memory: list[_Stem] | None = []
-        self._pending: list[_Stem] = []
+        self._memory: list[bytes] | None = []  # batches, marshalled
+        self._size = 0  # bytes in _memory
+        self._pending: list[_Record | None] = []
+        self._text = 0  # characters of the cells in _pending: a batch is written at _BATCH rows or _BATCH_TEXT
         self._db: sqlite3.Connection | None = None
+        self._zones: list[TimeZone] = []  # each tzinfo once; _zone_places: id -> its place (kept alive by _zones)
+        self._zone_places: dict[int, int] = {}
+        self._columns: list[Mapping[str, str]] = []  # each header's mapping once, found by its items
+        self._column_places: dict[tuple[tuple[str, str], ...], int] = {}
+        self._last_columns: tuple[Mapping[str, str] | None, int] = (None, 0)  # (the rows of one reading share one)
 
-    def add(self, row: int, stem: str | None, is_id: bool, cells: bytes | None) -> None:
-        if self._memory is not None:
-            self._memory.append((row, stem, is_id, cells))
-            if len(self._memory) >= SPILL_AFTER:
-                self._db = self._store.database()
-                self._db.execute("CREATE TABLE stems (batch BLOB)")
-                self._pending, self._memory = self._memory, None
-            return
-        self._pending.append((row, stem, is_id, cells))
-        if len(self._pending) >= _BATCH:
+    def add(self, item: Identified | RowError) -> None:
+        if isinstance(item, RowError):
+            self._pending.append(None)
+        else:
+            self._pending.append(self._record(item))
+            self._text += sum(map(len, item.row.cells))
+        if len(self._pending) >= _BATCH or self._text >= _BATCH_TEXT:
             self._flush()
 
-    def __iter__(self) -> Iterator[_Stem]:
-        if self._memory is not None:
-            return iter(self._memory)
+    def __iter__(self) -> Iterator[Identified | None]:
         self._flush()
-        assert self._db is not None
-        return (stem for (batch,) in self._db.execute("SELECT batch FROM stems ORDER BY rowid")
-                for stem in marshal.loads(batch))
+        if self._memory is not None:
+            batches: Iterable[bytes] = self._memory
+        else:
+            assert self._db is not None
+            batches = (batch for (batch,) in self._db.execute("SELECT batch FROM stems ORDER BY rowid"))
+        item = self._item
+        return (None if record is None else item(record) for batch in batches for record in marshal.loads(batch))
+
+    def _record(self, item: Identified) -> _Record:
+        """``item`` as values marshal keeps: tuples, strings and ints (a NamedTuple, an enum, a datetime not)."""
+        row, interview = item.row, item.interview
+        moment = self._moment
+        columns, place = self._last_columns
+        if row.columns is not columns:
+            key = tuple(row.columns.items())
+            place = self._column_places.get(key, len(self._columns))
+            if place == len(self._columns):
+                self._column_places[key] = place
+                self._columns.append(row.columns)
+            self._last_columns = (row.columns, place)
+        duration = interview.duration
+        return (row.number, row.cells, tuple(row.raw), place, item.stem, item.notices, item.application,
+                (interview.company, moment(interview.start), interview.zone,
+                 (duration.days, duration.seconds, duration.microseconds), interview.role,
+                 tuple(map(tuple, interview.interviewers)), tuple(interview.contact),
+                 tuple(map(tuple, interview.references)), interview.url, interview.location, interview.notes,
+                 interview.status.value, moment(interview.offer_deadline), moment(interview.outcome_at),
+                 interview.interview_id, moment(interview.offer_arrived)))
+
+    def _item(self, record: _Record) -> Identified:
+        """The Identified ``_record`` was made from."""
+        number, cells, raw, columns, stem, notices, application, fields = record
+        (company, start, zone, duration, role, interviewers, contact, references, url, location, notes, status,
+         deadline, outcome, interview_id, arrived) = fields
+        moment, person = self._datetime, Person._make  # (checked in the first pass: made without the checks)
+        interview = Interview._make((
+            company, moment(start), zone, timedelta(*duration), role, tuple(map(person, interviewers)),
+            person(contact), tuple(map(person, references)), url, location, notes, _STATUSES[status],
+            moment(deadline), moment(outcome), interview_id, moment(arrived)))
+        return Identified(Row(number, cells, RawInterview._make(raw), self._columns[columns]), interview, stem,
+                          notices, application)
+
+    def _moment(self, moment: datetime | None) -> tuple[int, ...] | None:
+        """A datetime as its fields, its tzinfo as its place in ``_zones``."""
+        if moment is None:
+            return None
+        zone = moment.tzinfo
+        place = self._zone_places.get(id(zone))
+        if place is None:
+            place = self._zone_places[id(zone)] = len(self._zones)
+            self._zones.append(zone)
+        return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second,
+                moment.microsecond, moment.fold, place)
+
+    def _datetime(self, fields: tuple[int, ...] | None) -> datetime | None:
+        if fields is None:
+            return None
+        year, month, day, hour, minute, second, microsecond, fold, place = fields
+        return datetime(year, month, day, hour, minute, second, microsecond, self._zones[place], fold=fold)
 
     def _flush(self) -> None:
+        if not self._pending:
+            return
+        # marshal: plain values this process made, read back by it alone
+        batch = marshal.dumps(self._pending)
+        self._pending, self._text = [], 0
+        if self._memory is not None:
+            self._memory.append(batch)
+            self._size += len(batch)
+            if self._size < STEMS_IN_MEMORY:
+                return
+            self._db = self._store.database()
+            self._db.execute("CREATE TABLE stems (batch BLOB)")
+            _write_many(self._db, "INSERT INTO stems VALUES (?)", ((batch,) for batch in self._memory))
+            self._memory = None
+            return
         assert self._db is not None
-        if self._pending:
-            # marshal: the rows' own ints, texts and digests, read back by this process alone
-            self._db.execute("INSERT INTO stems VALUES (?)", (marshal.dumps(self._pending),))
-            self._pending = []
+        self._db.execute("INSERT INTO stems VALUES (?)", (batch,))
+
+
+_Record = tuple[Any, ...]  # Stems' form of an Identified
+_STATUSES = {status.value: status for status in Status}
+# Characters of cells a batch of Stems holds before it is marshalled (some 200 rows of a usual file), whatever
+# its rows: a batch is held as objects twice, as it is made and as it is read back.
+_BATCH_TEXT = 1 << 16
+STEMS_IN_MEMORY = 1 << 18  # bytes of marshalled rows Stems keeps in memory before it moves them to disk
 
 
 _BATCH = 1_024  # rows written to a table at once: one statement per row would cost more than naming it
@@ -753,7 +794,7 @@ class DigestTable:
     def _flush(self) -> None:
         if self._pending:
             assert self._db is not None
-            self._db.executemany(f"INSERT OR REPLACE INTO {self._name} VALUES (?, ?)",
+            _write_many(self._db, f"INSERT OR REPLACE INTO {self._name} VALUES (?, ?)",
                                  ((key, self._layout.pack(*value)) for key, value in self._pending.items()))
             self._pending = {}
 
@@ -761,7 +802,7 @@ class DigestTable:
         assert self._memory is not None
         self._db = self._store.database()
         self._db.execute(f"CREATE TABLE {self._name} (key BLOB PRIMARY KEY, value BLOB) WITHOUT ROWID")
-        self._db.executemany(f"INSERT INTO {self._name} VALUES (?, ?)",
+        _write_many(self._db, f"INSERT INTO {self._name} VALUES (?, ?)",
                              ((key, self._layout.pack(*value)) for key, value in self._memory.items()))
         for key in self._memory:
             self._filter.add(key)
@@ -875,8 +916,19 @@ class FirstSeen(Mapping[str, datetime]):
     def _flush(self) -> None:
         if self._pending:
             assert self._db is not None
-            self._db.executemany(f"INSERT OR REPLACE INTO {self._table} VALUES (?, ?)", self._pending)
+            _write_many(self._db, f"INSERT OR REPLACE INTO {self._table} VALUES (?, ?)", self._pending)
             self._pending = []
+
+
+def _write_many(db: sqlite3.Connection, statement: str, rows: Iterable[tuple[object, ...]]) -> None:
+    """``db.executemany`` in one transaction: in autocommit mode (the temporary file's) each row is a transaction
+    of its own, which costs a third more per row. (Without a journal a failed batch cannot be rolled back: it is
+    committed as far as it got, and the connection left ready for the next.)"""
+    db.execute("BEGIN")
+    try:
+        db.executemany(statement, rows)
+    finally:
+        db.execute("COMMIT")
 
 
 _TABLES = itertools.count()

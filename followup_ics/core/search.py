@@ -2,7 +2,8 @@
 keep-searching reminders.
 
 An application is a company and role (or the rows sharing an id); its rows are its rounds. Planning is in
-two steps so that a spreadsheet of any size is read twice rather than held in memory:
+two steps so that a spreadsheet of any size need not be held in memory (the roster keeps each row on disk
+between them):
 
 1. ``SearchFacts`` holds what every application needs to know of the others (when each stops waiting,
    each offer's arrival and deadline, an acceptance), from one small ``RoundFacts`` per row;
