@@ -254,9 +254,9 @@ def build_site(csv: bytes | Path, source: str, request: Request, state: State,
 def write_build(csv: bytes | Path, source: str, request: Request, state: State, state_dir: Path) -> State:
     """build_site without reading the build back: what a build process runs, holding nothing per row.
 
-    The CSV (its bytes, or its path) is first copied into the build folder, and both passes of the roster
-    stream their rows from that copy: neither the file's bytes nor its text stay in memory (16 MB each for
-    50,000 rows), and the two passes read the same content even if the CSV changes meanwhile."""
+    The CSV (its bytes, or its path) is first copied into the build folder, and the roster streams its rows
+    from that copy: neither the file's bytes nor its text stay in memory (16 MB each for 50,000 rows), and the
+    digest kept in the state is of the very content planned, even if the CSV changes meanwhile."""
     state_dir.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
     builds = state_dir / BUILDS
     builds.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
