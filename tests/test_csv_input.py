@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TextIO
 
 import icalendar
 import pytest
 from click.testing import CliRunner, Result
 
 from followup_ics.cli import cli
+from followup_ics.core.errors import DataError
 from followup_ics.edges import spreadsheet
 from followup_ics.edges.spreadsheet import ALIASES, CsvError, Row, read_rows
 
@@ -259,3 +263,75 @@ def test_serve_says_which_column_was_read_as_which_field_once(tmp_path: Path) ->
         process.stderr.close()
     note = "note: read column 'Employer' as company, column 'Interview Date' as date\n"
     assert lines.count(note) == 1 and lines.index(note) < len(lines) - 1, lines
+
+
+_ROWS = "company,date\r\n" + "".join(f"Co {n},2026-12-{1 + n % 28:02d} 10:00\r\n" for n in range(40))
+
+
+def _saved_while_read(path: Path, after_rows: int, save: Callable[[Path], None]) -> list[object]:
+    """read_rows over ``path``, with ``save`` run on it once ``after_rows`` rows are read."""
+    _, rows = read_rows(path)
+    read = []
+    for number, row in enumerate(rows):
+        if number == after_rows:
+            save(path)
+        read.append(row)
+    return read
+
+
+def _replace(path: Path, text: str) -> None:
+    new = path.with_name("new.csv")
+    new.write_text(text, newline="")
+    new.replace(path)
+
+
+@pytest.mark.parametrize(
+    "save",
+    [
+        # An editor saving in place: truncated, then written again (read meanwhile: a torn copy, its rows cut short).
+        lambda path: path.write_text(_ROWS[: len(_ROWS) // 2], newline=""),
+        lambda path: path.write_text(_ROWS.replace("10:00", "11:00"), newline=""),  # same size, other cells
+        lambda path: _replace(path, _ROWS + "Late,2026-12-30 10:00\r\n"),  # saved by renaming a new file over it
+        lambda path: path.unlink(),  # gone: the rows read are of a file no longer there
+    ],
+    ids=["truncated", "same-size", "renamed-over", "removed"],
+)
+def test_a_file_changed_while_it_is_read_is_an_error_once_read(tmp_path: Path, save: Callable[[Path], None]) -> None:
+    """The rows are read once (batch, push): a file changed meanwhile must not become a plan with rows missing,
+    whose files a batch would remove and whose events a push would delete."""
+    path = tmp_path / "interviews.csv"
+    path.write_text(_ROWS, newline="")
+    os.utime(path, ns=(0, 0))  # written long before the save (a timestamp alone tells a same-size save)
+    with pytest.raises(DataError, match=r"^the file changed while it was being read; run again$"):
+        _saved_while_read(path, 5, save)
+
+
+def test_a_file_left_alone_is_read_whole(tmp_path: Path) -> None:
+    path = tmp_path / "interviews.csv"
+    path.write_text(_ROWS, newline="")
+    assert len(_saved_while_read(path, 5, lambda path: None)) == 40
+
+
+def test_a_batch_whose_csv_is_saved_meanwhile_stops_and_removes_nothing(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """One line naming the file, and the folder of the last run as it was (a torn read planned would remove files)."""
+    result, out = batch(tmp_path, _ROWS.encode())
+    assert result.exit_code == 0, result.stderr
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    source = tmp_path / "interviews.csv"
+    os.utime(source, ns=(0, 0))
+    real, readings = spreadsheet.read_handle, []
+
+    def saved_after_the_header(handle: TextIO) -> tuple[object, Iterator[object]]:
+        header, rows = real(handle)
+        readings.append(handle)
+        if len(readings) == 2:  # the roster's reading (batch reads the header alone first)
+            source.write_text(_ROWS[: len(_ROWS) // 3], newline="")
+        return header, rows
+
+    monkeypatch.setattr(spreadsheet, "read_handle", saved_after_the_header)
+    result = CliRunner().invoke(cli, ["batch", str(source), "-o", str(out), "--tz", "UTC"])
+    assert result.exit_code == 2, result.stderr  # as any CSV that cannot be planned
+    said = f"Error: {source}: the file changed while it was being read; run again"
+    assert result.stderr.strip().splitlines() == [said]
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == before

@@ -15,7 +15,9 @@ import codecs
 import csv
 import io
 import itertools
+import os
 import re
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +25,7 @@ from typing import TextIO
 
 from followup_ics.app.fields import LIST_FIELDS, MAX_TEXT, SPELLINGS, RawInterview, text_problem, texts_fine
 from followup_ics.app.roster import Row, RowError
-from followup_ics.core.errors import FollowupError
+from followup_ics.core.errors import DataError, FollowupError
 
 MAX_CELL = MAX_TEXT
 csv.field_size_limit(1 << 26)  # read huge cells whole, then reject them with a clear message
@@ -117,8 +119,38 @@ def sniff_delimiter(first_line: str) -> str:
 
 
 def read_rows(path: Path) -> tuple[Header, Iterator[Row | RowError]]:
-    """The header now (raising CsvError), then one Row or RowError per non-empty line."""
-    return read_handle(_open(path))
+    """The header now (raising CsvError), then one Row or RowError per non-empty line; once the last is read,
+    a DataError if the file changed meanwhile."""
+    handle = _open(path)
+    try:
+        before = _version(os.fstat(handle.fileno()))
+    except BaseException:
+        handle.close()
+        raise
+    header, rows = read_handle(handle)
+    return header, _unchanged(rows, path, before)
+
+
+def _unchanged(rows: Iterator[Row | RowError], path: Path, before: tuple[int, int, int] | None
+               ) -> Iterator[Row | RowError]:
+    """``rows``, then a check that ``path`` is the file they were read from, as it was: a file saved in place
+    while it is read (truncated, then written again) would give the rows of a torn copy, and a batch or a push
+    would remove what the missing rows held. (A file saved by renaming a new one over it is refused too: the
+    rows are whole, but of a version the user has just replaced.)"""
+    yield from rows
+    if before is None:
+        return
+    try:
+        after = _version(os.stat(path))
+    except OSError:  # gone meanwhile
+        after = None
+    if after != before:
+        raise DataError("the file changed while it was being read; run again")
+
+
+def _version(status: os.stat_result) -> tuple[int, int, int] | None:
+    """What changes when a regular file is written or replaced (None for a pipe or a device: nothing to compare)."""
+    return (status.st_ino, status.st_size, status.st_mtime_ns) if stat.S_ISREG(status.st_mode) else None
 
 
 def decode_csv(data: bytes) -> str:
