@@ -124,17 +124,16 @@ def person(name: str) -> str:
     return sys.intern(" ".join(name.split()).casefold())  # one string per candidate, however many rows
 
 
-def identify(row: Row, request: Request, naming: Naming, cells: bytes | None = None,
-             env: tuple[str, str] | None = None, own: str | None = None) -> Identified | RowError:
-    """Validate one row and give its interview a stem no other row of the roster has; ``cells``: the row's
-    ``cells_digest``, if worked out already; ``env``: workweek.environment(), if read already; ``own``:
-    ``person(request.me)``, likewise."""
+def identify(row: Row, request: Request, naming: Naming, env: tuple[str, str] | None = None,
+             own: str | None = None) -> Identified | RowError:
+    """Validate one row and give its interview a stem no other row of the roster has; ``env``:
+    workweek.environment(), if read already; ``own``: ``person(request.me)``, likewise."""
     checked = _checked(row, request, env)
     if isinstance(checked, RowError):
         return checked
     interview, notices = checked
     own_stem = file_stem(interview)
-    stem = naming.name(row, interview, cells, own_stem)
+    stem = naming.name(row, interview, own_stem)
     if isinstance(stem, RowError):
         return stem
     return _identified(row, interview, notices, stem, stem != own_stem, person(request.me) if own is None else own)
@@ -203,12 +202,11 @@ class Roster:
         naming = Naming()
         for row in rows():
             self.rows += 1
-            item = row if isinstance(row, RowError) else identify(row, request, naming, None, self._env, self._own)
+            item = row if isinstance(row, RowError) else identify(row, request, naming, self._env, self._own)
+            self._stems.add(item)
             if isinstance(item, RowError):
                 self.errors.append(item)
-                self._stems.add(item)
                 continue
-            self._stems.add(item)
             candidate = candidate_of(item.row, self._own)
             self.facts.add(round_facts(item.interview, item.application, first_seen=self._first_seen,
                                        now=request.now, candidate=candidate))
@@ -346,10 +344,9 @@ class Naming:
         self._rows = DigestTable(self._store, "rows", ">q")  # the row's cells -> the first row with them
         self._ids = DigestTable(self._store, "ids", ">q16sq")  # id -> first row, company digest, rounds so far
 
-    def name(self, row: Row, interview: Interview, cells: bytes | None = None,
-             own: str | None = None) -> str | RowError:
-        """``cells`` and ``own``: the row's cells_digest and the interview's file_stem, if worked out already."""
-        duplicate_of = self._rows.setdefault(cells or cells_digest(row), (row.number,))
+    def name(self, row: Row, interview: Interview, own: str | None = None) -> str | RowError:
+        """``own``: the interview's file_stem, if worked out already."""
+        duplicate_of = self._rows.setdefault(cells_digest(row), (row.number,))
         if duplicate_of is not None:
             return RowError(row.number, "", f"repeats row {duplicate_of[0]} exactly")
         stem = own or file_stem(interview)
@@ -433,7 +430,7 @@ class Reservations:
             assert self._db is not None
             # marshal: the runs are this process's own ints, read back by it alone
             _write_many(self._db, "INSERT INTO reservations VALUES (?, ?)",
-                                 ((candidate, marshal.dumps(run)) for candidate, run in self._pending))
+                        ((candidate, marshal.dumps(run)) for candidate, run in self._pending))
             self._pending, self._held = [], 0
 
 
@@ -795,7 +792,7 @@ class DigestTable:
         if self._pending:
             assert self._db is not None
             _write_many(self._db, f"INSERT OR REPLACE INTO {self._name} VALUES (?, ?)",
-                                 ((key, self._layout.pack(*value)) for key, value in self._pending.items()))
+                        ((key, self._layout.pack(*value)) for key, value in self._pending.items()))
             self._pending = {}
 
     def _spill(self) -> None:
@@ -803,7 +800,7 @@ class DigestTable:
         self._db = self._store.database()
         self._db.execute(f"CREATE TABLE {self._name} (key BLOB PRIMARY KEY, value BLOB) WITHOUT ROWID")
         _write_many(self._db, f"INSERT INTO {self._name} VALUES (?, ?)",
-                             ((key, self._layout.pack(*value)) for key, value in self._memory.items()))
+                    ((key, self._layout.pack(*value)) for key, value in self._memory.items()))
         for key in self._memory:
             self._filter.add(key)
         self._memory = None
