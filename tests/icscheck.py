@@ -170,7 +170,7 @@ def read_vobject(data: bytes) -> dict[str, Reading]:
         zone = re.search(rb";TZID=([^;:]+)", start)
         zone_of[uid] = zone.group(1) if zone else b""
     result = {}
-    for event in calendar.vevent_list:
+    for event in getattr(calendar, "vevent_list", []):  # (no such attribute: a calendar without events)
         value = event.dtstart.value
         if value.tzinfo is None and zone_of.get(event.uid.value) in always_utc:
             value = value.replace(tzinfo=UTC)

@@ -419,3 +419,21 @@ def test_a_folder_not_made_yet_holds_no_calendar_to_read_back(tmp_path: Path) ->
     (tmp_path / "made" / "x.ics").write_bytes(b"")  # a name is enough: its bytes are not read
     assert holds_calendars(tmp_path / "made") is True
     (tmp_path / "made" / "x.ics").unlink()  # not a calendar for the conformance check to read
+
+
+def test_a_row_left_with_no_steps_gets_a_calendar_without_events(tmp_path: Path) -> None:
+    """With --no-interview, an application withdrawn on the interview's day leaves nothing to do: its file is a
+    calendar without events, as `generate` writes it (this once ended in a traceback from an empty min())."""
+    content = HEADER.replace("status", "status,outcome_date") + (
+        "Acme Corp,2026-12-01 14:00,UTC,withdrawn,2026-12-01 15:30\r\nGlobex,2026-12-02 10:00,Europe/Paris,,\r\n")
+    result, out = batch(tmp_path, content, "--no-interview")
+    assert result.exit_code == 0, result.output
+    assert names(out) == ["acme-corp-2026-12-01.ics", "all.ics", "globex-2026-12-02.ics"]
+    assert uids((out / "acme-corp-2026-12-01.ics").read_bytes()) == []
+    combined = (out / "all.ics").read_bytes()
+    globex = uids((out / "globex-2026-12-02.ics").read_bytes())
+    assert globex and set(globex) <= set(uids(combined)) and not any("acme" in uid for uid in uids(combined))
+    assert_parsers_agree(combined)
+    again = CliRunner().invoke(cli, ["batch", str(tmp_path / "interviews.csv"), "-o", str(out), "--tz", "UTC",
+                                     "--no-interview"])
+    assert again.exit_code == 0 and "(2 unchanged)" in again.output, again.output

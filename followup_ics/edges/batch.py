@@ -86,8 +86,8 @@ class Rendered(NamedTuple):
     stem: str
     data: bytes
     zone: str
-    first: datetime
-    last: datetime
+    first: datetime | None  # the steps' span (None: no steps, as a withdrawn application's with --no-interview)
+    last: datetime | None
     events: int
     notices: tuple[str, ...]
     default_zone: bool  # the row named no zone of its own
@@ -311,7 +311,8 @@ def _stage_row(result: Rendered | RowError, staging: _StagedFiles, report: Batch
     report.default_zone_rows += result.default_zone
     for notice in result.notices:
         report.notices.add(str(result.row), notice)
-    widen(combined.spans, result.zone, result.first, result.last)
+    if result.first is not None and result.last is not None:
+        widen(combined.spans, result.zone, result.first, result.last)
 
 
 def _stage_stream(stream: Schedule, old: Manifest, out_dir: Path, request: Request, report: BatchReport,
@@ -348,7 +349,8 @@ def _stream_kept(old: Manifest, out_dir: Path, drafted: Draft, request: Request,
 
 def _events(calendar: bytes) -> memoryview:
     """The VEVENTs of one rendered calendar, to splice into all.ics (a view: not copied once more)."""
-    return memoryview(calendar)[calendar.index(_EVENTS_START):-len(_CALENDAR_END)]
+    start = calendar.find(_EVENTS_START)
+    return memoryview(calendar)[start:-len(_CALENDAR_END)] if start >= 0 else memoryview(b"")
 
 
 @dataclass(frozen=True)
@@ -478,9 +480,11 @@ def process(item: tuple[Identified, Plan], request: Request, out_dir: Path, mani
     schedule = word_plan(planned, *words_for(identified.row.raw, request))
     name = f"{identified.stem}.ics"
     steps = schedule.steps
-    first, last = step_span(steps)
     zones: dict[str, tuple[datetime, datetime]] = {}
-    widen(zones, schedule.interview.zone, first, last)  # shape.zone_spans([schedule]), from the span found once
+    first = last = None
+    if steps:  # (else a calendar without events, as `generate` writes it)
+        first, last = step_span(steps)
+        widen(zones, schedule.interview.zone, first, last)  # shape.zone_spans([schedule]), from the span found once
     try:
         drafted = draft([schedule], zones=zones)
     except FollowupError as error:  # a zone that cannot be written as rules for these dates
