@@ -38,7 +38,8 @@ def test_restamping_gives_the_writers_bytes(revised: dict[object, tuple[int, dat
     uids = list(event_revisions(fresh))
     found = {uid: value for index, uid in enumerate(uids)
              for key, value in revised.items() if key in (index, "all")}
-    expected = writer.calendar_text([schedule], stamp=STAMP, revisions=found, feed=options).encode()
+    # (the reference, not writer.calendar_text, which restamps a draft itself)
+    expected = ics.build_calendar([schedule], stamp=STAMP, revisions=found, feed=options).to_ical()
     assert _restamp(fresh, uids, STAMP, found) == expected
 
 
