@@ -322,5 +322,5 @@ def test_a_description_shared_by_steps_is_written_once_and_others_each_their_own
     steps.append(steps[1]._replace(description=steps[1].description + "!"))
     written: dict[int, str] = {}
     for step in steps:
-        alone = writer.event_text(step, "u", "i", STAMP, 0)
-        assert writer.event_text(step, "u", "i", STAMP, 0, descriptions=written) == alone
+        alone = writer.event_text(step, "u", "i")
+        assert writer.event_text(step, "u", "i", descriptions=written) == alone

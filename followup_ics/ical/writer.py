@@ -108,11 +108,11 @@ _FOLLOW_UP_ALARM = "X-MICROSOFT-CDO-BUSYSTATUS:FREE\r\n" + _ALARM_HEAD
 _END = "\r\nEND:VALARM\r\nEND:VEVENT\r\n"
 
 
-def event_text(step: WordedStep, uid: str, interview_uid: str, stamp: datetime, sequence: int,
-               modified: bool = False, descriptions: dict[int, str] | None = None) -> str:
-    """One VEVENT with its VALARM, properties in icalendar's order (canonical ones, then by name).
-
-    ``stamp`` is when the event last changed: its DTSTAMP, and its LAST-MODIFIED when ``modified``.
+def event_text(step: WordedStep, uid: str, interview_uid: str, modified: bool = False,
+               descriptions: dict[int, str] | None = None) -> str:
+    """One VEVENT with its VALARM, properties in icalendar's order (canonical ones, then by name), as a draft
+    holds it: SEQUENCE 0, and the stand-in stamp as its DTSTAMP (and its LAST-MODIFIED when ``modified``),
+    which finishing replaces (see draft).
     ``descriptions``, given for the steps of one schedule, keeps each DESCRIPTION line written, by the id of
     its text: steps that share one text object (an interview's status checks by one channel) have it
     escaped and folded once. Ids are safe keys there: the schedule holds every text while its steps are
@@ -120,7 +120,6 @@ def event_text(step: WordedStep, uid: str, interview_uid: str, stamp: datetime, 
     """
     planned = step.step
     start = planned.start
-    stamp_text = _utc(stamp)
     if planned.blocks_time:
         kind, alarm = _INTERVIEW_TAIL, _INTERVIEW_ALARM
     else:
@@ -135,12 +134,12 @@ def event_text(step: WordedStep, uid: str, interview_uid: str, stamp: datetime, 
         "BEGIN:VEVENT\r\n",
         summary if len(summary) < _LIMIT and summary.isascii() else _fold(summary), "\r\n",
         _start_end(start, start + planned.duration),
-        "DTSTAMP", stamp_text, "\r\n",
+        "DTSTAMP", _DRAFT_STAMP_TEXT,
         uid_line if len(uid_line) < _LIMIT and uid_line.isascii() else _fold(uid_line), "\r\n",
-        f"SEQUENCE:{sequence}\r\n",
+        "SEQUENCE:0\r\n",
         _middle(step.categories),
         _description(step.description, descriptions), "\r\n",
-        f"LAST-MODIFIED{stamp_text}\r\n" if modified else "",
+        "LAST-MODIFIED" + _DRAFT_STAMP_TEXT if modified else "",
         _location(step.location) if step.location else "",
         kind,
         _line("URL:" + step.url) if step.url else "",
@@ -384,8 +383,8 @@ def _utc_value(moment: datetime) -> bytes:
 
 # Drafts: a calendar rendered once with a stand-in stamp, so that what it says can be compared with what an
 # earlier run wrote (by digest, without reading that file back), then stamped.
-_DRAFT_STAMP = datetime(1970, 1, 1, tzinfo=UTC)
 _DRAFT_VALUE = b":19700101T000000Z\r\n"
+_DRAFT_STAMP_TEXT = _DRAFT_VALUE.decode("ascii")  # as event_text writes it
 _DRAFT_DTSTAMP = b"\r\nDTSTAMP" + _DRAFT_VALUE
 _DRAFT_MODIFIED = b"\r\nLAST-MODIFIED" + _DRAFT_VALUE
 _CALENDAR_END = b"END:VCALENDAR\r\n"
@@ -446,7 +445,7 @@ def _drafted_events(schedules: Sequence[Schedule], modified: bool, offset: int
         descriptions: dict[int, str] = {}  # see event_text
         for step in schedule.steps:
             uid = uid_for(key, step.step.key)
-            event = event_text(step, uid, interview_uid, _DRAFT_STAMP, 0, modified, descriptions).encode("utf-8")
+            event = event_text(step, uid, interview_uid, modified, descriptions).encode("utf-8")
             uids.append(uid)
             # _digest written out (a call less); an event's digest leaves out its BEGIN line
             digests.append(blake2b(memoryview(event)[_EVENT_START_SIZE:], digest_size=16).digest())
