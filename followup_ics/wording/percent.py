@@ -69,8 +69,11 @@ class _Encoder:
     def join(self, texts: Sequence[str], separator: str) -> str:
         """``separator.join`` of each text encoded; a text remembered costs a look-up, not a call."""
         known, remember = self._texts.get, self._remember
-        # ``or``: a text not yet known (or the empty one, which encodes to itself) is encoded and remembered
-        return separator.join([known(text) or remember(text) for text in texts])
+        encoded = []  # (a loop, not a list comprehension: that is a call of its own, for some three texts)
+        for text in texts:
+            # ``or``: a text not yet known (or the empty one, which encodes to itself) is encoded and remembered
+            encoded.append(known(text) or remember(text))
+        return separator.join(encoded)
 
 
 @functools.cache

@@ -23,17 +23,14 @@ _T = TypeVar("_T")
 
 
 class Words(NamedTuple):
-    """How one interview's texts are written: in which language, signed by whom."""
+    """How one interview's texts are written: in which language, signed by whom (see ``_words``)."""
 
     lang: Language
-    me: str = ""  # the user's name, signing every draft
+    signature: str  # the user's name, signing every draft and script ("[your name]" when not given)
+    sign_off: str  # the line every draft ends with, signed: made once, not per draft
     # Texts one interview's steps share (the status checks' drafts, the contact line), made once per
     # interview: word_plan gives each interview a fresh one.
     memo: dict[object, Any] | None = None
-
-    @property
-    def signature(self) -> str:
-        return self.me or self.lang._("[your name]")
 
     def once(self, key: object, make: Callable[[], _T]) -> _T:
         """``make()``, remembered in ``memo`` under ``key`` when there is one."""
@@ -44,23 +41,30 @@ class Words(NamedTuple):
         return self.memo[key]  # type: ignore[no-any-return]
 
 
+def _words(lang: Language | None, me: str, memo: dict[object, Any] | None = None) -> Words:
+    """The Words of texts in ``lang`` (English by default) signed by ``me`` (its spaces tidied)."""
+    lang = lang or language("en")
+    signature = " ".join(me.split()) or lang._("[your name]")
+    return Words(lang, signature, _sign_off(lang, signature), memo)
+
+
 class Draft(NamedTuple):
     """A message to send: to whom (addresses may be none), its subject and its body's paragraphs (greeting,
     what to say, sign-off: see letter)."""
 
     to: tuple[str, ...]
     subject: str
-    paragraphs: tuple[str, ...]
+    paragraphs: tuple[str, ...]  # the body: a blank line between each two
 
-    @property
-    def body(self) -> str:
-        """The paragraphs, a blank line between each two."""
-        return "\n\n".join(self.paragraphs)
+
+# A WordedStep made from all its fields at once, in their order, as tuple.__new__ makes it: NamedTuple's own
+# __new__ is a Python function (some ten calls per interview). Every field is given: none is left to its default.
+_worded_step: Callable[[tuple[Any, ...]], WordedStep] = functools.partial(tuple.__new__, WordedStep)
 
 
 def word_plan(plan: Plan, lang: Language | None = None, me: str = "") -> Schedule:
     """Every planned step with its title, description and alarm text, and the calendar's own names."""
-    words = Words(lang or language("en"), " ".join(me.split()), {})
+    words = _words(lang, me, {})
     interview = plan.interview
     facts = details(interview, words.lang)  # the same for every step: built once
     categories = follow_up_categories(words.lang)
@@ -68,10 +72,10 @@ def word_plan(plan: Plan, lang: Language | None = None, me: str = "") -> Schedul
     for step in plan.steps:
         summary, description, alarm = _TEXTS[step.step_id](interview, step, facts, words)
         if step.step_id == "interview":
-            worded.append(WordedStep(step, summary, description, alarm, interview.location, interview.url,
-                                     interview_categories(words.lang)))
+            worded.append(_worded_step((step, summary, description, alarm, interview.location, interview.url,
+                                        interview_categories(words.lang))))
         else:
-            worded.append(WordedStep(step, summary, description, alarm, "", "", categories))  # (no keywords: faster)
+            worded.append(_worded_step((step, summary, description, alarm, "", "", categories)))
     return Schedule(interview, tuple(worded), plan.notices, calendar_name(interview, words.lang))
 
 
@@ -133,8 +137,12 @@ def mailto(recipients: tuple[str, ...] | list[str], subject: str, paragraphs: Se
     Without recipients it is ``mailto:?subject=...``, which mail programs open with an empty To line. Each
     paragraph is encoded on its own (the same text as the whole body's), so those drafts share (greetings,
     sign-offs, an interview's paragraphs) are remembered encoded, and a body is never split again into lines."""
+    return _mailto(recipients, subject, paragraphs, "\n\n".join(paragraphs))
+
+
+def _mailto(recipients: tuple[str, ...] | list[str], subject: str, paragraphs: Sequence[str], body: str) -> str:
+    """``mailto`` for the body made of ``paragraphs`` (email_lines shows it too: joined once)."""
     to = quote_address(recipients[0]) if len(recipients) == 1 else quote_address.join(recipients, ",")
-    body = "\n\n".join(paragraphs)
     # A CRLF is one line break, even one that would straddle two paragraphs: made LF first, in the whole body.
     encoded = quote_body(body.replace("\r\n", "\n")) if "\r" in body else quote_body.join(paragraphs, "%0D%0A%0D%0A")
     return f"mailto:{to}?subject={quote_subject(subject)}&body={encoded}"
@@ -145,8 +153,10 @@ def email_lines(draft: Draft, lang: Language, heading: str = "") -> list[str]:
 
     Every step that suggests an email goes through here, so each carries a mailto: link."""
     _ = lang._
-    return [heading or _("Draft:"), _subject_line(lang, draft.subject), draft.body, "",
-            _("Send it: {link}", link=mailto(draft.to, draft.subject, draft.paragraphs))]
+    to, subject, paragraphs = draft
+    body = "\n\n".join(paragraphs)
+    return [heading or _("Draft:"), _subject_line(lang, subject), body, "",
+            _("Send it: {link}", link=_mailto(to, subject, paragraphs, body))]
 
 
 # A subject names a role or a company: the same for an interview's drafts to several people, and for the
@@ -169,7 +179,7 @@ def recipient(interview: Interview) -> Person:
 
 def letter(person: Person, words: Words, *paragraphs: str) -> tuple[str, ...]:
     """Greeting, paragraphs, sign-off with the user's name: a Draft's paragraphs."""
-    return (_greeting(lang := words.lang, person.name), *paragraphs, _sign_off(lang, words.signature))
+    return (_greeting(words.lang, person.name), *paragraphs, words.sign_off)
 
 
 # A greeting and a sign-off are the same for every draft of an interview (a letter each: some four per
@@ -520,7 +530,7 @@ def decide_texts(interview: Interview, step: Step, facts: str, words: Words) -> 
 def word_stream(plan: Plan, lang: Language | None = None, me: str = "") -> Schedule:
     """The search's own steps (the keep-searching stream), which belong to no one interview: no interview
     details in their descriptions."""
-    words = Words(lang or language("en"), " ".join(me.split()))
+    words = _words(lang, me)
     categories = follow_up_categories(words.lang)
     worded = []
     # A stream's reminders mostly say the same thing: one text object for each different description lets the
@@ -530,7 +540,7 @@ def word_stream(plan: Plan, lang: Language | None = None, me: str = "") -> Sched
         summary, description, alarm = _TEXTS[step.step_id](plan.interview, step, "", words)
         description = description.rstrip()
         description = descriptions.setdefault(description, description)
-        worded.append(WordedStep(step, summary, description, alarm, "", "", categories))
+        worded.append(_worded_step((step, summary, description, alarm, "", "", categories)))
     return Schedule(plan.interview, tuple(worded), plan.notices, collection_name(words.lang))
 
 
