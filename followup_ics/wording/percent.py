@@ -58,12 +58,12 @@ class _Encoder:
         codes = self._codes
         if _PERCENT in to_encode:
             data = data.replace(*codes[_PERCENT])
+            to_encode = to_encode.replace(b"%", b"")
         if _SPACE in to_encode:  # most of them: set() below is then over the few others
             data = data.replace(*codes[_SPACE])
             to_encode = to_encode.replace(b" ", b"")
         for byte in set(to_encode):
-            if byte != _PERCENT:
-                data = data.replace(*codes[byte])
+            data = data.replace(*codes[byte])
         return data.decode("ascii")
 
     def join(self, texts: Sequence[str], separator: str) -> str:

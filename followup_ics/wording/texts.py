@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
-from followup_ics.core.records import Interview, Person, Plan, Schedule, Step, WordedStep
+from followup_ics.core.records import Interview, Person, Plan, Schedule, Status, Step, WordedStep
 from followup_ics.wording.language import Language, language
 from followup_ics.wording.percent import quote_address, quote_body, quote_subject
 
@@ -28,17 +28,19 @@ class Words(NamedTuple):
     lang: Language
     signature: str  # the user's name, signing every draft and script ("[your name]" when not given)
     sign_off: str  # the line every draft ends with, signed: made once, not per draft
-    # Texts one interview's steps share (the status checks' drafts, the contact line), made once per
-    # interview: word_plan gives each interview a fresh one.
+    # Texts one interview's (or stream's) steps share (the status checks' drafts, the keep-searching
+    # reminders), made once: word_plan and word_stream give each a fresh one.
     memo: dict[object, Any] | None = None
 
-    def once(self, key: object, make: Callable[[], _T]) -> _T:
-        """``make()``, remembered in ``memo`` under ``key`` when there is one."""
-        if self.memo is None:
-            return make()
-        if key not in self.memo:
-            self.memo[key] = make()
-        return self.memo[key]  # type: ignore[no-any-return]
+    def once(self, key: object, make: Callable[..., _T], *args: Any) -> _T:
+        """``make(*args)`` (never None), remembered in ``memo`` under ``key`` when there is one."""
+        memo = self.memo
+        if memo is None:
+            return make(*args)
+        value = memo.get(key)
+        if value is None:
+            value = memo[key] = make(*args)
+        return value  # type: ignore[no-any-return]
 
 
 def _words(lang: Language | None, me: str, memo: dict[object, Any] | None = None) -> Words:
@@ -120,14 +122,21 @@ def details(interview: Interview, lang: Language) -> str:
         lines.append(_("Notes: {notes}", notes=interview.notes))
     if interview.status.is_closed:
         # A recorded outcome changes every remaining event, so subscribed calendars see a new SEQUENCE.
-        lines.append(_("Outcome: {outcome}", outcome=outcome(interview, lang)))
+        lines.append(_outcome_line(lang, interview.status))
     return "\n".join(lines)
 
 
-def outcome(interview: Interview, lang: Language) -> str:
+# One line per language and outcome (functools.cache: made once, immutable, as the categories are)
+@functools.cache
+def _outcome_line(lang: Language, status: Status) -> str:
+    return lang._("Outcome: {outcome}", outcome=outcome(status, lang))
+
+
+def outcome(status: Status, lang: Language) -> str:
+    """What a closed application's status says: 'offer received'..."""
     _ = lang._
     return {"offer": _("offer received"), "rejected": _("not selected"), "withdrawn": _("you withdrew"),
-            "accepted": _("offer accepted")}[interview.status.value]
+            "accepted": _("offer accepted")}[status.value]
 
 
 def mailto(recipients: tuple[str, ...] | list[str], subject: str, paragraphs: Sequence[str]) -> str:
@@ -362,8 +371,8 @@ def status_check_texts(interview: Interview, step: Step, facts: str, words: Word
         summary = _("Email {company} for a status update ({number} of {total})", company=company, number=number,
                     total=total)
     # The checks by one channel differ only in their number: their description and alarm are made once.
-    description, alarm = words.once(("status-check", step.channel),
-                                    lambda: _status_check_body(interview, step.channel, facts, words))
+    description, alarm = words.once(("status-check", step.channel), _status_check_body, interview, step.channel,
+                                    facts, words)
     return summary, description, alarm
 
 
@@ -404,9 +413,15 @@ def _status_draft(interview: Interview, words: Words) -> Draft:
 
 
 def keep_searching_texts(interview: Interview, step: Step, facts: str, words: Words) -> tuple[str, str, str]:
+    # The reminders waiting on the same applications say the same: made once per interview or stream (a
+    # stream's dozen mostly wait on the same few).
+    return words.once(("keep-searching", step.companies), _keep_searching, interview, step.companies, facts, words)
+
+
+def _keep_searching(interview: Interview, companies: tuple[str, ...], facts: str, words: Words) -> tuple[str, str, str]:
     _ = words.lang._
     # The search's stream names every application still waited on; a single interview names its own.
-    waiting = ", ".join(step.companies) if step.companies else interview.company
+    waiting = ", ".join(companies) if companies else interview.company
     summary = _("Keep your job search going (waiting on {company})", company=waiting)
     advice, alarm = _keep_searching_advice(words.lang)
     # The stream's steps (no facts) all hold the advice itself: one text, not a copy each
@@ -530,7 +545,7 @@ def decide_texts(interview: Interview, step: Step, facts: str, words: Words) -> 
 def word_stream(plan: Plan, lang: Language | None = None, me: str = "") -> Schedule:
     """The search's own steps (the keep-searching stream), which belong to no one interview: no interview
     details in their descriptions."""
-    words = _words(lang, me)
+    words = _words(lang, me, {})
     categories = follow_up_categories(words.lang)
     worded = []
     # A stream's reminders mostly say the same thing: one text object for each different description lets the
