@@ -19,6 +19,7 @@ import icalendar
 import pytest
 from babel import Locale
 from babel.dates import format_skeleton, format_time
+from babel.lists import format_list
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
@@ -527,3 +528,12 @@ def test_remembered_dates_start_afresh_when_full(monkeypatch: pytest.MonkeyPatch
     for _ in range(2):
         assert [lang.date(day) for day in days] == [format_skeleton("yMMMEd", day, locale="de") for day in days]
     assert len(lang._dates) <= 3
+
+
+@settings(max_examples=200, deadline=None)
+@given(code=st.sampled_from([code for code in SUPPORTED if code != "en"]),
+       items=st.lists(st.text(max_size=12), max_size=6))
+def test_lists_are_joined_as_babel_joins_them(code: str, items: list[str]) -> None:
+    """Language.join follows format_list with the locale's patterns looked up once: the same text for any
+    number of items, braces and all (fails if a pattern or a step differs)."""
+    assert language(code).join(items) == format_list(items, locale=code.replace("-", "_"))

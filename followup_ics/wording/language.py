@@ -175,9 +175,18 @@ class Language:
         """'Ana Diaz and Raj Rao', 'Ana Diaz und Raj Rao', 'Ana Diaz y Raj Rao'."""
         if self._locale is None:
             return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-        from babel.lists import format_list
-
-        return format_list(list(items), locale=self._locale)
+        if len(items) < 2:
+            return items[0] if items else ""
+        # babel.lists.format_list's steps, with the locale's patterns looked up once (format_list parses the
+        # locale and resolves its patterns on every call, some 15 µs: a thank-you names a panel in each
+        # interview). tests/test_languages.py holds it to format_list.
+        patterns = _list_patterns(self._locale)
+        if len(items) == 2 and "2" in patterns:
+            return patterns["2"].format(*items)
+        text = patterns["start"].format(items[0], items[1])
+        for item in items[2:-1]:
+            text = patterns["middle"].format(text, item)
+        return patterns["end"].format(text, items[-1])
 
 
 _PARSER = string.Formatter()
@@ -214,6 +223,14 @@ def pieces(text: str) -> tuple[str, ...] | None:
 def language(code: str = "en") -> Language:
     """The Language for a supported code (see ``resolve``), made once per process."""
     return Language(code)
+
+
+@functools.cache
+def _list_patterns(locale: str) -> dict[str, str]:
+    """The locale's patterns of an 'and' list ("{0} und {1}"), by Babel's names: "2", "start", "middle", "end"."""
+    from babel import Locale
+
+    return {name: str(pattern) for name, pattern in Locale.parse(locale).list_patterns["standard"].items()}
 
 
 @functools.cache
