@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from followup_ics.wording.percent import quote, quote_address, quote_body, quote_subject
+from followup_ics.wording.percent import _Encoder, quote, quote_address, quote_body, quote_subject
 from followup_ics.wording.texts import mailto
 
 # Surrogates cannot be encoded as UTF-8 at all: both refuse them alike (tested below), so text is drawn without.
@@ -65,11 +65,27 @@ def test_surrogates_refused_alike() -> None:
 
 
 def test_same_when_the_text_table_fills(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Once the remembered texts reach their bound the table starts afresh; the texts are still urllib's."""
+    """Once the remembered texts reach their bound a new table is begun; the texts are still urllib's."""
     monkeypatch.setattr("followup_ics.wording.percent._MAX_TEXTS", 3)
     texts = [f"wörd{number} a/b 100%" for number in range(10)]
     for _ in range(2):  # the second time through, some texts are remembered, the others encoded again
         assert [quote(text, safe="") for text in texts] == [urllib_quote(text, safe="") for text in texts]
+
+
+def test_texts_in_use_outlast_a_full_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text asked for again and again (a greeting, a sign-off) is encoded once, however many one-off texts
+    fill the table between two uses; both tables stay bounded (fails if a full table is merely emptied)."""
+    monkeypatch.setattr("followup_ics.wording.percent._MAX_TEXTS", 3)
+    encoder = _Encoder("")
+    encoded: list[str] = []
+    encode = encoder._encode
+    monkeypatch.setattr(encoder, "_encode", lambda text: encoded.append(text) or encode(text))
+    for number in range(20):
+        assert encoder.join(["Dear Ana,", f"one-off {number}", "Best regards"], "%0A") == urllib_quote(
+            f"Dear Ana,\none-off {number}\nBest regards", safe="")
+        assert len(encoder._texts) <= 3 and len(encoder._older) <= 3
+    assert encoded.count("Dear Ana,") == encoded.count("Best regards") == 1
+    assert len(encoded) == 22
 
 
 PIECES = ["a", "é", " ", "\r", "\n", "\r\n", "%", ",", "Dear Ana,"]  # lone CR and LF, CRLF, repeated lines

@@ -4,7 +4,7 @@ Every drafted email carries a ``mailto:`` link holding its whole body, so a batc
 twenty kilobytes per interview; urllib's per-byte loop was a twentieth of a batch. The drafts are made of
 the same paragraphs over and over (greetings, sign-offs, the paragraphs an interview's drafts share), so
 each whole text is remembered (texts.mailto encodes a body paragraph by paragraph, with quote_body: its
-line breaks as CRLF), in a bounded table. A new text is
+line breaks as CRLF), in bounded tables. A new text is
 encoded in C, without a Python step per character: its UTF-8 bytes less those kept as they are
 (``bytes.translate``) tell which bytes must be encoded, and each kind of those is replaced by its code
 (``bytes.replace``): a handful of kinds per line, spaces the most. tests/test_percent.py holds it to
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 # RFC 3986's unreserved characters: what urllib's quote never encodes, whatever ``safe`` says.
 _ALWAYS_SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
-_MAX_TEXTS = 1_024  # remembered whole texts (paragraphs of drafts: an interview's drafts share most of theirs)
+_MAX_TEXTS = 1_024  # remembered whole texts per table, of two (see _Encoder._remember)
 _PERCENT, _SPACE, _LF = ord("%"), ord(" "), ord("\n")
 
 
@@ -33,6 +33,7 @@ class _Encoder:
         if _LF in self._codes:
             self._codes[_LF] = (b"\n", line_break)
         self._texts: dict[str, str] = {}
+        self._older: dict[str, str] = {}  # the texts remembered before _texts was last full (see _remember)
 
     def __call__(self, text: str) -> str:
         try:
@@ -41,10 +42,16 @@ class _Encoder:
             return self._remember(text)
 
     def _remember(self, text: str) -> str:
-        """``text`` encoded, and remembered."""
-        encoded = self._encode(text)
+        """``text`` encoded, and remembered. A full table is kept as the older one and a new one begun: texts
+        still in use (greetings, sign-offs, the paragraphs of every draft) come back from the older one
+        instead of being encoded again, while one-off texts (most paragraphs naming a company or a date)
+        go with it when the new one is full in turn. (Threads may swap the tables at once: a text is then
+        encoded twice or forgotten, never wrong.)"""
+        encoded = self._older.get(text)
+        if encoded is None:
+            encoded = self._encode(text)
         if len(self._texts) >= _MAX_TEXTS:
-            self._texts.clear()
+            self._older, self._texts = self._texts, {}
         self._texts[text] = encoded
         return encoded
 
