@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 from support import plan_for
 
 from followup_ics.cli import cli
+from followup_ics.core.records import WordedStep
 from followup_ics.wording import language as language_module
 from followup_ics.wording.language import SUPPORTED, Language, from_environment, language, supported_code
 
@@ -537,3 +538,13 @@ def test_lists_are_joined_as_babel_joins_them(code: str, items: list[str]) -> No
     """Language.join follows format_list with the locale's patterns looked up once: the same text for any
     number of items, braces and all (fails if a pattern or a step differs)."""
     assert language(code).join(items) == format_list(items, locale=code.replace("-", "_"))
+
+
+def test_worded_steps_have_every_field() -> None:
+    """word_plan makes each WordedStep from all its fields at once (tuple.__new__): as many as the type has,
+    the same as one made the ordinary way (fails if WordedStep gains a field that word_plan does not give)."""
+    schedule = plan_for("2026-12-01 14:00", "America/New_York", role="Data Engineer", location="HQ")
+    assert schedule.steps
+    for step in schedule.steps:
+        assert type(step) is WordedStep and len(step) == len(WordedStep._fields)
+        assert step == WordedStep(*step)
