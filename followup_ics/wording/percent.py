@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 # RFC 3986's unreserved characters: what urllib's quote never encodes, whatever ``safe`` says.
 _ALWAYS_SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
-_MAX_TEXTS = 1_024  # remembered whole texts per table, of two (see _Encoder._remember)
+_MAX_TEXTS = 512  # remembered whole texts per table, of two (see _Encoder._remember): 1,024 in all, as before
 _PERCENT, _SPACE, _LF = ord("%"), ord(" "), ord("\n")
 
 
