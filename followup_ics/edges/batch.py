@@ -241,7 +241,8 @@ def _fewer_collections() -> Iterator[None]:
     generations. Every YOUNG_OBJECTS instead: a 10,000-row batch spent 0.17 s of its ~6 CPU-seconds in the
     collector (223 collections), now 0.03 s (5). Cycles are still collected, and memory stays flat: at most
     YOUNG_OBJECTS more objects wait for a collection (a few MB). A pool's workers are forked inside, with
-    the same threshold; a larger one set by whoever embeds us is kept.
+    the same threshold; a larger one set by whoever embeds us is kept. The threshold is the process's: only
+    the batch command runs a batch (no server thread does, which two batches at once could leave raised).
     """
     before = gc.get_threshold()
     gc.set_threshold(max(before[0], YOUNG_OBJECTS), *before[1:])
