@@ -69,6 +69,32 @@ def test_combined_feed_is_byte_identical_to_one_icalendar_calendar(tmp_path: Pat
     assert (tmp_path / "all.ics").read_bytes() == expected
 
 
+def test_the_collector_runs_less_often_during_a_batch_then_as_before(tmp_path: Path) -> None:
+    """A batch raises the cyclic collector's first threshold while it runs (edges.batch._fewer_collections)
+    and puts it back after, even when the run fails; a larger threshold of the caller's own is kept."""
+    import gc
+
+    from followup_ics.core.errors import FollowupError
+    from followup_ics.edges.batch import YOUNG_OBJECTS
+
+    source = tmp_path / "interviews.csv"
+    source.write_text(GOOD, encoding="utf-8")
+    before = gc.get_threshold()
+    try:
+        for threshold, during in ((700, YOUNG_OBJECTS), (YOUNG_OBJECTS * 2, YOUNG_OBJECTS * 2)):
+            gc.set_threshold(threshold, 10, 10)
+            seen: list[tuple[int, int, int]] = []
+            run_batch(source, tmp_path / f"out-{threshold}", Request(zone="UTC", now=STAMP),
+                      progress=lambda _, seen=seen: seen.append(gc.get_threshold()))
+            assert seen == [(during, 10, 10)] * 2 and gc.get_threshold() == (threshold, 10, 10)
+        source.write_text(HEADER, encoding="utf-8")  # no rows: the run raises
+        with pytest.raises(FollowupError):
+            run_batch(source, tmp_path / "out-empty", Request(zone="UTC", now=STAMP))
+        assert gc.get_threshold() == (YOUNG_OBJECTS * 2, 10, 10)
+    finally:
+        gc.set_threshold(*before)
+
+
 def test_parallel_run_writes_the_same_bytes_as_a_serial_run(tmp_path: Path) -> None:
     """Worker processes change nothing in the output, only the speed."""
     lines = [HEADER] + [f"Company {i},2026-12-{1 + i % 28:02d} 1{i % 8}:00,Europe/Paris,\r\n" for i in range(300)]
