@@ -375,18 +375,29 @@ class Naming:
 
 
 class Reservations:
-    """Each candidate's interviews as the minutes their calendar holds (Stagger.reserve's), in row order, until
-    taken: in memory up to SPILL_AFTER, then in a temporary SQLite file, a candidate's run of rows (their rows
-    usually come together) as one record, written in batches: a statement per interview cost more than the
-    rest of holding it."""
+    """Each candidate's interviews as the minutes their calendar holds (Stagger.reserve's), in the order added,
+    until taken; every interview is added before any is taken (the roster's first pass, then its second). In
+    memory up to SPILL_AFTER, then in a table of a temporary SQLite file: a candidate's run of rows (their rows
+    usually come together) as one record, written in batches (a statement per interview cost more than the rest
+    of holding it), under the candidate's place, the order in which they were first added (a DigestTable).
+
+    The roster takes each candidate at their first row, so in the order of their places: the table is read in
+    that order a batch at a time, and a take that is next in it costs no statement (a statement per candidate
+    cost more than the rest of holding their interviews). Any other take looks its candidate up."""
 
     def __init__(self) -> None:
         self._store = Spill()
         self._memory: dict[str, list[tuple[int, int]]] | None = {}
         self._count = 0
         self._db: sqlite3.Connection | None = None
-        self._pending: list[tuple[str, list[tuple[int, int]]]] = []  # (candidate, a run of their minutes held)
+        self._places = DigestTable(self._store, "places", ">q")  # candidate -> their place, once on disk
+        self._candidates = 0  # places given
+        self._numbers = itertools.count()  # each run's number, which orders a candidate's runs
+        self._pending: list[tuple[int, str, list[tuple[int, int]]]] = []  # (place, candidate, a run of minutes)
         self._held = 0  # interviews in _pending: a batch is written at _BATCH, however few runs hold them
+        self._taken = 0  # every place below is taken (in order, read past); others were taken by being deleted
+        self._ahead: deque[tuple[int, int, str, bytes]] = deque()  # the next runs in order of place, as read
+        self._after = (0, -1)  # (place, run) of the last run read into _ahead
 
     def add(self, candidate: str, start: datetime, end: datetime) -> None:
         held = held_minutes(start, end)
@@ -396,10 +407,11 @@ class Reservations:
             if self._count >= SPILL_AFTER:
                 self._spill()
             return
-        if self._pending and self._pending[-1][0] == candidate:
-            self._pending[-1][1].append(held)
+        assert not self._taken and not self._ahead, "every interview is added before any is taken"
+        if self._pending and self._pending[-1][1] == candidate:
+            self._pending[-1][2].append(held)
         else:
-            self._pending.append((candidate, [held]))
+            self._pending.append((self._place(candidate), candidate, [held]))
         self._held += 1
         if self._held >= _BATCH:
             self._flush()
@@ -409,28 +421,68 @@ class Reservations:
         if self._memory is not None:
             return self._memory.pop(candidate, [])
         self._flush()
+        head = self._head()
+        if head is None or head[2] != candidate:  # not next in order (or holding nothing)
+            return self._look_up(candidate)
+        place, held = head[0], []
+        while head is not None and head[0] == place:
+            held.extend(marshal.loads(head[3]))
+            self._ahead.popleft()
+            head = self._head()
+        self._taken = place + 1
+        return held
+
+    def _head(self) -> tuple[int, int, str, bytes] | None:
+        """The next run in order of place not taken yet, read with the next batch when needed."""
+        if not self._ahead:
+            assert self._db is not None
+            self._ahead.extend(self._db.execute(
+                "SELECT place, run, candidate, held FROM reservations WHERE (place, run) > (?, ?) "
+                "ORDER BY place, run LIMIT ?", (*self._after, _BATCH)))
+            if not self._ahead:
+                return None
+            self._after = self._ahead[-1][:2]
+        return self._ahead[0]
+
+    def _look_up(self, candidate: str) -> list[tuple[int, int]]:
+        """A take out of order: the candidate's runs are found by their place, and deleted."""
+        found = self._places.get(_digest(candidate))
+        if found is None or int(found[0]) < self._taken:
+            return []
         assert self._db is not None
-        runs = self._db.execute("SELECT held FROM reservations WHERE candidate = ? ORDER BY rowid",
-                                (candidate,)).fetchall()
+        place = int(found[0])
+        runs = self._db.execute("SELECT held FROM reservations WHERE place = ? ORDER BY run", (place,)).fetchall()
         if not runs:
             return []
-        self._db.execute("DELETE FROM reservations WHERE candidate = ?", (candidate,))
+        self._db.execute("DELETE FROM reservations WHERE place = ?", (place,))
+        self._ahead.clear()  # (it may hold them) read again from the first place not taken
+        self._after = (self._taken, -1)
         return [held for (run,) in runs for held in marshal.loads(run)]
+
+    def _place(self, candidate: str) -> int:
+        """The candidate's place: a new one if they are new."""
+        known = self._places.setdefault(_digest(candidate), (self._candidates,))
+        if known is not None:
+            return int(known[0])
+        self._candidates += 1
+        return self._candidates - 1
 
     def _spill(self) -> None:
         assert self._memory is not None
         self._db = self._store.database()
-        self._db.execute("CREATE TABLE reservations (candidate TEXT, held BLOB)")
-        self._db.execute("CREATE INDEX by_candidate ON reservations (candidate)")
-        self._pending, self._memory = list(self._memory.items()), None
+        self._db.execute("CREATE TABLE reservations (place INTEGER, run INTEGER, candidate TEXT, held BLOB, "
+                         "PRIMARY KEY (place, run)) WITHOUT ROWID")
+        self._pending = [(self._place(candidate), candidate, run) for candidate, run in self._memory.items()]
+        self._memory = None
         self._flush()
 
     def _flush(self) -> None:
         if self._pending:
             assert self._db is not None
             # marshal: the runs are this process's own ints, read back by it alone
-            _write_many(self._db, "INSERT INTO reservations VALUES (?, ?)",
-                        ((candidate, marshal.dumps(run)) for candidate, run in self._pending))
+            _write_many(self._db, "INSERT INTO reservations VALUES (?, ?, ?, ?)",
+                        ((place, next(self._numbers), candidate, marshal.dumps(run))
+                         for place, candidate, run in self._pending))
             self._pending, self._held = [], 0
 
 
