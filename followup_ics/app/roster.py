@@ -21,8 +21,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from datetime import tzinfo as TimeZone
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from followup_ics.app.config import Request
 from followup_ics.app.fields import RawInterview, build_interview, undated_outcome
@@ -31,7 +30,7 @@ from followup_ics.app.workweek import environment, week_for
 from followup_ics.core import search
 from followup_ics.core.errors import FollowupError, InputError
 from followup_ics.core.identity import file_stem
-from followup_ics.core.records import Interview, Person, Plan, Schedule, Status, Step
+from followup_ics.core.records import Interview, Plan, Schedule, Step
 from followup_ics.core.search import (
     DECIDING,
     Application,
@@ -497,33 +496,29 @@ def _environment() -> tuple[str, str] | None:
 
 class Stems:
     """What the first pass made of each row, in row order, for the second: a valid row's Identified, or None for
-    a bad row. Each kept as a record of plain values (``_record``), marshalled a batch of rows at a time: in
-    memory up to STEMS_IN_MEMORY bytes, then in a table of the temporary SQLite file (read back in order alone:
-    a statement per row cost more than the rest of keeping it). Each iteration reads them from the start.
+    a bad row. Pickled a batch of rows at a time: in memory up to STEMS_IN_MEMORY bytes, then in a table of the
+    temporary SQLite file (read back in order alone: a statement per row cost more than the rest of keeping it).
+    Each iteration reads them from the start.
 
     The second pass then neither reads the file again nor checks, builds and names its rows: what it plans is
-    what the first pass checked, even if the file changes meanwhile. Each datetime keeps its very tzinfo object
-    (a pytz zone has one per offset, and an interview's end may carry its start's) by its place in ``_zones``,
-    and each row its header's mapping by its place in ``_columns``: a few per run, however many rows."""
+    what the first pass checked, even if the file changes meanwhile. Each datetime comes back with its very
+    tzinfo: pytz unpickles a zone's tzinfo as the one object it keeps for that offset (an interview's end may
+    carry its start's), and a batch pickles each object once (the rows of one reading share their header's
+    mapping). Pickle, not plain values marshalled and made into objects again: it makes them faster, in C."""
 
     def __init__(self, store: Spill) -> None:
         self._store = store
-        self._memory: list[bytes] | None = []  # batches, marshalled
+        self._memory: list[bytes] | None = []  # batches, pickled
         self._size = 0  # bytes in _memory
-        self._pending: list[_Record | None] = []
+        self._pending: list[Identified | None] = []
         self._text = 0  # characters of the cells in _pending: a batch is written at _BATCH rows or _BATCH_TEXT
         self._db: sqlite3.Connection | None = None
-        self._zones: list[TimeZone] = []  # each tzinfo once; _zone_places: id -> its place (kept alive by _zones)
-        self._zone_places: dict[int, int] = {}
-        self._columns: list[Mapping[str, str]] = []  # each header's mapping once, found by its items
-        self._column_places: dict[tuple[tuple[str, str], ...], int] = {}
-        self._last_columns: tuple[Mapping[str, str] | None, int] = (None, 0)  # (the rows of one reading share one)
 
     def add(self, item: Identified | RowError) -> None:
         if isinstance(item, RowError):
             self._pending.append(None)
         else:
-            self._pending.append(self._record(item))
+            self._pending.append(item)
             self._text += sum(map(len, item.row.cells))
         if len(self._pending) >= _BATCH or self._text >= _BATCH_TEXT:
             self._flush()
@@ -535,66 +530,13 @@ class Stems:
         else:
             assert self._db is not None
             batches = (batch for (batch,) in self._db.execute("SELECT batch FROM stems ORDER BY rowid"))
-        item = self._item
-        return (None if record is None else item(record) for batch in batches for record in marshal.loads(batch))
-
-    def _record(self, item: Identified) -> _Record:
-        """``item`` as values marshal keeps: tuples, strings and ints (a NamedTuple, an enum, a datetime not)."""
-        row, interview = item.row, item.interview
-        moment = self._moment
-        columns, place = self._last_columns
-        if row.columns is not columns:
-            key = tuple(row.columns.items())
-            place = self._column_places.get(key, len(self._columns))
-            if place == len(self._columns):
-                self._column_places[key] = place
-                self._columns.append(row.columns)
-            self._last_columns = (row.columns, place)
-        duration = interview.duration
-        return (row.number, row.cells, tuple(row.raw), place, item.stem, item.notices, item.application,
-                (interview.company, moment(interview.start), interview.zone,
-                 (duration.days, duration.seconds, duration.microseconds), interview.role,
-                 tuple(map(tuple, interview.interviewers)), tuple(interview.contact),
-                 tuple(map(tuple, interview.references)), interview.url, interview.location, interview.notes,
-                 interview.status.value, moment(interview.offer_deadline), moment(interview.outcome_at),
-                 interview.interview_id, moment(interview.offer_arrived)))
-
-    def _item(self, record: _Record) -> Identified:
-        """The Identified ``_record`` was made from."""
-        number, cells, raw, columns, stem, notices, application, fields = record
-        (company, start, zone, duration, role, interviewers, contact, references, url, location, notes, status,
-         deadline, outcome, interview_id, arrived) = fields
-        moment, person = self._datetime, Person._make  # (checked in the first pass: made without the checks)
-        interview = Interview._make((
-            company, moment(start), zone, timedelta(*duration), role, tuple(map(person, interviewers)),
-            person(contact), tuple(map(person, references)), url, location, notes, _STATUSES[status],
-            moment(deadline), moment(outcome), interview_id, moment(arrived)))
-        return Identified(Row(number, cells, RawInterview._make(raw), self._columns[columns]), interview, stem,
-                          notices, application)
-
-    def _moment(self, moment: datetime | None) -> tuple[int, ...] | None:
-        """A datetime as its fields, its tzinfo as its place in ``_zones``."""
-        if moment is None:
-            return None
-        zone = moment.tzinfo
-        place = self._zone_places.get(id(zone))
-        if place is None:
-            place = self._zone_places[id(zone)] = len(self._zones)
-            self._zones.append(zone)
-        return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second,
-                moment.microsecond, moment.fold, place)
-
-    def _datetime(self, fields: tuple[int, ...] | None) -> datetime | None:
-        if fields is None:
-            return None
-        year, month, day, hour, minute, second, microsecond, fold, place = fields
-        return datetime(year, month, day, hour, minute, second, microsecond, self._zones[place], fold=fold)
+        return (item for batch in batches for item in pickle.loads(batch))
 
     def _flush(self) -> None:
         if not self._pending:
             return
-        # marshal: plain values this process made, read back by it alone
-        batch = marshal.dumps(self._pending)
+        # pickle: objects this process made, read back by it alone
+        batch = pickle.dumps(self._pending, pickle.HIGHEST_PROTOCOL)
         self._pending, self._text = [], 0
         if self._memory is not None:
             self._memory.append(batch)
@@ -610,12 +552,10 @@ class Stems:
         self._db.execute("INSERT INTO stems VALUES (?)", (batch,))
 
 
-_Record = tuple[Any, ...]  # Stems' form of an Identified
-_STATUSES = {status.value: status for status in Status}
-# Characters of cells a batch of Stems holds before it is marshalled (some 200 rows of a usual file), whatever
+# Characters of cells a batch of Stems holds before it is pickled (some 200 rows of a usual file), whatever
 # its rows: a batch is held as objects twice, as it is made and as it is read back.
 _BATCH_TEXT = 1 << 16
-STEMS_IN_MEMORY = 1 << 18  # bytes of marshalled rows Stems keeps in memory before it moves them to disk
+STEMS_IN_MEMORY = 1 << 18  # bytes of pickled rows Stems keeps in memory before it moves them to disk
 
 
 _BATCH = 1_024  # rows written to a table at once: one statement per row would cost more than naming it
