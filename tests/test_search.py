@@ -426,6 +426,12 @@ def test_stems_give_back_each_row_as_the_first_pass_identified_it(cells: dict[st
     assert back == [None if isinstance(item, RowError) else item for item in items]
     for item, again in zip(items, back, strict=True):
         if again is not None and not isinstance(item, RowError):
+            # each object of its own class (a tuple of the same values would compare equal), its status the member
+            assert [type(part) for part in (again, again.row, again.row.raw, again.interview,
+                                            again.interview.contact, *again.interview.interviewers)] == [
+                type(part) for part in (item, item.row, item.row.raw, item.interview, item.interview.contact,
+                                        *item.interview.interviewers)]
+            assert again.interview.status is item.interview.status
             for name in ("start", "offer_deadline", "outcome_at", "offer_arrived"):
                 moment, moment_back = getattr(item.interview, name), getattr(again.interview, name)
                 assert moment_back is None if moment is None else moment_back.tzinfo is moment.tzinfo

@@ -11,6 +11,7 @@ through here.
 from __future__ import annotations
 
 import hashlib
+import io
 import itertools
 import marshal
 import pickle
@@ -21,7 +22,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from followup_ics.app.config import Request
 from followup_ics.app.fields import RawInterview, build_interview, undated_outcome
@@ -30,7 +31,7 @@ from followup_ics.app.workweek import environment, week_for
 from followup_ics.core import search
 from followup_ics.core.errors import FollowupError, InputError
 from followup_ics.core.identity import file_stem
-from followup_ics.core.records import Interview, Plan, Schedule, Step
+from followup_ics.core.records import Interview, Person, Plan, Schedule, Step
 from followup_ics.core.search import (
     DECIDING,
     Application,
@@ -504,7 +505,8 @@ class Stems:
     what the first pass checked, even if the file changes meanwhile. Each datetime comes back with its very
     tzinfo: pytz unpickles a zone's tzinfo as the one object it keeps for that offset (an interview's end may
     carry its start's), and a batch pickles each object once (the rows of one reading share their header's
-    mapping). Pickle, not plain values marshalled and made into objects again: it makes them faster, in C."""
+    mapping). Pickle, not plain values marshalled and made into objects again: it makes them faster, in C
+    (``_as_tuple``)."""
 
     def __init__(self, store: Spill) -> None:
         self._store = store
@@ -536,7 +538,11 @@ class Stems:
         if not self._pending:
             return
         # pickle: objects this process made, read back by it alone
-        batch = pickle.dumps(self._pending, pickle.HIGHEST_PROTOCOL)
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+        pickler.dispatch_table = _AS_TUPLES
+        pickler.dump(self._pending)
+        batch = buffer.getvalue()
         self._pending, self._text = [], 0
         if self._memory is not None:
             self._memory.append(batch)
@@ -555,6 +561,15 @@ class Stems:
 # Characters of cells a batch of Stems holds before it is pickled (some 200 rows of a usual file), whatever
 # its rows: a batch is held as objects twice, as it is made and as it is read back.
 _BATCH_TEXT = 1 << 16
+
+
+def _as_tuple(item: tuple[Any, ...]) -> tuple[Callable[..., tuple[Any, ...]], tuple[Any, ...]]:
+    """How Stems pickle a NamedTuple: as ``tuple.__new__(its class, its values)``, made again in C, without its
+    class's __new__ (a Python function; Interview's checks it all again), as the first pass checked it already."""
+    return tuple.__new__, (type(item), tuple(item))
+
+
+_AS_TUPLES = dict.fromkeys((Identified, Row, RawInterview, Interview, Person), _as_tuple)
 STEMS_IN_MEMORY = 1 << 18  # bytes of pickled rows Stems keeps in memory before it moves them to disk
 
 
