@@ -475,17 +475,17 @@ def test_a_digest_table_on_disk_answers_as_a_dict_would(ops: list[tuple[str, int
     kept = roster.SPILL_AFTER, roster._BATCH
     roster.SPILL_AFTER, roster._BATCH = spill_after, batch
     try:
-        table, expected = roster.DigestTable(roster.Spill(), "t", ">q"), {}
+        table, expected = roster.DigestTable(roster.Spill(), "t", 2), {}
         for op, key_number, value in ops:
             key = roster._digest(str(key_number))
             if op == "get":
                 assert table.get(key) == expected.get(key)
             elif op == "put":
-                table.put(key, (value,))
-                expected[key] = (value,)
+                table.put(key, (value, str(value).encode()))
+                expected[key] = (value, str(value).encode())
             else:
-                assert table.setdefault(key, (value,)) == expected.get(key)
-                expected.setdefault(key, (value,))
+                assert table.setdefault(key, (value, b"")) == expected.get(key)
+                expected.setdefault(key, (value, b""))
         assert all(table.get(key) == found for key, found in expected.items())
     finally:
         roster.SPILL_AFTER, roster._BATCH = kept
