@@ -26,18 +26,20 @@ The rules (DESIGN.md, "A search, not a list of interviews"):
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 import operator
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from datetime import tzinfo as dt_tzinfo
 from typing import NamedTuple, TypeVar
 
 import pytz
 
 from followup_ics.core.planner import WHILE_PENDING, answer_offer, competing_offer, round_steps
-from followup_ics.core.pytzfast import same_zone
+from followup_ics.core.pytzfast import same_zone, zone_states
 from followup_ics.core.records import Interview, Plan, Status, Step
 from followup_ics.core.settings import PlanSettings
 from followup_ics.core.wallclock import Hours, at, local, next_business_day, next_slot, on_or_after_business_day
@@ -573,35 +575,45 @@ class Stagger:
         """``plan`` (its steps in time order, as plan_round gives them) with its steps placed; the plan itself
         when none had to move (nearly always), else its steps in time order again."""
         zone = tzinfo(plan.interview.zone)
+        states = zone_states(zone)
         calendar = self._next = self._calendars.setdefault(candidate, {})
         steps = plan.steps
         stamps = [step.start.timestamp() for step in steps]
         minutes = [int(stamp) // 60 for stamp in stamps]
-        if _all_free(steps, minutes, calendar, zone):  # (most plans): the order they are placed in is moot
-            for minute, step in zip(minutes, steps, strict=True):
-                self._take(minute, step.duration)
+        if _all_free(steps, minutes, calendar, zone, states):  # (most plans): the order they are placed in is moot
+            _take_all(calendar, minutes, steps)
             return plan
-        ordered = sorted([(_order(step, stamp), step) for step, stamp in zip(steps, stamps, strict=True)], key=_KEY)
-        placed = [self._put(step, zone, week, order[2]) for order, step in ordered]
-        if all(put is step for put, (_, step) in zip(placed, ordered, strict=True)):
+        ordered = sorted([(_order(step, stamp), minute, step)
+                          for step, stamp, minute in zip(steps, stamps, minutes, strict=True)], key=_KEY)
+        placed = [self._put(step, zone, week, minute, states) for _, minute, step in ordered]
+        if all(put is step for put, (_, _, step) in zip(placed, ordered, strict=True)):
             return plan
         placed.sort(key=_TIME_ORDER)
         return plan._replace(steps=tuple(placed))
 
     def place_steps(self, steps: Iterable[Step], zone_name: str, week: WorkWeek = MONDAY_TO_FRIDAY,
                     candidate: str = "") -> tuple[Step, ...]:
+        """``steps`` placed in their order (a keep-searching stream's: on days of their own, so nearly always
+        where they are)."""
         zone = tzinfo(zone_name)
-        self._next = self._calendars.setdefault(candidate, {})
-        return tuple(self._put(step, zone, week, step.start.timestamp()) for step in steps)
+        states = zone_states(zone)
+        calendar = self._next = self._calendars.setdefault(candidate, {})
+        steps = tuple(steps)
+        minutes = [int(step.start.timestamp()) // 60 for step in steps]
+        if _all_free(steps, minutes, calendar, zone, states):
+            _take_all(calendar, minutes, steps)
+            return steps
+        return tuple(self._put(step, zone, week, minute, states) for step, minute in zip(steps, minutes, strict=True))
 
     def forget(self, candidate: str) -> None:
         """Drop a candidate's calendar once their last step is placed: a huge file's memory stays flat."""
         self._calendars.pop(candidate, None)
 
-    def _put(self, step: Step, zone: pytz.BaseTzInfo, week: WorkWeek, stamp: float) -> Step:
-        """``stamp``: the step's start as a POSIX timestamp."""
+    def _put(self, step: Step, zone: pytz.BaseTzInfo, week: WorkWeek, minute: int,
+             states: frozenset[dt_tzinfo]) -> Step:
+        """``minute``: the step's start's (_minute, worked out by the caller for every step at once); ``states``:
+        zone_states of ``zone``."""
         start = step.start
-        minute = int(stamp) // 60  # _minute, from the timestamp at hand: some seven steps per row come here
         if minute in self._next and not step.blocks_time:  # taken: the step moves (rarely)
             # A step keeps to the hours it was planned in: business hours on working days, or waking hours on
             # any day for the thank-you note and for what an early deadline pushed out of business hours.
@@ -615,8 +627,8 @@ class Stagger:
             if _past(step, start):
                 start = step.start  # never past its deadline: sharing a minute is the lesser harm
             minute = _minute(start)
-        self._take(minute, step.duration)
-        if start is step.start and same_zone(zone, start):
+        self._next.setdefault(minute, minute + _whole_minutes(step.duration))
+        if start is step.start and _in_zone(zone, states, start):
             return step  # not moved: the planner gave it in its zone already (from at, local or next_slot)
         return step._replace(start=local(zone, start))
 
@@ -644,8 +656,6 @@ class Stagger:
             self._next[earlier] = minute
         return minute
 
-    def _take(self, minute: int, length: timedelta) -> None:
-        self._next.setdefault(minute, minute + _whole_minutes(length))
 
 
 def _past(step: Step, start: datetime) -> bool:
@@ -655,16 +665,31 @@ def _past(step: Step, start: datetime) -> bool:
 _RANK = {step_id: rank for rank, step_id in enumerate(ORDER)}
 
 
-def _all_free(steps: tuple[Step, ...], minutes: list[int], calendar: dict[int, int], zone: pytz.BaseTzInfo) -> bool:
+def _all_free(steps: tuple[Step, ...], minutes: list[int], calendar: dict[int, int], zone: pytz.BaseTzInfo,
+              states: frozenset[dt_tzinfo]) -> bool:
     """Whether no step of a plan moves, whatever order they are placed in: they start at different minutes (of
     ``minutes``), none that another step took already (but an interview's: interviews never move), and each is
-    in ``zone`` (Stagger._put gives a step in another zone back in this one)."""
+    in ``zone`` (Stagger._put gives a step in another zone back in this one). ``states``: zone_states of ``zone``."""
     if len(set(minutes)) != len(minutes):
         return False
     for minute, step in zip(minutes, steps, strict=True):
-        if (minute in calendar and not step.blocks_time) or not same_zone(zone, step.start):
+        if minute in calendar and not step.blocks_time:
+            return False
+        start = step.start
+        if start.tzinfo not in states and not same_zone(zone, start):
             return False
     return True
+
+
+def _take_all(calendar: dict[int, int], minutes: list[int], steps: tuple[Step, ...]) -> None:
+    """Take each step's minute (of ``minutes``) on ``calendar``, as Stagger._put does when no step moves."""
+    for minute, step in zip(minutes, steps, strict=True):
+        calendar.setdefault(minute, minute + _whole_minutes(step.duration))
+
+
+def _in_zone(zone: pytz.BaseTzInfo, states: frozenset[dt_tzinfo], moment: datetime) -> bool:
+    """``same_zone(zone, moment)``, by a look-up in ``states`` (zone_states of ``zone``) first."""
+    return moment.tzinfo in states or same_zone(zone, moment)
 
 
 def _order(step: Step, stamp: float) -> tuple[float, int, float]:
@@ -686,6 +711,7 @@ def _minute(moment: datetime) -> int:
     return int(moment.timestamp()) // 60
 
 
+@functools.lru_cache(maxsize=256)  # a few lengths, each some ten times per row: a look-up costs less than the sum
 def _whole_minutes(length: timedelta) -> int:
     return max(1, length // _ONE_MINUTE)  # whole minutes, as total_seconds() // 60
 
