@@ -60,7 +60,7 @@ def localize_quiet(zone: pytz.BaseTzInfo, naive: datetime) -> datetime | None:
         return None
     quiet = bisect_right(tables.quiet_starts, naive) - 1
     if quiet >= 0 and naive < tables.quiet_ends[quiet]:
-        return _attach(naive, tables.quiet_tzinfos[quiet])
+        return datetime.combine(naive, naive.time(), tables.quiet_tzinfos[quiet])  # _attach, one call less
     return None
 
 
@@ -122,9 +122,12 @@ def to_zone(zone: pytz.BaseTzInfo, moment: datetime) -> datetime:
     offset = moment.utcoffset()
     if offset is None:  # naive input, which astimezone reads as local
         return moment.astimezone(zone)
-    utc = _attach(moment, None) - offset
-    index = _state(tables.times, utc)
-    return _attach(utc + tables.offsets[index], tables.tzinfos[index])
+    utc = datetime.combine(moment, moment.time()) - offset  # _attach(moment, None) and below, one call less each
+    index = bisect_right(tables.times, utc) - 1  # _state
+    if index < 0:
+        index = 0
+    wall = utc + tables.offsets[index]
+    return datetime.combine(wall, wall.time(), tables.tzinfos[index])
 
 
 # zone -> its transition tables, or () for zones without (UTC, fixed offsets); a handful per process

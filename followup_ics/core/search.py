@@ -96,7 +96,7 @@ class Application:
     @property
     def outcome(self) -> datetime | None:
         """When the outcome was known, never before the last round ended."""
-        if not self.status.is_closed or self.outcome_at is None:
+        if self.status is _PENDING or self.outcome_at is None:  # (planning asks some five times per row)
             return None
         return max(self.outcome_at, self.last_end or self.outcome_at)
 
@@ -163,6 +163,7 @@ class Applications:
         return self._deciding.get(candidate, [])
 
 
+_PENDING = Status.PENDING  # a module name: looking a member up on an Enum class costs more than a comparison
 DECIDING = (Status.OFFER, Status.ACCEPTED)  # what reaches a candidate's other applications
 _KNOWN = 1_024  # candidates whose offers and acceptance are kept worked out (planning meets them in turn)
 
@@ -234,12 +235,11 @@ class SearchFacts:
 
     def stops_waiting_for(self, app: Application) -> datetime | None:
         """``stops_waiting`` of an application in hand (not looked up again)."""
-        key = app.key
-        moments = [moment for moment in (app.outcome,) if moment is not None]
+        outcome = app.outcome
         accepted = self.accepted_at(app.candidate)
-        if accepted is not None and accepted[0] != key:
-            moments.append(accepted[1])
-        return min(moments) if moments else None
+        if accepted is None or accepted[0] == app.key:
+            return outcome
+        return accepted[1] if outcome is None else min(outcome, accepted[1])
 
     def waiting(self, key: str) -> tuple[datetime, datetime]:
         """When waiting on this application begins (its first round) and ends (``datetime.max`` in UTC: not
@@ -248,8 +248,12 @@ class SearchFacts:
 
     def window(self, key: str, stop: datetime | None) -> tuple[datetime, datetime]:
         """``waiting`` given the application's ``stops_waiting`` (planning a round has it already)."""
-        return (min(self.applications[key].starts).astimezone(UTC),
-                _FOREVER if stop is None else stop.astimezone(UTC))
+        return _window(self.applications[key], stop)
+
+
+def _window(app: Application, stop: datetime | None) -> tuple[datetime, datetime]:
+    """SearchFacts.window of an application in hand (not looked up again)."""
+    return min(app.starts).astimezone(UTC), _FOREVER if stop is None else stop.astimezone(UTC)
 
 
 def _keep(known: dict[str, _T], candidate: str, value: _T) -> None:
@@ -269,26 +273,29 @@ def plan_round(interview: Interview, application: str, facts: SearchFacts, setti
     # before the next interview would ask what that interview is about to tell.
     following = app.next_round_after(interview.start)
     day = None if following is None else at(zone, local(zone, following).date(), time(0, 0))
-    # When waiting on the application ends, and its window, asked once for every use below.
+    # When waiting on the application ends (in the zone: compared with the steps' times), and its window with
+    # the candidate's offers, asked once for every use below; without offers (most candidates), no window.
     stop = facts.stops_waiting_for(app)
-    window = facts.window(application, stop)
-    decide_by = _first_deadline(application, facts.offers(app.candidate), window)
+    stop_here = None if stop is None else _here(zone, stop)
+    offers = facts.offers(app.candidate)
+    window = _window(app, stop) if offers else None
+    decide_by = None if window is None else _first_deadline(application, offers, window)
     if decide_by is not None:  # an offer elsewhere ends then: its "decide" step replaces the later checks
         decide_by = _here(zone, decide_by)
     # No status check from the first of these on is kept (below): none is made.
-    ends = [moment for moment in (day, None if stop is None else _here(zone, stop), decide_by) if moment is not None]
+    ends = [moment for moment in (day, stop_here, decide_by) if moment is not None]
     steps = round_steps(interview, _without_stream(settings), zone, week, min(ends) if ends else None,
                         brief=first_round or settings.brief_references.each_round)
     if day is not None:
         steps = [s for s in steps if not (s.step_id in ("follow-up-call", "status-check") and s.start >= day)]
-    latest = following is None
-    steps = _waiting_until(steps, stop, zone)
+    if stop_here is not None:
+        steps = _before(steps, stop_here)
     outcome = app.outcome
     if outcome is not None and app.status in (Status.REJECTED, Status.WITHDRAWN) and (
             local(zone, outcome).date() == local(zone, interview.start).date()):
         steps = [s for s in steps if s.step_id != "thank-you"]
-    if latest:
-        steps += _application_steps(interview, app, facts, settings, zone, week, stop, window)
+    if following is None:  # the latest round
+        steps += _application_steps(interview, app, facts, settings, zone, week, stop_here, offers, window)
     steps.sort(key=_TIME_ORDER)
     return Plan(interview, tuple(steps))
 
@@ -316,9 +323,10 @@ def _round_settings(settings: PlanSettings) -> PlanSettings:
 
 
 def _application_steps(interview: Interview, app: Application, facts: SearchFacts, settings: PlanSettings,
-                       zone: pytz.BaseTzInfo, week: WorkWeek, stop: datetime | None,
-                       window: tuple[datetime, datetime]) -> list[Step]:
-    """``stop`` and ``window``: the application's stops_waiting and waiting."""
+                       zone: pytz.BaseTzInfo, week: WorkWeek, stop: datetime | None, offers: list[Offer],
+                       window: tuple[datetime, datetime] | None) -> list[Step]:
+    """``stop``: the application's stops_waiting, in ``zone``; ``offers``: its candidate's; ``window``: its
+    waiting (None without offers)."""
     steps: list[Step] = []
     outcome = app.outcome
     if app.status is Status.REJECTED and outcome is not None and settings.keep_in_touch.include:
@@ -335,8 +343,8 @@ def _application_steps(interview: Interview, app: Application, facts: SearchFact
         steps.append(_soon("withdraw", accepted[1], settings, zone, week, companies=(other.company,)))
     # One person's search may hold thousands of applications and hundreds of offers: this loop runs for
     # each pair, so what is the same for every offer is worked out once (the application's waiting window).
-    first, stop_utc = window
-    for offer in facts.offers(app.candidate):
+    first, stop_utc = window or (_FOREVER, _FOREVER)  # (no window: no offers, nothing to loop over)
+    for offer in offers:
         if offer.key == app.key or offer.arrived_utc >= stop_utc:  # its own, or decided before the offer arrived
             continue
         told = competing_offer(interview, settings, zone, offer.arrived, offer.deadline, week,
@@ -345,8 +353,10 @@ def _application_steps(interview: Interview, app: Application, facts: SearchFact
             steps.append(told)
         if first <= offer.deadline_utc < stop_utc:
             steps.append(_soon("decide", offer.deadline, settings, zone, week, companies=(offer.company,)))
+    if not steps:  # (most rows)
+        return steps
     # Waiting steps planned from other applications' news still end when this one is decided.
-    return _numbered(_waiting_until(steps, stop, zone))
+    return _numbered(steps if stop is None else _before(steps, stop))
 
 
 def undecided(steps: Iterable[Step], application: str, facts: SearchFacts) -> list[Step]:
@@ -361,7 +371,11 @@ def _waiting_until(steps: Iterable[Step], stop: datetime | None, zone: pytz.Base
     are in costs least)."""
     if stop is None:
         return list(steps)
-    stop = _here(zone, stop)
+    return _before(steps, _here(zone, stop))
+
+
+def _before(steps: Iterable[Step], stop: datetime) -> list[Step]:
+    """``_waiting_until`` given when the waiting stops in the zone of (most of) the steps."""
     return [s for s in steps if s.step_id not in WAITING or s.start < stop]
 
 
