@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import heapq
+import itertools
 import math
 import operator
 from collections.abc import Iterable, Iterator, Mapping
@@ -58,6 +59,7 @@ MAX_MOVES = 400  # days' worth of moves a step may make before it shares a minut
 _T = TypeVar("_T")
 # A plan's steps in time order, by (start, key): an attrgetter (C) rather than a lambda, for every step of every row.
 _TIME_ORDER = operator.attrgetter("start", "key")
+_START = operator.attrgetter("start")
 _START_AND_KIND = operator.attrgetter("start", "step_id")
 
 
@@ -296,8 +298,19 @@ def plan_round(interview: Interview, application: str, facts: SearchFacts, setti
         steps = [s for s in steps if s.step_id != "thank-you"]
     if following is None:  # the latest round
         steps += _application_steps(interview, app, facts, settings, zone, week, stop_here, offers, window)
-    steps.sort(key=_TIME_ORDER)
+    _in_time_order(steps)
     return Plan(interview, tuple(steps))
+
+
+def _in_time_order(steps: list[Step]) -> None:
+    """Sort ``steps`` by (start, key), asking for keys (a property, a string made) only when two steps start
+    together: sorted by start alone, steps that all start apart are in that order already (nearly every plan);
+    else the (stable) sort by both gives what it would have from the steps as they came."""
+    steps.sort(key=_START)
+    for earlier, later in itertools.pairwise(steps):
+        if earlier.start == later.start:
+            steps.sort(key=_TIME_ORDER)
+            return
 
 
 def _without_stream(settings: PlanSettings) -> PlanSettings:
@@ -602,7 +615,7 @@ class Stagger:
         placed = [self._put(step, zone, week, minute, states) for _, minute, step in ordered]
         if all(put is step for put, (_, _, step) in zip(placed, ordered, strict=True)):
             return plan
-        placed.sort(key=_TIME_ORDER)
+        _in_time_order(placed)
         return plan._replace(steps=tuple(placed))
 
     def place_steps(self, steps: Iterable[Step], zone_name: str, week: WorkWeek = MONDAY_TO_FRIDAY,
