@@ -684,7 +684,6 @@ class Stagger:
         return minute
 
 
-
 def _past(step: Step, start: datetime) -> bool:
     return step.deadline is not None and start + step.duration > step.deadline
 
