@@ -9,7 +9,7 @@ import pytz
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from followup_ics.core.pytzfast import localize_quiet, localize_strict, same_zone, to_zone
+from followup_ics.core.pytzfast import localize_quiet, localize_strict, same_zone, to_zone, zone_states
 
 
 def _pytz(zone: pytz.BaseTzInfo, naive: datetime) -> datetime | type[Exception]:
@@ -124,6 +124,20 @@ def test_same_zone_means_to_zone_gives_it_back(name: str, other: str, utc: datet
     assert again.tzinfo is here.tzinfo and again.replace(tzinfo=None) == here.replace(tzinfo=None)
     there = pytz.utc.localize(utc).astimezone(elsewhere)
     assert same_zone(zone, there) == (zone is elsewhere)
+
+
+def test_zone_states_are_the_times_same_zone_calls_the_zones() -> None:
+    """A time carrying one of zone_states(zone) is same_zone's (Stagger looks them up instead of asking), and
+    every tzinfo pytz gives a time of the zone is among them; another zone's are not. Every zone."""
+    for name in ZONES_WITH_UTC:
+        zone = pytz.timezone(name)
+        states = zone_states(zone)
+        made = {zone.localize(datetime(year, month, 15, 12)).tzinfo for year in (1900, 1950, 2026) for month in (1, 7)}
+        assert zone in states and made <= states, name
+        for state in states:
+            assert same_zone(zone, datetime(2026, 1, 1, tzinfo=state)), name
+        others = zone_states(pytz.timezone("Asia/Tokyo" if name != "Asia/Tokyo" else "Europe/Paris"))
+        assert not states & others, name
 
 
 @settings(max_examples=1000, deadline=None)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
+import pytz
 from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -22,7 +23,8 @@ from hypothesis import strategies as st
 from followup_ics.app.config import Request
 from followup_ics.app.roster import Roster, RowError
 from followup_ics.cli import cli
-from followup_ics.core.records import Schedule
+from followup_ics.core.records import Schedule, Step
+from followup_ics.core.search import _TIME_ORDER, _in_time_order
 from followup_ics.edges.spreadsheet import read_text
 
 GOLDEN = Path(__file__).parent / "golden" / "search"
@@ -599,3 +601,20 @@ def test_reservations_on_disk_keep_at_most_a_batch_in_memory_even_for_one_candid
         assert reservations.take("a") == expected
     finally:
         roster.SPILL_AFTER, roster._BATCH = kept
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(min_value=0, max_value=3),
+                          st.sampled_from(["decide", "competing-offer", "thank-you"]),
+                          st.integers(min_value=0, max_value=12),
+                          st.sampled_from(["Europe/Paris", "America/New_York"])), max_size=14))
+def test_steps_in_time_order_as_sorted_by_start_and_key(parts: list[tuple[int, str, int, str]]) -> None:
+    """_in_time_order asks for keys only when two steps start together, and gives what sorting by (start, key)
+    gives: 'decide-10' before 'decide-2' at one minute, an instant in two zones at once a tie."""
+    base = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
+    steps = [Step(kind, (base + timedelta(minutes=30 * minute)).astimezone(pytz.timezone(zone)), timedelta(minutes=15),
+                  timedelta(0), index) for minute, kind, index, zone in parts]
+    ordered = list(steps)
+    _in_time_order(ordered)
+    assert ordered == sorted(steps, key=_TIME_ORDER)
+    assert [id(step) for step in ordered] == [id(step) for step in sorted(steps, key=_TIME_ORDER)]

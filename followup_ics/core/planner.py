@@ -96,8 +96,9 @@ def _steps(interview: Interview, settings: PlanSettings, zone: pytz.BaseTzInfo, 
     """The steps of a pending interview; ``offer`` is another company's (when it arrived, its deadline);
     ``checks_until`` and ``brief``: as round_steps'."""
     if settings.interview.include:
-        yield Step("interview", interview.start, interview.duration, _minutes(settings.interview.alarm),
-                   blocks_time=True)
+        # Positional here and below: passing Step's keywords costs more than the rest of making it.
+        yield Step("interview", interview.start, interview.duration, _minutes(settings.interview.alarm), 0, 0, "",
+                   None, True)
     if settings.thank_you.include:
         yield _thank_you(interview, settings, zone)
     if settings.brief_references.include and brief:
@@ -128,13 +129,14 @@ def _thank_you(interview: Interview, settings: PlanSettings, zone: pytz.BaseTzIn
     """Soon after the interview, in waking hours, and never past its end + 24 h: any day will do."""
     rule = settings.thank_you
     length = _minutes(rule.duration)
-    deadline = local(zone, interview.end + THANK_YOU_LIMIT)
-    wanted = round_up(interview.end + _minutes(rule.after))
+    end = interview.end
+    deadline = local(zone, end + THANK_YOU_LIMIT)
+    wanted = round_up(end + _minutes(rule.after))
     start = next_slot(zone, wanted, length, settings.waking, week=None)
     if start + length > deadline:
         # Only unusual settings get here (a very late "after"): the deadline wins over waking hours.
         start = local(zone, min(wanted, deadline - length))
-    return _step("thank-you", start, rule, channel="email", deadline=deadline)
+    return Step("thank-you", start, length, _minutes(rule.alarm), 0, 0, "email", deadline)
 
 
 def _brief_references(interview: Interview, settings: PlanSettings, zone: pytz.BaseTzInfo,
@@ -147,7 +149,8 @@ def _brief_references(interview: Interview, settings: PlanSettings, zone: pytz.B
         return next_slot(zone, wanted, _minutes(rule.duration), settings.business, week=days)
 
     start, moved = _with_move(week, local(zone, wanted).date() - ONE_DAY, slot)
-    return _step("brief-references", start, rule, moved=moved)
+    return Step("brief-references", start, _minutes(rule.duration), _minutes(rule.alarm), 0, 0, "", None, False, (),
+                moved)
 
 
 def _follow_up_call(interview: Interview, rule: StepRule, zone: pytz.BaseTzInfo, week: WorkWeek) -> Step:
@@ -156,7 +159,8 @@ def _follow_up_call(interview: Interview, rule: StepRule, zone: pytz.BaseTzInfo,
     the first working day after those 7 days. (A call the day after the interview would be pushy, so a
     working day just before a long break does not count.)"""
     chosen, moved = _day_with_move(week, "follow-up-call", local(zone, interview.start).date(), rule.business_days)
-    return _step("follow-up-call", at(zone, chosen, rule.time), rule, channel="phone", moved=moved)
+    return Step("follow-up-call", at(zone, chosen, rule.time), _minutes(rule.duration), _minutes(rule.alarm), 0, 0,
+                "phone", None, False, (), moved)
 
 
 def _status_checks(rule: StepRule, zone: pytz.BaseTzInfo, after_call: datetime, week: WorkWeek,
@@ -215,8 +219,8 @@ def competing_offer(interview: Interview, settings: PlanSettings, zone: pytz.Bas
         return start
 
     start, moved = _with_move(week, local(zone, wanted).date() - ONE_DAY, soonest)
-    return _step("competing-offer", start, rule, channel="email", deadline=deadline, moved=moved,
-                 companies=(offered_by,) if offered_by else ())
+    return Step("competing-offer", start, length, _minutes(rule.alarm), 0, 0, "email", deadline, False,
+                (offered_by,) if offered_by else (), moved)
 
 
 def answer_offer(arrived: datetime, deadline: datetime, settings: PlanSettings, zone: pytz.BaseTzInfo,

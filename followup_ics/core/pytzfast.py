@@ -60,7 +60,7 @@ def localize_quiet(zone: pytz.BaseTzInfo, naive: datetime) -> datetime | None:
         return None
     quiet = bisect_right(tables.quiet_starts, naive) - 1
     if quiet >= 0 and naive < tables.quiet_ends[quiet]:
-        return _attach(naive, tables.quiet_tzinfos[quiet])
+        return datetime.combine(naive, naive.time(), tables.quiet_tzinfos[quiet])  # _attach, one call less
     return None
 
 
@@ -122,9 +122,12 @@ def to_zone(zone: pytz.BaseTzInfo, moment: datetime) -> datetime:
     offset = moment.utcoffset()
     if offset is None:  # naive input, which astimezone reads as local
         return moment.astimezone(zone)
-    utc = _attach(moment, None) - offset
-    index = _state(tables.times, utc)
-    return _attach(utc + tables.offsets[index], tables.tzinfos[index])
+    utc = datetime.combine(moment, moment.time()) - offset  # _attach(moment, None) and below, one call less each
+    index = bisect_right(tables.times, utc) - 1  # _state
+    if index < 0:
+        index = 0
+    wall = utc + tables.offsets[index]
+    return datetime.combine(wall, wall.time(), tables.tzinfos[index])
 
 
 # zone -> its transition tables, or () for zones without (UTC, fixed offsets); a handful per process
@@ -168,6 +171,20 @@ def _shifted(utc: datetime, offset: timedelta) -> datetime:
         return utc + offset
     except OverflowError:
         return datetime.min if offset < timedelta(0) else datetime.max
+
+
+def zone_states(zone: pytz.BaseTzInfo) -> frozenset[tzinfo]:
+    """The tzinfos a time of ``zone`` carries (pytz gives each offset of a zone its own): a time carrying one is
+    ``same_zone``'s, found by a set look-up rather than a call, for every step of every row. (As pytz had made
+    them when first asked: a state it adds later, unpickling a time of another pytz version, is not among
+    them, so a time not found here is asked of ``same_zone`` still.)"""
+    states = _STATES.get(zone)
+    if states is None:
+        states = _STATES[zone] = frozenset((zone, *getattr(zone, "_tzinfos", {}).values()))
+    return states
+
+
+_STATES: dict[pytz.BaseTzInfo, frozenset[tzinfo]] = {}  # zone -> zone_states(zone): a handful per process
 
 
 def same_zone(zone: pytz.BaseTzInfo, moment: datetime) -> bool:

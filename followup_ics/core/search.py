@@ -26,18 +26,21 @@ The rules (DESIGN.md, "A search, not a list of interviews"):
 
 from __future__ import annotations
 
+import functools
 import heapq
+import itertools
 import math
 import operator
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from datetime import tzinfo as dt_tzinfo
 from typing import NamedTuple, TypeVar
 
 import pytz
 
 from followup_ics.core.planner import WHILE_PENDING, answer_offer, competing_offer, round_steps
-from followup_ics.core.pytzfast import same_zone
+from followup_ics.core.pytzfast import same_zone, zone_states
 from followup_ics.core.records import Interview, Plan, Status, Step
 from followup_ics.core.settings import PlanSettings
 from followup_ics.core.wallclock import Hours, at, local, next_business_day, next_slot, on_or_after_business_day
@@ -56,6 +59,7 @@ MAX_MOVES = 400  # days' worth of moves a step may make before it shares a minut
 _T = TypeVar("_T")
 # A plan's steps in time order, by (start, key): an attrgetter (C) rather than a lambda, for every step of every row.
 _TIME_ORDER = operator.attrgetter("start", "key")
+_START = operator.attrgetter("start")
 _START_AND_KIND = operator.attrgetter("start", "step_id")
 
 
@@ -94,7 +98,7 @@ class Application:
     @property
     def outcome(self) -> datetime | None:
         """When the outcome was known, never before the last round ended."""
-        if not self.status.is_closed or self.outcome_at is None:
+        if self.status is _PENDING or self.outcome_at is None:  # (planning asks some five times per row)
             return None
         return max(self.outcome_at, self.last_end or self.outcome_at)
 
@@ -161,6 +165,7 @@ class Applications:
         return self._deciding.get(candidate, [])
 
 
+_PENDING = Status.PENDING  # a module name: looking a member up on an Enum class costs more than a comparison
 DECIDING = (Status.OFFER, Status.ACCEPTED)  # what reaches a candidate's other applications
 _KNOWN = 1_024  # candidates whose offers and acceptance are kept worked out (planning meets them in turn)
 
@@ -232,12 +237,11 @@ class SearchFacts:
 
     def stops_waiting_for(self, app: Application) -> datetime | None:
         """``stops_waiting`` of an application in hand (not looked up again)."""
-        key = app.key
-        moments = [moment for moment in (app.outcome,) if moment is not None]
+        outcome = app.outcome
         accepted = self.accepted_at(app.candidate)
-        if accepted is not None and accepted[0] != key:
-            moments.append(accepted[1])
-        return min(moments) if moments else None
+        if accepted is None or accepted[0] == app.key:
+            return outcome
+        return accepted[1] if outcome is None else min(outcome, accepted[1])
 
     def waiting(self, key: str) -> tuple[datetime, datetime]:
         """When waiting on this application begins (its first round) and ends (``datetime.max`` in UTC: not
@@ -246,8 +250,12 @@ class SearchFacts:
 
     def window(self, key: str, stop: datetime | None) -> tuple[datetime, datetime]:
         """``waiting`` given the application's ``stops_waiting`` (planning a round has it already)."""
-        return (min(self.applications[key].starts).astimezone(UTC),
-                _FOREVER if stop is None else stop.astimezone(UTC))
+        return _window(self.applications[key], stop)
+
+
+def _window(app: Application, stop: datetime | None) -> tuple[datetime, datetime]:
+    """SearchFacts.window of an application in hand (not looked up again)."""
+    return min(app.starts).astimezone(UTC), _FOREVER if stop is None else stop.astimezone(UTC)
 
 
 def _keep(known: dict[str, _T], candidate: str, value: _T) -> None:
@@ -267,28 +275,42 @@ def plan_round(interview: Interview, application: str, facts: SearchFacts, setti
     # before the next interview would ask what that interview is about to tell.
     following = app.next_round_after(interview.start)
     day = None if following is None else at(zone, local(zone, following).date(), time(0, 0))
-    # When waiting on the application ends, and its window, asked once for every use below.
+    # When waiting on the application ends (in the zone: compared with the steps' times), and its window with
+    # the candidate's offers, asked once for every use below; without offers (most candidates), no window.
     stop = facts.stops_waiting_for(app)
-    window = facts.window(application, stop)
-    decide_by = _first_deadline(application, facts.offers(app.candidate), window)
+    stop_here = None if stop is None else _here(zone, stop)
+    offers = facts.offers(app.candidate)
+    window = _window(app, stop) if offers else None
+    decide_by = None if window is None else _first_deadline(application, offers, window)
     if decide_by is not None:  # an offer elsewhere ends then: its "decide" step replaces the later checks
         decide_by = _here(zone, decide_by)
     # No status check from the first of these on is kept (below): none is made.
-    ends = [moment for moment in (day, None if stop is None else _here(zone, stop), decide_by) if moment is not None]
+    ends = [moment for moment in (day, stop_here, decide_by) if moment is not None]
     steps = round_steps(interview, _without_stream(settings), zone, week, min(ends) if ends else None,
                         brief=first_round or settings.brief_references.each_round)
     if day is not None:
         steps = [s for s in steps if not (s.step_id in ("follow-up-call", "status-check") and s.start >= day)]
-    latest = following is None
-    steps = _waiting_until(steps, stop, zone)
+    if stop_here is not None:
+        steps = _before(steps, stop_here)
     outcome = app.outcome
     if outcome is not None and app.status in (Status.REJECTED, Status.WITHDRAWN) and (
             local(zone, outcome).date() == local(zone, interview.start).date()):
         steps = [s for s in steps if s.step_id != "thank-you"]
-    if latest:
-        steps += _application_steps(interview, app, facts, settings, zone, week, stop, window)
-    steps.sort(key=_TIME_ORDER)
+    if following is None:  # the latest round
+        steps += _application_steps(interview, app, facts, settings, zone, week, stop_here, offers, window)
+    _in_time_order(steps)
     return Plan(interview, tuple(steps))
+
+
+def _in_time_order(steps: list[Step]) -> None:
+    """Sort ``steps`` by (start, key), asking for keys (a property, a string made) only when two steps start
+    together: sorted by start alone, steps that all start apart are in that order already (nearly every plan);
+    else the (stable) sort by both gives what it would have from the steps as they came."""
+    steps.sort(key=_START)
+    for earlier, later in itertools.pairwise(steps):
+        if earlier.start == later.start:
+            steps.sort(key=_TIME_ORDER)
+            return
 
 
 def _without_stream(settings: PlanSettings) -> PlanSettings:
@@ -314,9 +336,10 @@ def _round_settings(settings: PlanSettings) -> PlanSettings:
 
 
 def _application_steps(interview: Interview, app: Application, facts: SearchFacts, settings: PlanSettings,
-                       zone: pytz.BaseTzInfo, week: WorkWeek, stop: datetime | None,
-                       window: tuple[datetime, datetime]) -> list[Step]:
-    """``stop`` and ``window``: the application's stops_waiting and waiting."""
+                       zone: pytz.BaseTzInfo, week: WorkWeek, stop: datetime | None, offers: list[Offer],
+                       window: tuple[datetime, datetime] | None) -> list[Step]:
+    """``stop``: the application's stops_waiting, in ``zone``; ``offers``: its candidate's; ``window``: its
+    waiting (None without offers)."""
     steps: list[Step] = []
     outcome = app.outcome
     if app.status is Status.REJECTED and outcome is not None and settings.keep_in_touch.include:
@@ -333,8 +356,8 @@ def _application_steps(interview: Interview, app: Application, facts: SearchFact
         steps.append(_soon("withdraw", accepted[1], settings, zone, week, companies=(other.company,)))
     # One person's search may hold thousands of applications and hundreds of offers: this loop runs for
     # each pair, so what is the same for every offer is worked out once (the application's waiting window).
-    first, stop_utc = window
-    for offer in facts.offers(app.candidate):
+    first, stop_utc = window or (_FOREVER, _FOREVER)  # (no window: no offers, nothing to loop over)
+    for offer in offers:
         if offer.key == app.key or offer.arrived_utc >= stop_utc:  # its own, or decided before the offer arrived
             continue
         told = competing_offer(interview, settings, zone, offer.arrived, offer.deadline, week,
@@ -343,8 +366,10 @@ def _application_steps(interview: Interview, app: Application, facts: SearchFact
             steps.append(told)
         if first <= offer.deadline_utc < stop_utc:
             steps.append(_soon("decide", offer.deadline, settings, zone, week, companies=(offer.company,)))
+    if not steps:  # (most rows)
+        return steps
     # Waiting steps planned from other applications' news still end when this one is decided.
-    return _numbered(_waiting_until(steps, stop, zone))
+    return _numbered(steps if stop is None else _before(steps, stop))
 
 
 def undecided(steps: Iterable[Step], application: str, facts: SearchFacts) -> list[Step]:
@@ -359,7 +384,11 @@ def _waiting_until(steps: Iterable[Step], stop: datetime | None, zone: pytz.Base
     are in costs least)."""
     if stop is None:
         return list(steps)
-    stop = _here(zone, stop)
+    return _before(steps, _here(zone, stop))
+
+
+def _before(steps: Iterable[Step], stop: datetime) -> list[Step]:
+    """``_waiting_until`` given when the waiting stops in the zone of (most of) the steps."""
     return [s for s in steps if s.step_id not in WAITING or s.start < stop]
 
 
@@ -573,35 +602,45 @@ class Stagger:
         """``plan`` (its steps in time order, as plan_round gives them) with its steps placed; the plan itself
         when none had to move (nearly always), else its steps in time order again."""
         zone = tzinfo(plan.interview.zone)
+        states = zone_states(zone)
         calendar = self._next = self._calendars.setdefault(candidate, {})
         steps = plan.steps
         stamps = [step.start.timestamp() for step in steps]
         minutes = [int(stamp) // 60 for stamp in stamps]
-        if _all_free(steps, minutes, calendar, zone):  # (most plans): the order they are placed in is moot
-            for minute, step in zip(minutes, steps, strict=True):
-                self._take(minute, step.duration)
+        if _all_free(steps, minutes, calendar, zone, states):  # (most plans): the order they are placed in is moot
+            _take_all(calendar, minutes, steps)
             return plan
-        ordered = sorted([(_order(step, stamp), step) for step, stamp in zip(steps, stamps, strict=True)], key=_KEY)
-        placed = [self._put(step, zone, week, order[2]) for order, step in ordered]
-        if all(put is step for put, (_, step) in zip(placed, ordered, strict=True)):
+        ordered = sorted([(_order(step, stamp), minute, step)
+                          for step, stamp, minute in zip(steps, stamps, minutes, strict=True)], key=_KEY)
+        placed = [self._put(step, zone, week, minute, states) for _, minute, step in ordered]
+        if all(put is step for put, (_, _, step) in zip(placed, ordered, strict=True)):
             return plan
-        placed.sort(key=_TIME_ORDER)
+        _in_time_order(placed)
         return plan._replace(steps=tuple(placed))
 
     def place_steps(self, steps: Iterable[Step], zone_name: str, week: WorkWeek = MONDAY_TO_FRIDAY,
                     candidate: str = "") -> tuple[Step, ...]:
+        """``steps`` placed in their order (a keep-searching stream's: on days of their own, so nearly always
+        where they are)."""
         zone = tzinfo(zone_name)
-        self._next = self._calendars.setdefault(candidate, {})
-        return tuple(self._put(step, zone, week, step.start.timestamp()) for step in steps)
+        states = zone_states(zone)
+        calendar = self._next = self._calendars.setdefault(candidate, {})
+        steps = tuple(steps)
+        minutes = [int(step.start.timestamp()) // 60 for step in steps]
+        if _all_free(steps, minutes, calendar, zone, states):
+            _take_all(calendar, minutes, steps)
+            return steps
+        return tuple(self._put(step, zone, week, minute, states) for step, minute in zip(steps, minutes, strict=True))
 
     def forget(self, candidate: str) -> None:
         """Drop a candidate's calendar once their last step is placed: a huge file's memory stays flat."""
         self._calendars.pop(candidate, None)
 
-    def _put(self, step: Step, zone: pytz.BaseTzInfo, week: WorkWeek, stamp: float) -> Step:
-        """``stamp``: the step's start as a POSIX timestamp."""
+    def _put(self, step: Step, zone: pytz.BaseTzInfo, week: WorkWeek, minute: int,
+             states: frozenset[dt_tzinfo]) -> Step:
+        """``minute``: the step's start's (_minute, worked out by the caller for every step at once); ``states``:
+        zone_states of ``zone``."""
         start = step.start
-        minute = int(stamp) // 60  # _minute, from the timestamp at hand: some seven steps per row come here
         if minute in self._next and not step.blocks_time:  # taken: the step moves (rarely)
             # A step keeps to the hours it was planned in: business hours on working days, or waking hours on
             # any day for the thank-you note and for what an early deadline pushed out of business hours.
@@ -615,8 +654,8 @@ class Stagger:
             if _past(step, start):
                 start = step.start  # never past its deadline: sharing a minute is the lesser harm
             minute = _minute(start)
-        self._take(minute, step.duration)
-        if start is step.start and same_zone(zone, start):
+        self._next.setdefault(minute, minute + _whole_minutes(step.duration))
+        if start is step.start and _in_zone(zone, states, start):
             return step  # not moved: the planner gave it in its zone already (from at, local or next_slot)
         return step._replace(start=local(zone, start))
 
@@ -644,9 +683,6 @@ class Stagger:
             self._next[earlier] = minute
         return minute
 
-    def _take(self, minute: int, length: timedelta) -> None:
-        self._next.setdefault(minute, minute + _whole_minutes(length))
-
 
 def _past(step: Step, start: datetime) -> bool:
     return step.deadline is not None and start + step.duration > step.deadline
@@ -655,16 +691,31 @@ def _past(step: Step, start: datetime) -> bool:
 _RANK = {step_id: rank for rank, step_id in enumerate(ORDER)}
 
 
-def _all_free(steps: tuple[Step, ...], minutes: list[int], calendar: dict[int, int], zone: pytz.BaseTzInfo) -> bool:
+def _all_free(steps: tuple[Step, ...], minutes: list[int], calendar: dict[int, int], zone: pytz.BaseTzInfo,
+              states: frozenset[dt_tzinfo]) -> bool:
     """Whether no step of a plan moves, whatever order they are placed in: they start at different minutes (of
     ``minutes``), none that another step took already (but an interview's: interviews never move), and each is
-    in ``zone`` (Stagger._put gives a step in another zone back in this one)."""
+    in ``zone`` (Stagger._put gives a step in another zone back in this one). ``states``: zone_states of ``zone``."""
     if len(set(minutes)) != len(minutes):
         return False
     for minute, step in zip(minutes, steps, strict=True):
-        if (minute in calendar and not step.blocks_time) or not same_zone(zone, step.start):
+        if minute in calendar and not step.blocks_time:
+            return False
+        start = step.start
+        if start.tzinfo not in states and not same_zone(zone, start):
             return False
     return True
+
+
+def _take_all(calendar: dict[int, int], minutes: list[int], steps: tuple[Step, ...]) -> None:
+    """Take each step's minute (of ``minutes``) on ``calendar``, as Stagger._put does when no step moves."""
+    for minute, step in zip(minutes, steps, strict=True):
+        calendar.setdefault(minute, minute + _whole_minutes(step.duration))
+
+
+def _in_zone(zone: pytz.BaseTzInfo, states: frozenset[dt_tzinfo], moment: datetime) -> bool:
+    """``same_zone(zone, moment)``, by a look-up in ``states`` (zone_states of ``zone``) first."""
+    return moment.tzinfo in states or same_zone(zone, moment)
 
 
 def _order(step: Step, stamp: float) -> tuple[float, int, float]:
@@ -686,6 +737,7 @@ def _minute(moment: datetime) -> int:
     return int(moment.timestamp()) // 60
 
 
+@functools.lru_cache(maxsize=256)  # a few lengths, each some ten times per row: a look-up costs less than the sum
 def _whole_minutes(length: timedelta) -> int:
     return max(1, length // _ONE_MINUTE)  # whole minutes, as total_seconds() // 60
 

@@ -68,14 +68,13 @@ def at(zone: pytz.BaseTzInfo, day: date, clock: time) -> datetime:
     return localize_quiet(zone, naive) or localize(zone, naive)[0]
 
 
-def local(zone: pytz.BaseTzInfo, moment: datetime) -> datetime:
-    """``moment`` expressed in ``zone`` with pytz's correct offset.
-
-    pytz's ``fromutc`` (under ``astimezone``) already picks the offset in force at that instant, so the
-    usual ``zone.normalize`` after it would change nothing (tests/test_pytzfast.py holds this over every
-    zone) and is left out: the planner converts some forty times per interview. pytzfast.to_zone is that
-    ``astimezone`` without its round trips."""
-    return to_zone(zone, moment)
+# local(zone, moment): ``moment`` expressed in ``zone`` with pytz's correct offset.
+#
+# pytz's ``fromutc`` (under ``astimezone``) already picks the offset in force at that instant, so the usual
+# ``zone.normalize`` after it would change nothing (tests/test_pytzfast.py holds this over every zone) and is
+# left out: the planner converts some forty times per interview. pytzfast.to_zone is that ``astimezone``
+# without its round trips, and is ``local`` itself (a function that only called it cost a call more each time).
+local = to_zone
 
 
 def next_business_day(day: date, week: WorkWeek = MONDAY_TO_FRIDAY) -> date:
