@@ -69,28 +69,39 @@ def test_combined_feed_is_byte_identical_to_one_icalendar_calendar(tmp_path: Pat
     assert (tmp_path / "all.ics").read_bytes() == expected
 
 
-def test_the_collector_runs_less_often_during_a_batch_then_as_before(tmp_path: Path) -> None:
-    """A batch raises the cyclic collector's first threshold while it runs (edges.batch._fewer_collections)
-    and puts it back after, even when the run fails; a larger threshold of the caller's own is kept."""
+# The caller's first threshold -> the one a batch runs with (the others are left alone)
+COLLECTOR_THRESHOLDS = [
+    (700, 20_000),  # Python's default: raised (cli.fewer_collections)
+    (40_000, 40_000),  # a larger one of whoever runs us: kept
+    (0, 0),  # automatic collection turned off by whoever runs us: left off
+]
+
+
+@pytest.mark.parametrize(("threshold", "during"), COLLECTOR_THRESHOLDS)
+def test_the_collector_runs_less_often_during_a_batch_then_as_before(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threshold: int, during: int) -> None:
+    """The batch command raises the cyclic collector's first threshold while the batch runs, and puts it back
+    after, even when the run fails."""
     import gc
 
-    from followup_ics.core.errors import FollowupError
-    from followup_ics.edges.batch import YOUNG_OBJECTS
+    import followup_ics.edges.batch as batch_module
 
-    source = tmp_path / "interviews.csv"
-    source.write_text(GOOD, encoding="utf-8")
+    seen: list[tuple[int, int, int]] = []
+
+    def run_batch_watched(*args: object, **options: object) -> object:
+        seen.append(gc.get_threshold())
+        return run_batch(*args, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch_module, "run_batch", run_batch_watched)
     before = gc.get_threshold()
     try:
-        for threshold, during in ((700, YOUNG_OBJECTS), (YOUNG_OBJECTS * 2, YOUNG_OBJECTS * 2)):
-            gc.set_threshold(threshold, 10, 10)
-            seen: list[tuple[int, int, int]] = []
-            run_batch(source, tmp_path / f"out-{threshold}", Request(zone="UTC", now=STAMP),
-                      progress=lambda _, seen=seen: seen.append(gc.get_threshold()))
-            assert seen == [(during, 10, 10)] * 2 and gc.get_threshold() == (threshold, 10, 10)
-        source.write_text(HEADER, encoding="utf-8")  # no rows: the run raises
-        with pytest.raises(FollowupError):
-            run_batch(source, tmp_path / "out-empty", Request(zone="UTC", now=STAMP))
-        assert gc.get_threshold() == (YOUNG_OBJECTS * 2, 10, 10)
+        gc.set_threshold(threshold, 10, 10)
+        result, _ = batch(tmp_path, GOOD)
+        assert result.exit_code == 0, result.output
+        assert seen == [(during, 10, 10)] and gc.get_threshold() == (threshold, 10, 10)
+        result, _ = batch(tmp_path, HEADER)  # no rows: the run fails
+        assert result.exit_code != 0 and "no interviews" in result.output, result.output
+        assert seen[1:] == [(during, 10, 10)] and gc.get_threshold() == (threshold, 10, 10)
     finally:
         gc.set_threshold(*before)
 

@@ -548,3 +548,22 @@ def test_worded_steps_have_every_field() -> None:
     for step in schedule.steps:
         assert type(step) is WordedStep and len(step) == len(WordedStep._fields)
         assert step == WordedStep(*step)
+
+
+def test_worded_stream_steps_have_every_field() -> None:
+    """word_stream makes its WordedSteps as word_plan does (tuple.__new__): every field of the type, each in its
+    place (a keep-searching reminder has no location, URL or interview categories of its own)."""
+    from followup_ics.core.records import Interview, Plan, Step
+    from followup_ics.wording.texts import follow_up_categories, word_stream
+
+    start = datetime(2026, 12, 2, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    steps = tuple(Step("keep-searching", start + timedelta(days=day), timedelta(minutes=30), timedelta(minutes=10),
+                       day + 1, companies=("Acme",)) for day in range(3))
+    owner = Interview(company="Job search", start=start, zone="Europe/Berlin", interview_id="search")
+    stream = word_stream(Plan(owner, steps), language("de"), "Zoë")
+    assert [worded.step for worded in stream.steps] == list(steps)
+    for worded in stream.steps:
+        assert type(worded) is WordedStep and len(worded) == len(WordedStep._fields)
+        assert worded == WordedStep(*worded)
+        assert "Acme" in worded.summary and worded.description and worded.alarm_text
+        assert (worded.location, worded.url, worded.categories) == ("", "", follow_up_categories(language("de")))

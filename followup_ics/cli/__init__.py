@@ -10,7 +10,8 @@ from __future__ import annotations
 import gc
 import importlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -142,6 +143,31 @@ def resume_gc() -> None:
         _gc_paused = False
         gc.freeze()
         gc.enable()
+
+
+YOUNG_OBJECTS = 20_000  # the cyclic collector's first threshold during a batch (Python's default: 700)
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """The cyclic garbage collector runs less often while a batch runs, then as before.
+
+    A batch allocates millions of small containers (each row's steps, texts and tuples), nearly all freed by
+    reference counting within the row; at the default threshold a collection still runs every 700 net new
+    ones, walking the objects in use by then, and those that survive are walked again in the older
+    generations. Every YOUNG_OBJECTS instead: a 10,000-row batch spent 0.17 s of its ~6 CPU-seconds in the
+    collector (223 collections), then 0.03 s (5). Cycles are still collected, and memory stays flat: at most
+    YOUNG_OBJECTS more objects wait for a collection (a few MB). A pool's workers are forked inside, with the
+    same threshold. The threshold is the process's, so the command line sets it, around the one command it
+    runs, not the library; a larger one of whoever runs us is kept, as is 0 (automatic collection off).
+    """
+    before = gc.get_threshold()
+    if before[0]:
+        gc.set_threshold(max(before[0], YOUNG_OBJECTS), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def main(*, gc_paused: bool = False) -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from followup_ics.cli import fewer_collections
 from followup_ics.cli.options import Fail, counted, csv_options, fail, run_request, say_notices
 from followup_ics.core.errors import ERRORS_SHOWN, first_errors
 
@@ -52,11 +53,13 @@ def batch(csv_file: Path, out_dir: Path, skip_invalid: bool, quiet: bool, all_er
     show_progress = not quiet and sys.stderr.isatty()
     try:
         if show_progress:
-            with click.progressbar(length=count_rows(csv_file), label="Planning", file=sys.stderr) as bar:
+            with click.progressbar(length=count_rows(csv_file), label="Planning", file=sys.stderr) as bar, \
+                    fewer_collections():
                 report = run_batch(csv_file, out_dir, request, skip_invalid=skip_invalid, jobs=jobs,
                                    progress=bar.update)
         else:
-            report = run_batch(csv_file, out_dir, request, skip_invalid=skip_invalid, jobs=jobs)
+            with fewer_collections():
+                report = run_batch(csv_file, out_dir, request, skip_invalid=skip_invalid, jobs=jobs)
     except UnsafeOutput as error:
         raise Fail(f"--output: {error}") from None
     except FollowupError as error:

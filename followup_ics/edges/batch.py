@@ -16,7 +16,6 @@ from the manifest; all.ics is never read back.
 
 from __future__ import annotations
 
-import gc
 import itertools
 import json
 import multiprocessing
@@ -178,7 +177,7 @@ def run_batch(source: Path, out_dir: Path, request: Request, *, skip_invalid: bo
     report = BatchReport(unknown_columns=header.unknown, column_note=column_note(header))
     if out_dir.is_dir():  # an earlier run killed while renaming is finished first, whatever this one finds
         report.repaired = finish_interrupted(out_dir, staging_prefix=STAGING_PREFIX, combined=COMBINED)
-    with _fewer_collections(), _workers(source, out_dir, request, jobs) as pool:
+    with _workers(source, out_dir, request, jobs) as pool:
         try:
             return _run(source, out_dir, request, report, skip_invalid, pool, progress)
         finally:
@@ -226,30 +225,6 @@ def _run(source: Path, out_dir: Path, request: Request, report: BatchReport, ski
     finally:
         if not keep_staging:
             shutil.rmtree(staging, ignore_errors=True)
-
-
-YOUNG_OBJECTS = 20_000  # the cyclic collector's first threshold during a batch (Python's default: 700)
-
-
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """The cyclic garbage collector runs less often during the batch, then as before.
-
-    A batch allocates millions of small containers (each row's steps, texts and tuples), nearly all freed by
-    reference counting within the row; at the default threshold a collection still runs every 700 net new
-    ones, walking the objects in use by then, and those that survive are walked again in the older
-    generations. Every YOUNG_OBJECTS instead: a 10,000-row batch spent 0.17 s of its ~6 CPU-seconds in the
-    collector (223 collections), now 0.03 s (5). Cycles are still collected, and memory stays flat: at most
-    YOUNG_OBJECTS more objects wait for a collection (a few MB). A pool's workers are forked inside, with
-    the same threshold; a larger one set by whoever embeds us is kept. The threshold is the process's: only
-    the batch command runs a batch (no server thread does, which two batches at once could leave raised).
-    """
-    before = gc.get_threshold()
-    gc.set_threshold(max(before[0], YOUNG_OBJECTS), *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 @dataclass
