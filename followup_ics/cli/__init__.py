@@ -178,3 +178,7 @@ def main(*, gc_paused: bool = False) -> None:
         cli(prog_name="followup-ics")
     finally:
         resume_gc()  # --help, --version and usage errors import no command
+        # The program ends here, and at exit the interpreter collects the garbage of every object still alive
+        # before it frees them: after a batch, some 50 ms of walking objects that the system takes back whole
+        # anyway. Set aside (gc.freeze), they are never walked again; they are freed as before.
+        gc.freeze()
