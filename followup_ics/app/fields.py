@@ -35,10 +35,11 @@ _UTC_OFFSET = r"(?i)\s*\b(?:UTC|GMT)\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m
 MAX_TEXT = 10_000  # characters in one value, from an option or a CSV cell; apps truncate long before this
 # C0 controls but tab, CR and LF (whitespace, folded away or kept in notes), DEL, and the C1 controls:
 # iCalendar text may not hold them, and strict parsers refuse the whole file.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+CONTROL = re.compile(f"[{_CONTROLS}]")
 # ... and lone surrogates: Python's stand-in for a byte that was not UTF-8 in an argument or the environment
 # (``--me $'Zo\xff'``), which no calendar file can hold.
-_UNUSABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_UNUSABLE = re.compile(f"[{_CONTROLS}\\ud800-\\udfff]")
 _PERSON = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<\s*(?P<email>[^<>\s]+)\s*>\s*$")
 
 

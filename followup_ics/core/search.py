@@ -701,8 +701,7 @@ def _all_free(steps: tuple[Step, ...], minutes: list[int], calendar: dict[int, i
     for minute, step in zip(minutes, steps, strict=True):
         if minute in calendar and not step.blocks_time:
             return False
-        start = step.start
-        if start.tzinfo not in states and not same_zone(zone, start):
+        if not _in_zone(zone, states, step.start):
             return False
     return True
 
